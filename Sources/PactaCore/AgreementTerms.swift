@@ -1,0 +1,69 @@
+/// What the two units agree on in one version of an agreement.
+public struct AgreementTerms: Sendable, Hashable, Codable {
+    public var title: String
+    /// Code of the unit that provides the service.
+    public var provider: String
+    /// Code of the unit that consumes it.
+    public var client: String
+    /// First day the agreement is in force.
+    public var validFrom: LocalDate
+    /// Last day the agreement is in force; it expires the day after.
+    public var validTo: LocalDate
+    public var cadence: Cadence
+    /// Scope of the service, in the parties' words.
+    public var summary: String
+    public var commitments: [Commitment]
+
+    public init(
+        title: String,
+        provider: String,
+        client: String,
+        validFrom: LocalDate,
+        validTo: LocalDate,
+        cadence: Cadence = .monthly,
+        summary: String = "",
+        commitments: [Commitment] = []
+    ) {
+        self.title = title
+        self.provider = provider
+        self.client = client
+        self.validFrom = validFrom
+        self.validTo = validTo
+        self.cadence = cadence
+        self.summary = summary
+        self.commitments = commitments
+    }
+
+    /// Checks every rule that needs no other record; references (units, calendars) are the store's job.
+    public func validate() throws(ValidationError) {
+        var validator = Validator()
+        validator.check(!self.title.trimmed.isEmpty, "title", "required", "A title is required.")
+        validator.check(self.title.count <= 200, "title", "too_long", "A title has at most 200 characters.")
+        Code.validate(self.provider, field: "provider", into: &validator)
+        Code.validate(self.client, field: "client", into: &validator)
+        if !self.provider.isEmpty, self.provider == self.client {
+            validator.fail("client", "same_unit", "Provider and client must be different units.")
+        }
+        validator.check(
+            self.validFrom <= self.validTo,
+            "valid_to",
+            "ends_before_start",
+            "The agreement cannot end (\(self.validTo)) before it starts (\(self.validFrom))."
+        )
+        var keys = Set<String>()
+        for (index, commitment) in self.commitments.enumerated() {
+            var inner = Validator()
+            commitment.validate(into: &inner)
+            if !commitment.key.isEmpty, !keys.insert(commitment.key).inserted {
+                inner.fail("key", "duplicate", "Commitment key '\(commitment.key)' is used twice.")
+            }
+            validator.absorb(ValidationError(inner.issues), prefix: "commitments[\(index)]")
+        }
+        try validator.finish()
+    }
+
+    /// Codes of the calendars the commitments refer to.
+    public var calendarCodes: Set<String> {
+        Set(self.commitments.compactMap(\.calendar).filter { !$0.isEmpty })
+    }
+}

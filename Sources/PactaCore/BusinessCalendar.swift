@@ -1,0 +1,55 @@
+import Foundation
+
+/// When the clock of a time commitment runs: a time zone, weekly business hours and holidays.
+public struct BusinessCalendar: Sendable, Hashable, Codable {
+    /// Stable identifier, never changes once created.
+    public var code: String
+    /// Display name, e.g. "Horario oficina Quito".
+    public var name: String
+    /// IANA time zone identifier, e.g. `America/Guayaquil`.
+    public var timeZone: String
+    /// Business intervals per weekday, in `timeZone`'s local time.
+    public var hours: WeeklyHours
+    /// Whole local days on which the clock does not run.
+    public var holidays: [Holiday]
+
+    public init(code: String, name: String, timeZone: String, hours: WeeklyHours, holidays: [Holiday] = []) {
+        self.code = code
+        self.name = name
+        self.timeZone = timeZone
+        self.hours = hours
+        self.holidays = holidays
+    }
+
+    /// Checks the zone, the intervals and the holidays; reports every problem.
+    public func validate() throws(ValidationError) {
+        var validator = Validator()
+        Code.validate(self.code, field: "code", into: &validator)
+        validator.check(!self.name.trimmed.isEmpty, "name", "required", "A name is required.")
+        if self.timeZone.isEmpty {
+            validator.fail("time_zone", "required", "A time zone is required.")
+        } else if TimeZone(identifier: self.timeZone) == nil || !TimeZone.knownTimeZoneIdentifiers.contains(self.timeZone) {
+            validator.fail("time_zone", "invalid_time_zone", "'\(self.timeZone)' is not an IANA time zone.")
+        }
+        self.hours.validate(into: &validator, field: "hours")
+        var seen = Set<LocalDate>()
+        for (index, holiday) in self.holidays.enumerated() {
+            if !seen.insert(holiday.date).inserted {
+                validator.fail("holidays[\(index)].date", "duplicate_holiday", "\(holiday.date) is listed twice.")
+            }
+        }
+        try validator.finish()
+    }
+}
+
+/// A local date on which business hours do not apply.
+public struct Holiday: Sendable, Hashable, Codable {
+    public var date: LocalDate
+    /// What is celebrated, e.g. "Primer Grito de Independencia".
+    public var name: String
+
+    public init(date: LocalDate, name: String = "") {
+        self.date = date
+        self.name = name
+    }
+}

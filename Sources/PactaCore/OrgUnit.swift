@@ -1,0 +1,37 @@
+/// An organisational unit: IT, accounting, a branch network… Provider in one agreement, client in another.
+public struct OrgUnit: Sendable, Hashable, Codable {
+    /// Stable identifier used in URLs, CSV and the API; never changes once created.
+    public var code: String
+    /// Display name, e.g. "Tecnología de la Información".
+    public var name: String
+    /// Code of the unit this one belongs to, if any.
+    public var parent: String?
+
+    public init(code: String, name: String, parent: String? = nil) {
+        self.code = code
+        self.name = name
+        self.parent = parent
+    }
+
+    /// Checks the fields that can be checked without looking at other units.
+    public func validate() throws(ValidationError) {
+        var validator = Validator()
+        Code.validate(self.code, field: "code", into: &validator)
+        validator.check(!self.name.trimmed.isEmpty, "name", "required", "A name is required.")
+        validator.check(self.name.count <= 200, "name", "too_long", "A name has at most 200 characters.")
+        if let parent = self.parent {
+            validator.check(parent != self.code, "parent", "parent_is_self", "A unit cannot be its own parent.")
+        }
+        try validator.finish()
+    }
+}
+
+extension String {
+    /// The string without leading and trailing whitespace.
+    package var trimmed: String {
+        var slice = Substring(self)
+        while let first = slice.first, first.isWhitespace { slice.removeFirst() }
+        while let last = slice.last, last.isWhitespace { slice.removeLast() }
+        return String(slice)
+    }
+}

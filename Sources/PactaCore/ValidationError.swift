@@ -1,0 +1,60 @@
+/// One problem with one field of some input, with a stable code the UI translates.
+public struct FieldIssue: Sendable, Hashable, Codable {
+    /// The field the problem is in, named as in the JSON API (`commitments[1].target`).
+    public var field: String
+    /// A stable, machine-readable reason (`required`, `invalid_time_zone`, …).
+    public var code: String
+    /// An English explanation; the web layer shows a translated one when it has it.
+    public var message: String
+
+    public init(field: String, code: String, message: String) {
+        self.field = field
+        self.code = code
+        self.message = message
+    }
+}
+
+/// Input that breaks one or more rules; carries every problem found, not just the first.
+public struct ValidationError: Error, Sendable, Hashable {
+    /// All the problems, in the order the fields were checked.
+    public var issues: [FieldIssue]
+
+    public init(_ issues: [FieldIssue]) {
+        self.issues = issues
+    }
+
+    public init(field: String, code: String, message: String) {
+        self.issues = [FieldIssue(field: field, code: code, message: message)]
+    }
+}
+
+/// Collects field issues while checking input, then throws them all at once.
+public struct Validator: Sendable {
+    /// The issues found so far.
+    public private(set) var issues: [FieldIssue] = []
+
+    public init() {}
+
+    /// Records a problem with `field`.
+    public mutating func fail(_ field: String, _ code: String, _ message: String) {
+        self.issues.append(FieldIssue(field: field, code: code, message: message))
+    }
+
+    /// Records a problem with `field` unless `condition` holds.
+    public mutating func check(_ condition: Bool, _ field: String, _ code: String, _ message: String) {
+        if !condition { self.fail(field, code, message) }
+    }
+
+    /// Records every issue of a nested validation, with field names prefixed by `prefix`.
+    public mutating func absorb(_ error: ValidationError, prefix: String) {
+        for issue in error.issues {
+            let field = issue.field.isEmpty ? prefix : "\(prefix).\(issue.field)"
+            self.issues.append(FieldIssue(field: field, code: issue.code, message: issue.message))
+        }
+    }
+
+    /// Throws a ``ValidationError`` holding every recorded issue, if there is any.
+    public func finish() throws(ValidationError) {
+        if !self.issues.isEmpty { throw ValidationError(self.issues) }
+    }
+}
