@@ -16,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.100.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.30.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.0"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
@@ -39,6 +41,8 @@ let package = Package(
             dependencies: [
                 "PactaCore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -70,20 +74,27 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "PactaTestSupport",
+            dependencies: ["PactaStore"],
+            path: "Tests/PactaTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "PactaCoreTests",
-            dependencies: ["PactaCore"],
+            dependencies: ["PactaCore", "PactaTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "PactaStoreTests",
-            dependencies: ["PactaStore"],
+            dependencies: ["PactaStore", "PactaTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "PactaWebTests",
             dependencies: [
                 "PactaWeb",
+                "PactaTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// The exact content a signature covers: the agreement's code, the version number and its terms.
@@ -24,10 +23,7 @@ public struct AgreementDocument: Sendable, Hashable, Codable {
 
     /// SHA-256 of the canonical JSON, as lowercase hex.
     public var sha256: String {
-        SHA256.hash(data: self.canonicalJSON()).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        Hashing.sha256Hex(self.canonicalJSON())
     }
 }
 

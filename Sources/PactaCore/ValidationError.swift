@@ -48,7 +48,8 @@ public struct Validator: Sendable {
     /// Records every issue of a nested validation, with field names prefixed by `prefix`.
     public mutating func absorb(_ error: ValidationError, prefix: String) {
         for issue in error.issues {
-            let field = issue.field.isEmpty ? prefix : "\(prefix).\(issue.field)"
+            let field =
+                if prefix.isEmpty { issue.field } else if issue.field.isEmpty { prefix } else { "\(prefix).\(issue.field)" }
             self.issues.append(FieldIssue(field: field, code: issue.code, message: issue.message))
         }
     }

@@ -1,0 +1,62 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Where statements run: a whole database, or one connection inside a transaction.
+public protocol DatabaseExecutor: Sendable {
+    /// The SQL dialect, for the rare statement that must differ.
+    var dialect: SQLDialect { get }
+    /// Runs a statement and returns every row.
+    func query(_ sql: SQL) async throws -> [DatabaseRow]
+}
+
+extension DatabaseExecutor {
+    /// Runs a statement that returns no rows.
+    public func execute(_ sql: SQL) async throws {
+        _ = try await self.query(sql)
+    }
+
+    /// Runs a statement and returns its first row, if any.
+    public func first(_ sql: SQL) async throws -> DatabaseRow? {
+        try await self.query(sql).first
+    }
+
+    /// ` FOR UPDATE` where the dialect locks rows; SQLite's write transactions already exclude others.
+    public var forUpdate: SQL { self.dialect == .postgres ? " FOR UPDATE" : "" }
+}
+
+/// The storage protocol: PostgreSQL and SQLite both implement it, and everything else is written once on top.
+public protocol Database: DatabaseExecutor, Service {
+    /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
+    func transaction<Result: Sendable>(_ body: @Sendable (any DatabaseExecutor) async throws -> Result) async throws -> Result
+    /// Runs a script of several statements (a migration), separated by `;` at the end of a line.
+    func executeScript(_ script: String) async throws
+    /// Closes connections.
+    func close() async throws
+}
+
+/// The two SQL dialects Pacta speaks.
+public enum SQLDialect: String, Sendable, Hashable {
+    case postgres
+    case sqlite
+}
+
+extension SQL {
+    /// Splits a migration script into statements at semicolons that end a line.
+    static func statements(in script: String) -> [String] {
+        var statements: [String] = []
+        var current = ""
+        for line in script.split(separator: "\n", omittingEmptySubsequences: false) {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.hasPrefix("--") { continue }
+            current += line + "\n"
+            if trimmed.hasSuffix(";") {
+                statements.append(current.trimmingCharacters(in: .whitespacesAndNewlines))
+                current = ""
+            }
+        }
+        let rest = current.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !rest.isEmpty { statements.append(rest) }
+        return statements
+    }
+}

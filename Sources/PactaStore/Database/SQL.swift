@@ -1,0 +1,79 @@
+/// A SQL statement written once for both dialects; interpolated values become binds, never text.
+///
+/// ```swift
+/// let rows = try await db.query("SELECT name FROM units WHERE code = \(code)")
+/// ```
+public struct SQL: Sendable, ExpressibleByStringInterpolation {
+    enum Fragment: Sendable {
+        case text(String)
+        case bind(Int)
+    }
+
+    var fragments: [Fragment]
+    /// The bound values, in order of appearance.
+    public private(set) var binds: [DatabaseValue]
+
+    public init(stringLiteral value: String) {
+        self.fragments = [.text(value)]
+        self.binds = []
+    }
+
+    public init(stringInterpolation: StringInterpolation) {
+        self.fragments = stringInterpolation.fragments
+        self.binds = stringInterpolation.binds
+    }
+
+    /// The statement text with placeholders produced by `placeholder` (1-based).
+    public func render(placeholder: (Int) -> String) -> String {
+        var text = ""
+        for fragment in self.fragments {
+            switch fragment {
+            case .text(let part): text += part
+            case .bind(let index): text += placeholder(index + 1)
+            }
+        }
+        return text
+    }
+
+    /// Appends another statement, keeping its binds.
+    public static func + (lhs: SQL, rhs: SQL) -> SQL {
+        var result = lhs
+        for fragment in rhs.fragments {
+            switch fragment {
+            case .text: result.fragments.append(fragment)
+            case .bind(let index):
+                result.fragments.append(.bind(result.binds.count))
+                result.binds.append(rhs.binds[index])
+            }
+        }
+        return result
+    }
+
+    public struct StringInterpolation: StringInterpolationProtocol {
+        var fragments: [Fragment] = []
+        var binds: [DatabaseValue] = []
+
+        public init(literalCapacity: Int, interpolationCount: Int) {}
+
+        public mutating func appendLiteral(_ literal: String) {
+            self.fragments.append(.text(literal))
+        }
+
+        /// Binds a value.
+        public mutating func appendInterpolation(_ value: some DatabaseValueConvertible) {
+            self.fragments.append(.bind(self.binds.count))
+            self.binds.append(value.databaseValue)
+        }
+
+        /// Binds a value or NULL.
+        public mutating func appendInterpolation(_ value: (some DatabaseValueConvertible)?) {
+            self.fragments.append(.bind(self.binds.count))
+            self.binds.append(value?.databaseValue ?? .null)
+        }
+
+        /// Inserts trusted SQL text (identifiers, fixed fragments); never user input.
+        public mutating func appendInterpolation(unsafeRaw text: String) {
+            self.fragments.append(.text(text))
+        }
+    }
+}

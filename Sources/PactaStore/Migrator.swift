@@ -1,0 +1,91 @@
+import Foundation
+import Logging
+import PactaCore
+
+/// Applies the plain `.sql` files of `sql/<dialect>/` in name order, each in its own transaction,
+/// and records each one with the SHA-256 of its text. An applied file that changed since is an error.
+public struct Migrator: Sendable {
+    /// One migration file.
+    public struct Migration: Sendable, Hashable {
+        /// File name, e.g. `0001_foundation.sql`; the order key.
+        public var name: String
+        public var script: String
+        public var checksum: String { Hashing.sha256Hex(self.script.utf8) }
+
+        public init(name: String, script: String) {
+            self.name = name
+            self.script = script
+        }
+    }
+
+    /// What a run found or did.
+    public struct Report: Sendable, Hashable {
+        /// Migrations recorded before this run.
+        public var alreadyApplied: [String]
+        /// Migrations applied (or, in a dry run, that would be applied).
+        public var pending: [String]
+    }
+
+    public let migrations: [Migration]
+
+    public init(migrations: [Migration]) {
+        self.migrations = migrations.sorted { $0.name < $1.name }
+    }
+
+    /// Loads every `.sql` file in `directory`.
+    public init(directory: URL) throws {
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".sql") }
+        self.init(
+            migrations: try names.map { name in
+                Migration(name: name, script: try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8))
+            }
+        )
+    }
+
+    /// Checks the recorded migrations against the files and applies the pending ones, unless `dryRun`.
+    @discardableResult
+    public func migrate(_ database: any Database, dryRun: Bool = false, logger: Logger) async throws -> Report {
+        try await database.execute(
+            """
+            CREATE TABLE IF NOT EXISTS schema_migrations (
+                name TEXT PRIMARY KEY,
+                checksum TEXT NOT NULL,
+                applied_at TEXT NOT NULL
+            )
+            """
+        )
+        let applied = try await database.query("SELECT name, checksum FROM schema_migrations ORDER BY name")
+        var recorded: [String: String] = [:]
+        for row in applied {
+            recorded[try row.decode(0, as: String.self)] = try row.decode(1, as: String.self)
+        }
+        let known = Dictionary(uniqueKeysWithValues: self.migrations.map { ($0.name, $0) })
+        for (name, checksum) in recorded.sorted(by: { $0.key < $1.key }) {
+            guard let migration = known[name] else {
+                throw DatabaseError.migration(
+                    "The database has migration \(name) applied, but no such file exists in sql/\(database.dialect.rawValue)/. Is this Pacta older than the database?"
+                )
+            }
+            guard migration.checksum == checksum else {
+                throw DatabaseError.migration(
+                    "Migration \(name) was changed after it was applied (recorded checksum \(checksum.prefix(12))…, file \(migration.checksum.prefix(12))…). Applied migrations must never change: restore the file and add a new migration instead."
+                )
+            }
+        }
+        let pending = self.migrations.filter { recorded[$0.name] == nil }
+        let report = Report(alreadyApplied: recorded.keys.sorted(), pending: pending.map(\.name))
+        guard !dryRun else { return report }
+        for migration in pending {
+            logger.info("Applying migration", metadata: ["migration": "\(migration.name)"])
+            try await database.transaction { executor in
+                for statement in SQL.statements(in: migration.script) {
+                    try await executor.execute(SQL(stringLiteral: statement))
+                }
+                try await executor.execute(
+                    "INSERT INTO schema_migrations (name, checksum, applied_at) VALUES (\(migration.name), \(migration.checksum), \(ISO8601DateFormatter().string(from: Date())))"
+                )
+            }
+        }
+        return report
+    }
+}

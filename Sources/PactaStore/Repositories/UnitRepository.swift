@@ -1,0 +1,112 @@
+import Foundation
+import PactaCore
+
+/// Organisational units.
+public struct UnitRepository: Sendable {
+    let database: any Database
+
+    /// Every unit, by code.
+    public func list() async throws -> [OrgUnit] {
+        try await self.database.query(
+            "SELECT u.code, u.name, p.code FROM units u LEFT JOIN units p ON p.id = u.parent_id ORDER BY u.code"
+        ).map(Self.unit)
+    }
+
+    /// The unit with `code`, if any.
+    public func get(_ code: String) async throws -> OrgUnit? {
+        try await self.database.first(
+            "SELECT u.code, u.name, p.code FROM units u LEFT JOIN units p ON p.id = u.parent_id WHERE u.code = \(code)"
+        ).map(Self.unit)
+    }
+
+    /// Adds a unit; its parent must exist.
+    public func create(_ unit: OrgUnit, at instant: Date) async throws {
+        try unit.validate()
+        try await self.database.transaction { db in
+            let parentID = try await Self.parentID(of: unit, in: db)
+            do {
+                try await db.execute(
+                    "INSERT INTO units (code, name, parent_id, created_at, updated_at) VALUES (\(unit.code), \(unit.name.trimmed), \(parentID), \(instant), \(instant))"
+                )
+            } catch DatabaseError.uniqueViolation {
+                throw ValidationError(field: "code", code: "taken", message: "Unit \(unit.code) already exists.")
+            }
+        }
+    }
+
+    /// Changes a unit's name and parent; the code never changes.
+    public func update(_ unit: OrgUnit, at instant: Date) async throws {
+        try unit.validate()
+        try await self.database.transaction { db in
+            guard try await db.first("SELECT id FROM units WHERE code = \(unit.code)") != nil else {
+                throw NotFoundError("unit", unit.code)
+            }
+            let parentID = try await Self.parentID(of: unit, in: db)
+            try await Self.checkNoCycle(unit, in: db)
+            try await db.execute(
+                "UPDATE units SET name = \(unit.name.trimmed), parent_id = \(parentID), updated_at = \(instant) WHERE code = \(unit.code)"
+            )
+        }
+    }
+
+    /// Creates or updates many units in one transaction: all of them, or none.
+    /// Parents may be other units of the same batch, in any order.
+    /// - Returns: how many were created and how many updated.
+    public func upsert(_ units: [OrgUnit], at instant: Date) async throws -> (created: Int, updated: Int) {
+        try await self.database.transaction { db in
+            var created = 0
+            var updated = 0
+            for unit in units {
+                let existing = try await db.first("SELECT id FROM units WHERE code = \(unit.code)")
+                if existing == nil {
+                    try await db.execute(
+                        "INSERT INTO units (code, name, created_at, updated_at) VALUES (\(unit.code), \(unit.name.trimmed), \(instant), \(instant))"
+                    )
+                    created += 1
+                } else {
+                    try await db.execute("UPDATE units SET name = \(unit.name.trimmed), updated_at = \(instant) WHERE code = \(unit.code)")
+                    updated += 1
+                }
+            }
+            for (index, unit) in units.enumerated() {
+                let parentID = try await Self.parentID(of: unit, in: db, field: "[\(index)].parent")
+                try await db.execute("UPDATE units SET parent_id = \(parentID) WHERE code = \(unit.code)")
+            }
+            for (index, unit) in units.enumerated() {
+                try await Self.checkNoCycle(unit, in: db, field: "[\(index)].parent")
+            }
+            return (created, updated)
+        }
+    }
+
+    private static func parentID(of unit: OrgUnit, in db: any DatabaseExecutor, field: String = "parent") async throws -> Int64? {
+        guard let parent = unit.parent, !parent.isEmpty else { return nil }
+        guard let row = try await db.first("SELECT id FROM units WHERE code = \(parent)") else {
+            throw ValidationError(field: field, code: "unknown_unit", message: "There is no unit \(parent).")
+        }
+        return try row.decode(0, as: Int64.self)
+    }
+
+    /// Walks up from the unit's new parent; meeting the unit again means a loop.
+    private static func checkNoCycle(_ unit: OrgUnit, in db: any DatabaseExecutor, field: String = "parent") async throws {
+        var current = unit.parent
+        var steps = 0
+        while let code = current, !code.isEmpty {
+            if code == unit.code || steps > 10_000 {
+                throw ValidationError(
+                    field: field,
+                    code: "parent_cycle",
+                    message: "\(unit.parent ?? "") cannot be the parent of \(unit.code): it lies below it."
+                )
+            }
+            current = try await db.first(
+                "SELECT p.code FROM units u LEFT JOIN units p ON p.id = u.parent_id WHERE u.code = \(code)"
+            )?.decode(0, as: String?.self)
+            steps += 1
+        }
+    }
+
+    private static func unit(_ row: DatabaseRow) throws -> OrgUnit {
+        OrgUnit(code: try row.decode(0), name: try row.decode(1), parent: try row.decode(2, as: String?.self))
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import PactaCore
+
+/// A person who signs in to Pacta.
+public struct User: Sendable, Hashable, Codable {
+    public var id: Int64
+    public var username: String
+    /// Full name, as shown on signatures.
+    public var name: String
+    public var role: Role
+    /// Code of the unit the person belongs to.
+    public var unit: String
+    public var active: Bool
+    public var createdAt: Date
+
+    /// The user as a signer of agreements.
+    public var signer: Signer { Signer(username: self.username, name: self.name, unit: self.unit, role: self.role) }
+}
+
+/// Users and their password hashes.
+public struct UserRepository: Sendable {
+    let database: any Database
+
+    private static let columns: SQL = "u.id, u.username, u.name, u.role, un.code, u.active, u.created_at"
+
+    /// Every user, by username.
+    public func list() async throws -> [User] {
+        try await self.database.query(
+            "SELECT " + Self.columns + " FROM users u JOIN units un ON un.id = u.unit_id ORDER BY u.username"
+        ).map(Self.user)
+    }
+
+    /// The user with `id`, if any.
+    public func get(id: Int64) async throws -> User? {
+        try await self.database.first(
+            "SELECT " + Self.columns + " FROM users u JOIN units un ON un.id = u.unit_id WHERE u.id = \(id)"
+        ).map(Self.user)
+    }
+
+    /// The user called `username` and their password hash, if any.
+    public func credentials(username: String) async throws -> (user: User, passwordHash: String)? {
+        guard
+            let row = try await self.database.first(
+                "SELECT " + Self.columns + ", u.password_hash FROM users u JOIN units un ON un.id = u.unit_id WHERE u.username = \(username)"
+            )
+        else { return nil }
+        return (try Self.user(row), try row.decode(7))
+    }
+
+    /// How many users exist.
+    public func count() async throws -> Int {
+        try await self.database.first("SELECT COUNT(*) FROM users")!.decode(0)
+    }
+
+    /// Adds a user with an already-hashed password.
+    public func create(
+        username: String,
+        name: String,
+        role: Role,
+        unit: String,
+        passwordHash: String,
+        at instant: Date
+    ) async throws -> User {
+        var validator = Validator()
+        Code.validate(username, field: "username", into: &validator)
+        validator.check(!name.trimmed.isEmpty, "name", "required", "A full name is required.")
+        try validator.finish()
+        return try await self.database.transaction { db in
+            guard let unitRow = try await db.first("SELECT id FROM units WHERE code = \(unit)") else {
+                throw ValidationError(field: "unit", code: "unknown_unit", message: "There is no unit \(unit).")
+            }
+            let unitID = try unitRow.decode(0, as: Int64.self)
+            do {
+                let row = try await db.first(
+                    """
+                    INSERT INTO users (username, name, password_hash, role, unit_id, active, created_at)
+                    VALUES (\(username), \(name.trimmed), \(passwordHash), \(role), \(unitID), \(true), \(instant)) RETURNING id
+                    """
+                )
+                return User(
+                    id: try row!.decode(0),
+                    username: username,
+                    name: name.trimmed,
+                    role: role,
+                    unit: unit,
+                    active: true,
+                    createdAt: Date(timeIntervalSince1970: instant.timeIntervalSince1970.rounded(.down))
+                )
+            } catch DatabaseError.uniqueViolation {
+                throw ValidationError(field: "username", code: "taken", message: "User \(username) already exists.")
+            }
+        }
+    }
+
+    /// Changes a user's role, unit or whether they may sign in.
+    public func update(id: Int64, role: Role, unit: String, active: Bool) async throws {
+        try await self.database.transaction { db in
+            guard let unitRow = try await db.first("SELECT id FROM units WHERE code = \(unit)") else {
+                throw ValidationError(field: "unit", code: "unknown_unit", message: "There is no unit \(unit).")
+            }
+            guard try await db.first("SELECT id FROM users WHERE id = \(id)") != nil else {
+                throw NotFoundError("user", String(id))
+            }
+            try await db.execute(
+                "UPDATE users SET role = \(role), unit_id = \(try unitRow.decode(0, as: Int64.self)), active = \(active) WHERE id = \(id)"
+            )
+        }
+    }
+
+    /// Replaces a user's password hash.
+    public func setPasswordHash(id: Int64, _ passwordHash: String) async throws {
+        try await self.database.execute("UPDATE users SET password_hash = \(passwordHash) WHERE id = \(id)")
+    }
+
+    static func user(_ row: DatabaseRow) throws -> User {
+        User(
+            id: try row.decode(0),
+            username: try row.decode(1),
+            name: try row.decode(2),
+            role: try row.decode(3),
+            unit: try row.decode(4),
+            active: try row.decode(5),
+            createdAt: try row.decode(6)
+        )
+    }
+}

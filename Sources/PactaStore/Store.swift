@@ -1,0 +1,45 @@
+import Foundation
+import Logging
+import PactaCore
+import ServiceLifecycle
+
+/// Pacta's storage: one ``Database`` (PostgreSQL or SQLite) and the repositories written once on top of it.
+public struct Store: Sendable {
+    public let database: any Database
+
+    public init(database: any Database) {
+        self.database = database
+    }
+
+    public var units: UnitRepository { UnitRepository(database: self.database) }
+    public var calendars: CalendarRepository { CalendarRepository(database: self.database) }
+    public var agreements: AgreementRepository { AgreementRepository(database: self.database) }
+    public var users: UserRepository { UserRepository(database: self.database) }
+    public var tokens: TokenRepository { TokenRepository(database: self.database) }
+    public var keyValues: KeyValueRepository { KeyValueRepository(database: self.database) }
+
+    /// Opens the database named by `url`: `postgres://…` selects PostgreSQL, anything else is a SQLite file path.
+    public static func open(url: String, logger: Logger) async throws -> Store {
+        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
+            return Store(database: try PostgresBackend(url: url, logger: logger))
+        }
+        let path = url.hasPrefix("sqlite://") ? String(url.dropFirst("sqlite://".count)) : url
+        return Store(database: try await SQLiteBackend.open(path: path, logger: logger))
+    }
+
+    /// Applies pending migrations from `sql/<dialect>/`.
+    @discardableResult
+    public func migrate(dryRun: Bool = false, logger: Logger) async throws -> Migrator.Report {
+        let migrator = try Migrator(directory: try ResourceLocator.migrations(for: self.database.dialect))
+        return try await migrator.migrate(self.database, dryRun: dryRun, logger: logger)
+    }
+
+    /// Runs the database's connection pool while `body` runs; for commands and tests outside a service group.
+    public func withRunning<Result: Sendable>(_ body: @Sendable (Store) async throws -> Result) async throws -> Result {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await self.database.run() }
+            defer { group.cancelAll() }
+            return try await body(self)
+        }
+    }
+}

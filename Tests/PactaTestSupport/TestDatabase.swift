@@ -1,0 +1,65 @@
+import Foundation
+import Logging
+import PactaStore
+
+/// The databases a contract test runs against: SQLite always, PostgreSQL when the test
+/// command started a throwaway cluster and exported `PACTA_TEST_POSTGRES_URL`.
+public enum TestDatabase: String, Sendable, CaseIterable {
+    case sqlite
+    case postgres
+
+
+    /// The backends available to this run. Under CI PostgreSQL is mandatory.
+    public static var available: [TestDatabase] {
+        if ProcessInfo.processInfo.environment["PACTA_TEST_POSTGRES_URL"] != nil { return [.sqlite, .postgres] }
+        if ProcessInfo.processInfo.environment["CI"] != nil {
+            fatalError("CI runs need PostgreSQL: run the tests through scripts/test.sh")
+        }
+        return [.sqlite]
+    }
+
+    static let logger: Logger = {
+        var logger = Logger(label: "pacta.test")
+        logger.logLevel = .warning
+        return logger
+    }()
+
+    /// Runs `body` with a fresh, migrated, empty store of this kind, and throws it away afterwards.
+    public func withStore<Result: Sendable>(_ body: @Sendable (Store) async throws -> Result) async throws -> Result {
+        switch self {
+        case .sqlite:
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pacta-test-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let store = try await Store.open(url: directory.appendingPathComponent("pacta.sqlite").path, logger: Self.logger)
+            return try await store.withRunning { store in
+                try await store.migrate(logger: Self.logger)
+                return try await body(store)
+            }
+        case .postgres:
+            let adminURL = ProcessInfo.processInfo.environment["PACTA_TEST_POSTGRES_URL"]!
+            let name = "pacta_test_\(UUID().uuidString.prefix(8).lowercased())"
+            let admin = try await Store.open(url: adminURL, logger: Self.logger)
+            return try await admin.withRunning { admin in
+                try await admin.database.execute(SQL(stringLiteral: "CREATE DATABASE \(name)"))
+                let url = Self.replacingDatabase(in: adminURL, with: name)
+                do {
+                    let result = try await Store.open(url: url, logger: Self.logger).withRunning { store in
+                        try await store.migrate(logger: Self.logger)
+                        return try await body(store)
+                    }
+                    try await admin.database.execute(SQL(stringLiteral: "DROP DATABASE \(name) WITH (FORCE)"))
+                    return result
+                } catch {
+                    try? await admin.database.execute(SQL(stringLiteral: "DROP DATABASE \(name) WITH (FORCE)"))
+                    throw error
+                }
+            }
+        }
+    }
+
+    private static func replacingDatabase(in url: String, with name: String) -> String {
+        var components = URLComponents(string: url)!
+        components.path = "/" + name
+        return components.string!
+    }
+}
