@@ -67,3 +67,25 @@ public struct AgreementTerms: Sendable, Hashable, Codable {
         Set(self.commitments.compactMap(\.calendar).filter { !$0.isEmpty })
     }
 }
+
+extension AgreementTerms {
+    /// Reads terms; the cadence defaults to monthly, the summary to empty, and commitments
+    /// without a key get `C1`, `C2`… by position.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        var commitments = try container.decodeIfPresent([Commitment].self, forKey: .commitments) ?? []
+        for index in commitments.indices where commitments[index].key.isEmpty {
+            commitments[index].key = "C\(index + 1)"
+        }
+        self.init(
+            title: try container.decode(String.self, forKey: .title),
+            provider: try container.decode(String.self, forKey: .provider),
+            client: try container.decode(String.self, forKey: .client),
+            validFrom: try container.decode(LocalDate.self, forKey: .validFrom),
+            validTo: try container.decode(LocalDate.self, forKey: .validTo),
+            cadence: try container.decodeIfPresent(Cadence.self, forKey: .cadence) ?? .monthly,
+            summary: try container.decodeIfPresent(String.self, forKey: .summary) ?? "",
+            commitments: commitments
+        )
+    }
+}

@@ -99,3 +99,24 @@ public struct Commitment: Sendable, Hashable, Codable {
         }
     }
 }
+
+extension Commitment {
+    /// Reads a commitment, with defaults for what a client may leave out: the kind follows the
+    /// metric, the weight is 1, no priorities means all; a missing key is filled in by the terms.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let metric = try container.decode(Metric.self, forKey: .metric)
+        self.init(
+            key: try container.decodeIfPresent(String.self, forKey: .key) ?? "",
+            name: try container.decode(String.self, forKey: .name),
+            kind: try container.decodeIfPresent(CommitmentKind.self, forKey: .kind),
+            metric: metric,
+            target: try container.decode(Double.self, forKey: .target),
+            goal: try container.decodeIfPresent(Double.self, forKey: .goal),
+            direction: try container.decodeIfPresent(Direction.self, forKey: .direction),
+            weight: try container.decodeIfPresent(Double.self, forKey: .weight) ?? 1,
+            calendar: try container.decodeIfPresent(String.self, forKey: .calendar),
+            priorities: try container.decodeIfPresent([String].self, forKey: .priorities) ?? []
+        )
+    }
+}

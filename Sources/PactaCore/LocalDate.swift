@@ -111,3 +111,13 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
         return String(repeating: "0", count: max(0, width - text.count)) + text
     }
 }
+
+import Foundation
+
+extension LocalDate {
+    /// The local date of `instant` in `timeZone`.
+    public init(_ instant: Date, in timeZone: TimeZone) {
+        let seconds = Int(instant.timeIntervalSince1970.rounded(.down)) + timeZone.secondsFromGMT(for: instant)
+        self.init(daysSinceEpoch: Int((Double(seconds) / 86_400).rounded(.down)))
+    }
+}

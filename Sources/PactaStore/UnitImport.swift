@@ -1,0 +1,95 @@
+import Foundation
+import PactaCore
+
+/// What an import did, or would have done, and every row it could not take.
+public struct ImportReport: Sendable, Hashable, Codable {
+    public var created: Int
+    public var updated: Int
+    /// Rows left out (only with `skipInvalid`).
+    public var skipped: Int
+    public var problems: [ImportProblem]
+    /// Whether anything was written.
+    public var committed: Bool
+
+    public init(created: Int = 0, updated: Int = 0, skipped: Int = 0, problems: [ImportProblem] = [], committed: Bool = false) {
+        self.created = created
+        self.updated = updated
+        self.skipped = skipped
+        self.problems = problems
+        self.committed = committed
+    }
+}
+
+extension UnitRepository {
+    /// Imports units from CSV (`code,name,parent`). All-or-nothing unless `skipInvalid`; the report
+    /// lists every bad row either way. Re-importing a code updates that unit.
+    public func importCSV(_ text: String, skipInvalid: Bool, at instant: Date) async throws -> ImportReport {
+        let records: [CSVRecord]
+        do {
+            records = try CSVReader().records(in: text)
+        } catch {
+            return ImportReport(problems: [ImportProblem(line: error.line, column: "", code: "invalid_csv", message: error.message)])
+        }
+        guard let headerRecord = records.first else {
+            return ImportReport(problems: [ImportProblem(line: 1, column: "", code: "missing_column", message: "The file is empty: it needs a header code,name,parent.")])
+        }
+        let header: CSVHeader
+        do {
+            header = try CSVHeader(headerRecord, required: ["code", "name"])
+        } catch {
+            return ImportReport(problems: error.problems)
+        }
+        var problems: [ImportProblem] = []
+        var candidates: [(line: Int, unit: OrgUnit)] = []
+        var lineOfCode: [String: Int] = [:]
+        for record in records.dropFirst() {
+            let parent = header.value("parent", in: record)
+            let unit = OrgUnit(code: header.value("code", in: record), name: header.value("name", in: record), parent: parent.isEmpty ? nil : parent)
+            do {
+                try unit.validate()
+            } catch {
+                problems += error.issues.map { ImportProblem(line: record.line, column: $0.field, code: $0.code, message: $0.message) }
+                continue
+            }
+            if let first = lineOfCode[unit.code] {
+                problems.append(ImportProblem(line: record.line, column: "code", code: "duplicate", message: "Unit \(unit.code) already appears on line \(first)."))
+                continue
+            }
+            lineOfCode[unit.code] = record.line
+            candidates.append((record.line, unit))
+        }
+        // Parents must exist in the database or among the rows that will be imported.
+        let existing = Set(try await self.list().map(\.code))
+        var accepted = candidates
+        var changed = true
+        while changed {
+            changed = false
+            let codes = existing.union(accepted.map(\.unit.code))
+            let (good, bad) = (accepted.filter { codes.contains($0.unit.parent ?? $0.unit.code) }, accepted.filter { !codes.contains($0.unit.parent ?? $0.unit.code) })
+            for row in bad {
+                problems.append(ImportProblem(line: row.line, column: "parent", code: "unknown_unit", message: "There is no unit \(row.unit.parent ?? "")."))
+            }
+            if !bad.isEmpty { changed = skipInvalid }
+            accepted = skipInvalid ? good : accepted
+            if !skipInvalid { break }
+        }
+        problems.sort { ($0.line, $0.column) < ($1.line, $1.column) }
+        let skipped = records.count - 1 - accepted.count
+        if !problems.isEmpty && !skipInvalid {
+            return ImportReport(skipped: 0, problems: problems)
+        }
+        do {
+            let (created, updated) = try await self.upsert(accepted.map(\.unit), at: instant)
+            return ImportReport(created: created, updated: updated, skipped: skipped, problems: problems, committed: true)
+        } catch let error as ValidationError {
+            // A loop among parents; name the rows.
+            let lines = error.issues.compactMap { issue -> ImportProblem? in
+                guard let open = issue.field.firstIndex(of: "["), let close = issue.field.firstIndex(of: "]"),
+                    let index = Int(issue.field[issue.field.index(after: open)..<close]), index < accepted.count
+                else { return nil }
+                return ImportProblem(line: accepted[index].line, column: "parent", code: issue.code, message: issue.message)
+            }
+            return ImportReport(problems: problems + lines)
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import Hummingbird
+import HummingbirdAuth
+import HummingbirdBcrypt
+import NIOPosix
+import PactaCore
+import PactaStore
+
+/// Passwords and user creation, shared by the pages, the API and the CLI.
+public struct Accounts: Sendable {
+    public let store: Store
+
+    public init(store: Store) {
+        self.store = store
+    }
+
+    /// Shortest password accepted.
+    public static let minimumPasswordLength = 10
+    /// bcrypt cost: about a quarter of a second per hash on this class of machine.
+    static let cost: UInt8 = 11
+
+    /// Creates a user with a bcrypt-hashed password.
+    public func createUser(username: String, name: String, role: Role, unit: String, password: String, at instant: Date) async throws -> User {
+        guard password.count >= Self.minimumPasswordLength else {
+            throw ValidationError(
+                field: "password",
+                code: "password_too_short",
+                message: "A password has at least \(Self.minimumPasswordLength) characters."
+            )
+        }
+        let hash = try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: Self.cost) }
+        return try await self.store.users.create(username: username, name: name, role: role, unit: unit, passwordHash: hash, at: instant)
+    }
+
+    /// The active user with these credentials, or nil. Takes the same time whether or not the user exists.
+    public func authenticate(username: String, password: String) async throws -> User? {
+        let credentials = try await self.store.users.credentials(username: username)
+        // Without a user, check against a fixed hash so that timing does not reveal which usernames exist.
+        let hash = credentials?.passwordHash ?? "$2b$11$Ft6ePvuGQk4bHB2C5TzwU.cQJmUwZl1nd8WvjcBFI0qbhKwRlP5WS"
+        let matches = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
+        guard matches, let user = credentials?.user, user.active else { return nil }
+        return user
+    }
+}

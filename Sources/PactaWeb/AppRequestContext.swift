@@ -1,0 +1,54 @@
+import Foundation
+import Hummingbird
+import HummingbirdAuth
+import PactaCore
+import PactaStore
+
+/// The request context of every Pacta route: who is asking, their session and language.
+public struct AppRequestContext: AuthRequestContext, SessionRequestContext, RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The signed-in user (session) or the owner of the API token.
+    public var identity: User?
+    public let sessions: SessionContext<WebSession>
+    /// The language pages are rendered in.
+    public var language: Language
+    /// The posted form, parsed and CSRF-checked by ``CSRFMiddleware``.
+    public var form: FormData
+
+    public init(source: Source) {
+        self.coreContext = .init(source: source)
+        self.identity = nil
+        self.sessions = .init()
+        self.language = .spanish
+        self.form = FormData()
+    }
+
+    /// JSON bodies use Pacta's conventions: snake_case keys, ISO 8601 instants.
+    public var requestDecoder: JSONDecoder { PactaJSON.decoder }
+    public var responseEncoder: JSONEncoder { PactaJSON.encoder }
+}
+
+/// What a browser session remembers between requests.
+public struct WebSession: Codable, Sendable, Equatable {
+    /// The signed-in user, absent before login.
+    public var userID: Int64?
+    /// The token every form must send back (`_csrf`).
+    public var csrf: String
+    /// A message key to show once on the next page (`flash.unit_saved`), and whether it reports a failure.
+    public var flash: String?
+    public var flashIsError: Bool?
+
+    public init(userID: Int64? = nil) {
+        self.userID = userID
+        self.csrf = Self.makeToken()
+    }
+
+    /// 32 random bytes as hex.
+    static func makeToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<32).map { _ in
+            let byte = UInt8.random(in: 0...255, using: &generator)
+            return (byte < 16 ? "0" : "") + String(byte, radix: 16)
+        }.joined()
+    }
+}

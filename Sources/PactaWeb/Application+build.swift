@@ -1,0 +1,127 @@
+import Configuration
+import Foundation
+import Hummingbird
+import HummingbirdAuth
+import Logging
+import Metrics
+import PactaCore
+import PactaStore
+import Prometheus
+import ServiceLifecycle
+
+/// Everything `pacta serve` reads from flags and the environment (`DATABASE_URL`, `HTTP_PORT`…).
+public struct ServerSettings: Sendable {
+    /// `postgres://…` or a SQLite file path.
+    public var databaseURL: String
+    /// Adds `Secure` to the session cookie (behind TLS).
+    public var secureCookies: Bool
+    /// The zone in which agreements start and expire.
+    public var timeZone: TimeZone
+    /// Seeds the demo organisation when the database has no users.
+    public var demo: Bool
+
+    /// Default SQLite file, relative to the working directory.
+    public static let defaultDatabase = "data/pacta.sqlite"
+
+    public init(reader: ConfigReader) {
+        self.databaseURL = reader.string(forKey: "database.url", default: Self.defaultDatabase)
+        self.secureCookies = reader.bool(forKey: "session.secure", default: false)
+        self.timeZone = reader.string(forKey: "timezone").flatMap(TimeZone.init(identifier:)) ?? .current
+        self.demo = reader.bool(forKey: "demo", default: false)
+    }
+}
+
+/// Builds the whole server: store (migrated), pages, router, metrics, and the services to run.
+public func buildApplication(reader: ConfigReader) async throws -> some ApplicationProtocol {
+    let logger = {
+        var logger = Logger(label: "pacta")
+        logger.logLevel = reader.string(forKey: "log.level", as: Logger.Level.self, default: .info)
+        return logger
+    }()
+    let settings = ServerSettings(reader: reader)
+    let store = try await Store.open(url: settings.databaseURL, logger: logger)
+    let registry = PrometheusCollectorRegistry()
+    MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+    let renderer = try await PageRenderer(directory: try ResourceLocator.home().appendingPathComponent("templates"))
+    let services = AppServices(store: store, renderer: renderer, timeZone: settings.timeZone)
+    let router = try buildRouter(services: services, secureCookies: settings.secureCookies, metrics: registry)
+    var app = Application(
+        router: router,
+        configuration: ApplicationConfiguration(reader: reader.scoped(to: "http")),
+        services: [store.database],
+        logger: logger
+    )
+    app.beforeServerStarts {
+        try await store.migrate(logger: logger)
+        if settings.demo {
+            if try await DemoOrganisation(store: store).seedIfEmpty(at: Date(), today: services.today) {
+                DemoOrganisation.printCredentials()
+            }
+        }
+        logger.info("Pacta is using \(store.database.dialect == .postgres ? "PostgreSQL" : "SQLite at \(settings.databaseURL)")")
+    }
+    return app
+}
+
+/// Builds the router: the JSON API under `/api/v1` (API tokens), the pages (sessions, CSRF), and
+/// `/health`, `/metrics`, `/static`. Tests call it directly.
+public func buildRouter(
+    services: AppServices,
+    secureCookies: Bool = false,
+    metrics: PrometheusCollectorRegistry? = nil
+) throws -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: LanguageMiddleware())
+    router.add(middleware: ErrorMiddleware(renderer: services.renderer))
+
+    let home = try ResourceLocator.home()
+    let stylesheet = try String(contentsOf: home.appendingPathComponent("templates/pacta.css"), encoding: .utf8)
+    let openAPI = try String(contentsOf: home.appendingPathComponent("openapi.yaml"), encoding: .utf8)
+    router.get("health") { _, _ in "ok" }
+    router.get("static/pacta.css") { _, _ in
+        Response(
+            status: .ok,
+            headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=300"],
+            body: .init(byteBuffer: ByteBuffer(string: stylesheet))
+        )
+    }
+    if let metrics {
+        router.get("metrics") { _, _ in
+            Response(
+                status: .ok,
+                headers: [.contentType: "text/plain; version=0.0.4"],
+                body: .init(byteBuffer: ByteBuffer(bytes: metrics.emitToBuffer()))
+            )
+        }
+    }
+
+    let api = router.group("api/v1").add(middleware: BearerTokenMiddleware(store: services.store, now: services.now))
+    api.get("openapi.yaml") { _, _ in
+        Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: ByteBuffer(string: openAPI)))
+    }
+    AdminAPIController(services: services).addRoutes(to: api)
+    UnitsAPIController(services: services).addRoutes(to: api)
+    CalendarsAPIController(services: services).addRoutes(to: api)
+    AgreementsAPIController(services: services).addRoutes(to: api)
+
+    let web = router.group()
+        .add(
+            middleware: SessionMiddleware(
+                storage: DatabasePersistDriver(store: services.store, now: services.now),
+                configuration: .init(
+                    sessionCookieParameters: .init(name: "pacta_session", secure: secureCookies, sameSite: .lax),
+                    keyPrefix: "session.",
+                    defaultSessionExpiration: .seconds(12 * 3600)
+                )
+            )
+        )
+        .add(middleware: SessionUserMiddleware(store: services.store))
+        .add(middleware: CSRFMiddleware())
+    SessionWebController(services: services).addRoutes(to: web)
+    AgreementsWebController(services: services).addRoutes(to: web)
+    UnitsWebController(services: services).addRoutes(to: web)
+    CalendarsWebController(services: services).addRoutes(to: web)
+    AdminWebController(services: services).addRoutes(to: web)
+    return router
+}

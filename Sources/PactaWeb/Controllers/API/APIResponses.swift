@@ -1,0 +1,57 @@
+import Foundation
+import Hummingbird
+import HummingbirdAuth
+import PactaCore
+import PactaStore
+
+extension OrgUnit: ResponseEncodable {}
+extension BusinessCalendar: ResponseEncodable {}
+extension AgreementDocument: ResponseEncodable {}
+extension VerificationReport: ResponseEncodable {}
+extension ImportReport: ResponseEncodable {}
+extension AgreementJSON: ResponseEncodable {}
+
+/// A list response: `{"items": […]}`, so that lists can gain fields later without breaking clients.
+struct ItemList<Item: Encodable & Sendable>: ResponseEncodable, Sendable {
+    var items: [Item]
+}
+
+/// A user as the API shows it (never the password hash).
+struct UserJSON: ResponseEncodable, Sendable {
+    var id: Int64
+    var username: String
+    var name: String
+    var role: Role
+    var unit: String
+    var active: Bool
+
+    init(_ user: User) {
+        self.id = user.id
+        self.username = user.username
+        self.name = user.name
+        self.role = user.role
+        self.unit = user.unit
+        self.active = user.active
+    }
+}
+
+extension APIToken: ResponseEncodable {}
+
+/// A token just created: the only time its secret is shown.
+struct NewTokenJSON: ResponseEncodable, Sendable {
+    var token: APIToken
+    var secret: String
+}
+
+extension Request {
+    /// Decodes a JSON body, turning decoding failures into 400 answers that name the field.
+    func decodeJSON<Value: Decodable>(as type: Value.Type, context: AppRequestContext) async throws -> Value {
+        do {
+            return try await self.decode(as: type, context: context)
+        } catch let error as DecodingError {
+            throw APIError(error)
+        } catch let error as HTTPError where error.status == .badRequest {
+            throw APIError(.badRequest, code: "invalid_json", message: "The body is not valid JSON.")
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import Hummingbird
+import HummingbirdAuth
+import PactaCore
+import PactaStore
+
+/// `/api/v1/me`, `/users`, `/tokens` and `/verify`.
+struct AdminAPIController: Sendable {
+    let services: AppServices
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.add(middleware: RequireRoleMiddleware(Role.everyone)).get("me", use: self.me)
+        let admin = group.add(middleware: RequireRoleMiddleware(Permissions.admin))
+        admin.get("users", use: self.users)
+        admin.post("users", use: self.createUser)
+        admin.get("tokens", use: self.tokens)
+        admin.post("tokens", use: self.createToken)
+        admin.delete("tokens/:id", use: self.revokeToken)
+        group.add(middleware: RequireRoleMiddleware(Permissions.verify)).get("verify", use: self.verify)
+    }
+
+    @Sendable func me(_ request: Request, context: AppRequestContext) async throws -> UserJSON {
+        UserJSON(try context.requireIdentity())
+    }
+
+    @Sendable func users(_ request: Request, context: AppRequestContext) async throws -> ItemList<UserJSON> {
+        ItemList(items: try await self.services.store.users.list().map(UserJSON.init))
+    }
+
+    @Sendable func createUser(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<UserJSON> {
+        struct Body: Decodable {
+            var username: String
+            var name: String
+            var role: Role
+            var unit: String
+            var password: String
+        }
+        let body = try await request.decodeJSON(as: Body.self, context: context)
+        let user = try await Accounts(store: self.services.store).createUser(
+            username: body.username, name: body.name, role: body.role, unit: body.unit, password: body.password, at: self.services.now()
+        )
+        return EditedResponse(status: .created, response: UserJSON(user))
+    }
+
+    @Sendable func tokens(_ request: Request, context: AppRequestContext) async throws -> ItemList<APIToken> {
+        ItemList(items: try await self.services.store.tokens.list())
+    }
+
+    /// Creates a token for `username` (default: the caller). The secret is in this answer only.
+    @Sendable func createToken(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<NewTokenJSON> {
+        struct Body: Decodable { var name: String; var username: String? }
+        let body = try await request.decodeJSON(as: Body.self, context: context)
+        let owner: User
+        if let username = body.username, username != context.identity?.username {
+            guard let found = try await self.services.store.users.credentials(username: username)?.user else {
+                throw ValidationError(field: "username", code: "unknown_user", message: "There is no user \(username).")
+            }
+            owner = found
+        } else {
+            owner = try context.requireIdentity()
+        }
+        let (secret, token) = try await self.services.store.tokens.create(userID: owner.id, name: body.name, at: self.services.now())
+        return EditedResponse(status: .created, response: NewTokenJSON(token: token, secret: secret))
+    }
+
+    @Sendable func revokeToken(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
+        guard let id = Int64(try context.parameters.require("id")) else { throw NotFoundError("token", try context.parameters.require("id")) }
+        try await self.services.store.tokens.revoke(id: id, at: self.services.now())
+        return .noContent
+    }
+
+    @Sendable func verify(_ request: Request, context: AppRequestContext) async throws -> VerificationReport {
+        try await self.services.store.agreements.verify()
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import Hummingbird
+import HummingbirdAuth
+import PactaCore
+import PactaStore
+
+/// An agreement as the API returns it.
+struct AgreementJSON: Codable, Sendable {
+    var code: String
+    var state: AgreementState
+    var version: Int
+    var title: String
+    var provider: String
+    var providerName: String
+    var client: String
+    var clientName: String
+    var validFrom: LocalDate
+    var validTo: LocalDate
+    var cadence: Cadence
+    var summary: String
+    var commitments: [Commitment]
+    /// Signatures of the current version.
+    var signatures: [Signature]
+    var sha256: String
+    var terminationReason: String?
+    var versions: [Version]?
+    var createdAt: Date?
+    var updatedAt: Date?
+
+    struct Version: Codable, Sendable {
+        var version: Int
+        var supersedes: Int?
+        var createdBy: String
+        var createdAt: Date
+        var signatures: [Signature]
+    }
+
+    init(_ record: AgreementRecord, today: LocalDate) {
+        self.init(record.agreement, providerName: record.providerName, clientName: record.clientName, today: today)
+        self.versions = record.versions.map {
+            Version(version: $0.version, supersedes: $0.supersedes, createdBy: $0.createdBy, createdAt: $0.createdAt, signatures: $0.signatures)
+        }
+        self.createdAt = record.createdAt
+        self.updatedAt = record.updatedAt
+    }
+
+    init(_ agreement: Agreement, providerName: String, clientName: String, today: LocalDate) {
+        let terms = agreement.terms
+        self.code = agreement.code
+        self.state = agreement.state(on: today)
+        self.version = agreement.version
+        self.title = terms.title
+        self.provider = terms.provider
+        self.providerName = providerName
+        self.client = terms.client
+        self.clientName = clientName
+        self.validFrom = terms.validFrom
+        self.validTo = terms.validTo
+        self.cadence = terms.cadence
+        self.summary = terms.summary
+        self.commitments = terms.commitments
+        self.signatures = agreement.signatures
+        self.sha256 = agreement.document.sha256
+        self.terminationReason = agreement.terminationReason
+    }
+}
+
+/// The body of `POST /agreements` and `PUT /agreements/{code}`: the terms, plus the code on creation.
+struct AgreementInput: Decodable, Sendable {
+    var code: String?
+    var terms: AgreementTerms
+
+    init(from decoder: any Decoder) throws {
+        self.terms = try AgreementTerms(from: decoder)
+        self.code = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(String.self, forKey: .code)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case code
+    }
+}

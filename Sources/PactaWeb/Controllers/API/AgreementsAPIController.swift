@@ -1,0 +1,142 @@
+import Foundation
+import Hummingbird
+import HummingbirdAuth
+import PactaCore
+import PactaStore
+
+/// `/api/v1/agreements` and `/api/v1/published`: the agreement lifecycle over JSON.
+struct AgreementsAPIController: Sendable {
+    let services: AppServices
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        let read = group.add(middleware: RequireRoleMiddleware(Role.everyone))
+        read.get("published", use: self.published)
+        read.get("agreements", use: self.list)
+        read.get("agreements/:code", use: self.show)
+        read.get("agreements/:code/versions/:version", use: self.version)
+        let write = group.group("agreements").add(middleware: RequireRoleMiddleware(Role.editors))
+        write.post(use: self.create)
+        write.put(":code", use: self.update)
+        write.post(":code/submit", use: self.submit)
+        write.post(":code/terminate", use: self.terminate)
+        group.group("agreements").add(middleware: RequireRoleMiddleware(Role.signers))
+            .post(":code/signatures", use: self.sign)
+    }
+
+    /// `?state=active&unit=TI` filter the list.
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> ItemList<AgreementSummaryJSON> {
+        let today = self.services.today
+        let state = try request.uri.queryParameters.get("state").map { text in
+            guard let state = AgreementState(rawValue: text) else {
+                throw APIError(.badRequest, code: "invalid_state_filter", message: "Unknown state \(text).", field: "state")
+            }
+            return state
+        }
+        let summaries = try await self.services.store.agreements.list(unit: request.uri.queryParameters.get("unit"))
+        return ItemList(
+            items: summaries.filter { state == nil || $0.state(on: today) == state }.map { AgreementSummaryJSON($0, today: today) }
+        )
+    }
+
+    /// Every active agreement with its commitments and signatures: the intranet publication.
+    @Sendable func published(_ request: Request, context: AppRequestContext) async throws -> ItemList<AgreementJSON> {
+        let today = self.services.today
+        var items: [AgreementJSON] = []
+        for summary in try await self.services.store.agreements.list() where summary.state(on: today) == .active {
+            if let record = try await self.services.store.agreements.get(summary.code) {
+                items.append(AgreementJSON(record.agreement, providerName: record.providerName, clientName: record.clientName, today: today))
+            }
+        }
+        return ItemList(items: items.sorted { $0.code < $1.code })
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> AgreementJSON {
+        let code = try context.parameters.require("code")
+        guard let record = try await self.services.store.agreements.get(code) else { throw NotFoundError("agreement", code) }
+        return AgreementJSON(record, today: self.services.today)
+    }
+
+    @Sendable func version(_ request: Request, context: AppRequestContext) async throws -> AgreementDocument {
+        let code = try context.parameters.require("code")
+        guard let number = Int(try context.parameters.require("version")) else {
+            throw APIError(.badRequest, code: "bad_request", message: "The version must be a number.", field: "version")
+        }
+        guard let document = try await self.services.store.agreements.document(code, version: number) else {
+            throw NotFoundError("version", "\(code) v\(number)")
+        }
+        return document
+    }
+
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<AgreementJSON> {
+        let input = try await request.decodeJSON(as: AgreementInput.self, context: context)
+        guard let code = input.code else { throw ValidationError(field: "code", code: "required", message: "A code is required.") }
+        _ = try await self.services.store.agreements.create(code: code, terms: input.terms, by: try context.requireIdentity().username, at: self.services.now())
+        return EditedResponse(status: .created, headers: [.location: "/api/v1/agreements/\(code)"], response: try await self.record(code))
+    }
+
+    @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> AgreementJSON {
+        let code = try context.parameters.require("code")
+        let input = try await request.decodeJSON(as: AgreementInput.self, context: context)
+        if let bodyCode = input.code, bodyCode != code {
+            throw ValidationError(field: "code", code: "code_mismatch", message: "The code in the body (\(bodyCode)) differs from the URL (\(code)); codes never change.")
+        }
+        _ = try await self.services.store.agreements.revise(
+            code, terms: input.terms, by: try context.requireIdentity().username, at: self.services.now(), today: self.services.today
+        )
+        return try await self.record(code)
+    }
+
+    @Sendable func submit(_ request: Request, context: AppRequestContext) async throws -> AgreementJSON {
+        let code = try context.parameters.require("code")
+        _ = try await self.services.store.agreements.submit(code, at: self.services.now(), today: self.services.today)
+        return try await self.record(code)
+    }
+
+    @Sendable func terminate(_ request: Request, context: AppRequestContext) async throws -> AgreementJSON {
+        struct Body: Decodable { var reason: String }
+        let code = try context.parameters.require("code")
+        let body = try await request.decodeJSON(as: Body.self, context: context)
+        _ = try await self.services.store.agreements.terminate(code, reason: body.reason, at: self.services.now(), today: self.services.today)
+        return try await self.record(code)
+    }
+
+    /// The caller signs the current version for their unit.
+    @Sendable func sign(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<AgreementJSON> {
+        let code = try context.parameters.require("code")
+        let user = try context.requireIdentity()
+        _ = try await self.services.store.agreements.sign(code, by: user.signer, at: self.services.now(), today: self.services.today)
+        return EditedResponse(status: .created, response: try await self.record(code))
+    }
+
+    private func record(_ code: String) async throws -> AgreementJSON {
+        guard let record = try await self.services.store.agreements.get(code) else { throw NotFoundError("agreement", code) }
+        return AgreementJSON(record, today: self.services.today)
+    }
+}
+
+/// A row of the agreements list.
+struct AgreementSummaryJSON: Codable, Sendable {
+    var code: String
+    var title: String
+    var state: AgreementState
+    var version: Int
+    var provider: String
+    var providerName: String
+    var client: String
+    var clientName: String
+    var validFrom: LocalDate
+    var validTo: LocalDate
+
+    init(_ summary: AgreementSummary, today: LocalDate) {
+        self.code = summary.code
+        self.title = summary.title
+        self.state = summary.state(on: today)
+        self.version = summary.version
+        self.provider = summary.provider
+        self.providerName = summary.providerName
+        self.client = summary.client
+        self.clientName = summary.clientName
+        self.validFrom = summary.validFrom
+        self.validTo = summary.validTo
+    }
+}

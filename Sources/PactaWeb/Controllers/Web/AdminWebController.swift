@@ -1,0 +1,121 @@
+import Foundation
+import Hummingbird
+import HummingbirdAuth
+import PactaCore
+import PactaStore
+
+/// Administration pages: users, API tokens, and signature verification.
+struct AdminWebController: Sendable {
+    let services: AppServices
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        let admin = group.add(middleware: RequireRoleMiddleware(Permissions.admin))
+        admin.get("users", use: self.users)
+        admin.post("users", use: self.createUser)
+        admin.get("tokens", use: self.tokens)
+        admin.post("tokens", use: self.createToken)
+        admin.post("tokens/:id/revoke", use: self.revokeToken)
+        group.add(middleware: RequireRoleMiddleware(Permissions.verify)).get("verify", use: self.verify)
+    }
+
+    @Sendable func users(_ request: Request, context: AppRequestContext) async throws -> HTML {
+        try await self.usersPage(form: FormData(), issues: [], request: request, context: context)
+    }
+
+    @Sendable func createUser(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let form = context.form
+        do {
+            guard let role = Role(rawValue: form.text("role")) else {
+                throw ValidationError(field: "role", code: "invalid_role", message: "Choose a role.")
+            }
+            _ = try await Accounts(store: self.services.store).createUser(
+                username: form.text("username"), name: form.text("name"), role: role, unit: form.text("unit"),
+                password: form["password"] ?? "", at: self.services.now()
+            )
+        } catch let error as ValidationError {
+            return try await self.usersPage(form: form, issues: error.issues, request: request, context: context).response(from: request, context: context)
+        }
+        context.flash("flash.user_created")
+        return redirect("/users")
+    }
+
+    private func usersPage(form: FormData, issues: [FieldIssue], request: Request, context: AppRequestContext) async throws -> HTML {
+        let messages = self.services.renderer.messages(context.language)
+        let rows: [[String: Any]] = try await self.services.store.users.list().map {
+            ["username": $0.username, "name": $0.name, "roleLabel": messages.text("roles.\($0.role.rawValue)", or: $0.role.rawValue), "unit": $0.unit, "active": $0.active]
+        }
+        let (errors, errorList) = self.services.renderer.fieldErrors(issues, language: context.language)
+        let page: [String: Any] = [
+            "rows": rows, "errors": errors, "errorList": errorList,
+            "form": ["username": form.text("username"), "name": form.text("name")],
+            "roles": options(Role.allCases, selected: { $0.rawValue == (form["role"] ?? Role.viewer.rawValue) }) {
+                ["value": $0.rawValue, "label": messages.text("roles.\($0.rawValue)", or: $0.rawValue)]
+            },
+            "units": options(try await self.services.store.units.list(), selected: { $0.code == form.text("unit") }) { ["code": $0.code, "name": $0.name] },
+        ]
+        return self.services.renderer.render(
+            "users", titleKey: "users.title", section: "users", page: page, request: request, context: context,
+            status: issues.isEmpty ? .ok : .unprocessableContent
+        )
+    }
+
+    @Sendable func tokens(_ request: Request, context: AppRequestContext) async throws -> HTML {
+        try await self.tokensPage(secret: nil, issues: [], request: request, context: context)
+    }
+
+    /// Creates a token and shows its secret on this one page, never again.
+    @Sendable func createToken(_ request: Request, context: AppRequestContext) async throws -> HTML {
+        let form = context.form
+        do {
+            guard let owner = try await self.services.store.users.credentials(username: form.text("user"))?.user else {
+                throw ValidationError(field: "user", code: "required", message: "Choose the user the token acts as.")
+            }
+            let (secret, _) = try await self.services.store.tokens.create(userID: owner.id, name: form.text("name"), at: self.services.now())
+            return try await self.tokensPage(secret: secret, issues: [], request: request, context: context, status: .created)
+        } catch let error as ValidationError {
+            return try await self.tokensPage(secret: nil, issues: error.issues, request: request, context: context, status: .unprocessableContent)
+        }
+    }
+
+    @Sendable func revokeToken(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let id = Int64(try context.parameters.require("id")) else { throw NotFoundError("token", try context.parameters.require("id")) }
+        try await self.services.store.tokens.revoke(id: id, at: self.services.now())
+        context.flash("flash.token_revoked")
+        return redirect("/tokens")
+    }
+
+    private func tokensPage(
+        secret: String?, issues: [FieldIssue], request: Request, context: AppRequestContext, status: HTTPResponse.Status = .ok
+    ) async throws -> HTML {
+        let zone = self.services.timeZone
+        let rows: [[String: Any]] = try await self.services.store.tokens.list().map {
+            [
+                "id": $0.id, "username": $0.username, "name": $0.name, "prefix": $0.prefix,
+                "createdAt": Format.instant($0.createdAt, in: zone), "lastUsedAt": $0.lastUsedAt.map { Format.instant($0, in: zone) } ?? "",
+                "revokedAt": $0.revokedAt.map { Format.instant($0, in: zone) } ?? "", "revokeAction": $0.revokedAt == nil ? "/tokens/\($0.id)/revoke" : "",
+            ]
+        }
+        let (errors, errorList) = self.services.renderer.fieldErrors(issues, language: context.language)
+        var page: [String: Any] = [
+            "rows": rows, "errors": errors, "errorList": errorList,
+            "users": options(try await self.services.store.users.list(), selected: { _ in false }) { ["username": $0.username, "name": $0.name] },
+        ]
+        if let secret { page["newSecret"] = secret }
+        return self.services.renderer.render("tokens", titleKey: "tokens.title", section: "tokens", page: page, request: request, context: context, status: status)
+    }
+
+    @Sendable func verify(_ request: Request, context: AppRequestContext) async throws -> HTML {
+        let report = try await self.services.store.agreements.verify()
+        let messages = self.services.renderer.messages(context.language)
+        let page: [String: Any] = [
+            "checked": report.checkedSignatures, "intact": report.isIntact,
+            "issues": report.issues.map {
+                [
+                    "agreement": $0.agreement, "version": $0.version, "sideLabel": messages.text("sides.\($0.side.rawValue)", or: $0.side.rawValue),
+                    "signedSHA256": $0.signedSHA256, "currentSHA256": $0.currentSHA256, "problem": $0.problem,
+                ]
+            },
+        ]
+        return self.services.renderer.render("verify", titleKey: "verify.title", section: "verify", page: page, request: request, context: context)
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import Hummingbird
+import HummingbirdAuth
+import PactaCore
+import PactaStore
+
+/// Unit pages: list, create, edit, CSV import.
+struct UnitsWebController: Sendable {
+    let services: AppServices
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.add(middleware: RequireRoleMiddleware(Role.everyone)).get("units", use: self.list)
+        let edit = group.group("units").add(middleware: RequireRoleMiddleware(Role.editors))
+        edit.get("new", use: self.newForm)
+        edit.post(use: self.create)
+        edit.get("import", use: self.importForm)
+        edit.post("import", use: self.importCSV)
+        edit.get(":code/edit", use: self.editForm)
+        edit.post(":code", use: self.update)
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> HTML {
+        let units = try await self.services.store.units.list()
+        let names = Dictionary(uniqueKeysWithValues: units.map { ($0.code, $0.name) })
+        let rows: [[String: Any]] = units.map {
+            ["code": $0.code, "name": $0.name, "parent": $0.parent ?? "", "parentName": $0.parent.flatMap { names[$0] } ?? "", "editHref": "/units/\($0.code)/edit"]
+        }
+        return self.services.renderer.render("units", titleKey: "units.title", section: "units", page: ["rows": rows, "empty": rows.isEmpty], request: request, context: context)
+    }
+
+    @Sendable func newForm(_ request: Request, context: AppRequestContext) async throws -> HTML {
+        try await self.form(OrgUnit(code: "", name: ""), isNew: true, issues: [], request: request, context: context)
+    }
+
+    @Sendable func editForm(_ request: Request, context: AppRequestContext) async throws -> HTML {
+        let code = try context.parameters.require("code")
+        guard let unit = try await self.services.store.units.get(code) else { throw NotFoundError("unit", code) }
+        return try await self.form(unit, isNew: false, issues: [], request: request, context: context)
+    }
+
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let form = context.form
+        let unit = OrgUnit(code: form.text("code"), name: form.text("name"), parent: form.text("parent").isEmpty ? nil : form.text("parent"))
+        do {
+            try await self.services.store.units.create(unit, at: self.services.now())
+        } catch let error as ValidationError {
+            return try await self.form(unit, isNew: true, issues: error.issues, request: request, context: context).response(from: request, context: context)
+        }
+        context.flash("flash.unit_saved")
+        return redirect("/units")
+    }
+
+    @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let form = context.form
+        let unit = OrgUnit(code: try context.parameters.require("code"), name: form.text("name"), parent: form.text("parent").isEmpty ? nil : form.text("parent"))
+        do {
+            try await self.services.store.units.update(unit, at: self.services.now())
+        } catch let error as ValidationError {
+            return try await self.form(unit, isNew: false, issues: error.issues, request: request, context: context).response(from: request, context: context)
+        }
+        context.flash("flash.unit_saved")
+        return redirect("/units")
+    }
+
+    @Sendable func importForm(_ request: Request, context: AppRequestContext) async throws -> HTML {
+        self.services.renderer.render("units-import", titleKey: "units_import.title", section: "units", page: ["csv": "", "skipInvalid": false], request: request, context: context)
+    }
+
+    /// Takes the CSV from the uploaded file, or else from the text area.
+    @Sendable func importCSV(_ request: Request, context: AppRequestContext) async throws -> HTML {
+        let form = context.form
+        let file = form["file"] ?? ""
+        let csv = file.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? form["csv"] ?? "" : file
+        let skipInvalid = form["skip_invalid"] != nil
+        let report = try await self.services.store.units.importCSV(csv, skipInvalid: skipInvalid, at: self.services.now())
+        let messages = self.services.renderer.messages(context.language)
+        var page: [String: Any] = [
+            "csv": csv, "skipInvalid": skipInvalid,
+            "problems": report.problems.map { ["line": $0.line, "column": $0.column, "message": messages.text("errors.\($0.code)", or: $0.message), "detail": $0.message] },
+        ]
+        if report.committed {
+            page["result"] = ["created": report.created, "updated": report.updated, "skipped": report.skipped]
+        }
+        return self.services.renderer.render(
+            "units-import", titleKey: "units_import.title", section: "units", page: page, request: request, context: context,
+            status: report.committed ? .ok : .unprocessableContent
+        )
+    }
+
+    private func form(_ unit: OrgUnit, isNew: Bool, issues: [FieldIssue], request: Request, context: AppRequestContext) async throws -> HTML {
+        let units = try await self.services.store.units.list().filter { $0.code != unit.code }
+        let (errors, errorList) = self.services.renderer.fieldErrors(issues, language: context.language)
+        let page: [String: Any] = [
+            "isNew": isNew, "action": isNew ? "/units" : "/units/\(unit.code)", "code": unit.code, "name": unit.name,
+            "parents": options(units, selected: { $0.code == unit.parent }) { ["code": $0.code, "name": $0.name] },
+            "errors": errors, "errorList": errorList,
+        ]
+        return self.services.renderer.render(
+            "unit-form", titleKey: isNew ? "unit_form.new_title" : "unit_form.edit_title", section: "units", page: page,
+            request: request, context: context, status: issues.isEmpty ? .ok : .unprocessableContent
+        )
+    }
+}

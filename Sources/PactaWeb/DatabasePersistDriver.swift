@@ -1,0 +1,53 @@
+import Foundation
+import Hummingbird
+import HummingbirdAuth
+import PactaCore
+import PactaStore
+
+/// Hummingbird's key/value persistence on Pacta's own database, so that every instance shares sessions.
+public struct DatabasePersistDriver: PersistDriver {
+    let store: Store
+    let now: @Sendable () -> Date
+
+    public init(store: Store, now: @escaping @Sendable () -> Date = Date.init) {
+        self.store = store
+        self.now = now
+    }
+
+    public func create<Object: Codable & Sendable>(key: String, value: Object, expires: Duration?) async throws {
+        do {
+            try await self.store.keyValues.create(key: key, value: try Self.encode(value), expiresAt: self.expiry(expires), now: self.now())
+        } catch DatabaseError.uniqueViolation {
+            throw PersistError.duplicate
+        }
+    }
+
+    public func set<Object: Codable & Sendable>(key: String, value: Object, expires: Duration?) async throws {
+        try await self.store.keyValues.set(key: key, value: try Self.encode(value), expiresAt: self.expiry(expires))
+    }
+
+    public func get<Object: Codable & Sendable>(key: String, as type: Object.Type) async throws -> Object? {
+        try await self.getWithTTL(key: key, as: type)?.object
+    }
+
+    public func getWithTTL<Object: Codable & Sendable>(key: String, as type: Object.Type) async throws -> (object: Object, ttl: Duration?)? {
+        let now = self.now()
+        guard let (value, expiresAt) = try await self.store.keyValues.get(key: key, now: now) else { return nil }
+        guard let object = try? PactaJSON.decoder.decode(Object.self, from: Data(value.utf8)) else {
+            throw PersistError.invalidConversion
+        }
+        return (object, expiresAt.map { .seconds($0.timeIntervalSince(now)) })
+    }
+
+    public func remove(key: String) async throws {
+        try await self.store.keyValues.remove(key: key)
+    }
+
+    private func expiry(_ duration: Duration?) -> Date? {
+        duration.map { self.now().addingTimeInterval(TimeInterval($0.components.seconds)) }
+    }
+
+    private static func encode(_ value: some Encodable) throws -> String {
+        String(decoding: try PactaJSON.encoder.encode(value), as: UTF8.self)
+    }
+}

@@ -1,0 +1,182 @@
+import Foundation
+import PactaCore
+import PactaStore
+
+/// A realistic demo organisation in Spanish: an Ecuadorian financial institution with eight
+/// back-office providers, seven client units, two calendars, a dozen agreements in every state
+/// and one user per role.
+public struct DemoOrganisation: Sendable {
+    public let store: Store
+
+    public init(store: Store) {
+        self.store = store
+    }
+
+    /// The password of every demo user.
+    public static let password = "pacta-demo-2026"
+
+    /// The demo users: username, full name, role, unit.
+    public static let users: [(String, String, Role, String)] = [
+        ("admin", "Administración Pacta", .admin, "GG"),
+        ("gestor", "María Fernanda Andrade", .manager, "TI"),
+        ("cliente", "Jorge Luis Cevallos", .rater, "AGEN"),
+        ("gerencia", "Patricia Salazar", .viewer, "GG"),
+        ("ops.credito", "Andrés Villacís", .manager, "OPCRED"),
+        ("contabilidad", "Lucía Benítez", .manager, "CONT"),
+        ("talento", "Gabriela Ortiz", .manager, "TH"),
+        ("adquisiciones", "Diego Paredes", .manager, "ADQ"),
+        ("seguridad", "Ramiro Espinosa", .manager, "SEG"),
+        ("tesoreria", "Verónica Mora", .manager, "TES"),
+        ("banca.digital", "Santiago Herrera", .rater, "BDIG"),
+        ("comercial", "Carolina Jaramillo", .rater, "COM"),
+        ("hipotecario", "Esteban Guerrero", .rater, "HIP"),
+        ("contacto", "Daniela Vaca", .rater, "CC"),
+        ("riesgos", "Fernando Aguirre", .rater, "RIES"),
+    ]
+
+    /// Prints how to sign in.
+    public static func printCredentials() {
+        print("Demo organisation ready. Sign in with any of these users, password \(Self.password):")
+        for (username, name, role, unit) in Self.users.prefix(4) {
+            print("  \(username.padding(toLength: 10, withPad: " ", startingAt: 0)) \(role.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(unit.padding(toLength: 6, withPad: " ", startingAt: 0)) \(name)")
+        }
+        print("  (and one signer per unit: ops.credito, contabilidad, banca.digital, comercial…)")
+    }
+
+    /// Seeds the organisation unless the database already has users.
+    /// - Returns: whether it seeded.
+    @discardableResult
+    public func seedIfEmpty(at instant: Date, today: LocalDate) async throws -> Bool {
+        guard try await self.store.users.count() == 0 else { return false }
+        try await self.seed(at: instant, today: today)
+        return true
+    }
+
+    func seed(at instant: Date, today: LocalDate) async throws {
+        let units: [OrgUnit] = [
+            OrgUnit(code: "GG", name: "Gerencia General"),
+            OrgUnit(code: "VPO", name: "Vicepresidencia de Operaciones", parent: "GG"),
+            OrgUnit(code: "VPN", name: "Vicepresidencia de Negocios", parent: "GG"),
+            OrgUnit(code: "TI", name: "Tecnología de la Información", parent: "VPO"),
+            OrgUnit(code: "CONT", name: "Contabilidad", parent: "VPO"),
+            OrgUnit(code: "TH", name: "Talento Humano", parent: "GG"),
+            OrgUnit(code: "OPCRED", name: "Operaciones de Crédito", parent: "VPO"),
+            OrgUnit(code: "JUR", name: "Asesoría Jurídica", parent: "GG"),
+            OrgUnit(code: "ADQ", name: "Adquisiciones y Servicios Generales", parent: "VPO"),
+            OrgUnit(code: "SEG", name: "Seguridad de la Información", parent: "GG"),
+            OrgUnit(code: "TES", name: "Tesorería", parent: "VPO"),
+            OrgUnit(code: "AGEN", name: "Red de Agencias", parent: "VPN"),
+            OrgUnit(code: "BDIG", name: "Banca Digital", parent: "VPN"),
+            OrgUnit(code: "CC", name: "Centro de Contacto", parent: "VPN"),
+            OrgUnit(code: "COM", name: "Banca Comercial", parent: "VPN"),
+            OrgUnit(code: "HIP", name: "Crédito Hipotecario", parent: "VPN"),
+            OrgUnit(code: "RIES", name: "Riesgos", parent: "GG"),
+            OrgUnit(code: "MKT", name: "Marketing y Experiencia del Cliente", parent: "VPN"),
+        ]
+        _ = try await self.store.units.upsert(units, at: instant)
+
+        let weekdays: [Weekday] = [.monday, .tuesday, .wednesday, .thursday, .friday]
+        let holidays = [
+            ("2026-01-01", "Año Nuevo"), ("2026-02-16", "Carnaval"), ("2026-02-17", "Carnaval"),
+            ("2026-04-03", "Viernes Santo"), ("2026-05-01", "Día del Trabajo"), ("2026-05-25", "Batalla de Pichincha"),
+            ("2026-08-10", "Primer Grito de Independencia"), ("2026-10-09", "Independencia de Guayaquil"),
+            ("2026-11-02", "Día de los Difuntos"), ("2026-11-03", "Independencia de Cuenca"), ("2026-12-25", "Navidad"),
+            ("2027-01-01", "Año Nuevo"),
+        ].map { Holiday(date: LocalDate($0.0)!, name: $0.1) }
+        try await self.store.calendars.create(
+            BusinessCalendar(
+                code: "oficina-uio",
+                name: "Horario de oficina Quito",
+                timeZone: "America/Guayaquil",
+                hours: WeeklyHours(Dictionary(uniqueKeysWithValues: weekdays.map { ($0, [TimeRange("08:30-13:00")!, TimeRange("14:00-17:30")!]) })),
+                holidays: holidays
+            ),
+            at: instant
+        )
+        var agencyHours = Dictionary(uniqueKeysWithValues: weekdays.map { ($0, [TimeRange("09:00-18:00")!]) })
+        agencyHours[.saturday] = [TimeRange("09:00-13:00")!]
+        try await self.store.calendars.create(
+            BusinessCalendar(code: "agencias", name: "Horario de agencias", timeZone: "America/Guayaquil", hours: WeeklyHours(agencyHours), holidays: holidays),
+            at: instant
+        )
+
+        let accounts = Accounts(store: self.store)
+        for (username, name, role, unit) in Self.users {
+            _ = try await accounts.createUser(username: username, name: name, role: role, unit: unit, password: Self.password, at: instant)
+        }
+
+        let from = LocalDate(year: today.year, month: 1, day: 1)!
+        let to = LocalDate(year: today.year + 1, month: 6, day: 30)!
+        let signers: [String: Signer] = Dictionary(
+            Self.users.map { ($0.3, Signer(username: $0.0, name: $0.1, unit: $0.3, role: $0.2)) },
+            uniquingKeysWith: { first, _ in first }
+        )
+        func commitments(_ calendar: String, hours: Double, response: Double = 2) -> [Commitment] {
+            [
+                Commitment(key: "RES-P1", name: "Solicitudes críticas resueltas dentro del plazo", metric: .resolutionWithin, target: hours * 3600, goal: 0.95, weight: 3, calendar: calendar, priorities: ["P1"]),
+                Commitment(key: "RES-P2", name: "Solicitudes normales resueltas dentro del plazo", metric: .resolutionWithin, target: hours * 3 * 3600, goal: 0.9, weight: 2, calendar: calendar, priorities: ["P2", "P3"]),
+                Commitment(key: "RESP", name: "Primera respuesta oportuna", metric: .firstResponseWithin, target: response * 3600, goal: 0.9, weight: 1, calendar: calendar),
+                Commitment(key: "PERC", name: "Índice de percepción del cliente interno", metric: .perceptionIndex, target: 80, weight: 2),
+                Commitment(key: "NPSI", name: "NPS interno", metric: .internalNPS, target: 30, weight: 1),
+            ]
+        }
+        struct Plan {
+            var code: String, title: String, provider: String, client: String, calendar: String, hours: Double
+            var state: AgreementState, revised: Bool = false
+            var from: LocalDate? = nil, to: LocalDate? = nil
+        }
+        let plans: [Plan] = [
+            Plan(code: "TI-AGEN", title: "Soporte tecnológico a la Red de Agencias", provider: "TI", client: "AGEN", calendar: "agencias", hours: 4, state: .active),
+            Plan(code: "TI-BDIG", title: "Disponibilidad y soporte de la Banca Digital", provider: "TI", client: "BDIG", calendar: "oficina-uio", hours: 2, state: .active),
+            Plan(code: "OPCRED-COM", title: "Desembolso de créditos comerciales", provider: "OPCRED", client: "COM", calendar: "oficina-uio", hours: 16, state: .active),
+            Plan(code: "OPCRED-HIP", title: "Instrumentación de créditos hipotecarios", provider: "OPCRED", client: "HIP", calendar: "oficina-uio", hours: 24, state: .active, revised: true),
+            Plan(code: "ADQ-AGEN", title: "Mantenimiento de agencias", provider: "ADQ", client: "AGEN", calendar: "agencias", hours: 24, state: .active),
+            Plan(code: "SEG-BDIG", title: "Gestión de accesos a sistemas digitales", provider: "SEG", client: "BDIG", calendar: "oficina-uio", hours: 8, state: .active),
+            Plan(code: "CONT-COM", title: "Conciliaciones contables de cartera comercial", provider: "CONT", client: "COM", calendar: "oficina-uio", hours: 16, state: .pendingSignatures),
+            Plan(code: "TH-CC", title: "Selección de personal para el Centro de Contacto", provider: "TH", client: "CC", calendar: "oficina-uio", hours: 40, state: .pendingSignatures),
+            Plan(code: "CONT-RIES", title: "Reportes contables para riesgos", provider: "CONT", client: "RIES", calendar: "oficina-uio", hours: 16, state: .pendingSignatures, revised: true),
+            Plan(code: "JUR-HIP", title: "Revisión legal de garantías hipotecarias", provider: "JUR", client: "HIP", calendar: "oficina-uio", hours: 24, state: .draft),
+            Plan(code: "TES-COM", title: "Provisión de efectivo a Banca Comercial", provider: "TES", client: "COM", calendar: "oficina-uio", hours: 8, state: .expired,
+                 from: LocalDate(year: today.year - 1, month: 1, day: 1)!, to: LocalDate(year: today.year - 1, month: 12, day: 31)!),
+            Plan(code: "TI-CC", title: "Telefonía IP del Centro de Contacto", provider: "TI", client: "CC", calendar: "oficina-uio", hours: 4, state: .terminated),
+        ]
+        let agreements = self.store.agreements
+        for plan in plans {
+            let validFrom = plan.from ?? from
+            let validTo = plan.to ?? to
+            let signingDay = plan.state == .expired ? validFrom.adding(days: 14) : today
+            var terms = AgreementTerms(
+                title: plan.title, provider: plan.provider, client: plan.client, validFrom: validFrom, validTo: validTo,
+                cadence: plan.hours >= 16 ? .quarterly : .monthly,
+                summary: "Acuerdo de servicio entre \(plan.provider) y \(plan.client), revisado con ambas jefaturas en taller.",
+                commitments: commitments(plan.calendar, hours: plan.hours)
+            )
+            _ = try await agreements.create(code: plan.code, terms: terms, by: "gestor", at: instant)
+            guard plan.state != .draft else { continue }
+            _ = try await agreements.submit(plan.code, at: instant, today: signingDay)
+            let provider = signers[plan.provider]!
+            let client = signers[plan.client]!
+            switch plan.state {
+            case .pendingSignatures where plan.code == "CONT-COM":
+                _ = try await agreements.sign(plan.code, by: provider, at: instant, today: signingDay)
+            case .pendingSignatures where !plan.revised:
+                break
+            default:
+                _ = try await agreements.sign(plan.code, by: provider, at: instant, today: signingDay)
+                _ = try await agreements.sign(plan.code, by: client, at: instant, today: signingDay)
+            }
+            if plan.revised {
+                terms.commitments[0].goal = 0.97
+                terms.summary += " Versión 2: meta de solicitudes críticas elevada al 97 %."
+                _ = try await agreements.revise(plan.code, terms: terms, by: "gestor", at: instant, today: signingDay)
+                if plan.state == .active {
+                    _ = try await agreements.sign(plan.code, by: provider, at: instant, today: signingDay)
+                    _ = try await agreements.sign(plan.code, by: client, at: instant, today: signingDay)
+                }
+            }
+            if plan.state == .terminated {
+                _ = try await agreements.terminate(plan.code, reason: "Migración de la telefonía a un proveedor externo.", at: instant, today: signingDay)
+            }
+        }
+    }
+}

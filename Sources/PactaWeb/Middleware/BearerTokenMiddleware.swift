@@ -1,0 +1,23 @@
+import Foundation
+import Hummingbird
+import HummingbirdAuth
+import PactaCore
+import PactaStore
+
+/// Authenticates API calls by `Authorization: Bearer <token>`.
+struct BearerTokenMiddleware: RouterMiddleware {
+    let store: Store
+    let now: @Sendable () -> Date
+
+    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
+        var context = context
+        if let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") {
+            let secret = String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
+            guard let user = try await self.store.tokens.authenticate(secret: secret, at: self.now()) else {
+                throw APIError(.unauthorized, code: "invalid_token", message: "The API token is unknown or revoked.")
+            }
+            context.identity = user
+        }
+        return try await next(request, context)
+    }
+}

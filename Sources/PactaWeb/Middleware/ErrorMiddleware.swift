@@ -1,0 +1,63 @@
+import Foundation
+import Hummingbird
+import HummingbirdAuth
+import Logging
+import PactaCore
+import PactaStore
+
+/// Turns every error into a proper answer: a JSON body under `/api`, an error page elsewhere,
+/// and a redirect to the login page when a browser is not signed in. Never leaks internals.
+struct ErrorMiddleware: RouterMiddleware {
+    let renderer: PageRenderer
+
+    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            let apiError = APIError(error)
+            if apiError.status == .internalServerError {
+                context.logger.error("Unhandled error", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
+            }
+            if request.uri.path.hasPrefix("/api/") {
+                return try Self.json(apiError)
+            }
+            if apiError.status == .unauthorized {
+                let next = PageRenderer.percentEncode(request.uri.description)
+                return Response(status: .seeOther, headers: [.location: "/login?next=\(next)"])
+            }
+            return try self.page(apiError, request: request, context: context)
+        }
+    }
+
+    static func json(_ error: APIError) throws -> Response {
+        var buffer = ByteBuffer()
+        buffer.writeBytes(try PactaJSON.encoder.encode(error.body))
+        return Response(
+            status: error.status,
+            headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: buffer)
+        )
+    }
+
+    private func page(_ error: APIError, request: Request, context: AppRequestContext) throws -> Response {
+        let messages = self.renderer.messages(context.language)
+        let heading: String =
+            switch error.status {
+            case .notFound: messages.text("error.not_found", or: "Not found")
+            case .forbidden: messages.text("error.forbidden", or: "Forbidden")
+            case .internalServerError: messages.text("error.internal", or: "Error")
+            default: messages.text("error.heading", or: "Error")
+            }
+        let message = error.status == .internalServerError
+            ? messages.text("error.internal_message", or: error.message)
+            : messages.text("errors.\(error.code)", or: error.message)
+        return try self.renderer.render(
+            "error",
+            titleKey: "error.title",
+            page: ["status": Int(error.status.code), "heading": heading, "message": message],
+            request: request,
+            context: context,
+            status: error.status
+        ).response(from: request, context: context)
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import PactaCore
+
+/// The agreement form as typed: strings kept verbatim for re-display, turned into terms when they parse.
+///
+/// Time targets are typed in business hours and goals in percent; the API uses seconds and shares.
+struct AgreementForm {
+    struct Row {
+        var key = "", name = "", metric = "", target = "", goal = "", weight = "1", calendar = "", priorities = ""
+
+        /// A row the user left empty (extra rows are always offered).
+        var isBlank: Bool { self.key.isEmpty && self.name.isEmpty && self.target.isEmpty && self.goal.isEmpty }
+    }
+
+    var code = "", title = "", summary = "", provider = "", client = "", validFrom = "", validTo = "", cadence = "monthly"
+    var rows: [Row] = []
+    /// Problems found while reading the strings (bad numbers and dates).
+    var issues: [FieldIssue] = []
+
+    /// Shows existing terms.
+    init(code: String, terms: AgreementTerms) {
+        self.code = code
+        self.title = terms.title
+        self.summary = terms.summary
+        self.provider = terms.provider
+        self.client = terms.client
+        self.validFrom = terms.validFrom.description
+        self.validTo = terms.validTo.description
+        self.cadence = terms.cadence.rawValue
+        self.rows = terms.commitments.map { commitment in
+            Row(
+                key: commitment.key, name: commitment.name, metric: commitment.metric.rawValue,
+                target: Format.number(commitment.metric.isBusinessTime ? commitment.target / 3600 : commitment.target),
+                goal: commitment.goal.map { Format.number(($0 * 1000).rounded() / 10) } ?? "",
+                weight: Format.number(commitment.weight), calendar: commitment.calendar ?? "",
+                priorities: commitment.priorities.joined(separator: ", ")
+            )
+        }
+    }
+
+    /// Reads a posted form.
+    init(_ form: FormData) {
+        self.code = form.text("code")
+        self.title = form.text("title")
+        self.summary = form.text("summary")
+        self.provider = form.text("provider")
+        self.client = form.text("client")
+        self.validFrom = form.text("valid_from")
+        self.validTo = form.text("valid_to")
+        self.cadence = form.text("cadence")
+        var index = 0
+        while form["commitments[\(index)].metric"] != nil || form["commitments[\(index)].name"] != nil {
+            let field = { (name: String) in form.text("commitments[\(index)].\(name)") }
+            self.rows.append(
+                Row(
+                    key: field("key"), name: field("name"), metric: field("metric"), target: field("target"),
+                    goal: field("goal"), weight: field("weight"), calendar: field("calendar"), priorities: field("priorities")
+                )
+            )
+            index += 1
+        }
+        self.validate()
+    }
+
+    private mutating func validate() {
+        var validator = Validator()
+        if LocalDate(self.validFrom) == nil { validator.fail("valid_from", "invalid_date", "Use a date like 2026-01-31.") }
+        if LocalDate(self.validTo) == nil { validator.fail("valid_to", "invalid_date", "Use a date like 2026-12-31.") }
+        if Cadence(rawValue: self.cadence) == nil { validator.fail("cadence", "required", "Choose a cadence.") }
+        for (index, row) in self.rows.enumerated() where !row.isBlank {
+            if Metric(rawValue: row.metric) == nil { validator.fail("commitments[\(index)].metric", "required", "Choose a metric.") }
+            if Self.number(row.target) == nil { validator.fail("commitments[\(index)].target", "invalid_number", "Type a number.") }
+            if !row.goal.isEmpty, Self.number(row.goal) == nil {
+                validator.fail("commitments[\(index)].goal", "invalid_number", "Type a percentage.")
+            }
+            if Self.number(row.weight) == nil { validator.fail("commitments[\(index)].weight", "invalid_number", "Type a number.") }
+        }
+        self.issues = validator.issues
+    }
+
+    /// The terms, when every string parsed (the domain then checks the rules).
+    var terms: AgreementTerms? {
+        guard let from = LocalDate(self.validFrom), let to = LocalDate(self.validTo), let cadence = Cadence(rawValue: self.cadence) else {
+            return nil
+        }
+        var commitments: [Commitment] = []
+        for row in self.rows where !row.isBlank {
+            guard let metric = Metric(rawValue: row.metric), let target = Self.number(row.target), let weight = Self.number(row.weight) else {
+                return nil
+            }
+            commitments.append(
+                Commitment(
+                    key: row.key.isEmpty ? "C\(commitments.count + 1)" : row.key,
+                    name: row.name,
+                    metric: metric,
+                    target: metric.isBusinessTime ? (target * 3600).rounded() : target,
+                    goal: Self.number(row.goal).map { $0 / 100 },
+                    weight: weight,
+                    calendar: row.calendar.isEmpty ? nil : row.calendar,
+                    priorities: row.priorities.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                )
+            )
+        }
+        return AgreementTerms(
+            title: self.title, provider: self.provider, client: self.client, validFrom: from, validTo: to,
+            cadence: cadence, summary: self.summary, commitments: commitments
+        )
+    }
+
+    /// Accepts a decimal comma as Spanish users type it.
+    static func number(_ text: String) -> Double? {
+        Double(text.replacingOccurrences(of: ",", with: ".")).flatMap { $0.isFinite ? $0 : nil }
+    }
+}

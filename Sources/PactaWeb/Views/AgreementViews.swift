@@ -1,0 +1,65 @@
+import Foundation
+import PactaCore
+import PactaStore
+
+/// Turns agreements into the dictionaries the agreement templates expect (templates/README.md).
+struct AgreementViews {
+    let messages: Messages
+    let timeZone: TimeZone
+
+    func stateClass(_ state: AgreementState) -> String {
+        state == .pendingSignatures ? "pending" : state.rawValue
+    }
+
+    func card(_ agreement: Agreement, providerName: String, clientName: String) -> [String: Any] {
+        let terms = agreement.terms
+        return [
+            "code": agreement.code,
+            "href": "/agreements/\(agreement.code)",
+            "title": terms.title,
+            "provider": terms.provider,
+            "providerName": providerName,
+            "client": terms.client,
+            "clientName": clientName,
+            "validFrom": terms.validFrom.description,
+            "validTo": terms.validTo.description,
+            "version": agreement.version,
+            "cadenceLabel": self.messages.text("cadences.\(terms.cadence.rawValue)", or: terms.cadence.rawValue),
+            "commitments": terms.commitments.map(self.commitment),
+            "signatures": agreement.signatures.map(self.signature),
+        ]
+    }
+
+    func commitment(_ commitment: Commitment) -> [String: Any] {
+        let target: String
+        if commitment.metric.isBusinessTime {
+            target = "\(Format.number(commitment.target / 3600)) \(self.messages.text("units.business_hours", or: "business hours"))"
+        } else {
+            let sign = commitment.effectiveDirection == .atLeast ? "≥" : "≤"
+            target = "\(sign) \(Format.number(commitment.target))"
+        }
+        return [
+            "key": commitment.key,
+            "name": commitment.name,
+            "kindLabel": self.messages.text("kinds.\(commitment.kind.rawValue)", or: commitment.kind.rawValue),
+            "metricLabel": self.messages.text("metrics.\(commitment.metric.rawValue)", or: commitment.metric.rawValue),
+            "targetLabel": target,
+            "goalLabel": commitment.goal.map { "\(Format.number(($0 * 1000).rounded() / 10)) %" } ?? "",
+            "weight": Format.number(commitment.weight),
+            "calendar": commitment.calendar ?? "",
+            "priorities": commitment.priorities.joined(separator: ", "),
+        ]
+    }
+
+    func signature(_ signature: Signature) -> [String: Any] {
+        [
+            "sideLabel": self.messages.text("sides.\(signature.side.rawValue)", or: signature.side.rawValue),
+            "signerName": signature.signerName,
+            "signer": signature.signer,
+            "unit": signature.unit,
+            "signedAt": Format.instant(signature.signedAt, in: self.timeZone),
+            "sha256Short": String(signature.sha256.prefix(16)) + "…",
+            "sha256": signature.sha256,
+        ]
+    }
+}

@@ -1,0 +1,126 @@
+import ArgumentParser
+import Foundation
+import Logging
+import PactaCore
+import PactaStore
+import PactaWeb
+
+/// `pacta migrate`: applies pending migrations (or lists them with `--dry-run`).
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Apply pending database migrations.")
+    @OptionGroup var database: DatabaseOptions
+    @Flag(help: "Only list what would be applied.") var dryRun = false
+
+    func run() async throws {
+        let settings = ServerSettings(reader: self.database.reader())
+        let logger = Logger(label: "pacta")
+        let store = try await Store.open(url: settings.databaseURL, logger: logger)
+        let report = try await store.withRunning { try await $0.migrate(dryRun: self.dryRun, logger: logger) }
+        print("Applied before: \(report.alreadyApplied.isEmpty ? "none" : report.alreadyApplied.joined(separator: ", "))")
+        print("\(self.dryRun ? "Pending" : "Applied now"): \(report.pending.isEmpty ? "none" : report.pending.joined(separator: ", "))")
+    }
+}
+
+/// `pacta demo`: seeds the demo organisation into an empty database.
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Seed a realistic demo organisation (in Spanish) into an empty database.")
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        let seeded = try await self.database.withStore { store in
+            try await DemoOrganisation(store: store).seedIfEmpty(at: Date(), today: LocalDate(Date(), in: .current))
+        }
+        guard seeded else { throw CommandFailure("The database already has users; the demo is only seeded into an empty one.") }
+        DemoOrganisation.printCredentials()
+    }
+}
+
+/// `pacta verify`: recomputes every signature's hash; exits with status 1 on any mismatch.
+struct Verify: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Recompute the SHA-256 of every signed version and report mismatches.")
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        let report = try await self.database.withStore { try await $0.agreements.verify() }
+        for issue in report.issues {
+            print("MISMATCH \(issue.agreement) v\(issue.version) \(issue.side.rawValue): \(issue.problem)")
+            print("  signed  \(issue.signedSHA256)\n  current \(issue.currentSHA256)")
+        }
+        print("\(report.checkedSignatures) signatures checked, \(report.issues.count) mismatches.")
+        if !report.isIntact { throw ExitCode(1) }
+    }
+}
+
+/// `pacta user add`: creates a user (the first admin included).
+struct UserCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "user", abstract: "Manage users.", subcommands: [Add.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a user. The unit must exist; with --create-unit it is created.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "Login name (letters, digits, '.', '-', '_').") var username: String
+        @Option(help: "Full name, shown on signatures.") var name: String
+        @Option(help: "admin, manager, rater or viewer.") var role: String
+        @Option(help: "Code of the user's unit.") var unit: String
+        @Option(help: "Name of the unit to create when it does not exist yet.") var createUnit: String?
+        @Option(help: "Password (at least 10 characters); read from $PACTA_PASSWORD or asked for when absent.") var password: String?
+
+        func run() async throws {
+            guard let role = Role(rawValue: self.role) else {
+                throw ValidationError("--role must be one of: \(Role.allCases.map(\.rawValue).joined(separator: ", ")).")
+            }
+            let password = try self.password ?? ProcessInfo.processInfo.environment["PACTA_PASSWORD"] ?? Self.askPassword()
+            let user = try await self.database.withStore { store in
+                if let unitName = self.createUnit, try await store.units.get(self.unit) == nil {
+                    try await store.units.create(OrgUnit(code: self.unit, name: unitName), at: Date())
+                }
+                return try await Accounts(store: store).createUser(
+                    username: self.username, name: self.name, role: role, unit: self.unit, password: password, at: Date()
+                )
+            }
+            print("Created \(user.role.rawValue) \(user.username) (\(user.name)) in unit \(user.unit).")
+        }
+
+        static func askPassword() throws -> String {
+            guard let password = String(validatingCString: getpass("Password: ")), !password.isEmpty else {
+                throw CommandFailure("No password given.")
+            }
+            return password
+        }
+    }
+}
+
+/// `pacta import units FILE`: imports units from CSV.
+struct Import: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Import data from CSV files.", subcommands: [Units.self])
+
+    struct Units: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Import units (columns code,name,parent). All or nothing unless --skip-invalid.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "CSV file; - reads standard input.") var file: String
+        @Flag(help: "Import the valid rows and report the others.") var skipInvalid = false
+
+        func run() async throws {
+            let text: String
+            if self.file == "-" {
+                text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+            } else {
+                guard let data = FileManager.default.contents(atPath: self.file) else { throw CommandFailure("Cannot read \(self.file).") }
+                text = String(decoding: data, as: UTF8.self)
+            }
+            let report = try await self.database.withStore { store in
+                try await store.units.importCSV(text, skipInvalid: self.skipInvalid, at: Date())
+            }
+            for problem in report.problems {
+                let column = problem.column.isEmpty ? "" : ", column \(problem.column)"
+                FileHandle.standardError.write(Data("\(self.file):\(problem.line)\(column): \(problem.message)\n".utf8))
+            }
+            if report.committed {
+                print("Units: \(report.created) created, \(report.updated) updated, \(report.skipped) skipped.")
+            } else {
+                print("Nothing imported: \(report.problems.count) problem(s). Fix them, or use --skip-invalid to import the valid rows.")
+                throw ExitCode(1)
+            }
+        }
+    }
+}

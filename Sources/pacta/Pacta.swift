@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// `pacta`: the server and its administration commands.
+@main
+struct Pacta: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pacta",
+        abstract: "Pacta: internal service agreements, their compliance, and the NPS alongside.",
+        subcommands: [Serve.self, Migrate.self, Demo.self, UserCommand.self, Verify.self, Import.self],
+        defaultSubcommand: Serve.self
+    )
+}
