@@ -53,3 +53,25 @@ public struct Holiday: Sendable, Hashable, Codable {
         self.name = name
     }
 }
+
+extension BusinessCalendar {
+    /// Reads a calendar; holidays may be left out.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            code: try container.decode(String.self, forKey: .code),
+            name: try container.decode(String.self, forKey: .name),
+            timeZone: try container.decode(String.self, forKey: .timeZone),
+            hours: try container.decode(WeeklyHours.self, forKey: .hours),
+            holidays: try container.decodeIfPresent([Holiday].self, forKey: .holidays) ?? []
+        )
+    }
+}
+
+extension Holiday {
+    /// Reads a holiday; the name may be left out.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(date: try container.decode(LocalDate.self, forKey: .date), name: try container.decodeIfPresent(String.self, forKey: .name) ?? "")
+    }
+}

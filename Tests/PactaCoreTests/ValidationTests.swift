@@ -79,3 +79,13 @@ import Testing
         #expect(TimeRange("08:30-13:00")?.description == "08:30-13:00")
     }
 }
+
+@Suite struct LocalDateInZoneTests {
+    @Test func localDateFollowsTheZone() {
+        // 2026-09-21 03:00 UTC is still the 20th in Guayaquil (UTC−5) and already the 21st in Madrid (UTC+2).
+        let instant = Date(timeIntervalSince1970: TimeInterval(LocalDate("2026-09-21")!.daysSinceEpoch * 86_400 + 3 * 3600))
+        #expect(LocalDate(instant, in: TimeZone(identifier: "UTC")!) == LocalDate("2026-09-21"))
+        #expect(LocalDate(instant, in: TimeZone(identifier: "America/Guayaquil")!) == LocalDate("2026-09-20"))
+        #expect(LocalDate(instant, in: TimeZone(identifier: "Europe/Madrid")!) == LocalDate("2026-09-21"))
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import PactaCore
+import PactaTestSupport
+import PactaStore
+import PactaWeb
+import Testing
+
+@Suite struct APITests {
+    static let agreement = """
+        {"code": "TI-CRED", "title": "Soporte a Crédito", "provider": "TI", "client": "CRED",
+         "valid_from": "2026-01-01", "valid_to": "2026-12-31",
+         "commitments": [{"name": "Críticos en 8 h", "metric": "resolution_within", "target": 28800, "goal": 0.95,
+                          "calendar": "oficina-uio", "priorities": ["P1"]}]}
+        """
+
+    @Test(arguments: TestDatabase.available)
+    func agreementLifecycleOverJSON(database: TestDatabase) async throws {
+        try await TestApp.withApp(database) { app in
+            try await app.test { client in
+                var response = try await client.execute(uri: "/api/v1/agreements", method: .post, headers: app.api(.manager), body: TestApp.json(Self.agreement))
+                #expect(response.status == .created)
+                #expect(response.json["state"] as? String == "draft")
+                #expect((response.json["commitments"] as? [[String: Any]])?.first?["key"] as? String == "C1")
+
+                response = try await client.execute(uri: "/api/v1/agreements/TI-CRED/submit", method: .post, headers: app.api(.manager))
+                #expect(response.json["state"] as? String == "pending_signatures")
+                // The manager belongs to TI (provider), the rater to CRED (client), the admin to neither.
+                response = try await client.execute(uri: "/api/v1/agreements/TI-CRED/signatures", method: .post, headers: app.api(.admin))
+                #expect(response.status == .forbidden)
+                #expect((response.json["error"] as? [String: Any])?["code"] as? String == "not_a_party")
+                response = try await client.execute(uri: "/api/v1/agreements/TI-CRED/signatures", method: .post, headers: app.api(.manager))
+                #expect(response.status == .created)
+                response = try await client.execute(uri: "/api/v1/agreements/TI-CRED/signatures", method: .post, headers: app.api(.manager))
+                #expect(response.status == .conflict)
+                response = try await client.execute(uri: "/api/v1/agreements/TI-CRED/signatures", method: .post, headers: app.api(.rater))
+                #expect(response.json["state"] as? String == "active")
+                let signatures = try #require(response.json["signatures"] as? [[String: Any]])
+                #expect(signatures.count == 2)
+                #expect(signatures.allSatisfy { $0["sha256"] as? String == response.json["sha256"] as? String })
+
+                response = try await client.execute(uri: "/api/v1/published", method: .get, headers: app.api(.viewer))
+                #expect((response.json["items"] as? [[String: Any]])?.map { $0["code"] as? String } == ["TI-CRED"])
+
+                let revised = Self.agreement.replacingOccurrences(of: "0.95", with: "0.9")
+                response = try await client.execute(uri: "/api/v1/agreements/TI-CRED", method: .put, headers: app.api(.manager), body: TestApp.json(revised))
+                #expect(response.json["version"] as? Int == 2)
+                #expect(response.json["state"] as? String == "pending_signatures")
+                response = try await client.execute(uri: "/api/v1/agreements/TI-CRED/versions/1", method: .get, headers: app.api(.viewer))
+                #expect(((response.json["terms"] as? [String: Any])?["commitments"] as? [[String: Any]])?.first?["goal"] as? Double == 0.95)
+
+                response = try await client.execute(uri: "/api/v1/verify", method: .get, headers: app.api(.viewer))
+                #expect(response.json["checked_signatures"] as? Int == 2)
+                #expect((response.json["issues"] as? [Any])?.isEmpty == true)
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func badInputGetsA4xxThatNamesTheField(database: TestDatabase) async throws {
+        try await TestApp.withApp(database) { app in
+            try await app.test { client in
+                let cases: [(String, HTTPRequest.Method, String, HTTPResponse.Status, String?)] = [
+                    ("/api/v1/units", .post, "not json", .badRequest, nil),
+                    ("/api/v1/units", .post, #"{"name": "Sin código"}"#, .badRequest, "code"),
+                    ("/api/v1/units", .post, #"{"code": "a b", "name": "X"}"#, .unprocessableContent, "code"),
+                    ("/api/v1/units", .post, #"{"code": "TI", "name": "Otra"}"#, .unprocessableContent, "code"),
+                    ("/api/v1/units", .post, #"{"code": "X", "name": 5}"#, .badRequest, "name"),
+                    ("/api/v1/calendars", .post, #"{"code": "c", "name": "C", "time_zone": "Mars/Base", "hours": {"monday": ["09:00-08:00"]}}"#, .unprocessableContent, "time_zone"),
+                    ("/api/v1/calendars", .post, #"{"code": "c", "name": "C", "time_zone": "UTC", "hours": {"monday": ["9-17"]}}"#, .badRequest, "hours.monday[0]"),
+                    ("/api/v1/agreements", .post, Self.agreement.replacingOccurrences(of: "2026-12-31", with: "2026-02-30"), .badRequest, "valid_to"),
+                    ("/api/v1/agreements", .post, Self.agreement.replacingOccurrences(of: "\"CRED\"", with: "\"NOPE\""), .unprocessableContent, "client"),
+                    ("/api/v1/agreements", .post, Self.agreement.replacingOccurrences(of: "0.95", with: "95"), .unprocessableContent, "commitments[0].goal"),
+                    ("/api/v1/agreements", .post, Self.agreement.replacingOccurrences(of: "resolution_within", with: "speed"), .badRequest, "commitments[0].metric"),
+                    ("/api/v1/agreements/NOPE/submit", .post, "", .notFound, nil),
+                    ("/api/v1/agreements?state=sleeping", .get, "", .badRequest, "state"),
+                ]
+                for (path, method, body, status, field) in cases {
+                    let response = try await client.execute(uri: path, method: method, headers: app.api(.admin), body: TestApp.json(body))
+                    #expect(response.status == status, "\(method) \(path) \(body)")
+                    let error = response.json["error"] as? [String: Any]
+                    #expect(error?["message"] as? String != nil, "\(path): \(response.text)")
+                    if let field { #expect(error?["field"] as? String == field, "\(path): \(response.text)") }
+                }
+                let units = try await client.execute(uri: "/api/v1/units", method: .get, headers: app.api(.viewer))
+                #expect((units.json["items"] as? [Any])?.count == 3)
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func unitImportIsAllOrNothingWithEveryBadRowReported(database: TestDatabase) async throws {
+        try await TestApp.withApp(database) { app in
+            try await app.test { client in
+                let csv = "name,code,parent,extra\nOperaciones,OPS,GG,x\nMala,a b,,\nHuérfana,ORF,NOPE,\n\"Call, center\",CALL,OPS,\n"
+                var headers = app.api(.manager, json: false)
+                headers[.contentType] = "text/csv"
+                var response = try await client.execute(uri: "/api/v1/units/import", method: .post, headers: headers, body: ByteBuffer(string: csv))
+                #expect(response.status == .unprocessableContent)
+                let problems = try #require(response.json["problems"] as? [[String: Any]])
+                #expect(problems.map { $0["line"] as? Int } == [3, 4])
+                #expect(problems.map { $0["column"] as? String } == ["code", "parent"])
+                #expect(try await app.store.units.get("OPS") == nil)
+
+                response = try await client.execute(uri: "/api/v1/units/import?skip_invalid=true", method: .post, headers: headers, body: ByteBuffer(string: csv))
+                #expect(response.status == .ok)
+                #expect(response.json["created"] as? Int == 2)
+                #expect(response.json["skipped"] as? Int == 2)
+                #expect(try await app.store.units.get("CALL") == OrgUnit(code: "CALL", name: "Call, center", parent: "OPS"))
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func revokedAndUnknownTokensAreRefused(database: TestDatabase) async throws {
+        try await TestApp.withApp(database) { app in
+            try await app.test { client in
+                var headers = app.api(nil)
+                headers[.authorization] = "Bearer pacta_nonsense"
+                let response = try await client.execute(uri: "/api/v1/units", method: .get, headers: headers)
+                #expect(response.status == .unauthorized)
+                #expect((response.json["error"] as? [String: Any])?["code"] as? String == "invalid_token")
+                let created = try await client.execute(
+                    uri: "/api/v1/tokens", method: .post, headers: app.api(.admin), body: TestApp.json(#"{"name": "GLPI", "username": "clienta"}"#)
+                )
+                #expect(created.status == .created)
+                let secret = try #require(created.json["secret"] as? String)
+                let id = try #require((created.json["token"] as? [String: Any])?["id"] as? Int)
+                headers[.authorization] = "Bearer \(secret)"
+                #expect(try await client.execute(uri: "/api/v1/me", method: .get, headers: headers).json["username"] as? String == "clienta")
+                #expect(try await client.execute(uri: "/api/v1/tokens/\(id)", method: .delete, headers: app.api(.admin)).status == .noContent)
+                #expect(try await client.execute(uri: "/api/v1/me", method: .get, headers: headers).status == .unauthorized)
+            }
+        }
+    }
+}
