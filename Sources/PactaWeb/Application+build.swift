@@ -48,7 +48,7 @@ public func buildApplication(reader: ConfigReader) async throws -> some Applicat
     var app = Application(
         router: router,
         configuration: ApplicationConfiguration(reader: reader.scoped(to: "http")),
-        services: [store.database],
+        services: [store.database, ExpiredSessionPurger(store: store, logger: logger)],
         logger: logger
     )
     app.beforeServerStarts {

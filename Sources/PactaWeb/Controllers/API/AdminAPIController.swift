@@ -9,14 +9,14 @@ struct AdminAPIController: Sendable {
     let services: AppServices
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
-        group.add(middleware: RequireRoleMiddleware(Role.everyone)).get("me", use: self.me)
-        let admin = group.add(middleware: RequireRoleMiddleware(Permissions.admin))
+        group.group().add(middleware: RequireRoleMiddleware(Role.everyone)).get("me", use: self.me)
+        let admin = group.group().add(middleware: RequireRoleMiddleware(Permissions.admin))
         admin.get("users", use: self.users)
         admin.post("users", use: self.createUser)
         admin.get("tokens", use: self.tokens)
         admin.post("tokens", use: self.createToken)
         admin.delete("tokens/:id", use: self.revokeToken)
-        group.add(middleware: RequireRoleMiddleware(Permissions.verify)).get("verify", use: self.verify)
+        group.group().add(middleware: RequireRoleMiddleware(Permissions.verify)).get("verify", use: self.verify)
     }
 
     @Sendable func me(_ request: Request, context: AppRequestContext) async throws -> UserJSON {

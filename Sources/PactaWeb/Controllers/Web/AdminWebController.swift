@@ -9,13 +9,13 @@ struct AdminWebController: Sendable {
     let services: AppServices
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
-        let admin = group.add(middleware: RequireRoleMiddleware(Permissions.admin))
+        let admin = group.group().add(middleware: RequireRoleMiddleware(Permissions.admin))
         admin.get("users", use: self.users)
         admin.post("users", use: self.createUser)
         admin.get("tokens", use: self.tokens)
         admin.post("tokens", use: self.createToken)
         admin.post("tokens/:id/revoke", use: self.revokeToken)
-        group.add(middleware: RequireRoleMiddleware(Permissions.verify)).get("verify", use: self.verify)
+        group.group().add(middleware: RequireRoleMiddleware(Permissions.verify)).get("verify", use: self.verify)
     }
 
     @Sendable func users(_ request: Request, context: AppRequestContext) async throws -> HTML {

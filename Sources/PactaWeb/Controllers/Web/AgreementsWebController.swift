@@ -9,7 +9,7 @@ struct AgreementsWebController: Sendable {
     let services: AppServices
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
-        let read = group.add(middleware: RequireRoleMiddleware(Role.everyone))
+        let read = group.group().add(middleware: RequireRoleMiddleware(Role.everyone))
         read.get("published", use: self.published)
         read.get("agreements", use: self.list)
         read.get("agreements/:code", use: self.show)

@@ -13,7 +13,7 @@ struct SessionWebController: Sendable {
         group.post("login", use: self.login)
         group.post("logout", use: self.logout)
         group.get("language", use: self.language)
-        group.add(middleware: RequireRoleMiddleware(Role.everyone)).get("/") { _, _ in redirect("/published") }
+        group.group().add(middleware: RequireRoleMiddleware(Role.everyone)).get("/") { _, _ in redirect("/published") }
     }
 
     @Sendable func loginPage(_ request: Request, context: AppRequestContext) async throws -> Response {

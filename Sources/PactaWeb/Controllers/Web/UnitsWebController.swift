@@ -9,7 +9,7 @@ struct UnitsWebController: Sendable {
     let services: AppServices
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
-        group.add(middleware: RequireRoleMiddleware(Role.everyone)).get("units", use: self.list)
+        group.group().add(middleware: RequireRoleMiddleware(Role.everyone)).get("units", use: self.list)
         let edit = group.group("units").add(middleware: RequireRoleMiddleware(Role.editors))
         edit.get("new", use: self.newForm)
         edit.post(use: self.create)

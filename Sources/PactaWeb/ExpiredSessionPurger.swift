@@ -1,0 +1,22 @@
+import Foundation
+import Logging
+import PactaStore
+import ServiceLifecycle
+
+/// Deletes expired sessions once an hour, so the table only holds live ones.
+struct ExpiredSessionPurger: Service {
+    let store: Store
+    let logger: Logger
+    var interval: Duration = .seconds(3600)
+
+    func run() async throws {
+        // Sleeping first also leaves start-up (and its migrations) alone; shutdown ends the sleep early.
+        while (try? await cancelWhenGracefulShutdown({ try await Task.sleep(for: self.interval) })) != nil {
+            do {
+                try await self.store.keyValues.purgeExpired(now: Date())
+            } catch {
+                self.logger.warning("Could not purge expired sessions", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+}
