@@ -58,20 +58,19 @@ extension UnitRepository {
             lineOfCode[unit.code] = record.line
             candidates.append((record.line, unit))
         }
-        // Parents must exist in the database or among the rows that will be imported.
+        // Parents must exist in the database or among the rows imported. Skipping a row can orphan
+        // its children, so with skipInvalid the check repeats until nothing more drops out.
         let existing = Set(try await self.list().map(\.code))
         var accepted = candidates
-        var changed = true
-        while changed {
-            changed = false
-            let codes = existing.union(accepted.map(\.unit.code))
-            let (good, bad) = (accepted.filter { codes.contains($0.unit.parent ?? $0.unit.code) }, accepted.filter { !codes.contains($0.unit.parent ?? $0.unit.code) })
-            for row in bad {
-                problems.append(ImportProblem(line: row.line, column: "parent", code: "unknown_unit", message: "There is no unit \(row.unit.parent ?? "")."))
+        while true {
+            let known = existing.union(accepted.map(\.unit.code))
+            let orphans = accepted.filter { row in row.unit.parent.map { !known.contains($0) } ?? false }
+            problems += orphans.map {
+                ImportProblem(line: $0.line, column: "parent", code: "unknown_unit", message: "There is no unit \($0.unit.parent ?? "").")
             }
-            if !bad.isEmpty { changed = skipInvalid }
-            accepted = skipInvalid ? good : accepted
-            if !skipInvalid { break }
+            guard skipInvalid, !orphans.isEmpty else { break }
+            let orphanLines = Set(orphans.map(\.line))
+            accepted.removeAll { orphanLines.contains($0.line) }
         }
         problems.sort { ($0.line, $0.column) < ($1.line, $1.column) }
         let skipped = records.count - 1 - accepted.count

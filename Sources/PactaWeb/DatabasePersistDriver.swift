@@ -33,7 +33,7 @@ public struct DatabasePersistDriver: PersistDriver {
     public func getWithTTL<Object: Codable & Sendable>(key: String, as type: Object.Type) async throws -> (object: Object, ttl: Duration?)? {
         let now = self.now()
         guard let (value, expiresAt) = try await self.store.keyValues.get(key: key, now: now) else { return nil }
-        guard let object = try? PactaJSON.decoder.decode(Object.self, from: Data(value.utf8)) else {
+        guard let object = try? JSONDecoder().decode(Object.self, from: Data(value.utf8)) else {
             throw PersistError.invalidConversion
         }
         return (object, expiresAt.map { .seconds($0.timeIntervalSince(now)) })
@@ -47,7 +47,8 @@ public struct DatabasePersistDriver: PersistDriver {
         duration.map { self.now().addingTimeInterval(TimeInterval($0.components.seconds)) }
     }
 
+    /// Plain JSON: stored values are internal, and Pacta's snake_case keys would not round-trip `userID`.
     private static func encode(_ value: some Encodable) throws -> String {
-        String(decoding: try PactaJSON.encoder.encode(value), as: UTF8.self)
+        String(decoding: try JSONEncoder().encode(value), as: UTF8.self)
     }
 }

@@ -46,12 +46,11 @@ struct NewTokenJSON: ResponseEncodable, Sendable {
 extension Request {
     /// Decodes a JSON body, turning decoding failures into 400 answers that name the field.
     func decodeJSON<Value: Decodable>(as type: Value.Type, context: AppRequestContext) async throws -> Value {
+        let body = try await self.body.collect(upTo: context.maxUploadSize)
         do {
-            return try await self.decode(as: type, context: context)
+            return try PactaJSON.decoder.decode(type, from: Data(body.readableBytesView))
         } catch let error as DecodingError {
             throw APIError(error)
-        } catch let error as HTTPError where error.status == .badRequest {
-            throw APIError(.badRequest, code: "invalid_json", message: "The body is not valid JSON.")
         }
     }
 }
