@@ -1,0 +1,32 @@
+import Foundation
+import PactaCore
+import PactaStore
+import PactaTestSupport
+import PactaWeb
+import Testing
+
+@Suite struct DemoOrganisationTests {
+    @Test(arguments: TestDatabase.available)
+    func seedsAnOrganisationWithAgreementsInEveryState(database: TestDatabase) async throws {
+        try await database.withStore { store in
+            let today = LocalDate("2026-11-24")!
+            let demo = DemoOrganisation(store: store)
+            #expect(try await demo.seedIfEmpty(at: Fixtures.now, today: today))
+            #expect(try await !demo.seedIfEmpty(at: Fixtures.now, today: today), "never seeds twice")
+            #expect(try await store.units.list().count == 18)
+            #expect(try await store.calendars.list().count == 2)
+            let users = try await store.users.list()
+            #expect(Set(users.map(\.role)) == Set(Role.allCases))
+            let states = try await store.agreements.list().map { $0.state(on: today) }
+            #expect(states.count == 12)
+            #expect(Set(states) == Set(AgreementState.allCases))
+            #expect(states.filter { $0 == .active }.count == 6)
+            let revised = try #require(try await store.agreements.get("OPCRED-HIP"))
+            #expect(revised.agreement.version == 2 && revised.agreement.state == .active)
+            #expect(revised.versions.map(\.signatures.count) == [2, 2])
+            #expect(try await store.agreements.verify() == VerificationReport(checkedSignatures: 21, issues: []))
+            #expect(try await Accounts(store: store).authenticate(username: "gestor", password: DemoOrganisation.password)?.role == .manager)
+            #expect(try await Accounts(store: store).authenticate(username: "gestor", password: "wrong-password") == nil)
+        }
+    }
+}
