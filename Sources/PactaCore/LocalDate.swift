@@ -1,5 +1,7 @@
 /// A calendar date without a time zone (a holiday, the first day of validity), written `YYYY-MM-DD`.
-public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringConvertible, LosslessStringConvertible {
+public struct LocalDate: Sendable, Hashable, Comparable, StringCodable {
+    public static let expectedForm = "a date in the form YYYY-MM-DD"
+
     public let year: Int
     public let month: Int
     public let day: Int
@@ -71,22 +73,6 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
     }
 
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let text = try container.decode(String.self)
-        guard let date = LocalDate(text) else {
-            throw DecodingError.dataCorruptedError(
-                in: container,
-                debugDescription: "'\(text)' is not a date in the form YYYY-MM-DD."
-            )
-        }
-        self = date
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(self.description)
-    }
 
     /// Number of days in `month` of `year`.
     public static func daysIn(month: Int, year: Int) -> Int {

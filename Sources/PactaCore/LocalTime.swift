@@ -1,5 +1,7 @@
 /// A wall-clock time of day in minutes after midnight, written `HH:MM`; `24:00` closes a day.
-public struct LocalTime: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+public struct LocalTime: Sendable, Hashable, Comparable, StringCodable {
+    public static let expectedForm = "a time HH:MM"
+
     /// Minutes after local midnight, 0 through 1440.
     public let minutes: Int
 
@@ -27,23 +29,12 @@ public struct LocalTime: Sendable, Hashable, Comparable, Codable, CustomStringCo
 
     public static func < (lhs: LocalTime, rhs: LocalTime) -> Bool { lhs.minutes < rhs.minutes }
 
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let text = try container.decode(String.self)
-        guard let time = LocalTime(text) else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(text)' is not a time HH:MM.")
-        }
-        self = time
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(self.description)
-    }
 }
 
 /// A business interval within one day, `start` inclusive and `end` exclusive, e.g. 08:30–13:00.
-public struct TimeRange: Sendable, Hashable, Codable, CustomStringConvertible {
+public struct TimeRange: Sendable, Hashable, StringCodable {
+    public static let expectedForm = "an interval HH:MM-HH:MM"
+
     public var start: LocalTime
     public var end: LocalTime
 
@@ -63,20 +54,4 @@ public struct TimeRange: Sendable, Hashable, Codable, CustomStringConvertible {
 
     public var description: String { "\(self.start)-\(self.end)" }
 
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let text = try container.decode(String.self)
-        guard let range = TimeRange(text) else {
-            throw DecodingError.dataCorruptedError(
-                in: container,
-                debugDescription: "'\(text)' is not an interval HH:MM-HH:MM."
-            )
-        }
-        self = range
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(self.description)
-    }
 }

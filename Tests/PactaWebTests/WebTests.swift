@@ -154,4 +154,15 @@ import Testing
             }
         }
     }
+
+    @Test func sessionCookiesAreSecureWhenConfiguredForTLS() async throws {
+        try await TestApp.withApp(.sqlite) { app in
+            let router = try buildRouter(services: app.services, secureCookies: true)
+            try await Application(router: router).test(.router) { client in
+                let response = try await client.execute(uri: "/login", method: .get)
+                let cookie = try #require(response.headers[values: .setCookie].first { $0.hasPrefix("pacta_session=") })
+                #expect(cookie.contains("Secure") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"))
+            }
+        }
+    }
 }
