@@ -41,6 +41,7 @@ public struct DemoOrganisation: Sendable {
             print("  \(username.padding(toLength: 10, withPad: " ", startingAt: 0)) \(role.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(unit.padding(toLength: 6, withPad: " ", startingAt: 0)) \(name)")
         }
         print("  (and one signer per unit: ops.credito, contabilidad, banca.digital, comercial…)")
+        fflush(nil)  // stdout is block-buffered when redirected to a file
     }
 
     /// Seeds the organisation unless the database already has users.
@@ -74,6 +75,7 @@ public struct DemoOrganisation: Sendable {
             OrgUnit(code: "MKT", name: "Marketing y Experiencia del Cliente", parent: "VPN"),
         ]
         _ = try await self.store.units.upsert(units, at: instant)
+        let names = Dictionary(uniqueKeysWithValues: units.map { ($0.code, $0.name) })
 
         let weekdays: [Weekday] = [.monday, .tuesday, .wednesday, .thursday, .friday]
         let holidays = [
@@ -148,7 +150,7 @@ public struct DemoOrganisation: Sendable {
             var terms = AgreementTerms(
                 title: plan.title, provider: plan.provider, client: plan.client, validFrom: validFrom, validTo: validTo,
                 cadence: plan.hours >= 16 ? .quarterly : .monthly,
-                summary: "Acuerdo de servicio entre \(plan.provider) y \(plan.client), revisado con ambas jefaturas en taller.",
+                summary: "Servicio que \(names[plan.provider]!) presta a \(names[plan.client]!), acordado por ambas jefaturas en taller.",
                 commitments: commitments(plan.calendar, hours: plan.hours)
             )
             _ = try await agreements.create(code: plan.code, terms: terms, by: "gestor", at: instant)

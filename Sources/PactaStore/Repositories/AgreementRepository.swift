@@ -279,7 +279,7 @@ public struct AgreementRepository: Sendable {
         try await db.query(
             """
             SELECT version, side, signer, signer_name, unit_code, signed_at, sha256
-            FROM signatures WHERE agreement_id = \(id) ORDER BY version, signed_at
+            FROM signatures WHERE agreement_id = \(id) ORDER BY version, signed_at, side DESC
             """
         ).map { row in
             Signature(
