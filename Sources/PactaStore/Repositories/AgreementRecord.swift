@@ -54,6 +54,9 @@ public struct VerificationIssue: Sendable, Hashable, Codable {
     public var signedSHA256: String
     /// The hash of the version as stored now.
     public var currentSHA256: String
+    /// `modified_after_signing`, `document_mismatch` or `unreadable`.
+    public var code: String
+    /// An English explanation.
     public var problem: String
 }
 

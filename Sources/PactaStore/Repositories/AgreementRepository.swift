@@ -204,23 +204,29 @@ public struct AgreementRepository: Sendable {
             let side = try row.decode(2, as: Side.self)
             let signed = try row.decode(3, as: String.self)
             let problem: String
+            let reason: String
             let current: String
             do {
                 let document = try Self.decodeDocument(try row.decode(4))
                 current = document.sha256
                 if document.code != code || document.version != version {
+                    reason = "document_mismatch"
                     problem = "the stored document belongs to \(document.code) version \(document.version)"
                 } else if current != signed {
+                    reason = "modified_after_signing"
                     problem = "the version was modified after it was signed"
                 } else {
                     continue
                 }
             } catch {
                 current = ""
+                reason = "unreadable"
                 problem = "the stored document cannot be read: \(error)"
             }
             issues.append(
-                VerificationIssue(agreement: code, version: version, side: side, signedSHA256: signed, currentSHA256: current, problem: problem)
+                VerificationIssue(
+                    agreement: code, version: version, side: side, signedSHA256: signed, currentSHA256: current, code: reason, problem: problem
+                )
             )
         }
         return VerificationReport(checkedSignatures: rows.count, issues: issues)

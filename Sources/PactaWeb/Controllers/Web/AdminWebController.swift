@@ -112,7 +112,7 @@ struct AdminWebController: Sendable {
             "issues": report.issues.map {
                 [
                     "agreement": $0.agreement, "version": $0.version, "sideLabel": messages.text("sides.\($0.side.rawValue)", or: $0.side.rawValue),
-                    "signedSHA256": $0.signedSHA256, "currentSHA256": $0.currentSHA256, "problem": $0.problem,
+                    "signedSHA256": $0.signedSHA256, "currentSHA256": $0.currentSHA256, "problem": messages.text("verify.problems.\($0.code)", or: $0.problem),
                 ]
             },
         ]

@@ -222,7 +222,9 @@ struct AgreementsWebController: Sendable {
         let commitments = rows.enumerated().map { index, row -> [String: Any] in
             var rowErrors: [String: String] = [:]
             for (field, message) in errors where field.hasPrefix("commitments[\(index)].") {
-                rowErrors[String(field.dropFirst("commitments[\(index)].".count))] = message
+                // `priorities[1]` is shown under the priorities field.
+                let name = field.dropFirst("commitments[\(index)].".count).prefix { $0 != "[" }
+                rowErrors[String(name)] = rowErrors[String(name)] ?? message
             }
             return [
                 "index": index, "key": row.key, "name": row.name, "target": row.target, "goal": row.goal,

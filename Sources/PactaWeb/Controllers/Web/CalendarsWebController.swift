@@ -76,7 +76,11 @@ struct CalendarsWebController: Sendable {
 
     private func render(_ form: CalendarForm, isNew: Bool, issues: [FieldIssue], request: Request, context: AppRequestContext) -> HTML {
         let messages = self.services.renderer.messages(context.language)
-        let (errors, errorList) = self.services.renderer.fieldErrors(issues, language: context.language)
+        var (errors, errorList) = self.services.renderer.fieldErrors(issues, language: context.language)
+        // `holidays[2].date` is shown under the holidays field.
+        if errors["holidays"] == nil, let holiday = errors.first(where: { $0.key.hasPrefix("holidays[") }) {
+            errors["holidays"] = holiday.value
+        }
         let days: [[String: Any]] = Weekday.allCases.map { day in
             let error = errors.first { $0.key == "hours.\(day.rawValue)" || $0.key.hasPrefix("hours.\(day.rawValue)[") }?.value
             return ["key": day.rawValue, "label": messages.text("weekdays.\(day.rawValue)", or: day.rawValue), "value": form.days[day] ?? "", "error": error ?? ""]
