@@ -165,4 +165,67 @@ import Testing
             }
         }
     }
+
+    @Test(arguments: TestDatabase.available)
+    func calendarAndUserFormsRejectBadInputWithoutWriting(database: TestDatabase) async throws {
+        try await TestApp.withApp(database) { app in
+            try await app.test { client in
+                var response = try await client.execute(
+                    uri: "/calendars", method: .post, headers: app.browser(.manager, form: true),
+                    body: app.form([
+                        "code": "turno", "name": "Turno", "time_zone": "America/Quitoo",
+                        "hours.monday": "08:00-12:00, 11:00-13:00", "hours.tuesday": "9 a 5", "holidays": "2026-13-01 Nunca",
+                    ])
+                )
+                #expect(response.status == .unprocessableContent)
+                #expect(response.text.contains("America/Quitoo") && response.text.contains("9 a 5"))
+                #expect(try await app.store.calendars.get("turno") == nil)
+
+                response = try await client.execute(
+                    uri: "/calendars", method: .post, headers: app.browser(.manager, form: true),
+                    body: app.form(["code": "turno", "name": "Turno", "time_zone": "America/Guayaquil", "hours.saturday": "08:00-12:00", "holidays": "2026-12-25 Navidad"])
+                )
+                #expect(response.status == .seeOther)
+                #expect(try await app.store.calendars.get("turno")?.holidays == [Holiday(date: LocalDate("2026-12-25")!, name: "Navidad")])
+
+                response = try await client.execute(
+                    uri: "/users", method: .post, headers: app.browser(.admin, form: true),
+                    body: app.form(["username": "nuevo", "name": "Nuevo", "role": "viewer", "unit": "TI", "password": "corta"])
+                )
+                #expect(response.status == .unprocessableContent)
+                #expect(try await app.store.users.credentials(username: "nuevo") == nil)
+                response = try await client.execute(
+                    uri: "/users", method: .post, headers: app.browser(.admin, form: true),
+                    body: app.form(["username": "nuevo", "name": "Nuevo", "role": "superuser", "unit": "TI", "password": "suficientemente-larga"])
+                )
+                #expect(response.status == .unprocessableContent)
+                #expect(try await app.store.users.credentials(username: "nuevo") == nil)
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func unitsImportFromAnUploadedFile(database: TestDatabase) async throws {
+        try await TestApp.withApp(database) { app in
+            try await app.test { client in
+                let boundary = "----pacta-test"
+                let csv = "code,name,parent\r\nOPS,Operaciones,GG\r\nCALL,Call center,OPS\r\n"
+                let body = [
+                    "--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(app.csrf)\r\n",
+                    "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"unidades.csv\"\r\nContent-Type: text/csv\r\n\r\n\(csv)\r\n",
+                    "--\(boundary)--\r\n",
+                ].joined()
+                var headers = app.browser(.manager)
+                headers[.contentType] = "multipart/form-data; boundary=\(boundary)"
+                let response = try await client.execute(uri: "/units/import", method: .post, headers: headers, body: ByteBuffer(string: body))
+                #expect(response.status == .ok)
+                #expect(try await app.store.units.get("CALL") == OrgUnit(code: "CALL", name: "Call center", parent: "OPS"))
+
+                let bad = body.replacingOccurrences(of: "CALL,Call center,OPS", with: "CALL,Call center,NADA")
+                let refused = try await client.execute(uri: "/units/import", method: .post, headers: headers, body: ByteBuffer(string: bad))
+                #expect(refused.status == .unprocessableContent)
+                #expect(refused.text.contains("NADA"))
+            }
+        }
+    }
 }
