@@ -25,3 +25,7 @@ public struct AgreementError: Error, Sendable, Hashable {
         self.message = message
     }
 }
+
+extension AgreementError: CustomStringConvertible {
+    public var description: String { self.message }
+}

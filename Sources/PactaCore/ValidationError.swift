@@ -59,3 +59,10 @@ public struct Validator: Sendable {
         if !self.issues.isEmpty { throw ValidationError(self.issues) }
     }
 }
+
+extension ValidationError: CustomStringConvertible {
+    /// One line per problem: `field: message`.
+    public var description: String {
+        self.issues.map { $0.field.isEmpty ? $0.message : "\($0.field): \($0.message)" }.joined(separator: "\n")
+    }
+}

@@ -10,3 +10,7 @@ public struct NotFoundError: Error, Sendable, Hashable {
         self.key = key
     }
 }
+
+extension NotFoundError: CustomStringConvertible {
+    public var description: String { "There is no \(self.entity) \(self.key)." }
+}

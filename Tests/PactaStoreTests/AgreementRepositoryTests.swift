@@ -126,3 +126,28 @@ import Testing
         }
     }
 }
+
+@Suite struct PublishedAgreementTests {
+    @Test(arguments: TestDatabase.available)
+    func onlyAgreementsInForceArePublishedWithTheirCurrentSignatures(database: TestDatabase) async throws {
+        try await database.withStore { store in
+            try await store.seedOrganisation()
+            let now = Fixtures.now
+            let today = Fixtures.today
+            for code in ["A", "B", "C"] {
+                _ = try await store.agreements.create(code: code, terms: Fixtures.terms(title: "Acuerdo \(code)"), by: "ana", at: now)
+                _ = try await store.agreements.submit(code, at: now, today: today)
+                _ = try await store.agreements.sign(code, by: Fixtures.signer("ana", unit: "TI"), at: now, today: today)
+            }
+            for code in ["A", "C"] {
+                _ = try await store.agreements.sign(code, by: Fixtures.signer("luis", unit: "CRED"), at: now, today: today)
+            }
+            _ = try await store.agreements.terminate("C", reason: "Fin", at: now, today: today)
+            let published = try await store.agreements.published(on: today)
+            #expect(published.map(\.agreement.code) == ["A"])
+            #expect(published[0].agreement.signatures.map(\.side) == [.provider, .client])
+            #expect(published[0].providerName == "Tecnología")
+            #expect(try await store.agreements.published(on: LocalDate("2027-01-01")!).isEmpty, "expired by date")
+        }
+    }
+}

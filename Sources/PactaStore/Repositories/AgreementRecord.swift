@@ -12,6 +12,13 @@ public struct AgreementRecord: Sendable, Hashable {
     public var updatedAt: Date
 }
 
+/// An agreement in force, as published to the organisation.
+public struct PublishedAgreement: Sendable, Hashable {
+    public var agreement: Agreement
+    public var providerName: String
+    public var clientName: String
+}
+
 /// One version of an agreement: who wrote it, what it supersedes, who signed it.
 public struct VersionInfo: Sendable, Hashable {
     public var version: Int

@@ -36,16 +36,11 @@ public struct AgreementRepository: Sendable {
     public func get(_ code: String) async throws -> AgreementRecord? {
         guard
             let row = try await self.database.first(
-                """
-                SELECT a.id, p.name, c.name, a.created_at, a.updated_at
-                FROM agreements a JOIN units p ON p.id = a.provider_id JOIN units c ON c.id = a.client_id
-                WHERE a.code = \(code)
-                """
+                "SELECT " + Self.columns + ", a.created_at, a.updated_at " + Self.from + " WHERE a.code = \(code)"
             )
         else { return nil }
         let id = try row.decode(0, as: Int64.self)
-        guard let agreement = try await Self.load(code, in: self.database, lock: false)?.agreement else { return nil }
-        let signatures = try await Self.signatures(of: id, in: self.database)
+        let signatures = try await Self.signatures(in: self.database, where: "s.agreement_id = \(id)")
         let versions = try await self.database.query(
             "SELECT version, supersedes, created_by, created_at FROM agreement_versions WHERE agreement_id = \(id) ORDER BY version"
         ).map { row in
@@ -55,17 +50,36 @@ public struct AgreementRepository: Sendable {
                 supersedes: try row.decode(1, as: Int?.self),
                 createdBy: try row.decode(2),
                 createdAt: try row.decode(3),
-                signatures: signatures.filter { $0.version == version }
+                signatures: signatures[id, default: []].filter { $0.version == version }
             )
         }
         return AgreementRecord(
-            agreement: agreement,
-            providerName: try row.decode(1),
-            clientName: try row.decode(2),
+            agreement: try Self.agreement(row, signatures: signatures[id, default: []]),
+            providerName: try row.decode(6),
+            clientName: try row.decode(7),
             versions: versions,
-            createdAt: try row.decode(3),
-            updatedAt: try row.decode(4)
+            createdAt: try row.decode(8),
+            updatedAt: try row.decode(9)
         )
+    }
+
+    /// Every agreement in force on `today`, with its commitments and the signatures of its current
+    /// version: the intranet publication. Two queries, whatever the number of agreements.
+    public func published(on today: LocalDate) async throws -> [PublishedAgreement] {
+        let filter: SQL = " WHERE a.state = \(AgreementState.active) AND a.valid_to >= \(today)"
+        let rows = try await self.database.query("SELECT " + Self.columns + Self.from + filter + " ORDER BY a.code")
+        let signatures = try await Self.signatures(
+            in: self.database,
+            where: "s.agreement_id IN (SELECT a.id FROM agreements a" + filter + ")"
+        )
+        return try rows.map { row in
+            let id = try row.decode(0, as: Int64.self)
+            return PublishedAgreement(
+                agreement: try Self.agreement(row, signatures: signatures[id, default: []]),
+                providerName: try row.decode(6),
+                clientName: try row.decode(7)
+            )
+        }
     }
 
     /// The exact document of one version, as signed.
@@ -256,48 +270,65 @@ public struct AgreementRepository: Sendable {
         }
     }
 
+    /// The columns ``agreement(_:signatures:)`` reads, then the unit names (6, 7).
+    private static let columns: SQL = "a.id, a.code, a.state, a.version, a.termination_reason, v.document, p.name, c.name"
+    /// Each agreement with its current version and its two units.
+    private static let from: SQL = """
+         FROM agreements a JOIN agreement_versions v ON v.agreement_id = a.id AND v.version = a.version
+        JOIN units p ON p.id = a.provider_id JOIN units c ON c.id = a.client_id
+        """
+
+    private static func agreement(_ row: DatabaseRow, signatures: [Signature]) throws -> Agreement {
+        let version = try row.decode(3, as: Int.self)
+        return Agreement(
+            code: try row.decode(1),
+            state: try row.decode(2),
+            version: version,
+            terms: try Self.decodeDocument(try row.decode(5)).terms,
+            signatures: signatures.filter { $0.version == version },
+            terminationReason: try row.decode(4, as: String?.self)
+        )
+    }
+
+    /// Loads an agreement to change it; `lock` holds its row until the transaction ends.
     static func load(_ code: String, in db: any DatabaseExecutor, lock: Bool) async throws -> (id: Int64, agreement: Agreement)? {
         guard
             let row = try await db.first(
                 """
-                SELECT a.id, a.state, a.version, a.termination_reason, v.document
+                SELECT a.id, a.code, a.state, a.version, a.termination_reason, v.document
                 FROM agreements a JOIN agreement_versions v ON v.agreement_id = a.id AND v.version = a.version
                 WHERE a.code = \(code)
                 """ + (lock ? db.forUpdate : "")
             )
         else { return nil }
         let id = try row.decode(0, as: Int64.self)
-        let version = try row.decode(2, as: Int.self)
-        let document = try Self.decodeDocument(try row.decode(4))
-        let signatures = try await Self.signatures(of: id, in: db).filter { $0.version == version }
-        let agreement = Agreement(
-            code: code,
-            state: try row.decode(1),
-            version: version,
-            terms: document.terms,
-            signatures: signatures,
-            terminationReason: try row.decode(3, as: String?.self)
-        )
-        return (id, agreement)
+        let signatures = try await Self.signatures(in: db, where: "s.agreement_id = \(id)")
+        return (id, try Self.agreement(row, signatures: signatures[id, default: []]))
     }
 
-    private static func signatures(of id: Int64, in db: any DatabaseExecutor) async throws -> [Signature] {
-        try await db.query(
+    /// Signatures matching `condition` (on `s`), grouped by agreement id, in signing order.
+    private static func signatures(in db: any DatabaseExecutor, where condition: SQL) async throws -> [Int64: [Signature]] {
+        let rows = try await db.query(
             """
-            SELECT version, side, signer, signer_name, unit_code, signed_at, sha256
-            FROM signatures WHERE agreement_id = \(id) ORDER BY version, signed_at, side DESC
-            """
-        ).map { row in
-            Signature(
-                version: try row.decode(0),
-                side: try row.decode(1),
-                signer: try row.decode(2),
-                signerName: try row.decode(3),
-                unit: try row.decode(4),
-                signedAt: try row.decode(5),
-                sha256: try row.decode(6)
+            SELECT s.agreement_id, s.version, s.side, s.signer, s.signer_name, s.unit_code, s.signed_at, s.sha256
+            FROM signatures s WHERE
+            """ + " " + condition + " ORDER BY s.agreement_id, s.version, s.signed_at, s.side DESC"
+        )
+        var result: [Int64: [Signature]] = [:]
+        for row in rows {
+            result[try row.decode(0), default: []].append(
+                Signature(
+                    version: try row.decode(1),
+                    side: try row.decode(2),
+                    signer: try row.decode(3),
+                    signerName: try row.decode(4),
+                    unit: try row.decode(5),
+                    signedAt: try row.decode(6),
+                    sha256: try row.decode(7)
+                )
             )
         }
+        return result
     }
 
     /// Checks that the units and calendars the terms name exist; returns the units' ids.

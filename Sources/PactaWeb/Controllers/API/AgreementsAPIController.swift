@@ -41,13 +41,11 @@ struct AgreementsAPIController: Sendable {
     /// Every active agreement with its commitments and signatures: the intranet publication.
     @Sendable func published(_ request: Request, context: AppRequestContext) async throws -> ItemList<AgreementJSON> {
         let today = self.services.today
-        var items: [AgreementJSON] = []
-        for summary in try await self.services.store.agreements.list() where summary.state(on: today) == .active {
-            if let record = try await self.services.store.agreements.get(summary.code) {
-                items.append(AgreementJSON(record.agreement, providerName: record.providerName, clientName: record.clientName, today: today))
+        return ItemList(
+            items: try await self.services.store.agreements.published(on: today).map {
+                AgreementJSON($0.agreement, providerName: $0.providerName, clientName: $0.clientName, today: today)
             }
-        }
-        return ItemList(items: items.sorted { $0.code < $1.code })
+        )
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> AgreementJSON {

@@ -29,15 +29,10 @@ struct AgreementsWebController: Sendable {
     }
 
     @Sendable func published(_ request: Request, context: AppRequestContext) async throws -> HTML {
-        let today = self.services.today
         let views = self.views(context)
-        var cards: [[String: Any]] = []
-        for summary in try await self.services.store.agreements.list() where summary.state(on: today) == .active {
-            if let record = try await self.services.store.agreements.get(summary.code) {
-                cards.append(views.card(record.agreement, providerName: record.providerName, clientName: record.clientName))
-            }
+        let cards = try await self.services.store.agreements.published(on: self.services.today).map {
+            views.card($0.agreement, providerName: $0.providerName, clientName: $0.clientName)
         }
-        cards.sort { ($0["code"] as! String) < ($1["code"] as! String) }
         return self.services.renderer.render(
             "published", titleKey: "published.title", section: "published",
             page: ["agreements": cards, "empty": cards.isEmpty], request: request, context: context
