@@ -21,6 +21,18 @@ public struct Accounts: Sendable {
 
     /// Creates a user with a bcrypt-hashed password.
     public func createUser(username: String, name: String, role: Role, unit: String, password: String, at instant: Date) async throws -> User {
+        let hash = try await self.hash(password)
+        return try await self.store.users.create(username: username, name: name, role: role, unit: unit, passwordHash: hash, at: instant)
+    }
+
+    /// Changes a user's role, unit and access, and their password when one is given.
+    public func updateUser(id: Int64, role: Role, unit: String, active: Bool, password: String?) async throws {
+        var hash: String?
+        if let password, !password.isEmpty { hash = try await self.hash(password) }
+        try await self.store.users.update(id: id, role: role, unit: unit, active: active, passwordHash: hash)
+    }
+
+    private func hash(_ password: String) async throws -> String {
         guard password.count >= Self.minimumPasswordLength else {
             throw ValidationError(
                 field: "password",
@@ -28,8 +40,7 @@ public struct Accounts: Sendable {
                 message: "A password has at least \(Self.minimumPasswordLength) characters."
             )
         }
-        let hash = try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: Self.cost) }
-        return try await self.store.users.create(username: username, name: name, role: role, unit: unit, passwordHash: hash, at: instant)
+        return try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: Self.cost) }
     }
 
     /// The active user with these credentials, or nil. Takes the same time whether or not the user exists.

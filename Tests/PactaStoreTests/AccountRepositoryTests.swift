@@ -30,7 +30,8 @@ import Testing
             #expect(try await store.tokens.list().first?.lastUsedAt == Fixtures.now)
             try await store.tokens.revoke(id: token.id, at: Fixtures.now)
             #expect(try await store.tokens.authenticate(secret: secret, at: Fixtures.now) == nil)
-            try await store.users.update(id: user.id, role: .viewer, unit: "CRED", active: false)
+            try await store.users.update(id: user.id, role: .viewer, unit: "CRED", active: false, passwordHash: "new")
+            #expect(try await store.users.credentials(username: "ana")?.passwordHash == "new")
             #expect(try await store.users.get(id: user.id)?.role == .viewer)
         }
     }

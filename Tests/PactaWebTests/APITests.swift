@@ -134,4 +134,36 @@ import Testing
             }
         }
     }
+
+    @Test(arguments: TestDatabase.available)
+    func usersChangeRoleAndPasswordButTheLastAdminStays(database: TestDatabase) async throws {
+        try await TestApp.withApp(database) { app in
+            try await app.test { client in
+                let users = try await app.store.users.list()
+                let root = try #require(users.first { $0.role == .admin })
+                let viewer = try #require(users.first { $0.role == .viewer })
+                var response = try await client.execute(
+                    uri: "/api/v1/users/\(root.id)", method: .put, headers: app.api(.admin),
+                    body: TestApp.json(#"{"role": "viewer", "unit": "GG", "active": true}"#)
+                )
+                #expect(response.status == .unprocessableContent)
+                #expect((response.json["error"] as? [String: Any])?["code"] as? String == "last_admin")
+                response = try await client.execute(
+                    uri: "/api/v1/users/\(viewer.id)", method: .put, headers: app.api(.admin),
+                    body: TestApp.json(#"{"role": "manager", "unit": "TI", "active": true, "password": "una-clave-nueva"}"#)
+                )
+                #expect(response.status == .ok)
+                #expect(response.json["role"] as? String == "manager")
+                let user = try await Accounts(store: app.store).authenticate(username: viewer.username, password: "una-clave-nueva")
+                #expect(user?.unit == "TI")
+                response = try await client.execute(
+                    uri: "/users/\(viewer.id)", method: .post, headers: app.browser(.admin, form: true),
+                    body: app.form(["role": "viewer", "unit": "GG"])
+                )
+                #expect(response.status == .seeOther)
+                #expect(try await app.store.users.get(id: viewer.id)?.active == false, "an unticked box blocks the user")
+                #expect(try await Accounts(store: app.store).authenticate(username: viewer.username, password: "una-clave-nueva") == nil)
+            }
+        }
+    }
 }

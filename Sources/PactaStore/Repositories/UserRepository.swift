@@ -92,8 +92,9 @@ public struct UserRepository: Sendable {
         }
     }
 
-    /// Changes a user's role, unit or whether they may sign in.
-    public func update(id: Int64, role: Role, unit: String, active: Bool) async throws {
+    /// Changes a user's role, unit, whether they may sign in and, when given, their password hash.
+    /// The last active administrator cannot be demoted or blocked.
+    public func update(id: Int64, role: Role, unit: String, active: Bool, passwordHash: String? = nil) async throws {
         try await self.database.transaction { db in
             guard let unitRow = try await db.first("SELECT id FROM units WHERE code = \(unit)") else {
                 throw ValidationError(field: "unit", code: "unknown_unit", message: "There is no unit \(unit).")
@@ -101,15 +102,22 @@ public struct UserRepository: Sendable {
             guard try await db.first("SELECT id FROM users WHERE id = \(id)") != nil else {
                 throw NotFoundError("user", String(id))
             }
+            if role != .admin || !active {
+                let others = try await db.first(
+                    "SELECT COUNT(*) FROM users WHERE role = \(Role.admin) AND active = \(true) AND id <> \(id)"
+                )!.decode(0, as: Int.self)
+                let isAdmin = try await db.first("SELECT id FROM users WHERE id = \(id) AND role = \(Role.admin) AND active = \(true)") != nil
+                if isAdmin && others == 0 {
+                    throw ValidationError(field: role != .admin ? "role" : "active", code: "last_admin", message: "At least one active administrator must remain.")
+                }
+            }
             try await db.execute(
                 "UPDATE users SET role = \(role), unit_id = \(try unitRow.decode(0, as: Int64.self)), active = \(active) WHERE id = \(id)"
             )
+            if let passwordHash {
+                try await db.execute("UPDATE users SET password_hash = \(passwordHash) WHERE id = \(id)")
+            }
         }
-    }
-
-    /// Replaces a user's password hash.
-    public func setPasswordHash(id: Int64, _ passwordHash: String) async throws {
-        try await self.database.execute("UPDATE users SET password_hash = \(passwordHash) WHERE id = \(id)")
     }
 
     static func user(_ row: DatabaseRow) throws -> User {

@@ -13,6 +13,7 @@ struct AdminAPIController: Sendable {
         let admin = group.group().add(middleware: RequireRoleMiddleware(Permissions.admin))
         admin.get("users", use: self.users)
         admin.post("users", use: self.createUser)
+        admin.put("users/:id", use: self.updateUser)
         admin.get("tokens", use: self.tokens)
         admin.post("tokens", use: self.createToken)
         admin.delete("tokens/:id", use: self.revokeToken)
@@ -40,6 +41,22 @@ struct AdminAPIController: Sendable {
             username: body.username, name: body.name, role: body.role, unit: body.unit, password: body.password, at: self.services.now()
         )
         return EditedResponse(status: .created, response: UserJSON(user))
+    }
+
+    /// Changes a user's role, unit and access; `password` when given replaces the password.
+    @Sendable func updateUser(_ request: Request, context: AppRequestContext) async throws -> UserJSON {
+        struct Body: Decodable {
+            var role: Role
+            var unit: String
+            var active: Bool
+            var password: String?
+        }
+        let key = try context.parameters.require("id")
+        guard let id = Int64(key) else { throw NotFoundError("user", key) }
+        let body = try await request.decodeJSON(as: Body.self, context: context)
+        try await Accounts(store: self.services.store).updateUser(id: id, role: body.role, unit: body.unit, active: body.active, password: body.password)
+        guard let user = try await self.services.store.users.get(id: id) else { throw NotFoundError("user", key) }
+        return UserJSON(user)
     }
 
     @Sendable func tokens(_ request: Request, context: AppRequestContext) async throws -> ItemList<APIToken> {

@@ -12,6 +12,8 @@ struct AdminWebController: Sendable {
         let admin = group.group().add(middleware: RequireRoleMiddleware(Permissions.admin))
         admin.get("users", use: self.users)
         admin.post("users", use: self.createUser)
+        admin.get("users/:id/edit", use: self.editUser)
+        admin.post("users/:id", use: self.updateUser)
         admin.get("tokens", use: self.tokens)
         admin.post("tokens", use: self.createToken)
         admin.post("tokens/:id/revoke", use: self.revokeToken)
@@ -42,7 +44,10 @@ struct AdminWebController: Sendable {
     private func usersPage(form: FormData, issues: [FieldIssue], request: Request, context: AppRequestContext) async throws -> HTML {
         let messages = self.services.renderer.messages(context.language)
         let rows: [[String: Any]] = try await self.services.store.users.list().map {
-            ["username": $0.username, "name": $0.name, "roleLabel": messages.text("roles.\($0.role.rawValue)", or: $0.role.rawValue), "unit": $0.unit, "active": $0.active]
+            [
+                "username": $0.username, "name": $0.name, "roleLabel": messages.text("roles.\($0.role.rawValue)", or: $0.role.rawValue),
+                "unit": $0.unit, "active": $0.active, "editHref": "/users/\($0.id)/edit",
+            ]
         }
         let (errors, errorList) = self.services.renderer.fieldErrors(issues, language: context.language)
         let page: [String: Any] = [
@@ -55,6 +60,55 @@ struct AdminWebController: Sendable {
         ]
         return self.services.renderer.render(
             "users", titleKey: "users.title", section: "users", page: page, request: request, context: context,
+            status: issues.isEmpty ? .ok : .unprocessableContent
+        )
+    }
+
+    @Sendable func editUser(_ request: Request, context: AppRequestContext) async throws -> HTML {
+        let user = try await self.user(context)
+        return try await self.userForm(user, role: user.role, unit: user.unit, active: user.active, issues: [], request: request, context: context)
+    }
+
+    @Sendable func updateUser(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let user = try await self.user(context)
+        let form = context.form
+        let role = Role(rawValue: form.text("role"))
+        let active = form["active"] != nil
+        do {
+            guard let role else { throw ValidationError(field: "role", code: "invalid_role", message: "Choose a role.") }
+            try await Accounts(store: self.services.store).updateUser(
+                id: user.id, role: role, unit: form.text("unit"), active: active, password: form["password"]
+            )
+        } catch let error as ValidationError {
+            return try await self.userForm(
+                user, role: role ?? user.role, unit: form.text("unit"), active: active, issues: error.issues, request: request, context: context
+            ).response(from: request, context: context)
+        }
+        context.flash("flash.user_saved")
+        return redirect("/users")
+    }
+
+    private func user(_ context: AppRequestContext) async throws -> User {
+        let key = try context.parameters.require("id")
+        guard let id = Int64(key), let user = try await self.services.store.users.get(id: id) else { throw NotFoundError("user", key) }
+        return user
+    }
+
+    private func userForm(
+        _ user: User, role: Role, unit: String, active: Bool, issues: [FieldIssue], request: Request, context: AppRequestContext
+    ) async throws -> HTML {
+        let messages = self.services.renderer.messages(context.language)
+        let (errors, errorList) = self.services.renderer.fieldErrors(issues, language: context.language)
+        let page: [String: Any] = [
+            "action": "/users/\(user.id)", "username": user.username, "name": user.name, "active": active,
+            "roles": options(Role.allCases, selected: { $0 == role }) {
+                ["value": $0.rawValue, "label": messages.text("roles.\($0.rawValue)", or: $0.rawValue)]
+            },
+            "units": options(try await self.services.store.units.list(), selected: { $0.code == unit }) { ["code": $0.code, "name": $0.name] },
+            "errors": errors, "errorList": errorList,
+        ]
+        return self.services.renderer.render(
+            "user-form", titleKey: "user_form.title", section: "users", page: page, request: request, context: context,
             status: issues.isEmpty ? .ok : .unprocessableContent
         )
     }
