@@ -47,13 +47,14 @@ public struct TokenRepository: Sendable {
         return (secret, token)
     }
 
-    /// The active user a secret belongs to, if the token exists and is not revoked; records its use.
+    /// The active user a secret belongs to, if the token exists and is not revoked; records its use
+    /// (to the minute).
     public func authenticate(secret: String, at instant: Date) async throws -> User? {
         let hash = Hashing.sha256Hex(secret.utf8)
         guard
             let row = try await self.database.first(
                 """
-                SELECT u.id, u.username, u.name, u.role, un.code, u.active, u.created_at, t.id
+                SELECT u.id, u.username, u.name, u.role, un.code, u.active, u.created_at, t.id, t.last_used_at
                 FROM api_tokens t JOIN users u ON u.id = t.user_id JOIN units un ON un.id = u.unit_id
                 WHERE t.token_hash = \(hash) AND t.revoked_at IS NULL
                 """
@@ -61,7 +62,11 @@ public struct TokenRepository: Sendable {
         else { return nil }
         let user = try UserRepository.user(row)
         guard user.active else { return nil }
-        try await self.database.execute("UPDATE api_tokens SET last_used_at = \(instant) WHERE id = \(try row.decode(7, as: Int64.self))")
+        // Recording every call would turn each read into a write; a minute's precision is plenty.
+        let lastUsed = try row.decode(8, as: Date?.self)
+        if lastUsed.map({ instant.timeIntervalSince($0) >= 60 }) ?? true {
+            try await self.database.execute("UPDATE api_tokens SET last_used_at = \(instant) WHERE id = \(try row.decode(7, as: Int64.self))")
+        }
         return user
     }
 
