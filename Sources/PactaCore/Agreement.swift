@@ -38,12 +38,7 @@ public struct Agreement: Sendable, Hashable, Codable {
 
     /// The state as of `today`: an active or pending agreement whose validity ended is expired.
     public func state(on today: LocalDate) -> AgreementState {
-        switch self.state {
-        case .active, .pendingSignatures, .draft:
-            self.terms.validTo < today ? .expired : self.state
-        case .expired, .terminated:
-            self.state
-        }
+        self.state.on(today, validTo: self.terms.validTo)
     }
 
     /// The signature of `side` on the current version, if any.

@@ -11,6 +11,12 @@ public enum AgreementState: String, Sendable, Hashable, Codable, CaseIterable {
     /// Ended early by a manager.
     case terminated
 
+    /// The state as of `today` for an agreement valid until `validTo`: one that is still open when its
+    /// validity ends is expired, whatever was stored.
+    public func on(_ today: LocalDate, validTo: LocalDate) -> AgreementState {
+        self.isOpen && validTo < today ? .expired : self
+    }
+
     /// Whether the agreement can still change (edits, signatures).
     public var isOpen: Bool { self == .draft || self == .pendingSignatures || self == .active }
 }

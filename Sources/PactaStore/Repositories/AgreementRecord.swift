@@ -45,10 +45,7 @@ public struct AgreementSummary: Sendable, Hashable {
 
     /// The state as of `today`: active and pending agreements past their validity are expired.
     public func state(on today: LocalDate) -> AgreementState {
-        switch self.state {
-        case .draft, .pendingSignatures, .active: self.validTo < today ? .expired : self.state
-        case .expired, .terminated: self.state
-        }
+        self.state.on(today, validTo: self.validTo)
     }
 }
 

@@ -26,14 +26,28 @@ public struct PageRenderer: Sendable {
         self.messages[language]!
     }
 
+    /// Renders `template` inside the layout, titled with the message at `titleKey`.
+    public func render(
+        _ template: String,
+        titleKey: String,
+        section: String? = nil,
+        page: [String: Any],
+        request: Request,
+        context: AppRequestContext,
+        status: HTTPResponse.Status = .ok
+    ) -> HTML {
+        let title = self.messages(context.language).text(titleKey, or: titleKey)
+        return self.render(template, title: title, section: section, page: page, request: request, context: context, status: status)
+    }
+
     /// Renders `template` inside the layout.
     /// - Parameters:
-    ///   - titleKey: message key of the page title.
+    ///   - title: the page title, already in the page's language (an agreement's title).
     ///   - section: the navigation entry to highlight.
     ///   - page: the page's own data (see templates/README.md).
     public func render(
         _ template: String,
-        titleKey: String,
+        title: String,
         section: String? = nil,
         page: [String: Any],
         request: Request,
@@ -46,7 +60,7 @@ public struct PageRenderer: Sendable {
         var data: [String: Any] = [
             "lang": language.rawValue,
             "t": messages.tree,
-            "title": messages.text(titleKey, or: titleKey),
+            "title": title,
             "page": page,
             "csrf": session?.csrf ?? "",
             "otherLanguage": [

@@ -103,7 +103,7 @@ struct AgreementsWebController: Sendable {
                 page["signSideLabel"] = messages.text("sides.\(side.rawValue)", or: side.rawValue)
             }
         }
-        return self.services.renderer.render("agreement", titleKey: agreement.terms.title, section: "agreements", page: page, request: request, context: context)
+        return self.services.renderer.render("agreement", title: agreement.terms.title, section: "agreements", page: page, request: request, context: context)
     }
 
     @Sendable func version(_ request: Request, context: AppRequestContext) async throws -> HTML {
@@ -120,7 +120,7 @@ struct AgreementsWebController: Sendable {
             "document": String(decoding: try encoder.encode(document), as: UTF8.self),
             "signatures": signatures.map(self.views(context).signature), "backHref": "/agreements/\(code)",
         ]
-        return self.services.renderer.render("agreement-version", titleKey: document.terms.title, section: "agreements", page: page, request: request, context: context)
+        return self.services.renderer.render("agreement-version", title: document.terms.title, section: "agreements", page: page, request: request, context: context)
     }
 
     @Sendable func newForm(_ request: Request, context: AppRequestContext) async throws -> HTML {
