@@ -2,10 +2,13 @@
 public struct CSVRecord: Sendable, Hashable {
     public var line: Int
     public var fields: [String]
+    /// Why the record is malformed, if it is.
+    public var problem: String?
 
-    public init(line: Int, fields: [String]) {
+    public init(line: Int, fields: [String], problem: String? = nil) {
         self.line = line
         self.fields = fields
+        self.problem = problem
     }
 }
 
@@ -23,76 +26,116 @@ public struct CSVSyntaxError: Error, Sendable, Hashable {
 public struct CSVReader: Sendable {
     public init() {}
 
-    /// Every record of `text`; blank lines are skipped.
+    /// Every record of `text`; blank lines are skipped. Throws at the first malformed record.
     public func records(in text: String) throws(CSVSyntaxError) -> [CSVRecord] {
+        var parser = CSVParser()
         var records: [CSVRecord] = []
-        var fields: [String] = []
-        var field: [UInt8] = []
-        var line = 1
-        var recordLine = 1
-        var inQuotes = false
-        var fieldWasQuoted = false
-        var bytes = Array(text.utf8)
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-        var index = 0
-
-        func endField() {
-            fields.append(String(decoding: field, as: UTF8.self))
-            field.removeAll(keepingCapacity: true)
-            fieldWasQuoted = false
+        parser.consume(text.utf8) { records.append($0) }
+        parser.finish { records.append($0) }
+        if let bad = records.first(where: { $0.problem != nil }) {
+            throw CSVSyntaxError(line: bad.line, message: bad.problem!)
         }
-        func endRecord() {
-            endField()
-            if !(fields.count == 1 && fields[0].isEmpty) {
-                records.append(CSVRecord(line: recordLine, fields: fields))
-            }
-            fields.removeAll(keepingCapacity: true)
-        }
-
-        while index < bytes.count {
-            let byte = bytes[index]
-            if inQuotes {
-                if byte == UInt8(ascii: "\"") {
-                    if index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "\"") {
-                        field.append(byte)
-                        index += 1
-                    } else {
-                        inQuotes = false
-                    }
-                } else {
-                    if byte == UInt8(ascii: "\n") { line += 1 }
-                    field.append(byte)
-                }
-            } else {
-                switch byte {
-                case UInt8(ascii: ","):
-                    endField()
-                case UInt8(ascii: "\r"):
-                    break
-                case UInt8(ascii: "\n"):
-                    endRecord()
-                    line += 1
-                    recordLine = line
-                case UInt8(ascii: "\""):
-                    guard field.isEmpty, !fieldWasQuoted else {
-                        throw CSVSyntaxError(line: line, message: "A quote appears inside an unquoted field; quote the whole field and double inner quotes.")
-                    }
-                    inQuotes = true
-                    fieldWasQuoted = true
-                default:
-                    if fieldWasQuoted {
-                        throw CSVSyntaxError(line: line, message: "Text follows the closing quote of a field.")
-                    }
-                    field.append(byte)
-                }
-            }
-            index += 1
-        }
-        if inQuotes {
-            throw CSVSyntaxError(line: recordLine, message: "A quoted field is never closed.")
-        }
-        if !field.isEmpty || !fields.isEmpty || fieldWasQuoted { endRecord() }
         return records
+    }
+}
+
+/// An incremental CSV parser: feed it chunks of any size, it hands back each complete record.
+/// Memory stays at one record whatever the input size. A malformed record is handed back with
+/// its `problem` and parsing goes on at the next line.
+public struct CSVParser: Sendable {
+    private var field: [UInt8] = []
+    private var fields: [String] = []
+    private var line = 1
+    private var recordLine = 1
+    private var inQuotes = false
+    private var quotePending = false
+    private var fieldWasQuoted = false
+    private var problem: String?
+    private var started = false
+
+    public init() {}
+
+    /// Parses `bytes`, calling `emit` for every record they complete.
+    public mutating func consume(_ bytes: some Sequence<UInt8>, _ emit: (CSVRecord) throws -> Void) rethrows {
+        for byte in bytes {
+            if !self.started {
+                self.started = true
+                if byte == 0xEF { self.skippingBOM = 2; continue }
+            }
+            if self.skippingBOM > 0 {
+                self.skippingBOM -= 1
+                continue
+            }
+            if self.inQuotes {
+                if self.quotePending {
+                    self.quotePending = false
+                    if byte == UInt8(ascii: "\"") {
+                        self.field.append(byte)
+                        continue
+                    }
+                    self.inQuotes = false  // that quote closed the field; read this byte outside quotes
+                } else if byte == UInt8(ascii: "\"") {
+                    self.quotePending = true
+                    continue
+                } else {
+                    if byte == UInt8(ascii: "\n") { self.line += 1 }
+                    self.field.append(byte)
+                    continue
+                }
+            }
+            switch byte {
+            case UInt8(ascii: ","):
+                self.endField()
+            case UInt8(ascii: "\r"):
+                break
+            case UInt8(ascii: "\n"):
+                try self.endRecord(emit)
+                self.line += 1
+                self.recordLine = self.line
+            case UInt8(ascii: "\""):
+                if self.field.isEmpty && !self.fieldWasQuoted {
+                    self.inQuotes = true
+                    self.fieldWasQuoted = true
+                } else {
+                    self.problem = self.problem ?? "A quote appears inside an unquoted field; quote the whole field and double inner quotes."
+                }
+            default:
+                if self.fieldWasQuoted {
+                    self.problem = self.problem ?? "Text follows the closing quote of a field."
+                }
+                self.field.append(byte)
+            }
+        }
+    }
+
+    /// Ends the input, handing back the last record if it did not end with a line break.
+    public mutating func finish(_ emit: (CSVRecord) throws -> Void) rethrows {
+        if self.inQuotes && !self.quotePending {
+            self.problem = "A quoted field is never closed."
+        }
+        self.inQuotes = false
+        self.quotePending = false
+        if !self.field.isEmpty || !self.fields.isEmpty || self.fieldWasQuoted || self.problem != nil {
+            try self.endRecord(emit)
+        }
+    }
+
+    private var skippingBOM = 0
+
+    private mutating func endField() {
+        self.fields.append(String(decoding: self.field, as: UTF8.self))
+        self.field.removeAll(keepingCapacity: true)
+        self.fieldWasQuoted = false
+    }
+
+    private mutating func endRecord(_ emit: (CSVRecord) throws -> Void) rethrows {
+        let blank = self.fields.isEmpty && self.field.isEmpty && !self.fieldWasQuoted && self.problem == nil
+        self.endField()
+        if !blank {
+            try emit(CSVRecord(line: self.recordLine, fields: self.fields, problem: self.problem))
+        }
+        self.fields.removeAll(keepingCapacity: true)
+        self.problem = nil
     }
 }
 

@@ -1,0 +1,184 @@
+/// One service request from a client unit to a provider: the hard data compliance is measured on.
+/// Instants are Unix seconds.
+public struct ServiceRequest: Sendable, Hashable {
+    /// The ticket tool's identifier; unique per provider, so sending it again updates the request.
+    public var externalRef: String
+    /// Provider unit code.
+    public var provider: String
+    /// Client unit code.
+    public var client: String
+    public var service: String
+    public var priority: String
+    public var openedAt: Int64
+    public var firstResponseAt: Int64?
+    public var resolvedAt: Int64?
+    /// Intervals waiting on the requester, which do not count as business time.
+    public var pauses: [Interval]
+
+    public init(
+        externalRef: String,
+        provider: String,
+        client: String,
+        service: String,
+        priority: String,
+        openedAt: Int64,
+        firstResponseAt: Int64? = nil,
+        resolvedAt: Int64? = nil,
+        pauses: [Interval] = []
+    ) {
+        self.externalRef = externalRef
+        self.provider = provider
+        self.client = client
+        self.service = service
+        self.priority = priority
+        self.openedAt = openedAt
+        self.firstResponseAt = firstResponseAt
+        self.resolvedAt = resolvedAt
+        self.pauses = pauses
+    }
+}
+
+/// A request as it arrives, every field still text (a CSV row or a JSON object), and the rules
+/// that turn it into a ``ServiceRequest`` or into every problem it has.
+public struct RawServiceRequest: Sendable, Hashable, Codable {
+    public var externalRef: String
+    public var provider: String
+    public var client: String
+    public var service: String
+    public var priority: String
+    public var openedAt: String
+    public var firstResponseAt: String
+    public var resolvedAt: String
+    /// `start/end` ISO 8601 intervals separated by `;`.
+    public var pauses: String
+
+    /// The CSV columns, in the order Pacta writes them (any order is read).
+    public static let columns = [
+        "external_ref", "provider", "client", "service", "priority", "opened_at", "first_response_at", "resolved_at", "pauses",
+    ]
+    /// The columns that must be present in a CSV header.
+    public static let requiredColumns = ["external_ref", "provider", "client", "service", "priority", "opened_at"]
+
+    public init(
+        externalRef: String = "", provider: String = "", client: String = "", service: String = "", priority: String = "",
+        openedAt: String = "", firstResponseAt: String = "", resolvedAt: String = "", pauses: String = ""
+    ) {
+        self.externalRef = externalRef
+        self.provider = provider
+        self.client = client
+        self.service = service
+        self.priority = priority
+        self.openedAt = openedAt
+        self.firstResponseAt = firstResponseAt
+        self.resolvedAt = resolvedAt
+        self.pauses = pauses
+    }
+
+    /// Reads a CSV record through its header.
+    public init(_ record: CSVRecord, header: CSVHeader) {
+        self.init(
+            externalRef: header.value("external_ref", in: record),
+            provider: header.value("provider", in: record),
+            client: header.value("client", in: record),
+            service: header.value("service", in: record),
+            priority: header.value("priority", in: record),
+            openedAt: header.value("opened_at", in: record),
+            firstResponseAt: header.value("first_response_at", in: record),
+            resolvedAt: header.value("resolved_at", in: record),
+            pauses: header.value("pauses", in: record)
+        )
+    }
+
+    /// Reads a JSON object; absent optional fields and `null` are empty, pauses may also be an
+    /// array of `{"start", "end"}` objects.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        func text(_ key: CodingKeys) throws -> String { try container.decodeIfPresent(String.self, forKey: key) ?? "" }
+        var pauses = ""
+        if let list = try? container.decodeIfPresent([PauseJSON].self, forKey: .pauses) {
+            pauses = list.map { "\($0.start)/\($0.end)" }.joined(separator: ";")
+        } else {
+            pauses = try text(.pauses)
+        }
+        self.init(
+            externalRef: try text(.externalRef), provider: try text(.provider), client: try text(.client),
+            service: try text(.service), priority: try text(.priority), openedAt: try text(.openedAt),
+            firstResponseAt: try text(.firstResponseAt), resolvedAt: try text(.resolvedAt), pauses: pauses
+        )
+    }
+
+    private struct PauseJSON: Decodable {
+        var start: String
+        var end: String
+    }
+
+    /// The request, or every problem found, by column. `knownUnit` tells whether a unit code exists.
+    public func validated(knownUnit: (String) -> Bool) -> Result<ServiceRequest, ProblemList> {
+        var problems: [(column: String, code: String, message: String)] = []
+        func required(_ value: String, _ column: String) {
+            if value.isEmpty { problems.append((column, "required", "\(column) is required.")) }
+        }
+        required(self.externalRef, "external_ref")
+        if self.externalRef.count > 200 { problems.append(("external_ref", "too_long", "external_ref has at most 200 characters.")) }
+        for (value, column) in [(self.provider, "provider"), (self.client, "client")] {
+            if value.isEmpty {
+                required(value, column)
+            } else if !knownUnit(value) {
+                problems.append((column, "unknown_unit", "There is no unit \(value)."))
+            }
+        }
+        required(self.service, "service")
+        required(self.priority, "priority")
+        func instant(_ value: String, _ column: String) -> Int64? {
+            guard !value.isEmpty else { return nil }
+            guard let seconds = Timestamp.parse(value) else {
+                problems.append((column, "invalid_timestamp", "'\(value)' is not an ISO 8601 instant with offset, like 2026-10-05T09:15:00-05:00."))
+                return nil
+            }
+            return seconds
+        }
+        let opened = instant(self.openedAt, "opened_at")
+        if self.openedAt.isEmpty { required(self.openedAt, "opened_at") }
+        let firstResponse = instant(self.firstResponseAt, "first_response_at")
+        let resolved = instant(self.resolvedAt, "resolved_at")
+        if let opened, let firstResponse, firstResponse < opened {
+            problems.append(("first_response_at", "before_opened", "The first response (\(self.firstResponseAt)) comes before the opening (\(self.openedAt))."))
+        }
+        if let opened, let resolved, resolved < opened {
+            problems.append(("resolved_at", "before_opened", "The request is resolved (\(self.resolvedAt)) before it was opened (\(self.openedAt))."))
+        }
+        var pauses: [Interval] = []
+        for part in self.pauses.split(separator: ";") where !part.trimmed.isEmpty {
+            let ends = part.split(separator: "/", omittingEmptySubsequences: false)
+            guard ends.count == 2, let start = Timestamp.parse(ends[0].trimmed), let end = Timestamp.parse(ends[1].trimmed), end >= start else {
+                problems.append(("pauses", "invalid_pause", "'\(part.trimmed)' is not a pause start/end with ISO 8601 instants, the end not before the start."))
+                continue
+            }
+            pauses.append(Interval(start: start, end: end))
+        }
+        guard problems.isEmpty, let opened else {
+            return .failure(ProblemList(problems.map { ProblemList.Problem(column: $0.column, code: $0.code, message: $0.message) }))
+        }
+        return .success(
+            ServiceRequest(
+                externalRef: self.externalRef, provider: self.provider, client: self.client, service: self.service,
+                priority: self.priority, openedAt: opened, firstResponseAt: firstResponse, resolvedAt: resolved, pauses: pauses
+            )
+        )
+    }
+
+    /// The problems of one row, by column.
+    public struct ProblemList: Error, Sendable, Hashable {
+        public struct Problem: Sendable, Hashable {
+            public var column: String
+            public var code: String
+            public var message: String
+        }
+        public var problems: [Problem]
+        public init(_ problems: [Problem]) { self.problems = problems }
+    }
+}
+
+extension Substring {
+    fileprivate var trimmed: String { String(self).trimmed }
+}
