@@ -173,6 +173,12 @@ public struct RawServiceRequest: Sendable, Hashable, Codable {
             public var column: String
             public var code: String
             public var message: String
+
+            public init(column: String, code: String, message: String) {
+                self.column = column
+                self.code = code
+                self.message = message
+            }
         }
         public var problems: [Problem]
         public init(_ problems: [Problem]) { self.problems = problems }

@@ -10,13 +10,19 @@ public struct ImportReport: Sendable, Hashable, Codable {
     public var problems: [ImportProblem]
     /// Whether anything was written.
     public var committed: Bool
+    /// How many problems there were; `problems` lists the first ones when there are very many.
+    public var problemCount: Int
 
-    public init(created: Int = 0, updated: Int = 0, skipped: Int = 0, problems: [ImportProblem] = [], committed: Bool = false) {
+    public init(
+        created: Int = 0, updated: Int = 0, skipped: Int = 0, problems: [ImportProblem] = [], committed: Bool = false,
+        problemCount: Int? = nil
+    ) {
         self.created = created
         self.updated = updated
         self.skipped = skipped
         self.problems = problems
         self.committed = committed
+        self.problemCount = problemCount ?? problems.count
     }
 }
 

@@ -65,6 +65,29 @@ public final class PostgresBackend: Database {
                 )
             }
         }
+
+        /// COPY in text format, streamed in buffers of about a megabyte.
+        func insert(into table: String, columns: [String], rows: [[DatabaseValue]]) async throws {
+            guard !rows.isEmpty else { return }
+            try await PostgresBackend.translatingErrors {
+                try await self.connection.copyFrom(table: table, columns: columns, logger: self.logger) { writer in
+                    var buffer = ByteBuffer()
+                    buffer.reserveCapacity(1 << 20)
+                    for row in rows {
+                        for (index, value) in row.enumerated() {
+                            if index > 0 { buffer.writeInteger(UInt8(ascii: "\t")) }
+                            CopyText.write(value, into: &buffer)
+                        }
+                        buffer.writeInteger(UInt8(ascii: "\n"))
+                        if buffer.readableBytes >= 1 << 20 {
+                            try await writer.write(buffer)
+                            buffer.clear()
+                        }
+                    }
+                    if buffer.readableBytes > 0 { try await writer.write(buffer) }
+                }
+            }
+        }
     }
 
     static func postgresQuery(_ sql: SQL) -> PostgresQuery {

@@ -23,6 +23,16 @@ public struct SQL: Sendable, ExpressibleByStringInterpolation {
         self.binds = stringInterpolation.binds
     }
 
+    /// `values` as binds separated by commas, for an `INSERT … VALUES (…)` row.
+    public init(values: [DatabaseValue]) {
+        self.fragments = []
+        self.binds = values
+        for index in values.indices {
+            if index > 0 { self.fragments.append(.text(", ")) }
+            self.fragments.append(.bind(index))
+        }
+    }
+
     /// The statement text with placeholders produced by `placeholder` (1-based).
     public func render(placeholder: (Int) -> String) -> String {
         var text = ""

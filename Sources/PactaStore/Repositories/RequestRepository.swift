@@ -1,0 +1,276 @@
+import Foundation
+import NIOCore
+import PactaCore
+
+/// Service requests: streaming, all-or-nothing imports, idempotent by (provider, external_ref).
+///
+/// An import parses and checks rows as they arrive, appends the good ones to a staging table
+/// (COPY on PostgreSQL, batched inserts on SQLite) and, once the input ends, either rolls
+/// everything back (a bad row and no `skipInvalid`) or upserts the staged rows in one statement,
+/// matching each request to its agreement. Memory stays at one batch whatever the input size.
+public struct RequestRepository: Sendable {
+    let database: any Database
+
+    /// How many problems a report lists; the count covers them all.
+    public static let listedProblems = 1000
+    static let batchSize = 5000
+
+    /// Imports requests from CSV arriving in chunks.
+    /// - Parameter timeZone: the organisation's zone, in which agreements' validity dates are read.
+    public func importCSV<Chunks: AsyncSequence & Sendable>(
+        _ chunks: Chunks, skipInvalid: Bool, at instant: Date, timeZone: TimeZone
+    ) async throws -> ImportReport where Chunks.Element == ByteBuffer {
+        try await self.run(skipInvalid: skipInvalid, at: instant, timeZone: timeZone) { importer in
+            var parser = CSVParser()
+            var header: CSVHeader?
+            var headerProblems: [ImportProblem] = []
+            var records: [CSVRecord] = []
+            func take(_ record: CSVRecord) {
+                records.append(record)
+            }
+            for try await chunk in chunks {
+                parser.consume(chunk.readableBytesView, take)
+                for record in records {
+                    if let header {
+                        try await importer.add(record, header: header)
+                    } else {
+                        do {
+                            header = try CSVHeader(record, required: RawServiceRequest.requiredColumns)
+                        } catch let error as ImportProblem.List {
+                            headerProblems = error.problems
+                        }
+                        if !headerProblems.isEmpty { throw ImportAborted(problems: headerProblems) }
+                    }
+                }
+                records.removeAll(keepingCapacity: true)
+            }
+            parser.finish(take)
+            for record in records {
+                if let header { try await importer.add(record, header: header) }
+            }
+            if header == nil {
+                throw ImportAborted(problems: [
+                    ImportProblem(line: 1, column: "", code: "missing_column", message: "The file is empty: it needs a header row.")
+                ])
+            }
+        }
+    }
+
+    /// Imports requests given as JSON objects; problems name the item's position (1-based) as its line.
+    public func importRows(_ rows: [RawServiceRequest], skipInvalid: Bool, at instant: Date, timeZone: TimeZone) async throws -> ImportReport {
+        try await self.run(skipInvalid: skipInvalid, at: instant, timeZone: timeZone) { importer in
+            for (index, row) in rows.enumerated() {
+                try await importer.add(row, line: index + 1)
+            }
+        }
+    }
+
+    /// How many requests are stored, and how many match no agreement.
+    public func counts() async throws -> (total: Int, unmatched: Int) {
+        let row = try await self.database.first(
+            "SELECT COUNT(*), COALESCE(SUM(CASE WHEN agreement_id IS NULL THEN 1 ELSE 0 END), 0) FROM requests"
+        )!
+        return (try row.decode(0), try row.decode(1))
+    }
+
+    /// The stored request of `provider` with `externalRef`, and the code of its agreement.
+    public func get(provider: String, externalRef: String) async throws -> (request: ServiceRequest, agreement: String?)? {
+        guard
+            let row = try await self.database.first(
+                """
+                SELECT r.external_ref, p.code, c.code, r.service, r.priority, r.opened_at, r.first_response_at, r.resolved_at, r.pauses, a.code
+                FROM requests r JOIN units p ON p.id = r.provider_id JOIN units c ON c.id = r.client_id
+                LEFT JOIN agreements a ON a.id = r.agreement_id
+                WHERE p.code = \(provider) AND r.external_ref = \(externalRef)
+                """
+            )
+        else { return nil }
+        let request = ServiceRequest(
+            externalRef: try row.decode(0),
+            provider: try row.decode(1),
+            client: try row.decode(2),
+            service: try row.decode(3),
+            priority: try row.decode(4),
+            openedAt: Interval.seconds(try row.decode(5, as: Date.self)),
+            firstResponseAt: try row.decode(6, as: Date?.self).map(Interval.seconds),
+            resolvedAt: try row.decode(7, as: Date?.self).map(Interval.seconds),
+            pauses: StoredPauses.decode(try row.decode(8))
+        )
+        return (request, try row.decode(9, as: String?.self))
+    }
+
+    // MARK: - The import pipeline
+
+    private func run(
+        skipInvalid: Bool,
+        at instant: Date,
+        timeZone: TimeZone,
+        _ feed: @Sendable (RequestImporter) async throws -> Void
+    ) async throws -> ImportReport {
+        do {
+            return try await self.database.transaction { db in
+                try await db.execute(SQL(stringLiteral: Self.stagingTable(db.dialect)))
+                try await db.execute("CREATE INDEX request_staging_key ON request_staging (provider_id, external_ref, line)")
+                var units: [String: Int64] = [:]
+                for row in try await db.query("SELECT code, id FROM units") {
+                    units[try row.decode(0)] = try row.decode(1)
+                }
+                let importer = RequestImporter(db: db, units: units, timeZone: timeZone)
+                try await feed(importer)
+                try await importer.flush()
+                let report = await importer.report
+                if report.problemCount > 0 && !skipInvalid {
+                    throw ImportAborted(problems: report.problems, problemCount: report.problemCount)
+                }
+                let distinct: SQL = "(SELECT DISTINCT provider_id, external_ref FROM request_staging) s"
+                let staged = try await db.first("SELECT COUNT(*) FROM " + distinct)!.decode(0, as: Int.self)
+                let created = try await db.first(
+                    "SELECT COUNT(*) FROM " + distinct
+                        + " WHERE NOT EXISTS (SELECT 1 FROM requests r WHERE r.provider_id = s.provider_id AND r.external_ref = s.external_ref)"
+                )!.decode(0, as: Int.self)
+                try await db.execute(Self.upsert(at: instant))
+                if db.dialect == .sqlite { try await db.execute("DROP TABLE temp.request_staging") }
+                return ImportReport(
+                    created: created,
+                    updated: staged - created,
+                    skipped: report.problemRows,
+                    problems: report.problems,
+                    committed: true,
+                    problemCount: report.problemCount
+                )
+            }
+        } catch let aborted as ImportAborted {
+            return ImportReport(problems: aborted.problems, problemCount: aborted.problemCount ?? aborted.problems.count)
+        }
+    }
+
+    private static func stagingTable(_ dialect: SQLDialect) -> String {
+        let (id, instant, suffix) =
+            dialect == .postgres ? ("BIGINT", "TIMESTAMPTZ", " ON COMMIT DROP") : ("INTEGER", "INTEGER", "")
+        return """
+            CREATE TEMP TABLE request_staging (
+                line \(id) NOT NULL, provider_id \(id) NOT NULL, external_ref TEXT NOT NULL, client_id \(id) NOT NULL,
+                service TEXT NOT NULL, priority TEXT NOT NULL, opened_at \(instant) NOT NULL, opened_on TEXT NOT NULL,
+                first_response_at \(instant), resolved_at \(instant), pauses TEXT NOT NULL
+            )\(suffix)
+            """
+    }
+
+    /// The last row of each (provider, external_ref) wins; each request goes to the signed agreement
+    /// between its units whose validity covers the day it was opened.
+    private static func upsert(at instant: Date) -> SQL {
+        """
+        INSERT INTO requests (provider_id, external_ref, client_id, service, priority, opened_at, opened_on,
+            first_response_at, resolved_at, pauses, agreement_id, imported_at)
+        SELECT s.provider_id, s.external_ref, s.client_id, s.service, s.priority, s.opened_at, s.opened_on,
+            s.first_response_at, s.resolved_at, s.pauses,
+            (SELECT a.id FROM agreements a
+             WHERE a.provider_id = s.provider_id AND a.client_id = s.client_id
+               AND a.valid_from <= s.opened_on AND a.valid_to >= s.opened_on
+               AND a.state IN ('active', 'expired', 'terminated')
+             ORDER BY a.valid_from DESC, a.id DESC LIMIT 1),
+            \(instant)
+        FROM request_staging s
+        WHERE s.line = (SELECT MAX(t.line) FROM request_staging t WHERE t.provider_id = s.provider_id AND t.external_ref = s.external_ref)
+        ON CONFLICT (provider_id, external_ref) DO UPDATE SET
+            client_id = excluded.client_id, service = excluded.service, priority = excluded.priority,
+            opened_at = excluded.opened_at, opened_on = excluded.opened_on, first_response_at = excluded.first_response_at,
+            resolved_at = excluded.resolved_at, pauses = excluded.pauses, agreement_id = excluded.agreement_id,
+            imported_at = excluded.imported_at
+        """
+    }
+}
+
+/// Ends an import early, or rolls it back, with the problems that stopped it.
+struct ImportAborted: Error {
+    var problems: [ImportProblem]
+    var problemCount: Int?
+}
+
+/// Pauses as stored: `start-end;start-end` in Unix seconds.
+enum StoredPauses {
+    static func encode(_ pauses: [Interval]) -> String {
+        pauses.map { "\($0.start)-\($0.end)" }.joined(separator: ";")
+    }
+
+    static func decode(_ text: String) -> [Interval] {
+        text.split(separator: ";").compactMap { part in
+            let ends = part.split(separator: "-", maxSplits: 1)
+            guard ends.count == 2, let start = Int64(ends[0]), let end = Int64(ends[1]) else { return nil }
+            return Interval(start: start, end: end)
+        }
+    }
+}
+
+/// Checks rows one by one inside the import's transaction and stages the good ones in batches.
+actor RequestImporter {
+    let db: any DatabaseExecutor
+    let units: [String: Int64]
+    let timeZone: TimeZone
+    private var batch: [[DatabaseValue]] = []
+    private(set) var report = Report()
+
+    struct Report {
+        var problems: [ImportProblem] = []
+        var problemCount = 0
+        var problemRows = 0
+    }
+
+    init(db: any DatabaseExecutor, units: [String: Int64], timeZone: TimeZone) {
+        self.db = db
+        self.units = units
+        self.timeZone = timeZone
+        self.batch.reserveCapacity(RequestRepository.batchSize)
+    }
+
+    func add(_ record: CSVRecord, header: CSVHeader) async throws {
+        if let problem = record.problem {
+            self.reject(line: record.line, [RawServiceRequest.ProblemList.Problem(column: "", code: "invalid_csv", message: problem)])
+            return
+        }
+        try await self.add(RawServiceRequest(record, header: header), line: record.line)
+    }
+
+    func add(_ raw: RawServiceRequest, line: Int) async throws {
+        switch raw.validated(knownUnit: { self.units[$0] != nil }) {
+        case .failure(let list):
+            self.reject(line: line, list.problems)
+        case .success(let request):
+            self.batch.append([
+                .integer(Int64(line)),
+                .integer(self.units[request.provider]!),
+                .text(request.externalRef),
+                .integer(self.units[request.client]!),
+                .text(request.service),
+                .text(request.priority),
+                .instant(Date(timeIntervalSince1970: TimeInterval(request.openedAt))),
+                .text(LocalDate(Date(timeIntervalSince1970: TimeInterval(request.openedAt)), in: self.timeZone).description),
+                request.firstResponseAt.map { .instant(Date(timeIntervalSince1970: TimeInterval($0))) } ?? .null,
+                request.resolvedAt.map { .instant(Date(timeIntervalSince1970: TimeInterval($0))) } ?? .null,
+                .text(StoredPauses.encode(request.pauses)),
+            ])
+            if self.batch.count >= RequestRepository.batchSize { try await self.flush() }
+        }
+    }
+
+    func flush() async throws {
+        guard !self.batch.isEmpty else { return }
+        try await self.db.insert(
+            into: "request_staging",
+            columns: [
+                "line", "provider_id", "external_ref", "client_id", "service", "priority", "opened_at", "opened_on",
+                "first_response_at", "resolved_at", "pauses",
+            ],
+            rows: self.batch
+        )
+        self.batch.removeAll(keepingCapacity: true)
+    }
+
+    private func reject(line: Int, _ problems: [RawServiceRequest.ProblemList.Problem]) {
+        self.report.problemRows += 1
+        self.report.problemCount += problems.count
+        for problem in problems where self.report.problems.count < RequestRepository.listedProblems {
+            self.report.problems.append(ImportProblem(line: line, column: problem.column, code: problem.code, message: problem.message))
+        }
+    }
+}

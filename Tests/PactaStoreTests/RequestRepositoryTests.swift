@@ -1,0 +1,114 @@
+import Foundation
+import NIOCore
+import PactaCore
+import PactaStore
+import PactaTestSupport
+import Testing
+
+@Suite struct RequestRepositoryTests {
+    static let zone = TimeZone(identifier: "America/Guayaquil")!
+    static let header = "external_ref,provider,client,service,priority,opened_at,first_response_at,resolved_at,pauses,extra\n"
+
+    /// The text in chunks of `size` bytes, as a request body or a file arrives.
+    static func chunks(_ text: String, size: Int = 7) -> AsyncStream<ByteBuffer> {
+        let bytes = Array(text.utf8)
+        return AsyncStream { continuation in
+            for start in stride(from: 0, to: bytes.count, by: size) {
+                continuation.yield(ByteBuffer(bytes: bytes[start..<min(start + size, bytes.count)]))
+            }
+            continuation.finish()
+        }
+    }
+
+    /// TI–CRED active agreement valid through 2026.
+    func seed(_ store: Store) async throws {
+        try await store.seedOrganisation()
+        _ = try await store.agreements.create(code: "TI-CRED", terms: Fixtures.terms(), by: "ana", at: Fixtures.now)
+        _ = try await store.agreements.submit("TI-CRED", at: Fixtures.now, today: Fixtures.today)
+        _ = try await store.agreements.sign("TI-CRED", by: Fixtures.signer("ana", unit: "TI"), at: Fixtures.now, today: Fixtures.today)
+        _ = try await store.agreements.sign("TI-CRED", by: Fixtures.signer("luis", unit: "CRED"), at: Fixtures.now, today: Fixtures.today)
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func aBadRowRejectsTheFileAndEveryBadRowIsReported(database: TestDatabase) async throws {
+        try await database.withStore { store in
+            try await self.seed(store)
+            let csv = Self.header + """
+                INC-1,TI,CRED,Correo,P1,2026-10-05T09:15:00-05:00,,2026-10-05T11:00:00-05:00,,x
+                INC-2,TI,NOPE,Correo,P1,2026-10-05T09:15:00-05:00,,,,
+                INC-3,TI,CRED,Correo,P2,ayer,,,,
+                INC-4,TI,CRED,Correo,P2,2026-10-05T09:15:00-05:00,,2026-10-04T09:15:00-05:00,,
+                INC-5,TI,CRED,Correo,P2,2026-10-05T09:15:00-05:00,,,2026-10-05T10:00:00-05:00/mañana,
+                "INC-6,TI,CRED,Correo,P2
+                """
+            let report = try await store.requests.importCSV(Self.chunks(csv), skipInvalid: false, at: Fixtures.now, timeZone: Self.zone)
+            #expect(!report.committed)
+            #expect(report.problems.map(\.line) == [3, 4, 5, 6, 7])
+            #expect(report.problems.map(\.column) == ["client", "opened_at", "resolved_at", "pauses", ""])
+            #expect(report.problems.map(\.code) == ["unknown_unit", "invalid_timestamp", "before_opened", "invalid_pause", "invalid_csv"])
+            #expect(try await store.requests.counts().total == 0)
+
+            let partial = try await store.requests.importCSV(Self.chunks(csv), skipInvalid: true, at: Fixtures.now, timeZone: Self.zone)
+            #expect(partial.committed && partial.created == 1 && partial.skipped == 5)
+            #expect(partial.problems.count == 5)
+            let stored = try #require(try await store.requests.get(provider: "TI", externalRef: "INC-1"))
+            #expect(stored.request.resolvedAt == Timestamp.parse("2026-10-05T11:00:00-05:00"))
+            #expect(stored.agreement == "TI-CRED")
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func sendingARequestAgainUpdatesIt(database: TestDatabase) async throws {
+        try await database.withStore { store in
+            try await self.seed(store)
+            let first = Self.header + """
+                INC-1,TI,CRED,Correo,P1,2026-10-05T09:15:00-05:00,,,,
+                INC-1,TI,CRED,Correo,P1,2026-10-05T09:15:00-05:00,2026-10-05T09:30:00-05:00,,,
+                INC-2,TI,CRED,VPN,P2,2025-03-01T09:00:00-05:00,,,,
+                """
+            let report = try await store.requests.importCSV(Self.chunks(first, size: 1), skipInvalid: false, at: Fixtures.now, timeZone: Self.zone)
+            #expect(report.created == 2 && report.updated == 0)
+            #expect(try await store.requests.get(provider: "TI", externalRef: "INC-1")?.request.firstResponseAt == Timestamp.parse("2026-10-05T09:30:00-05:00"))
+            #expect(try await store.requests.get(provider: "TI", externalRef: "INC-2")?.agreement == nil, "opened before the agreement's validity")
+
+            let again = Self.header + "INC-1,TI,CRED,Correo,P1,2026-10-05T09:15:00-05:00,2026-10-05T09:30:00-05:00,2026-10-06T10:00:00-05:00,2026-10-05T12:00:00-05:00/2026-10-05T14:00:00-05:00,\n"
+            let second = try await store.requests.importCSV(Self.chunks(again, size: 4096), skipInvalid: false, at: Fixtures.now, timeZone: Self.zone)
+            #expect(second.created == 0 && second.updated == 1)
+            let updated = try #require(try await store.requests.get(provider: "TI", externalRef: "INC-1")?.request)
+            #expect(updated.resolvedAt == Timestamp.parse("2026-10-06T10:00:00-05:00"))
+            #expect(updated.pauses == [Interval(start: Timestamp.parse("2026-10-05T12:00:00-05:00")!, end: Timestamp.parse("2026-10-05T14:00:00-05:00")!)])
+            #expect(try await store.requests.counts() == (total: 2, unmatched: 1))
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func rowsGivenAsJSONGoThroughTheSameRules(database: TestDatabase) async throws {
+        try await database.withStore { store in
+            try await self.seed(store)
+            let json = """
+                [{"external_ref": "A-1", "provider": "TI", "client": "CRED", "service": "Correo", "priority": "P1",
+                  "opened_at": "2026-10-05T09:15:00-05:00", "resolved_at": null,
+                  "pauses": [{"start": "2026-10-05T10:00:00-05:00", "end": "2026-10-05T11:00:00-05:00"}]},
+                 {"external_ref": "A-2", "provider": "TI", "client": "CRED", "service": "Correo", "priority": "P1", "opened_at": "mañana"}]
+                """
+            let rows = try PactaJSON.decoder.decode([RawServiceRequest].self, from: Data(json.utf8))
+            let refused = try await store.requests.importRows(rows, skipInvalid: false, at: Fixtures.now, timeZone: Self.zone)
+            #expect(!refused.committed && refused.problems.map(\.line) == [2])
+            let accepted = try await store.requests.importRows(rows, skipInvalid: true, at: Fixtures.now, timeZone: Self.zone)
+            #expect(accepted.created == 1)
+            #expect(try await store.requests.get(provider: "TI", externalRef: "A-1")?.request.pauses.count == 1)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func aFileWithoutTheRequiredColumnsIsRefusedAtLineOne(database: TestDatabase) async throws {
+        try await database.withStore { store in
+            let report = try await store.requests.importCSV(
+                Self.chunks("external_ref,provider,opened_at\nX,TI,2026-10-05T09:15:00Z\n"), skipInvalid: true, at: Fixtures.now, timeZone: Self.zone
+            )
+            #expect(!report.committed)
+            #expect(report.problems.map(\.column) == ["client", "service", "priority"])
+            #expect(report.problems.allSatisfy { $0.line == 1 })
+        }
+    }
+}
