@@ -73,6 +73,7 @@ let package = Package(
                 "PactaStore",
                 "PactaWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

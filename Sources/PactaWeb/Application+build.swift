@@ -104,6 +104,7 @@ public func buildRouter(
     UnitsAPIController(services: services).addRoutes(to: api)
     CalendarsAPIController(services: services).addRoutes(to: api)
     AgreementsAPIController(services: services).addRoutes(to: api)
+    RequestsAPIController(services: services).addRoutes(to: api)
 
     let web = router.group()
         .add(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import NIOCore
 import PactaCore
 import PactaStore
 import PactaWeb
@@ -92,7 +93,28 @@ struct UserCommand: AsyncParsableCommand {
 
 /// `pacta import units FILE`: imports units from CSV.
 struct Import: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Import data from CSV files.", subcommands: [Units.self])
+    static let configuration = CommandConfiguration(abstract: "Import data from CSV files.", subcommands: [Units.self, Requests.self])
+
+    /// Requests from a ticket tool's CSV export, streamed: memory stays flat whatever the file size.
+    struct Requests: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import requests (external_ref,provider,client,service,priority,opened_at,first_response_at,resolved_at,pauses). All or nothing unless --skip-invalid."
+        )
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "CSV file; - reads standard input.") var file: String
+        @Flag(help: "Import the valid rows and report the others.") var skipInvalid = false
+
+        func run() async throws {
+            guard let handle = self.file == "-" ? FileHandle.standardInput : FileHandle(forReadingAtPath: self.file) else {
+                throw CommandFailure("Cannot read \(self.file).")
+            }
+            let timeZone = ServerSettings(reader: self.database.reader()).timeZone
+            let report = try await self.database.withStore { store in
+                try await store.requests.importCSV(FileChunks(handle: handle), skipInvalid: self.skipInvalid, at: Date(), timeZone: timeZone)
+            }
+            try printReport(report, file: self.file, noun: "Requests")
+        }
+    }
 
     struct Units: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Import units (columns code,name,parent). All or nothing unless --skip-invalid.")
@@ -111,16 +133,41 @@ struct Import: AsyncParsableCommand {
             let report = try await self.database.withStore { store in
                 try await store.units.importCSV(text, skipInvalid: self.skipInvalid, at: Date())
             }
-            for problem in report.problems {
-                let column = problem.column.isEmpty ? "" : ", column \(problem.column)"
-                FileHandle.standardError.write(Data("\(self.file):\(problem.line)\(column): \(problem.message)\n".utf8))
-            }
-            if report.committed {
-                print("Units: \(report.created) created, \(report.updated) updated, \(report.skipped) skipped.")
-            } else {
-                print("Nothing imported: \(report.problems.count) problem(s). Fix them, or use --skip-invalid to import the valid rows.")
-                throw ExitCode(1)
-            }
+            try printReport(report, file: self.file, noun: "Units")
         }
     }
+}
+
+/// Prints every problem as `file:line, column: message` on standard error, then the outcome;
+/// exits with status 1 when nothing was imported.
+func printReport(_ report: ImportReport, file: String, noun: String) throws {
+    for problem in report.problems {
+        let column = problem.column.isEmpty ? "" : ", column \(problem.column)"
+        FileHandle.standardError.write(Data("\(file):\(problem.line)\(column): \(problem.message)\n".utf8))
+    }
+    if report.problemCount > report.problems.count {
+        FileHandle.standardError.write(Data("… and \(report.problemCount - report.problems.count) more problems.\n".utf8))
+    }
+    if report.committed {
+        print("\(noun): \(report.created) created, \(report.updated) updated, \(report.skipped) skipped.")
+    } else {
+        print("Nothing imported: \(report.problemCount) problem(s). Fix them, or use --skip-invalid to import the valid rows.")
+        throw ExitCode(1)
+    }
+}
+
+/// A file read in chunks of a megabyte.
+struct FileChunks: AsyncSequence, Sendable {
+    typealias Element = ByteBuffer
+    let handle: FileHandle
+
+    struct AsyncIterator: AsyncIteratorProtocol {
+        let handle: FileHandle
+        mutating func next() async throws -> ByteBuffer? {
+            guard let data = try self.handle.read(upToCount: 1 << 20), !data.isEmpty else { return nil }
+            return ByteBuffer(bytes: data)
+        }
+    }
+
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(handle: self.handle) }
 }

@@ -88,6 +88,7 @@ import Testing
         Route(method: .post, pattern: "/api/v1/agreements/{code}/submit", roles: editors),
         Route(method: .post, pattern: "/api/v1/agreements/{code}/terminate", roles: editors),
         Route(method: .post, pattern: "/api/v1/agreements/{code}/signatures", roles: signers),
+        Route(method: .post, pattern: "/api/v1/requests", roles: editors),
         Route(method: .get, pattern: "/api/v1/users", roles: admin),
         Route(method: .post, pattern: "/api/v1/users", roles: admin),
         Route(method: .put, pattern: "/api/v1/users/{id}", roles: admin),
