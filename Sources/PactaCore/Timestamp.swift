@@ -5,7 +5,14 @@
 public enum Timestamp {
     /// Unix seconds (fractions dropped), or nil when `text` is not such an instant.
     public static func parse(_ text: some StringProtocol) -> Int64? {
-        var bytes = Array(text.utf8)[...]
+        if let seconds = text.utf8.withContiguousStorageIfAvailable({ Self.parse(bytes: $0[...]) }) {
+            return seconds
+        }
+        return Array(text.utf8).withUnsafeBufferPointer { Self.parse(bytes: $0[...]) }
+    }
+
+    private static func parse(bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Int64? {
+        var bytes = bytes
         func number(_ count: Int) -> Int? {
             guard bytes.count >= count else { return nil }
             var value = 0

@@ -1,13 +1,89 @@
 import ArgumentParser
 import Foundation
 import PactaCore
+import PactaStore
 
 /// `pacta bench`: measurements that belong in a benchmark, not in timed unit tests.
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure performance (build with -c release for meaningful numbers).",
-        subcommands: [BusinessTime.self]
+        subcommands: [BusinessTime.self, ImportRequests.self]
     )
+
+    /// Generates a realistic request CSV and imports it, reporting rows per second and peak memory.
+    struct ImportRequests: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "import",
+            abstract: "Generate N requests as CSV and import them into the database (use an empty one)."
+        )
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "How many requests.") var rows = 1_000_000
+        @Option(help: "Where to write the generated CSV (kept for reuse when it exists).") var file = "/tmp/pacta-bench-requests.csv"
+
+        func run() async throws {
+            if !FileManager.default.fileExists(atPath: self.file) {
+                let started = ContinuousClock.now
+                try Self.generate(rows: self.rows, into: self.file)
+                print("generated \(self.rows) rows into \(self.file) in \(ContinuousClock.now - started)")
+            }
+            let size = (try FileManager.default.attributesOfItem(atPath: self.file)[.size] as? Int) ?? 0
+            let file = self.file
+            let (report, seconds) = try await self.database.withStore { store in
+                _ = try await store.units.upsert(Self.units.map { OrgUnit(code: $0, name: "Unidad \($0)") }, at: Date())
+                guard let handle = FileHandle(forReadingAtPath: file) else { throw CommandFailure("Cannot read \(file).") }
+                let started = ContinuousClock.now
+                let report = try await store.requests.importCSV(FileChunks(handle: handle), skipInvalid: false, at: Date(), timeZone: .current)
+                let elapsed = ContinuousClock.now - started
+                return (report, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+            }
+            let total = report.created + report.updated
+            print("imported \(total) requests (\(size / 1_000_000) MB; \(report.created) created, \(report.updated) updated, \(report.problemCount) problems) in \(String(format: "%.1f", seconds)) s: \(Int(Double(total) / seconds)) rows/s")
+            print("peak resident memory: \(Self.peakResidentMegabytes()) MB")
+        }
+
+        static let units = ["BP1", "BP2", "BP3", "BP4", "BP5", "BP6", "BP7", "BP8", "BC1", "BC2", "BC3", "BC4", "BC5", "BC6", "BC7"]
+
+        /// Requests opened during 2026 between the eight providers and seven clients, most answered
+        /// and resolved, one in ten paused once, one in five still open.
+        static func generate(rows: Int, into path: String) throws {
+            FileManager.default.createFile(atPath: path, contents: nil)
+            guard let handle = FileHandle(forWritingAtPath: path) else { throw CommandFailure("Cannot write \(path).") }
+            defer { try? handle.close() }
+            var generator = SplitMix64(seed: 1)
+            let year = Int64(1_767_225_600)
+            let services = ["Correo", "VPN", "Core bancario", "Impresoras", "Accesos", "Nómina", "Desembolsos"]
+            var text = RawServiceRequest.columns.joined(separator: ",") + "\n"
+            for index in 0..<rows {
+                let opened = year + Int64(generator.next() % (365 * 86_400))
+                let response = opened + Int64(generator.next() % (8 * 3600))
+                let resolved = response + Int64(generator.next() % (10 * 86_400))
+                let open = generator.next() % 5 == 0
+                var pauses = ""
+                if generator.next() % 10 == 0 {
+                    let start = response + Int64(generator.next() % 3600)
+                    pauses = "\(Timestamp.format(start))/\(Timestamp.format(start + Int64(generator.next() % 86_400)))"
+                }
+                let provider = Self.units[Int(generator.next() % 8)]
+                let client = Self.units[8 + Int(generator.next() % 7)]
+                text += "REQ-\(index),\(provider),\(client),\(services[Int(generator.next() % 7)]),P\(1 + generator.next() % 3),"
+                text += "\(Timestamp.format(opened)),\(Timestamp.format(response)),\(open ? "" : Timestamp.format(resolved)),\(pauses)\n"
+                if text.utf8.count > 1 << 20 {
+                    handle.write(Data(text.utf8))
+                    text = ""
+                }
+            }
+            handle.write(Data(text.utf8))
+        }
+
+        /// VmHWM from /proc/self/status, in megabytes.
+        static func peakResidentMegabytes() -> Int {
+            guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+                let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+                let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "")
+            else { return -1 }
+            return kilobytes / 1024
+        }
+    }
 
     /// Business-time evaluations per second on one core.
     struct BusinessTime: ParsableCommand {

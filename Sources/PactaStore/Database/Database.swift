@@ -32,7 +32,9 @@ extension DatabaseExecutor {
             let batch = rows[start..<min(start + perStatement, rows.count)]
             var sql = SQL(stringLiteral: "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES ")
             for (index, row) in batch.enumerated() {
-                sql = sql + SQL(stringLiteral: index == 0 ? "(" : ", (") + SQL(values: row) + ")"
+                sql += SQL(stringLiteral: index == 0 ? "(" : ", (")
+                sql += SQL(values: row)
+                sql += ")"
             }
             try await self.execute(sql)
             start += perStatement

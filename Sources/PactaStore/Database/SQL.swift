@@ -45,18 +45,23 @@ public struct SQL: Sendable, ExpressibleByStringInterpolation {
         return text
     }
 
-    /// Appends another statement, keeping its binds.
+    /// Another statement appended, keeping its binds.
     public static func + (lhs: SQL, rhs: SQL) -> SQL {
         var result = lhs
+        result += rhs
+        return result
+    }
+
+    /// Appends another statement in place, keeping its binds (amortised constant time per fragment).
+    public static func += (lhs: inout SQL, rhs: SQL) {
+        let offset = lhs.binds.count
         for fragment in rhs.fragments {
             switch fragment {
-            case .text: result.fragments.append(fragment)
-            case .bind(let index):
-                result.fragments.append(.bind(result.binds.count))
-                result.binds.append(rhs.binds[index])
+            case .text: lhs.fragments.append(fragment)
+            case .bind(let index): lhs.fragments.append(.bind(offset + index))
             }
         }
-        return result
+        lhs.binds.append(contentsOf: rhs.binds)
     }
 
     public struct StringInterpolation: StringInterpolationProtocol {

@@ -128,7 +128,11 @@ public struct RequestRepository: Sendable {
                     "SELECT COUNT(*) FROM " + distinct
                         + " WHERE NOT EXISTS (SELECT 1 FROM requests r WHERE r.provider_id = s.provider_id AND r.external_ref = s.external_ref)"
                 )!.decode(0, as: Int.self)
-                try await db.execute(Self.upsert(at: instant))
+                if db.dialect == .postgres {
+                    // Temporary tables get no statistics on their own; without them the plan is poor.
+                    try await db.execute("ANALYZE request_staging")
+                }
+                try await db.execute(Self.upsert(at: instant, dialect: db.dialect))
                 if db.dialect == .sqlite { try await db.execute("DROP TABLE temp.request_staging") }
                 return ImportReport(
                     created: created,
@@ -158,11 +162,16 @@ public struct RequestRepository: Sendable {
 
     /// The last row of each (provider, external_ref) wins; each request goes to the signed agreement
     /// between its units whose validity covers the day it was opened.
-    private static func upsert(at instant: Date) -> SQL {
-        """
+    private static func upsert(at instant: Date, dialect: SQLDialect) -> SQL {
+        // PostgreSQL keeps the last row per key with DISTINCT ON; SQLite with a correlated MAX.
+        let (distinct, lastRowOnly, order): (String, String, String) =
+            dialect == .postgres
+            ? ("DISTINCT ON (s.provider_id, s.external_ref) ", "", " ORDER BY s.provider_id, s.external_ref, s.line DESC")
+            : ("", "WHERE s.line = (SELECT MAX(t.line) FROM request_staging t WHERE t.provider_id = s.provider_id AND t.external_ref = s.external_ref)", "")
+        return """
         INSERT INTO requests (provider_id, external_ref, client_id, service, priority, opened_at, opened_on,
             first_response_at, resolved_at, pauses, agreement_id, imported_at)
-        SELECT s.provider_id, s.external_ref, s.client_id, s.service, s.priority, s.opened_at, s.opened_on,
+        SELECT \(unsafeRaw: distinct)s.provider_id, s.external_ref, s.client_id, s.service, s.priority, s.opened_at, s.opened_on,
             s.first_response_at, s.resolved_at, s.pauses,
             (SELECT a.id FROM agreements a
              WHERE a.provider_id = s.provider_id AND a.client_id = s.client_id
@@ -170,8 +179,7 @@ public struct RequestRepository: Sendable {
                AND a.state IN ('active', 'expired', 'terminated')
              ORDER BY a.valid_from DESC, a.id DESC LIMIT 1),
             \(instant)
-        FROM request_staging s
-        WHERE s.line = (SELECT MAX(t.line) FROM request_staging t WHERE t.provider_id = s.provider_id AND t.external_ref = s.external_ref)
+        FROM request_staging s \(unsafeRaw: lastRowOnly)\(unsafeRaw: order)
         ON CONFLICT (provider_id, external_ref) DO UPDATE SET
             client_id = excluded.client_id, service = excluded.service, priority = excluded.priority,
             opened_at = excluded.opened_at, opened_on = excluded.opened_on, first_response_at = excluded.first_response_at,
@@ -244,7 +252,7 @@ actor RequestImporter {
                 .text(request.service),
                 .text(request.priority),
                 .instant(Date(timeIntervalSince1970: TimeInterval(request.openedAt))),
-                .text(LocalDate(Date(timeIntervalSince1970: TimeInterval(request.openedAt)), in: self.timeZone).description),
+                .text(self.localDate(of: request.openedAt).description),
                 request.firstResponseAt.map { .instant(Date(timeIntervalSince1970: TimeInterval($0))) } ?? .null,
                 request.resolvedAt.map { .instant(Date(timeIntervalSince1970: TimeInterval($0))) } ?? .null,
                 .text(StoredPauses.encode(request.pauses)),
@@ -264,6 +272,26 @@ actor RequestImporter {
             rows: self.batch
         )
         self.batch.removeAll(keepingCapacity: true)
+    }
+
+    /// UTC offsets by hour, so that a million rows ask the time zone a few thousand times.
+    private var offsets: [Int64: Int64] = [:]
+
+    private func localDate(of instant: Int64) -> LocalDate {
+        let hour = instant >= 0 ? instant / 3600 : (instant - 3599) / 3600
+        let offset: Int64
+        if let known = self.offsets[hour] {
+            offset = known
+        } else {
+            // Offsets change on the hour or half hour; the offset at the hour's end covers its last part.
+            let start = Int64(self.timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(hour * 3600))))
+            let end = Int64(self.timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(hour * 3600 + 3599))))
+            guard start == end else { return LocalDate(Date(timeIntervalSince1970: TimeInterval(instant)), in: self.timeZone) }
+            offset = start
+            self.offsets[hour] = offset
+        }
+        let local = instant + offset
+        return LocalDate(daysSinceEpoch: Int(local >= 0 ? local / 86_400 : (local - 86_399) / 86_400))
     }
 
     private func reject(line: Int, _ problems: [RawServiceRequest.ProblemList.Problem]) {
