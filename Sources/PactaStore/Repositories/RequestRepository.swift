@@ -110,12 +110,15 @@ public struct RequestRepository: Sendable {
         do {
             return try await self.database.transaction { db in
                 try await db.execute(SQL(stringLiteral: Self.stagingTable(db.dialect)))
-                try await db.execute("CREATE INDEX request_staging_key ON request_staging (provider_id, external_ref, line)")
+                if db.dialect == .sqlite {
+                    try await db.execute("CREATE INDEX request_staging_key ON request_staging (provider_id, external_ref, line)")
+                }
                 var units: [String: Int64] = [:]
                 for row in try await db.query("SELECT code, id FROM units") {
                     units[try row.decode(0)] = try row.decode(1)
                 }
-                let importer = RequestImporter(db: db, units: units, timeZone: timeZone)
+                let agreements = try await AgreementMatcher(db)
+                let importer = RequestImporter(db: db, units: units, agreements: agreements, timeZone: timeZone)
                 try await feed(importer)
                 try await importer.flush()
                 let report = await importer.report
@@ -155,13 +158,12 @@ public struct RequestRepository: Sendable {
             CREATE TEMP TABLE request_staging (
                 line \(id) NOT NULL, provider_id \(id) NOT NULL, external_ref TEXT NOT NULL, client_id \(id) NOT NULL,
                 service TEXT NOT NULL, priority TEXT NOT NULL, opened_at \(instant) NOT NULL, opened_on TEXT NOT NULL,
-                first_response_at \(instant), resolved_at \(instant), pauses TEXT NOT NULL
+                first_response_at \(instant), resolved_at \(instant), pauses TEXT NOT NULL, agreement_id \(id)
             )\(suffix)
             """
     }
 
-    /// The last row of each (provider, external_ref) wins; each request goes to the signed agreement
-    /// between its units whose validity covers the day it was opened.
+    /// The last row of each (provider, external_ref) wins.
     private static func upsert(at instant: Date, dialect: SQLDialect) -> SQL {
         // PostgreSQL keeps the last row per key with DISTINCT ON; SQLite with a correlated MAX.
         let (distinct, lastRowOnly, order): (String, String, String) =
@@ -172,13 +174,7 @@ public struct RequestRepository: Sendable {
         INSERT INTO requests (provider_id, external_ref, client_id, service, priority, opened_at, opened_on,
             first_response_at, resolved_at, pauses, agreement_id, imported_at)
         SELECT \(unsafeRaw: distinct)s.provider_id, s.external_ref, s.client_id, s.service, s.priority, s.opened_at, s.opened_on,
-            s.first_response_at, s.resolved_at, s.pauses,
-            (SELECT a.id FROM agreements a
-             WHERE a.provider_id = s.provider_id AND a.client_id = s.client_id
-               AND a.valid_from <= s.opened_on AND a.valid_to >= s.opened_on
-               AND a.state IN ('active', 'expired', 'terminated')
-             ORDER BY a.valid_from DESC, a.id DESC LIMIT 1),
-            \(instant)
+            s.first_response_at, s.resolved_at, s.pauses, s.agreement_id, \(instant)
         FROM request_staging s \(unsafeRaw: lastRowOnly)\(unsafeRaw: order)
         ON CONFLICT (provider_id, external_ref) DO UPDATE SET
             client_id = excluded.client_id, service = excluded.service, priority = excluded.priority,
@@ -214,8 +210,11 @@ enum StoredPauses {
 actor RequestImporter {
     let db: any DatabaseExecutor
     let units: [String: Int64]
+    let agreements: AgreementMatcher
     let timeZone: TimeZone
     private var batch: [[DatabaseValue]] = []
+    /// The batch being written while the next one is parsed: at most one, so memory stays flat.
+    private var writing: Task<Void, any Error>?
     private(set) var report = Report()
 
     struct Report {
@@ -224,9 +223,10 @@ actor RequestImporter {
         var problemRows = 0
     }
 
-    init(db: any DatabaseExecutor, units: [String: Int64], timeZone: TimeZone) {
+    init(db: any DatabaseExecutor, units: [String: Int64], agreements: AgreementMatcher, timeZone: TimeZone) {
         self.db = db
         self.units = units
+        self.agreements = agreements
         self.timeZone = timeZone
         self.batch.reserveCapacity(RequestRepository.batchSize)
     }
@@ -244,35 +244,50 @@ actor RequestImporter {
         case .failure(let list):
             self.reject(line: line, list.problems)
         case .success(let request):
+            let provider = self.units[request.provider]!
+            let client = self.units[request.client]!
+            let openedOn = self.localDate(of: request.openedAt)
             self.batch.append([
                 .integer(Int64(line)),
-                .integer(self.units[request.provider]!),
+                .integer(provider),
                 .text(request.externalRef),
-                .integer(self.units[request.client]!),
+                .integer(client),
                 .text(request.service),
                 .text(request.priority),
                 .instant(Date(timeIntervalSince1970: TimeInterval(request.openedAt))),
-                .text(self.localDate(of: request.openedAt).description),
+                .text(openedOn.description),
                 request.firstResponseAt.map { .instant(Date(timeIntervalSince1970: TimeInterval($0))) } ?? .null,
                 request.resolvedAt.map { .instant(Date(timeIntervalSince1970: TimeInterval($0))) } ?? .null,
                 .text(StoredPauses.encode(request.pauses)),
+                self.agreements.match(provider: provider, client: client, on: openedOn).map { .integer($0) } ?? .null,
             ])
-            if self.batch.count >= RequestRepository.batchSize { try await self.flush() }
+            if self.batch.count >= RequestRepository.batchSize { try await self.send() }
         }
     }
 
-    func flush() async throws {
-        guard !self.batch.isEmpty else { return }
-        try await self.db.insert(
-            into: "request_staging",
-            columns: [
-                "line", "provider_id", "external_ref", "client_id", "service", "priority", "opened_at", "opened_on",
-                "first_response_at", "resolved_at", "pauses",
-            ],
-            rows: self.batch
-        )
-        self.batch.removeAll(keepingCapacity: true)
+    /// Starts writing the current batch once the previous one is written; parsing goes on meanwhile.
+    private func send() async throws {
+        try await self.writing?.value
+        let rows = self.batch
+        let db = self.db
+        self.batch = []
+        self.batch.reserveCapacity(RequestRepository.batchSize)
+        self.writing = Task {
+            try await db.insert(into: "request_staging", columns: Self.columns, rows: rows)
+        }
     }
+
+    /// Writes whatever is left and waits until every batch is written.
+    func flush() async throws {
+        if !self.batch.isEmpty { try await self.send() }
+        try await self.writing?.value
+        self.writing = nil
+    }
+
+    private static let columns = [
+        "line", "provider_id", "external_ref", "client_id", "service", "priority", "opened_at", "opened_on",
+        "first_response_at", "resolved_at", "pauses", "agreement_id",
+    ]
 
     /// UTC offsets by hour, so that a million rows ask the time zone a few thousand times.
     private var offsets: [Int64: Int64] = [:]
@@ -300,5 +315,38 @@ actor RequestImporter {
         for problem in problems where self.report.problems.count < RequestRepository.listedProblems {
             self.report.problems.append(ImportProblem(line: line, column: problem.column, code: problem.code, message: problem.message))
         }
+    }
+}
+
+/// Finds the agreement a request belongs to: the signed one between its provider and client whose
+/// validity covers the day it was opened (the latest such when several do). Agreements are few:
+/// they are loaded once per import and matched in memory.
+struct AgreementMatcher: Sendable {
+    private struct Candidate: Sendable {
+        var id: Int64
+        var validFrom: LocalDate
+        var validTo: LocalDate
+    }
+
+    private let candidates: [Int64: [Int64: [Candidate]]]
+
+    init(_ db: any DatabaseExecutor) async throws {
+        var candidates: [Int64: [Int64: [Candidate]]] = [:]
+        let rows = try await db.query(
+            """
+            SELECT id, provider_id, client_id, valid_from, valid_to FROM agreements
+            WHERE state IN ('active', 'expired', 'terminated') ORDER BY valid_from DESC, id DESC
+            """
+        )
+        for row in rows {
+            candidates[try row.decode(1), default: [:]][try row.decode(2), default: []].append(
+                Candidate(id: try row.decode(0), validFrom: try row.decode(3), validTo: try row.decode(4))
+            )
+        }
+        self.candidates = candidates
+    }
+
+    func match(provider: Int64, client: Int64, on day: LocalDate) -> Int64? {
+        self.candidates[provider]?[client]?.first { $0.validFrom <= day && day <= $0.validTo }?.id
     }
 }
