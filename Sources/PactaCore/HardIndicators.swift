@@ -1,0 +1,129 @@
+/// What became of one request for one time commitment.
+public enum Outcome: String, Sendable, Hashable, Codable {
+    /// The milestone happened within the target.
+    case met
+    /// The milestone happened late, or has not happened and the target is already exceeded.
+    case missed
+    /// Not known yet: the milestone has not happened and the target is not exceeded.
+    case pending
+}
+
+/// Whether a commitment is met in a period.
+public enum CommitmentStatus: String, Sendable, Hashable, Codable {
+    case met
+    case notMet = "not_met"
+    /// Nothing to measure yet: shown, never counted as met.
+    case noData = "no_data"
+}
+
+/// One request measured for one time commitment: the audit line a provider and its client argue over.
+public struct RequestEvaluation: Sendable, Hashable {
+    public var request: ServiceRequest
+    /// Business seconds to the milestone, or until the evaluation instant when it has not happened.
+    public var businessSeconds: Int64
+    public var outcome: Outcome
+}
+
+/// A hard commitment measured over a period.
+public struct HardMeasurement: Sendable, Hashable {
+    public var commitment: String
+    public var metric: Metric
+    public var met: Int
+    public var missed: Int
+    public var pending: Int
+    /// Requests the commitment applies to (after the priority filter).
+    public var requests: Int
+    /// The measured value: a share (0–1) for `*_within`, a count for volume, business seconds for
+    /// the median and the 90th percentile; nil when nothing could be measured.
+    public var value: Double?
+    public var status: CommitmentStatus
+}
+
+/// The rules of SPEC "Time commitment" and the other hard metrics, free of storage.
+public enum HardIndicators {
+    /// The outcome of `request` for a `*_within` commitment with target `target` business seconds,
+    /// as known at `evaluation` (a milestone after it has not happened yet).
+    public static func evaluate(
+        _ request: ServiceRequest,
+        metric: Metric,
+        target: Int64,
+        clock: BusinessClock,
+        at evaluation: Int64
+    ) -> RequestEvaluation {
+        let milestone = metric == .firstResponseWithin ? request.firstResponseAt : request.resolvedAt
+        if let milestone, milestone <= evaluation {
+            let seconds = clock.elapsed(from: request.openedAt, to: milestone, pauses: request.pauses)
+            return RequestEvaluation(request: request, businessSeconds: seconds, outcome: seconds <= target ? .met : .missed)
+        }
+        let seconds = clock.elapsed(from: request.openedAt, to: evaluation, pauses: request.pauses)
+        return RequestEvaluation(request: request, businessSeconds: seconds, outcome: seconds > target ? .missed : .pending)
+    }
+
+    /// Whether the commitment applies to a request of `priority` (no filter means every priority).
+    public static func applies(_ commitment: Commitment, to priority: String) -> Bool {
+        commitment.priorities.isEmpty || commitment.priorities.contains(priority)
+    }
+
+    /// Measures a hard commitment (not `manual`) over the requests opened in one period.
+    public static func measure(
+        _ commitment: Commitment,
+        requests: [ServiceRequest],
+        clock: BusinessClock?,
+        at evaluation: Int64
+    ) -> HardMeasurement {
+        let relevant = requests.filter { Self.applies(commitment, to: $0.priority) }
+        var measurement = HardMeasurement(
+            commitment: commitment.key, metric: commitment.metric, met: 0, missed: 0, pending: 0,
+            requests: relevant.count, value: nil, status: .noData
+        )
+        switch commitment.metric {
+        case .resolutionWithin, .firstResponseWithin:
+            guard let clock else { return measurement }
+            for request in relevant {
+                switch Self.evaluate(request, metric: commitment.metric, target: Int64(commitment.target), clock: clock, at: evaluation).outcome {
+                case .met: measurement.met += 1
+                case .missed: measurement.missed += 1
+                case .pending: measurement.pending += 1
+                }
+            }
+            let known = measurement.met + measurement.missed
+            guard known > 0 else { return measurement }
+            let share = Double(measurement.met) / Double(known)
+            measurement.value = share
+            measurement.status = share >= (commitment.goal ?? 1) ? .met : .notMet
+        case .volume:
+            measurement.value = Double(relevant.count)
+            measurement.status = Self.compare(Double(relevant.count), commitment)
+        case .medianResolution, .p90Resolution:
+            guard let clock else { return measurement }
+            let durations = relevant.compactMap { request -> Int64? in
+                guard let resolved = request.resolvedAt, resolved <= evaluation else { return nil }
+                return clock.elapsed(from: request.openedAt, to: resolved, pauses: request.pauses)
+            }
+            guard let value = Self.nearestRank(durations, percentile: commitment.metric == .medianResolution ? 50 : 90) else {
+                return measurement
+            }
+            measurement.value = Double(value)
+            measurement.status = Self.compare(Double(value), commitment)
+        case .manual, .perceptionIndex, .internalNPS:
+            break
+        }
+        return measurement
+    }
+
+    /// The nearest-rank percentile: the value at rank ⌈p/100 × n⌉ of the sorted values; nil when empty.
+    public static func nearestRank(_ values: [Int64], percentile: Int) -> Int64? {
+        guard !values.isEmpty else { return nil }
+        let sorted = values.sorted()
+        let rank = (percentile * sorted.count + 99) / 100
+        return sorted[max(rank, 1) - 1]
+    }
+
+    /// Whether `value` meets the commitment's target on the good side.
+    public static func compare(_ value: Double, _ commitment: Commitment) -> CommitmentStatus {
+        switch commitment.effectiveDirection {
+        case .atMost: value <= commitment.target ? .met : .notMet
+        case .atLeast: value >= commitment.target ? .met : .notMet
+        }
+    }
+}
