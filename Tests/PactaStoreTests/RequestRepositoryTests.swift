@@ -112,3 +112,34 @@ import Testing
         }
     }
 }
+
+@Suite struct HardIndicatorReportTests {
+    @Test(arguments: TestDatabase.available)
+    func measuresTheRequestsOfThePeriodForEachHardCommitment(database: TestDatabase) async throws {
+        try await database.withStore { store in
+            try await RequestRepositoryTests().seed(store)
+            let csv = RequestRepositoryTests.header + """
+                R1,TI,CRED,Correo,P1,2026-10-05T09:00:00-05:00,,2026-10-05T10:00:00-05:00,,
+                R2,TI,CRED,Correo,P1,2026-10-05T09:00:00-05:00,,,,
+                R3,TI,CRED,Correo,P2,2026-10-05T09:00:00-05:00,,,,
+                R4,TI,CRED,Correo,P1,2026-10-31T23:30:00-05:00,,,,
+                R5,TI,CRED,Correo,P1,2026-11-02T09:00:00-05:00,,,,
+                """
+            let imported = try await store.requests.importCSV(RequestRepositoryTests.chunks(csv), skipInvalid: false, at: Fixtures.now, timeZone: RequestRepositoryTests.zone)
+            #expect(imported.created == 5)
+            let evaluation = Date(timeIntervalSince1970: TimeInterval(Timestamp.parse("2026-11-02T10:00:00-05:00")!))
+            let report = try await store.hardIndicators(agreement: "TI-CRED", period: Period("2026-10")!, at: evaluation)
+            #expect(report.measurements.map(\.commitment) == ["C1"], "the soft commitment is not a hard indicator")
+            let c1 = try #require(report.measurements.first)
+            // R1 met; R2 open for weeks: missed; R4 opened on the 31st at night, no business time yet: pending.
+            #expect((c1.met, c1.missed, c1.pending, c1.requests) == (1, 1, 1, 3))
+            #expect(c1.value == 0.5 && c1.status == .notMet)
+            #expect(report.lines.map(\.externalRef) == ["R1", "R2", "R4"])
+            #expect(report.lines.map(\.outcome) == [.met, .missed, .pending])
+            #expect(report.lines[0].businessSeconds == 3600)
+            await #expect(throws: NotFoundError("agreement", "NOPE")) {
+                try await store.hardIndicators(agreement: "NOPE", period: Period("2026-10")!, at: evaluation)
+            }
+        }
+    }
+}

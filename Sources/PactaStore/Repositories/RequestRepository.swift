@@ -85,7 +85,26 @@ public struct RequestRepository: Sendable {
                 """
             )
         else { return nil }
-        let request = ServiceRequest(
+        return (try Self.request(row), try row.decode(9, as: String?.self))
+    }
+
+    /// The requests matched to agreement `code` and opened in `[from, to)` (Unix seconds), oldest first.
+    public func list(agreement code: String, openedFrom from: Int64, to: Int64) async throws -> [ServiceRequest] {
+        try await self.database.query(
+            """
+            SELECT r.external_ref, p.code, c.code, r.service, r.priority, r.opened_at, r.first_response_at, r.resolved_at, r.pauses
+            FROM requests r JOIN agreements a ON a.id = r.agreement_id
+            JOIN units p ON p.id = r.provider_id JOIN units c ON c.id = r.client_id
+            WHERE a.code = \(code) AND r.opened_at >= \(Self.date(from)) AND r.opened_at < \(Self.date(to))
+            ORDER BY r.opened_at, r.external_ref
+            """
+        ).map(Self.request)
+    }
+
+    private static func date(_ seconds: Int64) -> Date { Date(timeIntervalSince1970: TimeInterval(seconds)) }
+
+    private static func request(_ row: DatabaseRow) throws -> ServiceRequest {
+        ServiceRequest(
             externalRef: try row.decode(0),
             provider: try row.decode(1),
             client: try row.decode(2),
@@ -96,7 +115,6 @@ public struct RequestRepository: Sendable {
             resolvedAt: try row.decode(7, as: Date?.self).map(Interval.seconds),
             pauses: StoredPauses.decode(try row.decode(8))
         )
-        return (request, try row.decode(9, as: String?.self))
     }
 
     // MARK: - The import pipeline

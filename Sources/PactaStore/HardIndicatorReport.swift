@@ -1,0 +1,68 @@
+import Foundation
+import PactaCore
+
+/// The hard commitments of one agreement measured over one period, with the audit trail behind them.
+public struct HardIndicatorReport: Sendable {
+    public var agreement: String
+    public var period: Period
+    /// The evaluation instant (Unix seconds): milestones after it have not happened yet.
+    public var evaluatedAt: Int64
+    public var measurements: [HardMeasurement]
+    /// One line per request × time commitment: what each request counted as, and why.
+    public var lines: [Line]
+
+    public struct Line: Sendable, Hashable {
+        public var externalRef: String
+        public var commitment: String
+        public var priority: String
+        public var openedAt: Int64
+        public var businessSeconds: Int64
+        public var outcome: Outcome
+    }
+}
+
+extension Store {
+    /// Measures every hard commitment of agreement `code` (current terms) over `period`, as known at `evaluation`.
+    /// Each commitment counts the requests opened in the period in its calendar's time zone.
+    public func hardIndicators(agreement code: String, period: Period, at evaluation: Date) async throws -> HardIndicatorReport {
+        guard let record = try await self.agreements.get(code) else { throw NotFoundError("agreement", code) }
+        let evaluatedAt = Interval.seconds(evaluation)
+        let commitments = record.agreement.terms.commitments.filter { $0.kind == .hard && $0.metric != .manual }
+        var zones: [String: TimeZone] = [:]
+        var clocks: [String: BusinessClock] = [:]
+        let evaluationDay = LocalDate(evaluation, in: TimeZone(identifier: "UTC")!)
+        for code in Set(commitments.compactMap(\.calendar)) {
+            guard let calendar = try await self.calendars.get(code) else { throw NotFoundError("calendar", code) }
+            zones[code] = TimeZone(identifier: calendar.timeZone)
+            clocks[code] = try BusinessClock(
+                calendar: calendar,
+                from: period.first.adding(days: -2),
+                through: max(evaluationDay, period.last).adding(days: 400)
+            )
+        }
+        // Requests of the period in any of the zones involved; each commitment then keeps its own.
+        let utc = TimeZone(identifier: "UTC")!
+        let span = period.instants(in: utc)
+        let requests = try await self.requests.list(agreement: code, openedFrom: span.start - 86_400, to: span.end + 86_400)
+        var measurements: [HardMeasurement] = []
+        var lines: [HardIndicatorReport.Line] = []
+        for commitment in commitments {
+            let clock = commitment.calendar.flatMap { clocks[$0] }
+            let zone = commitment.calendar.flatMap { zones[$0] } ?? utc
+            let window = period.instants(in: zone)
+            let inPeriod = requests.filter { window.start <= $0.openedAt && $0.openedAt < window.end }
+            measurements.append(HardIndicators.measure(commitment, requests: inPeriod, clock: clock, at: evaluatedAt))
+            guard commitment.metric.hasGoal, let clock else { continue }
+            for request in inPeriod where HardIndicators.applies(commitment, to: request.priority) {
+                let evaluation = HardIndicators.evaluate(request, metric: commitment.metric, target: Int64(commitment.target), clock: clock, at: evaluatedAt)
+                lines.append(
+                    .init(
+                        externalRef: request.externalRef, commitment: commitment.key, priority: request.priority,
+                        openedAt: request.openedAt, businessSeconds: evaluation.businessSeconds, outcome: evaluation.outcome
+                    )
+                )
+            }
+        }
+        return HardIndicatorReport(agreement: code, period: period, evaluatedAt: evaluatedAt, measurements: measurements, lines: lines)
+    }
+}
