@@ -105,6 +105,7 @@ public func buildRouter(
     CalendarsAPIController(services: services).addRoutes(to: api)
     AgreementsAPIController(services: services).addRoutes(to: api)
     RequestsAPIController(services: services).addRoutes(to: api)
+    IndicatorsAPIController(services: services).addRoutes(to: api)
 
     let web = router.group()
         .add(
@@ -123,6 +124,7 @@ public func buildRouter(
         .add(middleware: CSRFMiddleware())
     SessionWebController(services: services).addRoutes(to: web)
     AgreementsWebController(services: services).addRoutes(to: web)
+    IndicatorsWebController(services: services).addRoutes(to: web)
     UnitsWebController(services: services).addRoutes(to: web)
     CalendarsWebController(services: services).addRoutes(to: web)
     AdminWebController(services: services).addRoutes(to: web)

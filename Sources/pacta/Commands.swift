@@ -171,3 +171,35 @@ struct FileChunks: AsyncSequence, Sendable {
 
     func makeAsyncIterator() -> AsyncIterator { AsyncIterator(handle: self.handle) }
 }
+
+/// `pacta report requests`: the audit trail of an agreement's time commitments for a period.
+struct Report: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Export reports.", subcommands: [Requests.self])
+
+    struct Requests: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "One row per request × time commitment: external_ref, commitment, priority, opened_at, business_seconds, outcome."
+        )
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "Agreement code.") var agreement: String
+        @Option(help: "2026-10 or 2026-Q4.") var period: String
+        @Option(help: "csv or json.") var format = "csv"
+        @Option(help: "Evaluation instant, ISO 8601 with offset (default: now).") var at: String?
+
+        func run() async throws {
+            guard let period = Period(self.period) else { throw ValidationError("--period must look like 2026-10 or 2026-Q4.") }
+            guard self.format == "csv" || self.format == "json" else { throw ValidationError("--format is csv or json.") }
+            let evaluation: Date
+            if let at {
+                guard let seconds = Timestamp.parse(at) else { throw ValidationError("--at must be an ISO 8601 instant with offset.") }
+                evaluation = Date(timeIntervalSince1970: TimeInterval(seconds))
+            } else {
+                evaluation = Date()
+            }
+            let report = try await self.database.withStore { store in
+                try await store.hardIndicators(agreement: self.agreement, period: period, at: evaluation)
+            }
+            print(self.format == "csv" ? IndicatorsCSV.requests(report) : try IndicatorsCSV.requestsJSON(report), terminator: self.format == "csv" ? "" : "\n")
+        }
+    }
+}

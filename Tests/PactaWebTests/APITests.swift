@@ -197,4 +197,44 @@ import Testing
             }
         }
     }
+
+    @Test(arguments: TestDatabase.available)
+    func indicatorsOfAPeriodAsJSONAndCSV(database: TestDatabase) async throws {
+        try await TestApp.withApp(database) { app in
+            try await app.test { client in
+                var response = try await client.execute(uri: "/api/v1/agreements", method: .post, headers: app.api(.manager), body: TestApp.json(Self.agreement))
+                for (role, path) in [(Role.manager, "submit"), (.manager, "signatures"), (.rater, "signatures")] {
+                    response = try await client.execute(uri: "/api/v1/agreements/TI-CRED/\(path)", method: .post, headers: app.api(role))
+                }
+                #expect(response.json["state"] as? String == "active")
+                let requests = """
+                    [{"external_ref": "A", "provider": "TI", "client": "CRED", "service": "Correo", "priority": "P1",
+                      "opened_at": "2026-10-05T09:00:00-05:00", "resolved_at": "2026-10-05T10:00:00-05:00"},
+                     {"external_ref": "B", "provider": "TI", "client": "CRED", "service": "Correo", "priority": "P1",
+                      "opened_at": "2026-10-06T09:00:00-05:00"}]
+                    """
+                response = try await client.execute(uri: "/api/v1/requests", method: .post, headers: app.api(.manager), body: TestApp.json(requests))
+                #expect(response.json["created"] as? Int == 2)
+
+                let at = "at=2026-11-01T00:00:00-05:00"
+                response = try await client.execute(uri: "/api/v1/agreements/TI-CRED/indicators?period=2026-10&\(at)", method: .get, headers: app.api(.viewer))
+                #expect(response.status == .ok)
+                let measurement = try #require((response.json["measurements"] as? [[String: Any]])?.first)
+                #expect(measurement["met"] as? Int == 1 && measurement["missed"] as? Int == 1)
+                #expect(measurement["value"] as? Double == 0.5 && measurement["status"] as? String == "not_met")
+
+                response = try await client.execute(uri: "/api/v1/agreements/TI-CRED/indicators/requests?period=2026-10&format=csv&\(at)", method: .get, headers: app.api(.viewer))
+                #expect(response.headers[.contentType]?.hasPrefix("text/csv") == true)
+                // B: Tuesday 6 from 09:00 (7.5 h) and 18 more working days of 8 h until November.
+                #expect(response.text == "external_ref,commitment,priority,opened_at,business_seconds,outcome\r\nA,C1,P1,2026-10-05T14:00:00Z,3600,met\r\nB,C1,P1,2026-10-06T14:00:00Z,545400,missed\r\n")
+
+                response = try await client.execute(uri: "/api/v1/agreements/TI-CRED/indicators?period=octubre", method: .get, headers: app.api(.viewer))
+                #expect(response.status == .badRequest)
+                #expect((response.json["error"] as? [String: Any])?["field"] as? String == "period")
+
+                response = try await client.execute(uri: "/agreements/TI-CRED/indicators?period=2026-10", method: .get, headers: app.browser(.viewer))
+                #expect(response.status == .ok && response.text.contains("C1"))
+            }
+        }
+    }
 }

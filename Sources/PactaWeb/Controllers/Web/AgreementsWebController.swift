@@ -81,6 +81,7 @@ struct AgreementsWebController: Sendable {
         page["stateClass"] = views.stateClass(state)
         page["terminationReason"] = agreement.terminationReason
         page["sha256"] = agreement.document.sha256
+        page["indicatorsHref"] = "/agreements/\(code)/indicators"
         page["pendingSides"] =
             state == .pendingSignatures
             ? Side.allCases.filter { agreement.signature(of: $0) == nil }.map { messages.text("sides.\($0.rawValue)", or: $0.rawValue) } : []

@@ -1,0 +1,127 @@
+import Foundation
+import Hummingbird
+import HummingbirdAuth
+import PactaCore
+import PactaStore
+
+/// `/api/v1/agreements/{code}/indicators`: hard commitments measured per period, and their audit trail.
+struct IndicatorsAPIController: Sendable {
+    let services: AppServices
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        let read = group.group("agreements/:code/indicators").add(middleware: RequireRoleMiddleware(Role.everyone))
+        read.get(use: self.measurements)
+        read.get("requests", use: self.requests)
+    }
+
+    /// `?period=2026-10` (default: the current month) and `?at=` an ISO 8601 evaluation instant (default: now).
+    @Sendable func measurements(_ request: Request, context: AppRequestContext) async throws -> IndicatorsJSON {
+        IndicatorsJSON(try await self.report(request, context: context))
+    }
+
+    /// One row per request × time commitment; `?format=csv` for the spreadsheet.
+    @Sendable func requests(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let report = try await self.report(request, context: context)
+        if request.uri.queryParameters.get("format") == "csv" {
+            return Response(
+                status: .ok,
+                headers: [
+                    .contentType: "text/csv; charset=utf-8",
+                    .contentDisposition: "attachment; filename=\"\(report.agreement)-\(report.period).csv\"",
+                ],
+                body: .init(byteBuffer: ByteBuffer(string: IndicatorsCSV.requests(report)))
+            )
+        }
+        return try ItemList(items: report.lines.map(AuditLineJSON.init)).response(from: request, context: context)
+    }
+
+    private func report(_ request: Request, context: AppRequestContext) async throws -> HardIndicatorReport {
+        let code = try context.parameters.require("code")
+        let period = try Self.period(request.uri.queryParameters.get("period"), today: self.services.today)
+        var evaluation = self.services.now()
+        if let at = request.uri.queryParameters.get("at") {
+            guard let seconds = Timestamp.parse(at) else {
+                throw APIError(.badRequest, code: "invalid_timestamp", message: "at must be an ISO 8601 instant with offset.", field: "at")
+            }
+            evaluation = Date(timeIntervalSince1970: TimeInterval(seconds))
+        }
+        return try await self.services.store.hardIndicators(agreement: code, period: period, at: evaluation)
+    }
+
+    static func period(_ text: String?, today: LocalDate) throws -> Period {
+        guard let text, !text.isEmpty else { return Period.containing(today, cadence: .monthly) }
+        guard let period = Period(text) else {
+            throw APIError(.badRequest, code: "invalid_period", message: "'\(text)' is not a period like 2026-10 or 2026-Q4.", field: "period")
+        }
+        return period
+    }
+}
+
+/// The measurements of a period as the API returns them.
+struct IndicatorsJSON: ResponseEncodable, Sendable {
+    struct Measurement: Codable, Sendable {
+        var commitment: String
+        var metric: Metric
+        var requests: Int
+        var met: Int
+        var missed: Int
+        var pending: Int
+        var value: Double?
+        var status: CommitmentStatus
+    }
+    var agreement: String
+    var period: Period
+    var evaluatedAt: String
+    var measurements: [Measurement]
+
+    init(_ report: HardIndicatorReport) {
+        self.agreement = report.agreement
+        self.period = report.period
+        self.evaluatedAt = Timestamp.format(report.evaluatedAt)
+        self.measurements = report.measurements.map {
+            Measurement(commitment: $0.commitment, metric: $0.metric, requests: $0.requests, met: $0.met, missed: $0.missed, pending: $0.pending, value: $0.value, status: $0.status)
+        }
+    }
+}
+
+/// One audit line.
+struct AuditLineJSON: Codable, Sendable {
+    var externalRef: String
+    var commitment: String
+    var priority: String
+    var openedAt: String
+    var businessSeconds: Int64
+    var outcome: Outcome
+
+    init(_ line: HardIndicatorReport.Line) {
+        self.externalRef = line.externalRef
+        self.commitment = line.commitment
+        self.priority = line.priority
+        self.openedAt = Timestamp.format(line.openedAt)
+        self.businessSeconds = line.businessSeconds
+        self.outcome = line.outcome
+    }
+}
+
+/// CSV exports of indicator reports (RFC 4180, header row, the API's field names).
+public enum IndicatorsCSV {
+    /// `external_ref,commitment,priority,opened_at,business_seconds,outcome`.
+    public static func requests(_ report: HardIndicatorReport) -> String {
+        var text = "external_ref,commitment,priority,opened_at,business_seconds,outcome\r\n"
+        for line in report.lines {
+            text += [Self.field(line.externalRef), Self.field(line.commitment), Self.field(line.priority), Timestamp.format(line.openedAt), String(line.businessSeconds), line.outcome.rawValue]
+                .joined(separator: ",") + "\r\n"
+        }
+        return text
+    }
+
+    /// The same rows as JSON: `{"items": [...]}`.
+    public static func requestsJSON(_ report: HardIndicatorReport) throws -> String {
+        String(decoding: try PactaJSON.encoder.encode(ItemList(items: report.lines.map(AuditLineJSON.init))), as: UTF8.self)
+    }
+
+    static func field(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

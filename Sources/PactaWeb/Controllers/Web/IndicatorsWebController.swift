@@ -1,0 +1,90 @@
+import Foundation
+import Hummingbird
+import HummingbirdAuth
+import PactaCore
+import PactaStore
+
+/// The hard indicators page of an agreement and its CSV download.
+struct IndicatorsWebController: Sendable {
+    let services: AppServices
+    /// Lines shown on the page; the CSV has them all.
+    static let shownLines = 500
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        let read = group.group("agreements/:code").add(middleware: RequireRoleMiddleware(Role.everyone))
+        read.get("indicators", use: self.page)
+        read.get("indicators.csv", use: self.csv)
+    }
+
+    @Sendable func page(_ request: Request, context: AppRequestContext) async throws -> HTML {
+        let code = try context.parameters.require("code")
+        let period = try IndicatorsAPIController.period(request.uri.queryParameters.get("period"), today: self.services.today)
+        let report = try await self.services.store.hardIndicators(agreement: code, period: period, at: self.services.now())
+        guard let agreement = try await self.services.store.agreements.get(code)?.agreement else { throw NotFoundError("agreement", code) }
+        let messages = self.services.renderer.messages(context.language)
+        let commitments = Dictionary(uniqueKeysWithValues: agreement.terms.commitments.map { ($0.key, $0) })
+        let views = AgreementViews(messages: messages, timeZone: self.services.timeZone)
+        let measurements: [[String: Any]] = report.measurements.map { measurement in
+            let commitment = commitments[measurement.commitment]
+            return [
+                "key": measurement.commitment, "name": commitment?.name ?? "",
+                "metricLabel": messages.text("metrics.\(measurement.metric.rawValue)", or: measurement.metric.rawValue),
+                "requests": measurement.requests, "met": measurement.met, "missed": measurement.missed, "pending": measurement.pending,
+                "value": Self.format(measurement.value, metric: measurement.metric, messages: messages),
+                "target": commitment.map { views.commitment($0) }.map { "\($0["targetLabel"] ?? "") \($0["goalLabel"] as? String ?? "")" } ?? "",
+                "statusLabel": messages.text("indicators.statuses.\(measurement.status.rawValue)", or: measurement.status.rawValue),
+                "statusClass": Self.badge(measurement.status),
+            ]
+        }
+        let lines: [[String: Any]] = report.lines.prefix(Self.shownLines).map { line in
+            [
+                "externalRef": line.externalRef, "commitment": line.commitment, "priority": line.priority,
+                "openedAt": Format.instant(Date(timeIntervalSince1970: TimeInterval(line.openedAt)), in: TimeZone(identifier: "UTC")!),
+                "businessTime": Self.duration(line.businessSeconds),
+                "outcomeLabel": messages.text("indicators.outcomes.\(line.outcome.rawValue)", or: line.outcome.rawValue),
+                "outcomeClass": line.outcome == .met ? "active" : line.outcome == .missed ? "terminated" : "pending",
+            ]
+        }
+        let page: [String: Any] = [
+            "code": code, "agreementTitle": agreement.terms.title, "agreementHref": "/agreements/\(code)",
+            "period": report.period.description, "formAction": "/agreements/\(code)/indicators",
+            "csvHref": "/agreements/\(code)/indicators.csv?period=\(report.period)",
+            "evaluatedAt": Format.instant(Date(timeIntervalSince1970: TimeInterval(report.evaluatedAt)), in: self.services.timeZone),
+            "measurements": measurements, "lines": lines, "truncated": report.lines.count > Self.shownLines,
+        ]
+        return self.services.renderer.render("agreement-indicators", titleKey: "indicators.title", section: "agreements", page: page, request: request, context: context)
+    }
+
+    @Sendable func csv(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let code = try context.parameters.require("code")
+        let period = try IndicatorsAPIController.period(request.uri.queryParameters.get("period"), today: self.services.today)
+        let report = try await self.services.store.hardIndicators(agreement: code, period: period, at: self.services.now())
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(code)-\(period).csv\""],
+            body: .init(byteBuffer: ByteBuffer(string: IndicatorsCSV.requests(report)))
+        )
+    }
+
+    static func badge(_ status: CommitmentStatus) -> String {
+        switch status {
+        case .met: "active"
+        case .notMet: "terminated"
+        case .noData: "expired"
+        }
+    }
+
+    /// A share as a percentage, a count as is, business seconds as hours and minutes.
+    static func format(_ value: Double?, metric: Metric, messages: Messages) -> String {
+        guard let value else { return "—" }
+        if metric.hasGoal { return "\(Format.number((value * 1000).rounded() / 10)) %" }
+        if metric.isBusinessTime { return Self.duration(Int64(value)) }
+        return Format.number(value)
+    }
+
+    /// `5 h 07 min`.
+    static func duration(_ seconds: Int64) -> String {
+        let minutes = seconds / 60
+        return "\(minutes / 60) h \(minutes % 60 < 10 ? "0" : "")\(minutes % 60) min"
+    }
+}
