@@ -127,3 +127,35 @@ public enum HardIndicators {
         }
     }
 }
+
+/// An open request close to (or past) the target of a time commitment.
+public struct BreachWarning: Sendable, Hashable {
+    public var request: ServiceRequest
+    public var commitment: String
+    /// Business seconds so far.
+    public var elapsed: Int64
+    public var target: Int64
+    /// `elapsed / target`: 0.75 at the default threshold, above 1 once breached.
+    public var ratio: Double { Double(self.elapsed) / Double(self.target) }
+    public var isBreached: Bool { self.elapsed > self.target }
+}
+
+extension HardIndicators {
+    /// A warning when `request` has not reached the commitment's milestone by `now` and its business
+    /// time has passed `threshold` (0–1) of the target.
+    public static func warning(
+        for request: ServiceRequest,
+        commitment: Commitment,
+        clock: BusinessClock,
+        now: Int64,
+        threshold: Double
+    ) -> BreachWarning? {
+        guard commitment.metric.hasGoal, Self.applies(commitment, to: request.priority) else { return nil }
+        let milestone = commitment.metric == .firstResponseWithin ? request.firstResponseAt : request.resolvedAt
+        if let milestone, milestone <= now { return nil }
+        let target = Int64(commitment.target)
+        let elapsed = clock.elapsed(from: request.openedAt, to: now, pauses: request.pauses)
+        guard Double(elapsed) >= threshold * Double(target) else { return nil }
+        return BreachWarning(request: request, commitment: commitment.key, elapsed: elapsed, target: target)
+    }
+}

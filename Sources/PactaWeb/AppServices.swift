@@ -13,11 +13,17 @@ public struct AppServices: Sendable {
     public var now: @Sendable () -> Date
     /// The zone in which "today" is reckoned (agreement expiry).
     public var timeZone: TimeZone
+    /// Share of a time target (0–1) past which an open request is listed as a warning.
+    public var warningThreshold: Double
 
-    public init(store: Store, renderer: PageRenderer, timeZone: TimeZone, now: @escaping @Sendable () -> Date = Date.init) {
+    public init(
+        store: Store, renderer: PageRenderer, timeZone: TimeZone, warningThreshold: Double = 0.75,
+        now: @escaping @Sendable () -> Date = Date.init
+    ) {
         self.store = store
         self.renderer = renderer
         self.timeZone = timeZone
+        self.warningThreshold = warningThreshold
         self.now = now
     }
 

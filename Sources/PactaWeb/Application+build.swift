@@ -19,6 +19,8 @@ public struct ServerSettings: Sendable {
     public var timeZone: TimeZone
     /// Seeds the demo organisation when the database has no users.
     public var demo: Bool
+    /// Share of a time target past which open requests are listed as warnings.
+    public var warningThreshold: Double
 
     /// Default SQLite file, relative to the working directory.
     public static let defaultDatabase = "data/pacta.sqlite"
@@ -28,6 +30,7 @@ public struct ServerSettings: Sendable {
         self.secureCookies = reader.bool(forKey: "session.secure", default: false)
         self.timeZone = reader.string(forKey: "timezone").flatMap(TimeZone.init(identifier:)) ?? .current
         self.demo = reader.bool(forKey: "demo", default: false)
+        self.warningThreshold = min(max(reader.double(forKey: "warnings.threshold", default: 0.75), 0), 1)
     }
 }
 
@@ -43,7 +46,7 @@ public func buildApplication(reader: ConfigReader) async throws -> some Applicat
     let registry = PrometheusCollectorRegistry()
     MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
     let renderer = try await PageRenderer(directory: try ResourceLocator.home().appendingPathComponent("templates"))
-    let services = AppServices(store: store, renderer: renderer, timeZone: settings.timeZone)
+    let services = AppServices(store: store, renderer: renderer, timeZone: settings.timeZone, warningThreshold: settings.warningThreshold)
     let router = try buildRouter(services: services, secureCookies: settings.secureCookies, metrics: registry)
     var app = Application(
         router: router,
@@ -106,6 +109,9 @@ public func buildRouter(
     AgreementsAPIController(services: services).addRoutes(to: api)
     RequestsAPIController(services: services).addRoutes(to: api)
     IndicatorsAPIController(services: services).addRoutes(to: api)
+    api.group("warnings").add(middleware: RequireRoleMiddleware(Role.everyone)).get { request, context in
+        try await WarningsJSON(services.store.breachWarnings(at: services.now(), threshold: services.warningThreshold, unit: request.uri.queryParameters.get("unit")))
+    }
 
     let web = router.group()
         .add(
@@ -125,6 +131,7 @@ public func buildRouter(
     SessionWebController(services: services).addRoutes(to: web)
     AgreementsWebController(services: services).addRoutes(to: web)
     IndicatorsWebController(services: services).addRoutes(to: web)
+    WarningsWebController(services: services).addRoutes(to: web)
     UnitsWebController(services: services).addRoutes(to: web)
     CalendarsWebController(services: services).addRoutes(to: web)
     AdminWebController(services: services).addRoutes(to: web)

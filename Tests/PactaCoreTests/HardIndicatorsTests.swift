@@ -112,4 +112,23 @@ import Testing
         #expect(Period("2026-10")!.instants(in: TimeZone(identifier: Self.zone)!).end == Self.at("2026-11-01 00:00"))
         #expect(Period("2026-13") == nil && Period("2026-Q5") == nil && Period("26-10") == nil)
     }
+
+    @Test func openRequestsPastTheThresholdAreWarnedBeforeTheBreach() {
+        let request = Self.request("A", opened: "2026-10-05 09:00")
+        func warning(_ now: String, _ request: ServiceRequest = Self.request("A", opened: "2026-10-05 09:00")) -> BreachWarning? {
+            HardIndicators.warning(for: request, commitment: Self.fourHours, clock: Self.clock, now: Self.at(now), threshold: 0.75)
+        }
+        #expect(warning("2026-10-05 11:59") == nil)
+        #expect(warning("2026-10-05 12:00")?.ratio == 0.75)
+        #expect(warning("2026-10-05 12:00")?.isBreached == false)
+        #expect(warning("2026-10-06 09:00")?.isBreached == true)
+        var resolved = request
+        resolved.resolvedAt = Self.at("2026-10-05 11:00")
+        #expect(warning("2026-10-06 09:00", resolved) == nil)
+        var otherPriority = request
+        otherPriority.priority = "P9"
+        var commitment = Self.fourHours
+        commitment.priorities = ["P1"]
+        #expect(HardIndicators.warning(for: otherPriority, commitment: commitment, clock: Self.clock, now: Self.at("2026-10-06 09:00"), threshold: 0.75) == nil)
+    }
 }

@@ -237,4 +237,32 @@ import Testing
             }
         }
     }
+
+    @Test(arguments: TestDatabase.available)
+    func warningsListOpenRequestsPastTheThreshold(database: TestDatabase) async throws {
+        try await TestApp.withApp(database) { app in
+            try await app.test { client in
+                _ = try await client.execute(uri: "/api/v1/agreements", method: .post, headers: app.api(.manager), body: TestApp.json(Self.agreement))
+                for (role, path) in [(Role.manager, "submit"), (.manager, "signatures"), (.rater, "signatures")] {
+                    _ = try await client.execute(uri: "/api/v1/agreements/TI-CRED/\(path)", method: .post, headers: app.api(role))
+                }
+                // "Now" is Monday 2026-09-21 09:13 in Guayaquil; the target is 8 business hours.
+                let requests = """
+                    [{"external_ref": "OLD", "provider": "TI", "client": "CRED", "service": "Correo", "priority": "P1", "opened_at": "2026-09-16T09:00:00-05:00"},
+                     {"external_ref": "NEW", "provider": "TI", "client": "CRED", "service": "Correo", "priority": "P1", "opened_at": "2026-09-21T08:30:00-05:00"},
+                     {"external_ref": "DONE", "provider": "TI", "client": "CRED", "service": "Correo", "priority": "P1",
+                      "opened_at": "2026-09-16T09:00:00-05:00", "resolved_at": "2026-09-16T10:00:00-05:00"}]
+                    """
+                _ = try await client.execute(uri: "/api/v1/requests", method: .post, headers: app.api(.manager), body: TestApp.json(requests))
+                var response = try await client.execute(uri: "/api/v1/warnings", method: .get, headers: app.api(.viewer))
+                let items = try #require(response.json["items"] as? [[String: Any]])
+                #expect(items.map { $0["external_ref"] as? String } == ["OLD"])
+                #expect(items.first?["breached"] as? Bool == true)
+                response = try await client.execute(uri: "/api/v1/warnings?unit=GG", method: .get, headers: app.api(.viewer))
+                #expect((response.json["items"] as? [Any])?.isEmpty == true)
+                response = try await client.execute(uri: "/warnings?unit=TI", method: .get, headers: app.browser(.viewer))
+                #expect(response.status == .ok && response.text.contains("OLD"))
+            }
+        }
+    }
 }

@@ -71,6 +71,8 @@ import Testing
         Route(method: .post, pattern: "/tokens", roles: admin),
         Route(method: .post, pattern: "/tokens/{id}/revoke", roles: admin),
         Route(method: .get, pattern: "/verify", roles: verifiers),
+        Route(method: .get, pattern: "/warnings", roles: everyone),
+        Route(method: .get, pattern: "/api/v1/warnings", roles: everyone),
         Route(method: .get, pattern: "/api/v1/me", roles: everyone),
         Route(method: .get, pattern: "/api/v1/units", roles: everyone),
         Route(method: .get, pattern: "/api/v1/units/{code}", roles: everyone),

@@ -101,6 +101,24 @@ public struct RequestRepository: Sendable {
         ).map(Self.request)
     }
 
+    /// Requests of active agreements still waiting for a first response or a resolution, by agreement code.
+    public func open() async throws -> [String: [ServiceRequest]] {
+        let rows = try await self.database.query(
+            """
+            SELECT r.external_ref, p.code, c.code, r.service, r.priority, r.opened_at, r.first_response_at, r.resolved_at, r.pauses, a.code
+            FROM requests r JOIN agreements a ON a.id = r.agreement_id
+            JOIN units p ON p.id = r.provider_id JOIN units c ON c.id = r.client_id
+            WHERE a.state = \(AgreementState.active) AND (r.resolved_at IS NULL OR r.first_response_at IS NULL)
+            ORDER BY r.opened_at
+            """
+        )
+        var result: [String: [ServiceRequest]] = [:]
+        for row in rows {
+            result[try row.decode(9), default: []].append(try Self.request(row))
+        }
+        return result
+    }
+
     private static func date(_ seconds: Int64) -> Date { Date(timeIntervalSince1970: TimeInterval(seconds)) }
 
     private static func request(_ row: DatabaseRow) throws -> ServiceRequest {
