@@ -228,4 +228,25 @@ import Testing
             }
         }
     }
+
+    @Test(arguments: TestDatabase.available)
+    func requestsUploadedThroughThePageAndTheOnesWithoutAgreement(database: TestDatabase) async throws {
+        try await TestApp.withApp(database) { app in
+            try await app.test { client in
+                let csv = "external_ref,provider,client,service,priority,opened_at\nSUELTA-1,TI,CRED,Correo,P1,2026-10-05T09:00:00-05:00\nMALA,TI,CRED,Correo,P1,ayer\n"
+                var response = try await client.execute(
+                    uri: "/requests/import", method: .post, headers: app.browser(.manager, form: true), body: app.form(["csv": csv])
+                )
+                #expect(response.status == .unprocessableContent)
+                #expect(try await app.store.requests.counts().total == 0)
+                response = try await client.execute(
+                    uri: "/requests/import", method: .post, headers: app.browser(.manager, form: true), body: app.form(["csv": csv, "skip_invalid": "1"])
+                )
+                #expect(response.status == .ok)
+                #expect(try await app.store.requests.counts() == (total: 1, unmatched: 1))
+                response = try await client.execute(uri: "/requests", method: .get, headers: app.browser(.viewer))
+                #expect(response.status == .ok && response.text.contains("SUELTA-1"))
+            }
+        }
+    }
 }

@@ -101,6 +101,17 @@ public struct RequestRepository: Sendable {
         ).map(Self.request)
     }
 
+    /// The most recent requests that match no agreement.
+    public func unmatched(limit: Int) async throws -> [ServiceRequest] {
+        try await self.database.query(
+            """
+            SELECT r.external_ref, p.code, c.code, r.service, r.priority, r.opened_at, r.first_response_at, r.resolved_at, r.pauses
+            FROM requests r JOIN units p ON p.id = r.provider_id JOIN units c ON c.id = r.client_id
+            WHERE r.agreement_id IS NULL ORDER BY r.opened_at DESC, r.external_ref LIMIT \(limit)
+            """
+        ).map(Self.request)
+    }
+
     /// Requests of active agreements still waiting for a first response or a resolution, by agreement code.
     public func open() async throws -> [String: [ServiceRequest]] {
         let rows = try await self.database.query(
