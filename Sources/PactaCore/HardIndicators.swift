@@ -111,6 +111,14 @@ public enum HardIndicators {
         return measurement
     }
 
+    /// Measures a `manual` commitment from the value a manager entered for the period, if any.
+    public static func measure(_ commitment: Commitment, value: Double?) -> HardMeasurement {
+        HardMeasurement(
+            commitment: commitment.key, metric: commitment.metric, met: 0, missed: 0, pending: 0, requests: 0,
+            value: value, status: value.map { Self.compare($0, commitment) } ?? .noData
+        )
+    }
+
     /// The nearest-rank percentile: the value at rank ⌈p/100 × n⌉ of the sorted values; nil when empty.
     public static func nearestRank(_ values: [Int64], percentile: Int) -> Int64? {
         guard !values.isEmpty else { return nil }

@@ -8,6 +8,8 @@ public struct HardIndicatorReport: Sendable {
     /// The evaluation instant (Unix seconds): milestones after it have not happened yet.
     public var evaluatedAt: Int64
     public var measurements: [HardMeasurement]
+    /// Values entered for the period's `manual` commitments, by commitment key.
+    public var manualValues: [String: ManualValue]
     /// One line per request × time commitment: what each request counted as, and why.
     public var lines: [Line]
 
@@ -27,7 +29,8 @@ extension Store {
     public func hardIndicators(agreement code: String, period: Period, at evaluation: Date) async throws -> HardIndicatorReport {
         guard let record = try await self.agreements.get(code) else { throw NotFoundError("agreement", code) }
         let evaluatedAt = Interval.seconds(evaluation)
-        let commitments = record.agreement.terms.commitments.filter { $0.kind == .hard && $0.metric != .manual }
+        let commitments = record.agreement.terms.commitments.filter { $0.kind == .hard }
+        let manualValues = try await self.manualValues.values(agreement: code, period: period)
         var zones: [String: TimeZone] = [:]
         var clocks: [String: BusinessClock] = [:]
         let evaluationDay = LocalDate(evaluation, in: TimeZone(identifier: "UTC")!)
@@ -51,6 +54,10 @@ extension Store {
             let zone = commitment.calendar.flatMap { zones[$0] } ?? utc
             let window = period.instants(in: zone)
             let inPeriod = requests.filter { window.start <= $0.openedAt && $0.openedAt < window.end }
+            if commitment.metric == .manual {
+                measurements.append(HardIndicators.measure(commitment, value: manualValues[commitment.key]?.value))
+                continue
+            }
             measurements.append(HardIndicators.measure(commitment, requests: inPeriod, clock: clock, at: evaluatedAt))
             guard commitment.metric.hasGoal, let clock else { continue }
             for request in inPeriod where HardIndicators.applies(commitment, to: request.priority) {
@@ -63,6 +70,8 @@ extension Store {
                 )
             }
         }
-        return HardIndicatorReport(agreement: code, period: period, evaluatedAt: evaluatedAt, measurements: measurements, lines: lines)
+        return HardIndicatorReport(
+            agreement: code, period: period, evaluatedAt: evaluatedAt, measurements: measurements, manualValues: manualValues, lines: lines
+        )
     }
 }

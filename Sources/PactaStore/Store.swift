@@ -18,6 +18,7 @@ public struct Store: Sendable {
     public var tokens: TokenRepository { TokenRepository(database: self.database) }
     public var keyValues: KeyValueRepository { KeyValueRepository(database: self.database) }
     public var requests: RequestRepository { RequestRepository(database: self.database) }
+    public var manualValues: ManualValueRepository { ManualValueRepository(database: self.database) }
 
     /// Opens the database named by `url`: `postgres://…` selects PostgreSQL, anything else is a SQLite file path.
     public static func open(url: String, logger: Logger) async throws -> Store {

@@ -265,4 +265,36 @@ import Testing
             }
         }
     }
+
+    @Test(arguments: TestDatabase.available)
+    func manualCommitmentsTakeAValueWithEvidence(database: TestDatabase) async throws {
+        try await TestApp.withApp(database) { app in
+            try await app.test { client in
+                let agreement = Self.agreement.replacingOccurrences(
+                    of: #""commitments": ["#,
+                    with: #""commitments": [{"key": "M1", "name": "Cierre contable a tiempo", "metric": "manual", "target": 5, "direction": "at_most"}, "#
+                )
+                var response = try await client.execute(uri: "/api/v1/agreements", method: .post, headers: app.api(.manager), body: TestApp.json(agreement))
+                #expect(response.status == .created)
+                let path = "/api/v1/agreements/TI-CRED/indicators/manual"
+                response = try await client.execute(uri: path, method: .put, headers: app.api(.manager), body: TestApp.json(#"{"commitment": "M1", "period": "2026-10", "value": 4, "evidence": ""}"#))
+                #expect(response.status == .unprocessableContent)
+                response = try await client.execute(uri: path, method: .put, headers: app.api(.manager), body: TestApp.json(#"{"commitment": "C9", "period": "2026-10", "value": 4, "evidence": "x"}"#))
+                #expect((response.json["error"] as? [String: Any])?["code"] as? String == "unknown_commitment")
+                // The second commitment got the key C2 by position; it is measured from requests.
+                response = try await client.execute(uri: path, method: .put, headers: app.api(.manager), body: TestApp.json(#"{"commitment": "C2", "period": "2026-10", "value": 4, "evidence": "x"}"#))
+                #expect((response.json["error"] as? [String: Any])?["code"] as? String == "not_manual")
+                response = try await client.execute(uri: path, method: .put, headers: app.api(.manager), body: TestApp.json(#"{"commitment": "M1", "period": "2026-10", "value": 4, "evidence": "Acta de cierre 10/2026"}"#))
+                #expect(response.status == .ok)
+                var manual = (response.json["measurements"] as? [[String: Any]])?.first { $0["commitment"] as? String == "M1" }
+                #expect(manual?["value"] as? Double == 4 && manual?["status"] as? String == "met")
+                response = try await client.execute(uri: path, method: .put, headers: app.api(.manager), body: TestApp.json(#"{"commitment": "M1", "period": "2026-10", "value": 7.5, "evidence": "Acta corregida"}"#))
+                manual = (response.json["measurements"] as? [[String: Any]])?.first { $0["commitment"] as? String == "M1" }
+                #expect(manual?["value"] as? Double == 7.5 && manual?["status"] as? String == "not_met")
+                response = try await client.execute(uri: "/api/v1/agreements/TI-CRED/indicators?period=2026-11", method: .get, headers: app.api(.viewer))
+                manual = (response.json["measurements"] as? [[String: Any]])?.first { $0["commitment"] as? String == "M1" }
+                #expect(manual?["status"] as? String == "no_data", "another period has no value yet")
+            }
+        }
+    }
 }

@@ -12,6 +12,25 @@ struct IndicatorsAPIController: Sendable {
         let read = group.group("agreements/:code/indicators").add(middleware: RequireRoleMiddleware(Role.everyone))
         read.get(use: self.measurements)
         read.get("requests", use: self.requests)
+        group.group("agreements/:code/indicators").add(middleware: RequireRoleMiddleware(Role.editors)).put("manual", use: self.setManual)
+    }
+
+    /// Records the value of a `manual` commitment for a period, with its evidence.
+    @Sendable func setManual(_ request: Request, context: AppRequestContext) async throws -> IndicatorsJSON {
+        struct Body: Decodable {
+            var commitment: String
+            var period: String
+            var value: Double
+            var evidence: String
+        }
+        let code = try context.parameters.require("code")
+        let body = try await request.decodeJSON(as: Body.self, context: context)
+        let period = try Self.period(body.period, today: self.services.today)
+        try await self.services.store.manualValues.set(
+            agreement: code, commitment: body.commitment, period: period, value: body.value, evidence: body.evidence,
+            by: try context.user.username, at: self.services.now()
+        )
+        return IndicatorsJSON(try await self.services.store.hardIndicators(agreement: code, period: period, at: self.services.now()))
     }
 
     /// `?period=2026-10` (default: the current month) and `?at=` an ISO 8601 evaluation instant (default: now).

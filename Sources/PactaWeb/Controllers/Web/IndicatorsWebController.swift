@@ -14,6 +14,28 @@ struct IndicatorsWebController: Sendable {
         let read = group.group("agreements/:code").add(middleware: RequireRoleMiddleware(Role.everyone))
         read.get("indicators", use: self.page)
         read.get("indicators.csv", use: self.csv)
+        group.group("agreements/:code").add(middleware: RequireRoleMiddleware(Role.editors)).post("indicators/manual", use: self.setManual)
+    }
+
+    /// Records a manual value from the form, then shows the period again.
+    @Sendable func setManual(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let code = try context.parameters.require("code")
+        let form = context.form
+        let period = try IndicatorsAPIController.period(form.text("period"), today: self.services.today)
+        let target = "/agreements/\(code)/indicators?period=\(period)"
+        do {
+            guard let value = AgreementForm.number(form.text("value")) else {
+                throw ValidationError(field: "value", code: "invalid_number", message: "Type a number.")
+            }
+            try await self.services.store.manualValues.set(
+                agreement: code, commitment: form.text("commitment"), period: period, value: value, evidence: form.text("evidence"),
+                by: try context.user.username, at: self.services.now()
+            )
+            context.flash("flash.manual_saved")
+        } catch let error as ValidationError {
+            context.flash("errors.\(error.issues.first?.code ?? "invalid")", error: true)
+        }
+        return redirect(target)
     }
 
     @Sendable func page(_ request: Request, context: AppRequestContext) async throws -> HTML {
@@ -34,6 +56,8 @@ struct IndicatorsWebController: Sendable {
                 "target": commitment.map { views.commitment($0) }.map { "\($0["targetLabel"] ?? "") \($0["goalLabel"] as? String ?? "")" } ?? "",
                 "statusLabel": messages.text("indicators.statuses.\(measurement.status.rawValue)", or: measurement.status.rawValue),
                 "statusClass": Self.badge(measurement.status),
+                "isManual": measurement.metric == .manual,
+                "evidence": report.manualValues[measurement.commitment].map { "\($0.evidence) — \($0.enteredBy)" } ?? "",
             ]
         }
         let lines: [[String: Any]] = report.lines.prefix(Self.shownLines).map { line in
@@ -51,6 +75,8 @@ struct IndicatorsWebController: Sendable {
             "csvHref": "/agreements/\(code)/indicators.csv?period=\(report.period)",
             "evaluatedAt": Format.instant(Date(timeIntervalSince1970: TimeInterval(report.evaluatedAt)), in: self.services.timeZone),
             "measurements": measurements, "lines": lines, "truncated": report.lines.count > Self.shownLines,
+            "manualAction": "/agreements/\(code)/indicators/manual",
+            "manual": measurements.filter { $0["isManual"] as? Bool == true },
         ]
         return self.services.renderer.render("agreement-indicators", titleKey: "indicators.title", section: "agreements", page: page, request: request, context: context)
     }

@@ -1,0 +1,67 @@
+import Foundation
+import PactaCore
+
+/// A value entered by a manager for a `manual` commitment and period.
+public struct ManualValue: Sendable, Hashable {
+    public var commitment: String
+    public var period: Period
+    public var value: Double
+    /// What the value rests on: a report, a minute, a link.
+    public var evidence: String
+    public var enteredBy: String
+    public var enteredAt: Date
+}
+
+/// Values of `manual` commitments; entering one again for the same period replaces it.
+public struct ManualValueRepository: Sendable {
+    let database: any Database
+
+    /// Records `value` for commitment `key` of agreement `code` in `period`.
+    public func set(
+        agreement code: String, commitment key: String, period: Period, value: Double, evidence: String, by username: String, at instant: Date
+    ) async throws {
+        var validator = Validator()
+        validator.check(value.isFinite, "value", "invalid_number", "The value must be a number.")
+        validator.check(!evidence.trimmed.isEmpty, "evidence", "required", "Say what the value rests on.")
+        try validator.finish()
+        try await self.database.transaction { db in
+            guard let (id, agreement) = try await AgreementRepository.load(code, in: db, lock: false) else {
+                throw NotFoundError("agreement", code)
+            }
+            guard let commitment = agreement.terms.commitments.first(where: { $0.key == key }) else {
+                throw ValidationError(field: "commitment", code: "unknown_commitment", message: "Agreement \(code) has no commitment \(key).")
+            }
+            guard commitment.metric == .manual else {
+                throw ValidationError(field: "commitment", code: "not_manual", message: "Commitment \(key) is measured from \(commitment.metric.kind == .hard ? "requests" : "surveys"), not entered by hand.")
+            }
+            try await db.execute(
+                """
+                INSERT INTO manual_values (agreement_id, commitment, period, value, evidence, entered_by, entered_at)
+                VALUES (\(id), \(key), \(period.description), \(value), \(evidence.trimmed), \(username), \(instant))
+                ON CONFLICT (agreement_id, commitment, period) DO UPDATE SET value = excluded.value,
+                evidence = excluded.evidence, entered_by = excluded.entered_by, entered_at = excluded.entered_at
+                """
+            )
+        }
+    }
+
+    /// The values entered for agreement `code` in `period`, by commitment key.
+    public func values(agreement code: String, period: Period) async throws -> [String: ManualValue] {
+        let rows = try await self.database.query(
+            """
+            SELECT m.commitment, m.value, m.evidence, m.entered_by, m.entered_at
+            FROM manual_values m JOIN agreements a ON a.id = m.agreement_id
+            WHERE a.code = \(code) AND m.period = \(period.description)
+            """
+        )
+        var result: [String: ManualValue] = [:]
+        for row in rows {
+            let value = ManualValue(
+                commitment: try row.decode(0), period: period, value: try row.decode(1), evidence: try row.decode(2),
+                enteredBy: try row.decode(3), enteredAt: try row.decode(4)
+            )
+            result[value.commitment] = value
+        }
+        return result
+    }
+}
