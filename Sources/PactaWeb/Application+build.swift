@@ -9,6 +9,15 @@ import PactaStore
 import Prometheus
 import ServiceLifecycle
 
+extension Response {
+    /// A 200 answer with a text body.
+    static func text(_ body: String, contentType: String, cacheControl: String? = nil) -> Response {
+        var headers: HTTPFields = [.contentType: contentType]
+        if let cacheControl { headers[.cacheControl] = cacheControl }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+}
+
 /// Everything `pacta serve` reads from flags and the environment (`DATABASE_URL`, `HTTP_PORT`…).
 public struct ServerSettings: Sendable {
     /// `postgres://…` or a SQLite file path.
@@ -83,26 +92,16 @@ public func buildRouter(
     let openAPI = try String(contentsOf: home.appendingPathComponent("openapi.yaml"), encoding: .utf8)
     router.get("health") { _, _ in "ok" }
     router.get("static/pacta.css") { _, _ in
-        Response(
-            status: .ok,
-            headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=300"],
-            body: .init(byteBuffer: ByteBuffer(string: stylesheet))
-        )
+        Response.text(stylesheet, contentType: "text/css; charset=utf-8", cacheControl: "public, max-age=300")
     }
     if let metrics {
         router.get("metrics") { _, _ in
-            Response(
-                status: .ok,
-                headers: [.contentType: "text/plain; version=0.0.4"],
-                body: .init(byteBuffer: ByteBuffer(bytes: metrics.emitToBuffer()))
-            )
+            Response.text(String(decoding: metrics.emitToBuffer(), as: UTF8.self), contentType: "text/plain; version=0.0.4")
         }
     }
 
     let api = router.group("api/v1").add(middleware: BearerTokenMiddleware(store: services.store, now: services.now))
-    api.get("openapi.yaml") { _, _ in
-        Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: ByteBuffer(string: openAPI)))
-    }
+    api.get("openapi.yaml") { _, _ in Response.text(openAPI, contentType: "application/yaml") }
     AdminAPIController(services: services).addRoutes(to: api)
     UnitsAPIController(services: services).addRoutes(to: api)
     CalendarsAPIController(services: services).addRoutes(to: api)

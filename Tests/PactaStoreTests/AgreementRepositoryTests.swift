@@ -8,18 +8,10 @@ import Testing
     let now = Fixtures.now
     let today = Fixtures.today
 
-    func activeAgreement(in store: Store) async throws {
-        try await store.seedOrganisation()
-        _ = try await store.agreements.create(code: "TI-CRED", terms: Fixtures.terms(), by: "ana", at: self.now)
-        _ = try await store.agreements.submit("TI-CRED", at: self.now, today: self.today)
-        _ = try await store.agreements.sign("TI-CRED", by: Fixtures.signer("ana", unit: "TI"), at: self.now, today: self.today)
-        _ = try await store.agreements.sign("TI-CRED", by: Fixtures.signer("luis", unit: "CRED"), at: self.now, today: self.today)
-    }
-
     @Test(arguments: TestDatabase.available)
     func fullLifecycleIsPersisted(database: TestDatabase) async throws {
         try await database.withStore { store in
-            try await self.activeAgreement(in: store)
+            try await store.seedActiveAgreement()
             let record = try #require(try await store.agreements.get("TI-CRED"))
             #expect(record.agreement.state == .active)
             #expect(record.agreement.terms == Fixtures.terms())
@@ -36,7 +28,7 @@ import Testing
     @Test(arguments: TestDatabase.available)
     func aRevisionAfterSigningKeepsTheSignedVersionUntouched(database: TestDatabase) async throws {
         try await database.withStore { store in
-            try await self.activeAgreement(in: store)
+            try await store.seedActiveAgreement()
             let signed = try #require(try await store.agreements.document("TI-CRED", version: 1))
             var terms = Fixtures.terms()
             terms.commitments[0].goal = 0.9
@@ -96,7 +88,7 @@ import Testing
     @Test(arguments: TestDatabase.available)
     func verifyFindsTamperedDocumentsAndHashes(database: TestDatabase) async throws {
         try await database.withStore { store in
-            try await self.activeAgreement(in: store)
+            try await store.seedActiveAgreement()
             #expect(try await store.agreements.verify() == VerificationReport(checkedSignatures: 2, issues: []))
             let document = try #require(try await store.agreements.document("TI-CRED", version: 1))
             var forged = document
@@ -116,7 +108,7 @@ import Testing
     @Test(arguments: TestDatabase.available)
     func terminationNeedsAReason(database: TestDatabase) async throws {
         try await database.withStore { store in
-            try await self.activeAgreement(in: store)
+            try await store.seedActiveAgreement()
             await #expect(throws: ValidationError.self) {
                 try await store.agreements.terminate("TI-CRED", reason: " ", at: self.now, today: self.today)
             }

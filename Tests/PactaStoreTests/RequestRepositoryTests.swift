@@ -20,19 +20,10 @@ import Testing
         }
     }
 
-    /// TI–CRED active agreement valid through 2026.
-    func seed(_ store: Store) async throws {
-        try await store.seedOrganisation()
-        _ = try await store.agreements.create(code: "TI-CRED", terms: Fixtures.terms(), by: "ana", at: Fixtures.now)
-        _ = try await store.agreements.submit("TI-CRED", at: Fixtures.now, today: Fixtures.today)
-        _ = try await store.agreements.sign("TI-CRED", by: Fixtures.signer("ana", unit: "TI"), at: Fixtures.now, today: Fixtures.today)
-        _ = try await store.agreements.sign("TI-CRED", by: Fixtures.signer("luis", unit: "CRED"), at: Fixtures.now, today: Fixtures.today)
-    }
-
     @Test(arguments: TestDatabase.available)
     func aBadRowRejectsTheFileAndEveryBadRowIsReported(database: TestDatabase) async throws {
         try await database.withStore { store in
-            try await self.seed(store)
+            try await store.seedActiveAgreement()
             let csv = Self.header + """
                 INC-1,TI,CRED,Correo,P1,2026-10-05T09:15:00-05:00,,2026-10-05T11:00:00-05:00,,x
                 INC-2,TI,NOPE,Correo,P1,2026-10-05T09:15:00-05:00,,,,
@@ -60,7 +51,7 @@ import Testing
     @Test(arguments: TestDatabase.available)
     func sendingARequestAgainUpdatesIt(database: TestDatabase) async throws {
         try await database.withStore { store in
-            try await self.seed(store)
+            try await store.seedActiveAgreement()
             let first = Self.header + """
                 INC-1,TI,CRED,Correo,P1,2026-10-05T09:15:00-05:00,,,,
                 INC-1,TI,CRED,Correo,P1,2026-10-05T09:15:00-05:00,2026-10-05T09:30:00-05:00,,,
@@ -84,7 +75,7 @@ import Testing
     @Test(arguments: TestDatabase.available)
     func rowsGivenAsJSONGoThroughTheSameRules(database: TestDatabase) async throws {
         try await database.withStore { store in
-            try await self.seed(store)
+            try await store.seedActiveAgreement()
             let json = """
                 [{"external_ref": "A-1", "provider": "TI", "client": "CRED", "service": "Correo", "priority": "P1",
                   "opened_at": "2026-10-05T09:15:00-05:00", "resolved_at": null,
@@ -117,7 +108,7 @@ import Testing
     @Test(arguments: TestDatabase.available)
     func measuresTheRequestsOfThePeriodForEachHardCommitment(database: TestDatabase) async throws {
         try await database.withStore { store in
-            try await RequestRepositoryTests().seed(store)
+            try await store.seedActiveAgreement()
             let csv = RequestRepositoryTests.header + """
                 R1,TI,CRED,Correo,P1,2026-10-05T09:00:00-05:00,,2026-10-05T10:00:00-05:00,,
                 R2,TI,CRED,Correo,P1,2026-10-05T09:00:00-05:00,,,,

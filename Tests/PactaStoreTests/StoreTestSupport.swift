@@ -11,4 +11,13 @@ extension Store {
         try await self.units.create(OrgUnit(code: "CRED", name: "Crédito", parent: "GG"), at: Fixtures.now)
         try await self.calendars.create(Fixtures.officeHours, at: Fixtures.now)
     }
+
+    /// The organisation plus TI-CRED (Fixtures.terms), signed by both sides: active through 2026.
+    func seedActiveAgreement() async throws {
+        try await self.seedOrganisation()
+        _ = try await self.agreements.create(code: "TI-CRED", terms: Fixtures.terms(), by: "ana", at: Fixtures.now)
+        _ = try await self.agreements.submit("TI-CRED", at: Fixtures.now, today: Fixtures.today)
+        _ = try await self.agreements.sign("TI-CRED", by: Fixtures.signer("ana", unit: "TI"), at: Fixtures.now, today: Fixtures.today)
+        _ = try await self.agreements.sign("TI-CRED", by: Fixtures.signer("luis", unit: "CRED"), at: Fixtures.now, today: Fixtures.today)
+    }
 }

@@ -15,6 +15,15 @@ import Testing
                           "calendar": "oficina-uio", "priorities": ["P1"]}]}
         """
 
+    /// Creates TI-CRED over the API, sends it for signature and has both sides sign it.
+    static func activate(_ client: some TestClientProtocol, _ app: TestApp) async throws -> TestResponse {
+        var response = try await client.execute(uri: "/api/v1/agreements", method: .post, headers: app.api(.manager), body: TestApp.json(Self.agreement))
+        for (role, path) in [(Role.manager, "submit"), (.manager, "signatures"), (.rater, "signatures")] {
+            response = try await client.execute(uri: "/api/v1/agreements/TI-CRED/\(path)", method: .post, headers: app.api(role))
+        }
+        return response
+    }
+
     @Test(arguments: TestDatabase.available)
     func agreementLifecycleOverJSON(database: TestDatabase) async throws {
         try await TestApp.withApp(database) { app in
@@ -202,10 +211,7 @@ import Testing
     func indicatorsOfAPeriodAsJSONAndCSV(database: TestDatabase) async throws {
         try await TestApp.withApp(database) { app in
             try await app.test { client in
-                var response = try await client.execute(uri: "/api/v1/agreements", method: .post, headers: app.api(.manager), body: TestApp.json(Self.agreement))
-                for (role, path) in [(Role.manager, "submit"), (.manager, "signatures"), (.rater, "signatures")] {
-                    response = try await client.execute(uri: "/api/v1/agreements/TI-CRED/\(path)", method: .post, headers: app.api(role))
-                }
+                var response = try await Self.activate(client, app)
                 #expect(response.json["state"] as? String == "active")
                 let requests = """
                     [{"external_ref": "A", "provider": "TI", "client": "CRED", "service": "Correo", "priority": "P1",
@@ -242,10 +248,7 @@ import Testing
     func warningsListOpenRequestsPastTheThreshold(database: TestDatabase) async throws {
         try await TestApp.withApp(database) { app in
             try await app.test { client in
-                _ = try await client.execute(uri: "/api/v1/agreements", method: .post, headers: app.api(.manager), body: TestApp.json(Self.agreement))
-                for (role, path) in [(Role.manager, "submit"), (.manager, "signatures"), (.rater, "signatures")] {
-                    _ = try await client.execute(uri: "/api/v1/agreements/TI-CRED/\(path)", method: .post, headers: app.api(role))
-                }
+                _ = try await Self.activate(client, app)
                 // "Now" is Monday 2026-09-21 09:13 in Guayaquil; the target is 8 business hours.
                 let requests = """
                     [{"external_ref": "OLD", "provider": "TI", "client": "CRED", "service": "Correo", "priority": "P1", "opened_at": "2026-09-16T09:00:00-05:00"},

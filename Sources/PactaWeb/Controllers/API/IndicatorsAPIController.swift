@@ -42,14 +42,7 @@ struct IndicatorsAPIController: Sendable {
     @Sendable func requests(_ request: Request, context: AppRequestContext) async throws -> Response {
         let report = try await self.report(request, context: context)
         if request.uri.queryParameters.get("format") == "csv" {
-            return Response(
-                status: .ok,
-                headers: [
-                    .contentType: "text/csv; charset=utf-8",
-                    .contentDisposition: "attachment; filename=\"\(report.agreement)-\(report.period).csv\"",
-                ],
-                body: .init(byteBuffer: ByteBuffer(string: IndicatorsCSV.requests(report)))
-            )
+            return IndicatorsCSV.download(report)
         }
         return try ItemList(items: report.lines.map(AuditLineJSON.init)).response(from: request, context: context)
     }
@@ -132,6 +125,13 @@ public enum IndicatorsCSV {
                 .joined(separator: ",") + "\r\n"
         }
         return text
+    }
+
+    /// The rows as a CSV file to download, named after the agreement and the period.
+    static func download(_ report: HardIndicatorReport) -> Response {
+        var response = Response.text(Self.requests(report), contentType: "text/csv; charset=utf-8")
+        response.headers[.contentDisposition] = "attachment; filename=\"\(report.agreement)-\(report.period).csv\""
+        return response
     }
 
     /// The same rows as JSON: `{"items": [...]}`.

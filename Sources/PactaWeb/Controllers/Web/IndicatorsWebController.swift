@@ -85,11 +85,7 @@ struct IndicatorsWebController: Sendable {
         let code = try context.parameters.require("code")
         let period = try IndicatorsAPIController.period(request.uri.queryParameters.get("period"), today: self.services.today)
         let report = try await self.services.store.hardIndicators(agreement: code, period: period, at: self.services.now())
-        return Response(
-            status: .ok,
-            headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(code)-\(period).csv\""],
-            body: .init(byteBuffer: ByteBuffer(string: IndicatorsCSV.requests(report)))
-        )
+        return IndicatorsCSV.download(report)
     }
 
     static func badge(_ status: CommitmentStatus) -> String {
