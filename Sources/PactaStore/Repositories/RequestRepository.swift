@@ -13,7 +13,7 @@ public struct RequestRepository: Sendable {
 
     /// How many problems a report lists; the count covers them all.
     public static let listedProblems = 1000
-    static let batchSize = 5000
+    static let batchSize = 20_000
 
     /// Imports requests from CSV arriving in chunks.
     /// - Parameter timeZone: the organisation's zone, in which agreements' validity dates are read.
@@ -165,28 +165,19 @@ public struct RequestRepository: Sendable {
                     units[try row.decode(0)] = try row.decode(1)
                 }
                 let agreements = try await AgreementMatcher(db)
-                let importer = RequestImporter(db: db, units: units, agreements: agreements, timeZone: timeZone)
+                let importer = RequestImporter(
+                    db: db, units: units, agreements: agreements, timeZone: timeZone, skipInvalid: skipInvalid, instant: instant
+                )
                 try await feed(importer)
                 try await importer.flush()
                 let report = await importer.report
                 if report.problemCount > 0 && !skipInvalid {
                     throw ImportAborted(problems: report.problems, problemCount: report.problemCount)
                 }
-                let distinct: SQL = "(SELECT DISTINCT provider_id, external_ref FROM request_staging) s"
-                let staged = try await db.first("SELECT COUNT(*) FROM " + distinct)!.decode(0, as: Int.self)
-                let created = try await db.first(
-                    "SELECT COUNT(*) FROM " + distinct
-                        + " WHERE NOT EXISTS (SELECT 1 FROM requests r WHERE r.provider_id = s.provider_id AND r.external_ref = s.external_ref)"
-                )!.decode(0, as: Int.self)
-                if db.dialect == .postgres {
-                    // Temporary tables get no statistics on their own; without them the plan is poor.
-                    try await db.execute("ANALYZE request_staging")
-                }
-                try await db.execute(Self.upsert(at: instant, dialect: db.dialect))
                 if db.dialect == .sqlite { try await db.execute("DROP TABLE temp.request_staging") }
                 return ImportReport(
-                    created: created,
-                    updated: staged - created,
+                    created: report.created,
+                    updated: report.updated,
                     skipped: report.problemRows,
                     problems: report.problems,
                     committed: true,
@@ -208,6 +199,32 @@ public struct RequestRepository: Sendable {
                 first_response_at \(instant), resolved_at \(instant), pauses TEXT NOT NULL, agreement_id \(id)
             )\(suffix)
             """
+    }
+
+    /// Moves one staged batch into `requests` and empties the staging table.
+    /// - Returns: how many requests were created and how many updated.
+    static func upsertStaged(in db: any DatabaseExecutor, at instant: Date) async throws -> (created: Int, updated: Int) {
+        switch db.dialect {
+        case .postgres:
+            // xmax is 0 on rows this statement inserted, and set on rows it updated.
+            let counts = try await db.first(
+                "WITH upserted AS (" + Self.upsert(at: instant, dialect: .postgres)
+                    + " RETURNING (xmax = 0) AS created) SELECT COUNT(*) FILTER (WHERE created), COUNT(*) FROM upserted"
+            )!
+            try await db.execute("TRUNCATE request_staging")
+            let created = try counts.decode(0, as: Int.self)
+            return (created, try counts.decode(1, as: Int.self) - created)
+        case .sqlite:
+            let distinct: SQL = "(SELECT DISTINCT provider_id, external_ref FROM request_staging) s"
+            let staged = try await db.first("SELECT COUNT(*) FROM " + distinct)!.decode(0, as: Int.self)
+            let created = try await db.first(
+                "SELECT COUNT(*) FROM " + distinct
+                    + " WHERE NOT EXISTS (SELECT 1 FROM requests r WHERE r.provider_id = s.provider_id AND r.external_ref = s.external_ref)"
+            )!.decode(0, as: Int.self)
+            try await db.execute(Self.upsert(at: instant, dialect: .sqlite))
+            try await db.execute("DELETE FROM request_staging")
+            return (created, staged - created)
+        }
     }
 
     /// The last row of each (provider, external_ref) wins.
@@ -259,21 +276,31 @@ actor RequestImporter {
     let units: [String: Int64]
     let agreements: AgreementMatcher
     let timeZone: TimeZone
+    /// Without it, the first bad row means nothing will be kept: later batches are only checked.
+    let skipInvalid: Bool
+    let instant: Date
     private var batch: [[DatabaseValue]] = []
     /// The batch being written while the next one is parsed: at most one, so memory stays flat.
-    private var writing: Task<Void, any Error>?
+    private var writing: Task<(created: Int, updated: Int), any Error>?
     private(set) var report = Report()
 
     struct Report {
         var problems: [ImportProblem] = []
         var problemCount = 0
         var problemRows = 0
+        /// Requests created and updated; a key sent twice in one import counts once in each.
+        var created = 0
+        var updated = 0
     }
 
-    init(db: any DatabaseExecutor, units: [String: Int64], agreements: AgreementMatcher, timeZone: TimeZone) {
+    init(
+        db: any DatabaseExecutor, units: [String: Int64], agreements: AgreementMatcher, timeZone: TimeZone, skipInvalid: Bool, instant: Date
+    ) {
         self.db = db
         self.units = units
         self.agreements = agreements
+        self.skipInvalid = skipInvalid
+        self.instant = instant
         self.timeZone = timeZone
         self.batch.reserveCapacity(RequestRepository.batchSize)
     }
@@ -313,22 +340,34 @@ actor RequestImporter {
     }
 
     /// Starts writing the current batch once the previous one is written; parsing goes on meanwhile.
+    /// Each batch is staged and upserted on its own, so the database works while the next is parsed.
     private func send() async throws {
-        try await self.writing?.value
+        try await self.finishWriting()
         let rows = self.batch
-        let db = self.db
         self.batch = []
         self.batch.reserveCapacity(RequestRepository.batchSize)
+        // After a bad row an all-or-nothing import will be rolled back: check the rest, write nothing.
+        guard self.skipInvalid || self.report.problemCount == 0 else { return }
+        let db = self.db
+        let instant = self.instant
         self.writing = Task {
             try await db.insert(into: "request_staging", columns: Self.columns, rows: rows)
+            return try await RequestRepository.upsertStaged(in: db, at: instant)
         }
+    }
+
+    private func finishWriting() async throws {
+        guard let writing = self.writing else { return }
+        self.writing = nil
+        let counts = try await writing.value
+        self.report.created += counts.created
+        self.report.updated += counts.updated
     }
 
     /// Writes whatever is left and waits until every batch is written.
     func flush() async throws {
         if !self.batch.isEmpty { try await self.send() }
-        try await self.writing?.value
-        self.writing = nil
+        try await self.finishWriting()
     }
 
     private static let columns = [
