@@ -4,6 +4,8 @@ import PactaCore
 /// The hard commitments of one agreement measured over one period, with the audit trail behind them.
 public struct HardIndicatorReport: Sendable {
     public var agreement: String
+    /// The agreement's current terms, whose commitments were measured.
+    public var terms: AgreementTerms
     public var period: Period
     /// The evaluation instant (Unix seconds): milestones after it have not happened yet.
     public var evaluatedAt: Int64
@@ -71,7 +73,7 @@ extension Store {
             }
         }
         return HardIndicatorReport(
-            agreement: code, period: period, evaluatedAt: evaluatedAt, measurements: measurements, manualValues: manualValues, lines: lines
+            agreement: code, terms: record.agreement.terms, period: period, evaluatedAt: evaluatedAt, measurements: measurements, manualValues: manualValues, lines: lines
         )
     }
 }

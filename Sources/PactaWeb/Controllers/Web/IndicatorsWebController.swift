@@ -42,9 +42,8 @@ struct IndicatorsWebController: Sendable {
         let code = try context.parameters.require("code")
         let period = try IndicatorsAPIController.period(request.uri.queryParameters.get("period"), today: self.services.today)
         let report = try await self.services.store.hardIndicators(agreement: code, period: period, at: self.services.now())
-        guard let agreement = try await self.services.store.agreements.get(code)?.agreement else { throw NotFoundError("agreement", code) }
         let messages = self.services.renderer.messages(context.language)
-        let commitments = Dictionary(uniqueKeysWithValues: agreement.terms.commitments.map { ($0.key, $0) })
+        let commitments = Dictionary(uniqueKeysWithValues: report.terms.commitments.map { ($0.key, $0) })
         let views = AgreementViews(messages: messages, timeZone: self.services.timeZone)
         let measurements: [[String: Any]] = report.measurements.map { measurement in
             let commitment = commitments[measurement.commitment]
@@ -70,7 +69,7 @@ struct IndicatorsWebController: Sendable {
             ]
         }
         let page: [String: Any] = [
-            "code": code, "agreementTitle": agreement.terms.title, "agreementHref": "/agreements/\(code)",
+            "code": code, "agreementTitle": report.terms.title, "agreementHref": "/agreements/\(code)",
             "period": report.period.description, "formAction": "/agreements/\(code)/indicators",
             "csvHref": "/agreements/\(code)/indicators.csv?period=\(report.period)",
             "evaluatedAt": Format.instant(Date(timeIntervalSince1970: TimeInterval(report.evaluatedAt)), in: self.services.timeZone),
