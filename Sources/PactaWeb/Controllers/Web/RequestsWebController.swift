@@ -37,28 +37,17 @@ struct RequestsWebController: Sendable {
 
     /// Takes the uploaded file, or else the pasted text (the form is limited to 20 MB; the CLI and API stream).
     @Sendable func importCSV(_ request: Request, context: AppRequestContext) async throws -> HTML {
-        let form = context.form
-        let file = form["file"] ?? ""
-        let csv = file.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? form["csv"] ?? "" : file
-        let skipInvalid = form["skip_invalid"] != nil
+        let upload = ImportUpload(context.form)
         let chunks = AsyncStream<ByteBuffer> { continuation in
-            continuation.yield(ByteBuffer(string: csv))
+            continuation.yield(ByteBuffer(string: upload.csv))
             continuation.finish()
         }
         let report = try await self.services.store.requests.importCSV(
-            chunks, skipInvalid: skipInvalid, at: self.services.now(), timeZone: self.services.timeZone
+            chunks, skipInvalid: upload.skipInvalid, at: self.services.now(), timeZone: self.services.timeZone
         )
-        let messages = self.services.renderer.messages(context.language)
-        var page: [String: Any] = [
-            "csv": csv.utf8.count <= 200_000 ? csv : "", "skipInvalid": skipInvalid,
-            "problems": report.problems.map { ["line": $0.line, "column": $0.column, "message": messages.text("errors.\($0.code)", or: $0.message), "detail": $0.message] },
-        ]
-        if report.problemCount > report.problems.count { page["more"] = report.problemCount }
-        if report.committed {
-            page["result"] = ["created": report.created, "updated": report.updated, "skipped": report.skipped]
-        }
         return self.services.renderer.render(
-            "requests-import", titleKey: "requests_import.title", section: "requests", page: page, request: request, context: context,
+            "requests-import", titleKey: "requests_import.title", section: "requests",
+            page: upload.page(report, messages: self.services.renderer.messages(context.language)), request: request, context: context,
             status: report.committed ? .ok : .unprocessableContent
         )
     }

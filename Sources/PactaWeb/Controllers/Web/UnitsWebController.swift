@@ -39,24 +39,27 @@ struct UnitsWebController: Sendable {
     }
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let form = context.form
-        let unit = OrgUnit(code: form.text("code"), name: form.text("name"), parent: form.text("parent").isEmpty ? nil : form.text("parent"))
-        do {
+        try await self.save(code: context.form.text("code"), isNew: true, request: request, context: context) { unit in
             try await self.services.store.units.create(unit, at: self.services.now())
-        } catch let error as ValidationError {
-            return try await self.form(unit, isNew: true, issues: error.issues, request: request, context: context).response(from: request, context: context)
         }
-        context.flash("flash.unit_saved")
-        return redirect("/units")
     }
 
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let form = context.form
-        let unit = OrgUnit(code: try context.parameters.require("code"), name: form.text("name"), parent: form.text("parent").isEmpty ? nil : form.text("parent"))
-        do {
+        try await self.save(code: try context.parameters.require("code"), isNew: false, request: request, context: context) { unit in
             try await self.services.store.units.update(unit, at: self.services.now())
+        }
+    }
+
+    /// Reads the posted unit and writes it; shows the form again with its errors when it is refused.
+    private func save(
+        code: String, isNew: Bool, request: Request, context: AppRequestContext, _ write: (OrgUnit) async throws -> Void
+    ) async throws -> Response {
+        let form = context.form
+        let unit = OrgUnit(code: code, name: form.text("name"), parent: form.text("parent").isEmpty ? nil : form.text("parent"))
+        do {
+            try await write(unit)
         } catch let error as ValidationError {
-            return try await self.form(unit, isNew: false, issues: error.issues, request: request, context: context).response(from: request, context: context)
+            return try await self.form(unit, isNew: isNew, issues: error.issues, request: request, context: context).response(from: request, context: context)
         }
         context.flash("flash.unit_saved")
         return redirect("/units")
@@ -68,21 +71,11 @@ struct UnitsWebController: Sendable {
 
     /// Takes the CSV from the uploaded file, or else from the text area.
     @Sendable func importCSV(_ request: Request, context: AppRequestContext) async throws -> HTML {
-        let form = context.form
-        let file = form["file"] ?? ""
-        let csv = file.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? form["csv"] ?? "" : file
-        let skipInvalid = form["skip_invalid"] != nil
-        let report = try await self.services.store.units.importCSV(csv, skipInvalid: skipInvalid, at: self.services.now())
-        let messages = self.services.renderer.messages(context.language)
-        var page: [String: Any] = [
-            "csv": csv, "skipInvalid": skipInvalid,
-            "problems": report.problems.map { ["line": $0.line, "column": $0.column, "message": messages.text("errors.\($0.code)", or: $0.message), "detail": $0.message] },
-        ]
-        if report.committed {
-            page["result"] = ["created": report.created, "updated": report.updated, "skipped": report.skipped]
-        }
+        let upload = ImportUpload(context.form)
+        let report = try await self.services.store.units.importCSV(upload.csv, skipInvalid: upload.skipInvalid, at: self.services.now())
         return self.services.renderer.render(
-            "units-import", titleKey: "units_import.title", section: "units", page: page, request: request, context: context,
+            "units-import", titleKey: "units_import.title", section: "units",
+            page: upload.page(report, messages: self.services.renderer.messages(context.language)), request: request, context: context,
             status: report.committed ? .ok : .unprocessableContent
         )
     }

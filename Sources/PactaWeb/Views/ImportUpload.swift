@@ -1,0 +1,34 @@
+import Foundation
+import PactaCore
+import PactaStore
+
+/// A CSV import form as posted: the uploaded file, or else the pasted text, and the skip option.
+struct ImportUpload {
+    var csv: String
+    var skipInvalid: Bool
+
+    /// Pasted text is shown back on the page up to this size; larger uploads are not echoed.
+    static let echoedSize = 200_000
+
+    init(_ form: FormData) {
+        let file = form["file"] ?? ""
+        self.csv = file.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? form["csv"] ?? "" : file
+        self.skipInvalid = form["skip_invalid"] != nil
+    }
+
+    /// The data of an import page (templates/README.md): the text, the problems, the result when written.
+    func page(_ report: ImportReport, messages: Messages) -> [String: Any] {
+        var page: [String: Any] = [
+            "csv": self.csv.utf8.count <= Self.echoedSize ? self.csv : "",
+            "skipInvalid": self.skipInvalid,
+            "problems": report.problems.map {
+                ["line": $0.line, "column": $0.column, "message": messages.text("errors.\($0.code)", or: $0.message), "detail": $0.message]
+            },
+        ]
+        if report.problemCount > report.problems.count { page["more"] = report.problemCount }
+        if report.committed {
+            page["result"] = ["created": report.created, "updated": report.updated, "skipped": report.skipped]
+        }
+        return page
+    }
+}
