@@ -28,7 +28,7 @@ public struct BusinessCalendar: Sendable, Hashable, Codable {
         validator.check(!self.name.trimmed.isEmpty, "name", "required", "A name is required.")
         if self.timeZone.isEmpty {
             validator.fail("time_zone", "required", "A time zone is required.")
-        } else if TimeZone(identifier: self.timeZone) == nil || !TimeZone.knownTimeZoneIdentifiers.contains(self.timeZone) {
+        } else if !Self.isIANATimeZone(self.timeZone) {
             validator.fail("time_zone", "invalid_time_zone", "'\(self.timeZone)' is not an IANA time zone.")
         }
         self.hours.validate(into: &validator, field: "hours")
@@ -73,5 +73,14 @@ extension Holiday {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init(date: try container.decode(LocalDate.self, forKey: .date), name: try container.decodeIfPresent(String.self, forKey: .name) ?? "")
+    }
+}
+
+extension BusinessCalendar {
+    /// Whether `identifier` names an IANA zone: a region's (`America/Guayaquil`) or a fixed
+    /// one (`UTC`, `Etc/UTC`, `Etc/GMT+5`), which Foundation's list of known zones leaves out.
+    public static func isIANATimeZone(_ identifier: String) -> Bool {
+        guard TimeZone(identifier: identifier) != nil else { return false }
+        return identifier == "UTC" || identifier.hasPrefix("Etc/") || TimeZone.knownTimeZoneIdentifiers.contains(identifier)
     }
 }

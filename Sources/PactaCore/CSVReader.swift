@@ -57,6 +57,14 @@ public struct CSVParser: Sendable {
 
     /// Parses `bytes`, calling `emit` for every record they complete.
     public mutating func consume(_ bytes: some Sequence<UInt8>, _ emit: (CSVRecord) throws -> Void) rethrows {
+        // One loop over contiguous bytes, whatever the caller's collection.
+        if let done = try bytes.withContiguousStorageIfAvailable({ try self.consume(buffer: $0, emit) }) {
+            return done
+        }
+        try Array(bytes).withUnsafeBufferPointer { try self.consume(buffer: $0, emit) }
+    }
+
+    private mutating func consume(buffer bytes: UnsafeBufferPointer<UInt8>, _ emit: (CSVRecord) throws -> Void) rethrows {
         for byte in bytes {
             if !self.started {
                 self.started = true

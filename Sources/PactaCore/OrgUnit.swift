@@ -29,6 +29,11 @@ public struct OrgUnit: Sendable, Hashable, Codable {
 extension String {
     /// The string without leading and trailing whitespace.
     package var trimmed: String {
+        // Most values have nothing to trim: when both ends are visible ASCII, say so without
+        // walking characters (imports ask this of millions of fields).
+        if let first = self.utf8.first, let last = self.utf8.last, 0x21...0x7E ~= first, 0x21...0x7E ~= last {
+            return self
+        }
         var slice = Substring(self)
         while let first = slice.first, first.isWhitespace { slice.removeFirst() }
         while let last = slice.last, last.isWhitespace { slice.removeLast() }

@@ -12,51 +12,71 @@ public enum Timestamp {
     }
 
     private static func parse(bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Int64? {
-        var bytes = bytes
-        func number(_ count: Int) -> Int? {
-            guard bytes.count >= count else { return nil }
-            var value = 0
-            for byte in bytes.prefix(count) {
-                guard byte >= 48 && byte <= 57 else { return nil }
-                value = value * 10 + Int(byte - 48)
-            }
-            bytes = bytes.dropFirst(count)
-            return value
-        }
-        func expect(_ byte: UInt8) -> Bool {
-            guard bytes.first == byte else { return false }
-            bytes = bytes.dropFirst()
-            return true
-        }
-        guard let year = number(4), expect(45), let month = number(2), expect(45), let day = number(2),
-            let date = LocalDate(year: year, month: month, day: day),
-            expect(84) || expect(116) || expect(32),  // T, t or a space
-            let hour = number(2), hour < 24, expect(58), let minute = number(2), minute < 60
+        var cursor = Cursor(bytes: bytes)
+        guard let year = cursor.number(4), cursor.expect(45), let month = cursor.number(2), cursor.expect(45),
+            let day = cursor.number(2), let date = LocalDate(year: year, month: month, day: day),
+            cursor.expect(84) || cursor.expect(116) || cursor.expect(32),  // T, t or a space
+            let hour = cursor.number(2), hour < 24, cursor.expect(58), let minute = cursor.number(2), minute < 60
         else { return nil }
         var second = 0
-        if expect(58) {
-            guard let value = number(2), value < 61 else { return nil }
+        if cursor.expect(58) {
+            guard let value = cursor.number(2), value < 61 else { return nil }
             second = min(value, 59)
-            if expect(46) || expect(44) {  // fractions are dropped
-                let digits = bytes.prefix { $0 >= 48 && $0 <= 57 }
-                guard !digits.isEmpty else { return nil }
-                bytes = bytes.dropFirst(digits.count)
+            if cursor.expect(46) || cursor.expect(44) {  // fractions are dropped
+                guard cursor.skipDigits() > 0 else { return nil }
             }
         }
         var offset = 0
-        if expect(90) || expect(122) {  // Z
+        if cursor.expect(90) || cursor.expect(122) {  // Z
             offset = 0
-        } else if let sign = bytes.first, sign == 43 || sign == 45 {
-            bytes = bytes.dropFirst()
-            guard let hours = number(2), hours <= 14 else { return nil }
-            _ = expect(58)
-            guard let minutes = number(2), minutes < 60 else { return nil }
+        } else if let sign = cursor.next(), sign == 43 || sign == 45 {
+            guard let hours = cursor.number(2), hours <= 14 else { return nil }
+            _ = cursor.expect(58)
+            guard let minutes = cursor.number(2), minutes < 60 else { return nil }
             offset = (hours * 3600 + minutes * 60) * (sign == 45 ? -1 : 1)
         } else {
             return nil  // an instant without offset is ambiguous
         }
-        guard bytes.isEmpty else { return nil }
+        guard cursor.isAtEnd else { return nil }
         return Int64(date.daysSinceEpoch) * 86_400 + Int64(hour * 3600 + minute * 60 + second - offset)
+    }
+
+    /// Reads bytes front to back.
+    private struct Cursor {
+        var bytes: Slice<UnsafeBufferPointer<UInt8>>
+
+        var isAtEnd: Bool { self.bytes.isEmpty }
+
+        mutating func next() -> UInt8? { self.bytes.popFirst() }
+
+        /// Consumes `byte` if it comes next.
+        mutating func expect(_ byte: UInt8) -> Bool {
+            guard self.bytes.first == byte else { return false }
+            self.bytes.removeFirst()
+            return true
+        }
+
+        /// Exactly `count` decimal digits.
+        mutating func number(_ count: Int) -> Int? {
+            guard self.bytes.count >= count else { return nil }
+            var value = 0
+            for _ in 0..<count {
+                let digit = self.bytes.removeFirst() &- 48
+                guard digit < 10 else { return nil }
+                value = value * 10 + Int(digit)
+            }
+            return value
+        }
+
+        /// Consumes decimal digits, returning how many there were.
+        mutating func skipDigits() -> Int {
+            var count = 0
+            while let byte = self.bytes.first, byte &- 48 < 10 {
+                self.bytes.removeFirst()
+                count += 1
+            }
+            return count
+        }
     }
 
     /// `YYYY-MM-DDTHH:MM:SSZ`.

@@ -29,10 +29,10 @@ struct Bench: AsyncParsableCommand {
             let size = (try FileManager.default.attributesOfItem(atPath: self.file)[.size] as? Int) ?? 0
             let file = self.file
             let (report, seconds) = try await self.database.withStore { store in
-                _ = try await store.units.upsert(Self.units.map { OrgUnit(code: $0, name: "Unidad \($0)") }, at: Date())
+                try await Self.seedAgreements(in: store)
                 guard let handle = FileHandle(forReadingAtPath: file) else { throw CommandFailure("Cannot read \(file).") }
                 let started = ContinuousClock.now
-                let report = try await store.requests.importCSV(FileChunks(handle: handle), skipInvalid: false, at: Date(), timeZone: .current)
+                let report = try await store.requests.importCSV(FileChunks(handle: handle), skipInvalid: false, at: Date(), timeZone: TimeZone(identifier: "America/Guayaquil")!)
                 let elapsed = ContinuousClock.now - started
                 return (report, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
             }
@@ -41,20 +41,60 @@ struct Bench: AsyncParsableCommand {
             print("peak resident memory: \(Self.peakResidentMegabytes()) MB")
         }
 
-        static let units = ["BP1", "BP2", "BP3", "BP4", "BP5", "BP6", "BP7", "BP8", "BC1", "BC2", "BC3", "BC4", "BC5", "BC6", "BC7"]
+        static let providers = ["BP1", "BP2", "BP3", "BP4", "BP5", "BP6", "BP7", "BP8"]
+        static let clients = ["BC1", "BC2", "BC3", "BC4", "BC5", "BC6", "BC7"]
 
-        /// Requests opened during 2026 between the eight providers and seven clients, most answered
-        /// and resolved, one in ten paused once, one in five still open.
+        /// The units, a calendar, and an active 2026 agreement for every provider and client pair
+        /// but the last client's, whose requests stay unmatched: what an organisation has in place.
+        static func seedAgreements(in store: Store) async throws {
+            let now = Date()
+            let today = LocalDate(now, in: .current)
+            _ = try await store.units.upsert((Self.providers + Self.clients).map { OrgUnit(code: $0, name: "Unidad \($0)") }, at: now)
+            guard try await store.calendars.get("bench") == nil else { return }
+            let weekdays: [Weekday] = [.monday, .tuesday, .wednesday, .thursday, .friday]
+            try await store.calendars.create(
+                BusinessCalendar(
+                    code: "bench", name: "Oficina", timeZone: "America/Guayaquil",
+                    hours: WeeklyHours(Dictionary(uniqueKeysWithValues: weekdays.map { ($0, [TimeRange("08:30-13:00")!, TimeRange("14:00-17:30")!]) }))
+                ),
+                at: now
+            )
+            for provider in Self.providers {
+                for client in Self.clients.dropLast() {
+                    let code = "\(provider)-\(client)"
+                    let terms = AgreementTerms(
+                        title: "Servicio \(provider) a \(client)", provider: provider, client: client,
+                        validFrom: LocalDate(year: 2026, month: 1, day: 1)!, validTo: LocalDate(year: 2026, month: 12, day: 31)!,
+                        cadence: .monthly, summary: "Acuerdo de prueba de rendimiento.",
+                        commitments: [
+                            Commitment(key: "C1", name: "Resolución en 16 horas hábiles", metric: .resolutionWithin, target: 16 * 3600, goal: 0.9, calendar: "bench")
+                        ]
+                    )
+                    _ = try await store.agreements.create(code: code, terms: terms, by: "bench", at: now)
+                    _ = try await store.agreements.submit(code, at: now, today: today)
+                    for unit in [provider, client] {
+                        let signer = Signer(username: "bench-\(unit.lowercased())", name: "Firma \(unit)", unit: unit, role: .manager)
+                        _ = try await store.agreements.sign(code, by: signer, at: now, today: today)
+                    }
+                }
+            }
+        }
+
+        /// Requests as a ticket tool exports them: in ticket order, opened through 2026 between the
+        /// eight providers and seven clients, most answered and resolved, one in ten paused once,
+        /// one in five still open.
         static func generate(rows: Int, into path: String) throws {
-            FileManager.default.createFile(atPath: path, contents: nil)
-            guard let handle = FileHandle(forWritingAtPath: path) else { throw CommandFailure("Cannot write \(path).") }
+            guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+                throw CommandFailure("Cannot write \(path).")
+            }
             defer { try? handle.close() }
             var generator = SplitMix64(seed: 1)
             let year = Int64(1_767_225_600)
+            let step = max(1, 365 * 86_400 / Int64(max(rows, 1)))
             let services = ["Correo", "VPN", "Core bancario", "Impresoras", "Accesos", "Nómina", "Desembolsos"]
             var text = RawServiceRequest.columns.joined(separator: ",") + "\n"
             for index in 0..<rows {
-                let opened = year + Int64(generator.next() % (365 * 86_400))
+                let opened = year + Int64(index) * step + Int64(generator.next() % UInt64(step))
                 let response = opened + Int64(generator.next() % (8 * 3600))
                 let resolved = response + Int64(generator.next() % (10 * 86_400))
                 let open = generator.next() % 5 == 0
@@ -63,9 +103,10 @@ struct Bench: AsyncParsableCommand {
                     let start = response + Int64(generator.next() % 3600)
                     pauses = "\(Timestamp.format(start))/\(Timestamp.format(start + Int64(generator.next() % 86_400)))"
                 }
-                let provider = Self.units[Int(generator.next() % 8)]
-                let client = Self.units[8 + Int(generator.next() % 7)]
-                text += "REQ-\(index),\(provider),\(client),\(services[Int(generator.next() % 7)]),P\(1 + generator.next() % 3),"
+                let provider = Self.providers[Int(generator.next() % 8)]
+                let client = Self.clients[Int(generator.next() % 7)]
+                let ref = String(index)
+                text += "INC\(String(repeating: "0", count: max(0, 9 - ref.count)))\(ref),\(provider),\(client),\(services[Int(generator.next() % 7)]),P\(1 + generator.next() % 3),"
                 text += "\(Timestamp.format(opened)),\(Timestamp.format(response)),\(open ? "" : Timestamp.format(resolved)),\(pauses)\n"
                 if text.utf8.count > 1 << 20 {
                     handle.write(Data(text.utf8))

@@ -4,10 +4,12 @@ import PactaCore
 
 /// Service requests: streaming, all-or-nothing imports, idempotent by (provider, external_ref).
 ///
-/// An import parses and checks rows as they arrive, appends the good ones to a staging table
-/// (COPY on PostgreSQL, batched inserts on SQLite) and, once the input ends, either rolls
-/// everything back (a bad row and no `skipInvalid`) or upserts the staged rows in one statement,
-/// matching each request to its agreement. Memory stays at one batch whatever the input size.
+/// An import parses and checks rows as they arrive and writes the good ones in batches while
+/// the next batch is parsed, all inside one transaction. A batch of new requests goes straight
+/// into `requests` (COPY on PostgreSQL, multi-row inserts on SQLite); once a batch meets a
+/// request stored before, that batch and the rest go through a staging table and an upsert.
+/// A bad row without `skipInvalid` means the transaction is rolled back and the rest of the
+/// input is only checked. Memory stays at one batch whatever the input size.
 public struct RequestRepository: Sendable {
     let database: any Database
 
@@ -23,31 +25,29 @@ public struct RequestRepository: Sendable {
         try await self.run(skipInvalid: skipInvalid, at: instant, timeZone: timeZone) { importer in
             var parser = CSVParser()
             var header: CSVHeader?
-            var headerProblems: [ImportProblem] = []
             var records: [CSVRecord] = []
             func take(_ record: CSVRecord) {
                 records.append(record)
             }
-            for try await chunk in chunks {
-                parser.consume(chunk.readableBytesView, take)
-                for record in records {
-                    if let header {
-                        try await importer.add(record, header: header)
-                    } else {
-                        do {
-                            header = try CSVHeader(record, required: RawServiceRequest.requiredColumns)
-                        } catch let error as ImportProblem.List {
-                            headerProblems = error.problems
-                        }
-                        if !headerProblems.isEmpty { throw ImportAborted(problems: headerProblems) }
+            // Hands over the records parsed so far in one call, the header first read from them.
+            func deliver() async throws {
+                var rest = records[...]
+                if header == nil, let first = rest.popFirst() {
+                    do {
+                        header = try CSVHeader(first, required: RawServiceRequest.requiredColumns)
+                    } catch {
+                        throw ImportAborted(problems: error.problems)
                     }
                 }
+                if let header, !rest.isEmpty { try await importer.add(rest, header: header) }
                 records.removeAll(keepingCapacity: true)
             }
-            parser.finish(take)
-            for record in records {
-                if let header { try await importer.add(record, header: header) }
+            for try await chunk in chunks {
+                parser.consume(chunk.readableBytesView, take)
+                try await deliver()
             }
+            parser.finish(take)
+            try await deliver()
             if header == nil {
                 throw ImportAborted(problems: [
                     ImportProblem(line: 1, column: "", code: "missing_column", message: "The file is empty: it needs a header row.")
@@ -156,10 +156,6 @@ public struct RequestRepository: Sendable {
     ) async throws -> ImportReport {
         do {
             return try await self.database.transaction { db in
-                try await db.execute(SQL(stringLiteral: Self.stagingTable(db.dialect)))
-                if db.dialect == .sqlite {
-                    try await db.execute("CREATE INDEX request_staging_key ON request_staging (provider_id, external_ref, line)")
-                }
                 var units: [String: Int64] = [:]
                 for row in try await db.query("SELECT code, id FROM units") {
                     units[try row.decode(0)] = try row.decode(1)
@@ -174,7 +170,7 @@ public struct RequestRepository: Sendable {
                 if report.problemCount > 0 && !skipInvalid {
                     throw ImportAborted(problems: report.problems, problemCount: report.problemCount)
                 }
-                if db.dialect == .sqlite { try await db.execute("DROP TABLE temp.request_staging") }
+                if await importer.staging { try await db.execute("DROP TABLE request_staging") }
                 return ImportReport(
                     created: report.created,
                     updated: report.updated,
@@ -189,64 +185,89 @@ public struct RequestRepository: Sendable {
         }
     }
 
+    /// The columns of `requests` an import writes, in the order batches hold them.
+    static let columns = [
+        "provider_id", "external_ref", "client_id", "service", "priority", "opened_at", "opened_on",
+        "first_response_at", "resolved_at", "pauses", "agreement_id", "imported_at",
+    ]
+
+    /// Writes one batch whose keys are unique within it.
+    /// - Returns: how many requests were created and how many updated, and whether the batch
+    ///   went through the staging table (it does once `staging` is true, or when it meets a
+    ///   stored request).
+    static func write(
+        _ rows: [[DatabaseValue]], in db: any DatabaseExecutor, staging: Bool
+    ) async throws -> (created: Int, updated: Int, staged: Bool) {
+        if !staging {
+            // New requests, the usual case, go straight in; a stored one makes the insert fail,
+            // and the savepoint takes the batch back for the upsert below.
+            try await db.execute("SAVEPOINT request_batch")
+            do {
+                try await db.insert(into: "requests", columns: Self.columns, rows: rows)
+                try await db.execute("RELEASE SAVEPOINT request_batch")
+                return (rows.count, 0, false)
+            } catch DatabaseError.uniqueViolation {
+                try await db.execute("ROLLBACK TO SAVEPOINT request_batch")
+                try await db.execute("RELEASE SAVEPOINT request_batch")
+                try await db.execute(SQL(stringLiteral: Self.stagingTable(db.dialect)))
+            }
+        }
+        try await db.insert(into: "request_staging", columns: Self.columns, rows: rows)
+        let counts = try await Self.upsertStaged(in: db)
+        return (counts.created, counts.updated, true)
+    }
+
     private static func stagingTable(_ dialect: SQLDialect) -> String {
-        let (id, instant, suffix) =
-            dialect == .postgres ? ("BIGINT", "TIMESTAMPTZ", " ON COMMIT DROP") : ("INTEGER", "INTEGER", "")
+        let (id, instant) = dialect == .postgres ? ("BIGINT", "TIMESTAMPTZ") : ("INTEGER", "INTEGER")
         return """
             CREATE TEMP TABLE request_staging (
-                line \(id) NOT NULL, provider_id \(id) NOT NULL, external_ref TEXT NOT NULL, client_id \(id) NOT NULL,
+                provider_id \(id) NOT NULL, external_ref TEXT NOT NULL, client_id \(id) NOT NULL,
                 service TEXT NOT NULL, priority TEXT NOT NULL, opened_at \(instant) NOT NULL, opened_on TEXT NOT NULL,
-                first_response_at \(instant), resolved_at \(instant), pauses TEXT NOT NULL, agreement_id \(id)
-            )\(suffix)
+                first_response_at \(instant), resolved_at \(instant), pauses TEXT NOT NULL, agreement_id \(id),
+                imported_at \(instant) NOT NULL
+            )
             """
     }
 
-    /// Moves one staged batch into `requests` and empties the staging table.
-    /// - Returns: how many requests were created and how many updated.
-    static func upsertStaged(in db: any DatabaseExecutor, at instant: Date) async throws -> (created: Int, updated: Int) {
+    /// Moves the staged batch into `requests` and empties the staging table.
+    private static func upsertStaged(in db: any DatabaseExecutor) async throws -> (created: Int, updated: Int) {
         switch db.dialect {
         case .postgres:
             // xmax is 0 on rows this statement inserted, and set on rows it updated.
             let counts = try await db.first(
-                "WITH upserted AS (" + Self.upsert(at: instant, dialect: .postgres)
-                    + " RETURNING (xmax = 0) AS created) SELECT COUNT(*) FILTER (WHERE created), COUNT(*) FROM upserted"
+                "WITH upserted AS (" + Self.upsert + " RETURNING (xmax = 0) AS created) "
+                    + "SELECT COUNT(*) FILTER (WHERE created), COUNT(*) FROM upserted"
             )!
             try await db.execute("TRUNCATE request_staging")
             let created = try counts.decode(0, as: Int.self)
             return (created, try counts.decode(1, as: Int.self) - created)
         case .sqlite:
-            let distinct: SQL = "(SELECT DISTINCT provider_id, external_ref FROM request_staging) s"
-            let staged = try await db.first("SELECT COUNT(*) FROM " + distinct)!.decode(0, as: Int.self)
+            let staged = try await db.first("SELECT COUNT(*) FROM request_staging")!.decode(0, as: Int.self)
             let created = try await db.first(
-                "SELECT COUNT(*) FROM " + distinct
-                    + " WHERE NOT EXISTS (SELECT 1 FROM requests r WHERE r.provider_id = s.provider_id AND r.external_ref = s.external_ref)"
+                """
+                SELECT COUNT(*) FROM request_staging s WHERE NOT EXISTS
+                    (SELECT 1 FROM requests r WHERE r.provider_id = s.provider_id AND r.external_ref = s.external_ref)
+                """
             )!.decode(0, as: Int.self)
-            try await db.execute(Self.upsert(at: instant, dialect: .sqlite))
+            try await db.execute(Self.upsert)
             try await db.execute("DELETE FROM request_staging")
             return (created, staged - created)
         }
     }
 
-    /// The last row of each (provider, external_ref) wins.
-    private static func upsert(at instant: Date, dialect: SQLDialect) -> SQL {
-        // PostgreSQL keeps the last row per key with DISTINCT ON; SQLite with a correlated MAX.
-        let (distinct, lastRowOnly, order): (String, String, String) =
-            dialect == .postgres
-            ? ("DISTINCT ON (s.provider_id, s.external_ref) ", "", " ORDER BY s.provider_id, s.external_ref, s.line DESC")
-            : ("", "WHERE s.line = (SELECT MAX(t.line) FROM request_staging t WHERE t.provider_id = s.provider_id AND t.external_ref = s.external_ref)", "")
-        return """
+    /// `WHERE true` keeps SQLite from reading `ON CONFLICT` as part of the `SELECT`.
+    private static let upsert: SQL = """
         INSERT INTO requests (provider_id, external_ref, client_id, service, priority, opened_at, opened_on,
             first_response_at, resolved_at, pauses, agreement_id, imported_at)
-        SELECT \(unsafeRaw: distinct)s.provider_id, s.external_ref, s.client_id, s.service, s.priority, s.opened_at, s.opened_on,
-            s.first_response_at, s.resolved_at, s.pauses, s.agreement_id, \(instant)
-        FROM request_staging s \(unsafeRaw: lastRowOnly)\(unsafeRaw: order)
+        SELECT provider_id, external_ref, client_id, service, priority, opened_at, opened_on,
+            first_response_at, resolved_at, pauses, agreement_id, imported_at
+        FROM request_staging WHERE true
         ON CONFLICT (provider_id, external_ref) DO UPDATE SET
             client_id = excluded.client_id, service = excluded.service, priority = excluded.priority,
             opened_at = excluded.opened_at, opened_on = excluded.opened_on, first_response_at = excluded.first_response_at,
             resolved_at = excluded.resolved_at, pauses = excluded.pauses, agreement_id = excluded.agreement_id,
             imported_at = excluded.imported_at
         """
-    }
 }
 
 /// Ends an import early, or rolls it back, with the problems that stopped it.
@@ -270,7 +291,7 @@ enum StoredPauses {
     }
 }
 
-/// Checks rows one by one inside the import's transaction and stages the good ones in batches.
+/// Checks rows one by one inside the import's transaction and writes the good ones in batches.
 actor RequestImporter {
     let db: any DatabaseExecutor
     let units: [String: Int64]
@@ -280,15 +301,25 @@ actor RequestImporter {
     let skipInvalid: Bool
     let instant: Date
     private var batch: [[DatabaseValue]] = []
+    /// Where each key sits in `batch`: a key sent again replaces its earlier row.
+    private var positions: [Key: Int] = [:]
     /// The batch being written while the next one is parsed: at most one, so memory stays flat.
-    private var writing: Task<(created: Int, updated: Int), any Error>?
+    private var writing: Task<(created: Int, updated: Int, staged: Bool), any Error>?
+    /// Whether batches go through the staging table: since one met a stored request.
+    private(set) var staging = false
     private(set) var report = Report()
+
+    private struct Key: Hashable {
+        var provider: Int64
+        var externalRef: String
+    }
 
     struct Report {
         var problems: [ImportProblem] = []
         var problemCount = 0
         var problemRows = 0
-        /// Requests created and updated; a key sent twice in one import counts once in each.
+        /// Requests created and updated; a key sent again in a later batch of the same import
+        /// counts once in each.
         var created = 0
         var updated = 0
     }
@@ -305,12 +336,14 @@ actor RequestImporter {
         self.batch.reserveCapacity(RequestRepository.batchSize)
     }
 
-    func add(_ record: CSVRecord, header: CSVHeader) async throws {
-        if let problem = record.problem {
-            self.reject(line: record.line, [RawServiceRequest.ProblemList.Problem(column: "", code: "invalid_csv", message: problem)])
-            return
+    func add(_ records: ArraySlice<CSVRecord>, header: CSVHeader) async throws {
+        for record in records {
+            if let problem = record.problem {
+                self.reject(line: record.line, [RawServiceRequest.ProblemList.Problem(column: "", code: "invalid_csv", message: problem)])
+            } else {
+                try await self.add(RawServiceRequest(record, header: header), line: record.line)
+            }
         }
-        try await self.add(RawServiceRequest(record, header: header), line: record.line)
     }
 
     func add(_ raw: RawServiceRequest, line: Int) async throws {
@@ -321,8 +354,7 @@ actor RequestImporter {
             let provider = self.units[request.provider]!
             let client = self.units[request.client]!
             let openedOn = self.localDate(of: request.openedAt)
-            self.batch.append([
-                .integer(Int64(line)),
+            let row: [DatabaseValue] = [
                 .integer(provider),
                 .text(request.externalRef),
                 .integer(client),
@@ -334,26 +366,31 @@ actor RequestImporter {
                 request.resolvedAt.map { .instant(Date(timeIntervalSince1970: TimeInterval($0))) } ?? .null,
                 .text(StoredPauses.encode(request.pauses)),
                 self.agreements.match(provider: provider, client: client, on: openedOn).map { .integer($0) } ?? .null,
-            ])
+                .instant(self.instant),
+            ]
+            let key = Key(provider: provider, externalRef: request.externalRef)
+            if let earlier = self.positions[key] {
+                self.batch[earlier] = row
+            } else {
+                self.positions[key] = self.batch.count
+                self.batch.append(row)
+            }
             if self.batch.count >= RequestRepository.batchSize { try await self.send() }
         }
     }
 
     /// Starts writing the current batch once the previous one is written; parsing goes on meanwhile.
-    /// Each batch is staged and upserted on its own, so the database works while the next is parsed.
     private func send() async throws {
         try await self.finishWriting()
         let rows = self.batch
         self.batch = []
         self.batch.reserveCapacity(RequestRepository.batchSize)
+        self.positions.removeAll(keepingCapacity: true)
         // After a bad row an all-or-nothing import will be rolled back: check the rest, write nothing.
         guard self.skipInvalid || self.report.problemCount == 0 else { return }
         let db = self.db
-        let instant = self.instant
-        self.writing = Task {
-            try await db.insert(into: "request_staging", columns: Self.columns, rows: rows)
-            return try await RequestRepository.upsertStaged(in: db, at: instant)
-        }
+        let staging = self.staging
+        self.writing = Task { try await RequestRepository.write(rows, in: db, staging: staging) }
     }
 
     private func finishWriting() async throws {
@@ -362,6 +399,7 @@ actor RequestImporter {
         let counts = try await writing.value
         self.report.created += counts.created
         self.report.updated += counts.updated
+        self.staging = self.staging || counts.staged
     }
 
     /// Writes whatever is left and waits until every batch is written.
@@ -369,11 +407,6 @@ actor RequestImporter {
         if !self.batch.isEmpty { try await self.send() }
         try await self.finishWriting()
     }
-
-    private static let columns = [
-        "line", "provider_id", "external_ref", "client_id", "service", "priority", "opened_at", "opened_on",
-        "first_response_at", "resolved_at", "pauses", "agreement_id",
-    ]
 
     /// UTC offsets by hour, so that a million rows ask the time zone a few thousand times.
     private var offsets: [Int64: Int64] = [:]
