@@ -12,6 +12,8 @@ public struct BusinessClock: Sendable {
     public let firstDay: LocalDate
     /// Last local day covered.
     public let lastDay: LocalDate
+    /// The calendar's ``BusinessCalendar/fingerprint``.
+    public let fingerprint: Int64
 
     /// UTC instant of each covered day's local midnight, plus one past the last day.
     private let dayStarts: [Int64]
@@ -78,6 +80,7 @@ public struct BusinessClock: Sendable {
         firstInterval.append(Int32(intervals.count))
         self.firstDay = from
         self.lastDay = through
+        self.fingerprint = calendar.fingerprint
         self.dayStarts = dayStarts
         self.cumulative = cumulative
         self.firstInterval = firstInterval

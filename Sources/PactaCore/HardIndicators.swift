@@ -50,9 +50,10 @@ public enum HardIndicators {
         clock: BusinessClock,
         at evaluation: Int64
     ) -> RequestEvaluation {
-        let milestone = metric == .firstResponseWithin ? request.firstResponseAt : request.resolvedAt
-        if let milestone, milestone <= evaluation {
-            let seconds = clock.elapsed(from: request.openedAt, to: milestone, pauses: request.pauses)
+        let milestone: Milestone = metric == .firstResponseWithin ? .firstResponse : .resolution
+        if let instant = request.instant(of: milestone), instant <= evaluation,
+            let seconds = request.businessSeconds(to: milestone, on: clock)
+        {
             return RequestEvaluation(request: request, businessSeconds: seconds, outcome: seconds <= target ? .met : .missed)
         }
         let seconds = clock.elapsed(from: request.openedAt, to: evaluation, pauses: request.pauses)
@@ -98,7 +99,7 @@ public enum HardIndicators {
             guard let clock else { return measurement }
             let durations = relevant.compactMap { request -> Int64? in
                 guard let resolved = request.resolvedAt, resolved <= evaluation else { return nil }
-                return clock.elapsed(from: request.openedAt, to: resolved, pauses: request.pauses)
+                return request.businessSeconds(to: .resolution, on: clock)
             }
             guard let value = Self.nearestRank(durations, percentile: commitment.metric == .medianResolution ? 50 : 90) else {
                 return measurement

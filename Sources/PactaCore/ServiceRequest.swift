@@ -14,6 +14,8 @@ public struct ServiceRequest: Sendable, Hashable {
     public var resolvedAt: Int64?
     /// Intervals waiting on the requester, which do not count as business time.
     public var pauses: [Interval]
+    /// Business time measured when the request was stored, if it was.
+    public var measured: MeasuredDurations?
 
     public init(
         externalRef: String,
@@ -24,7 +26,8 @@ public struct ServiceRequest: Sendable, Hashable {
         openedAt: Int64,
         firstResponseAt: Int64? = nil,
         resolvedAt: Int64? = nil,
-        pauses: [Interval] = []
+        pauses: [Interval] = [],
+        measured: MeasuredDurations? = nil
     ) {
         self.externalRef = externalRef
         self.provider = provider
@@ -35,6 +38,56 @@ public struct ServiceRequest: Sendable, Hashable {
         self.firstResponseAt = firstResponseAt
         self.resolvedAt = resolvedAt
         self.pauses = pauses
+        self.measured = measured
+    }
+}
+
+/// What a request's clock runs to.
+public enum Milestone: Sendable, Hashable {
+    case firstResponse
+    case resolution
+}
+
+/// Business seconds from a request's opening to its milestones, measured on one calendar's rules.
+public struct MeasuredDurations: Sendable, Hashable {
+    /// The ``BusinessCalendar/fingerprint`` of the calendar they were measured on.
+    public var calendar: Int64
+    public var firstResponse: Int64?
+    public var resolution: Int64?
+
+    public init(calendar: Int64, firstResponse: Int64?, resolution: Int64?) {
+        self.calendar = calendar
+        self.firstResponse = firstResponse
+        self.resolution = resolution
+    }
+}
+
+extension ServiceRequest {
+    /// When `milestone` happened, if it has.
+    public func instant(of milestone: Milestone) -> Int64? {
+        milestone == .firstResponse ? self.firstResponseAt : self.resolvedAt
+    }
+
+    /// Business seconds from opening to `milestone` on `clock`, nil when it has not happened.
+    /// The duration measured when the request was stored serves while the calendar's rules are
+    /// the same; otherwise it is measured again.
+    public func businessSeconds(to milestone: Milestone, on clock: BusinessClock) -> Int64? {
+        guard let instant = self.instant(of: milestone) else { return nil }
+        if let measured = self.measured, measured.calendar == clock.fingerprint,
+            let seconds = milestone == .firstResponse ? measured.firstResponse : measured.resolution
+        {
+            return seconds
+        }
+        return clock.elapsed(from: self.openedAt, to: instant, pauses: self.pauses)
+    }
+
+    /// Both durations measured on `clock`, as they are stored.
+    public func measuring(on clock: BusinessClock) -> MeasuredDurations {
+        MeasuredDurations(
+            calendar: clock.fingerprint,
+            firstResponse: self.firstResponseAt.map { clock.elapsed(from: self.openedAt, to: $0, pauses: self.pauses) },
+            resolution: self.resolvedAt.map { clock.elapsed(from: self.openedAt, to: $0, pauses: self.pauses) }
+        )
     }
 }
 

@@ -90,5 +90,17 @@ public struct SQL: Sendable, ExpressibleByStringInterpolation {
         public mutating func appendInterpolation(unsafeRaw text: String) {
             self.fragments.append(.text(text))
         }
+
+        /// Embeds another statement's text and binds.
+        public mutating func appendInterpolation(_ sql: SQL) {
+            let offset = self.binds.count
+            for fragment in sql.fragments {
+                switch fragment {
+                case .text(let text): self.fragments.append(.text(text))
+                case .bind(let index): self.fragments.append(.bind(offset + index))
+                }
+            }
+            self.binds += sql.binds
+        }
     }
 }

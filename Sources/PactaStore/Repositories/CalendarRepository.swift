@@ -58,7 +58,7 @@ public struct CalendarRepository: Sendable {
         )
     }
 
-    private static func calendar(_ row: DatabaseRow) throws -> BusinessCalendar {
+    static func calendar(_ row: DatabaseRow) throws -> BusinessCalendar {
         let decoder = PactaJSON.decoder
         return BusinessCalendar(
             code: try row.decode(0),

@@ -15,7 +15,8 @@ public struct RequestRepository: Sendable {
 
     /// How many problems a report lists; the count covers them all.
     public static let listedProblems = 1000
-    static let batchSize = 20_000
+    /// Rows written at a time: large enough for COPY to pay, small enough to keep memory flat.
+    public var batchSize = 20_000
 
     /// Imports requests from CSV arriving in chunks.
     /// - Parameter timeZone: the organisation's zone, in which agreements' validity dates are read.
@@ -78,21 +79,21 @@ public struct RequestRepository: Sendable {
         guard
             let row = try await self.database.first(
                 """
-                SELECT r.external_ref, p.code, c.code, r.service, r.priority, r.opened_at, r.first_response_at, r.resolved_at, r.pauses, a.code
+                SELECT \(Self.selected), a.code
                 FROM requests r JOIN units p ON p.id = r.provider_id JOIN units c ON c.id = r.client_id
                 LEFT JOIN agreements a ON a.id = r.agreement_id
                 WHERE p.code = \(provider) AND r.external_ref = \(externalRef)
                 """
             )
         else { return nil }
-        return (try Self.request(row), try row.decode(9, as: String?.self))
+        return (try Self.request(row), try row.decode(12, as: String?.self))
     }
 
     /// The requests matched to agreement `code` and opened in `[from, to)` (Unix seconds), oldest first.
     public func list(agreement code: String, openedFrom from: Int64, to: Int64) async throws -> [ServiceRequest] {
         try await self.database.query(
             """
-            SELECT r.external_ref, p.code, c.code, r.service, r.priority, r.opened_at, r.first_response_at, r.resolved_at, r.pauses
+            SELECT \(Self.selected)
             FROM requests r JOIN agreements a ON a.id = r.agreement_id
             JOIN units p ON p.id = r.provider_id JOIN units c ON c.id = r.client_id
             WHERE a.code = \(code) AND r.opened_at >= \(Self.date(from)) AND r.opened_at < \(Self.date(to))
@@ -105,7 +106,7 @@ public struct RequestRepository: Sendable {
     public func unmatched(limit: Int) async throws -> [ServiceRequest] {
         try await self.database.query(
             """
-            SELECT r.external_ref, p.code, c.code, r.service, r.priority, r.opened_at, r.first_response_at, r.resolved_at, r.pauses
+            SELECT \(Self.selected)
             FROM requests r JOIN units p ON p.id = r.provider_id JOIN units c ON c.id = r.client_id
             WHERE r.agreement_id IS NULL ORDER BY r.opened_at DESC, r.external_ref LIMIT \(limit)
             """
@@ -116,7 +117,7 @@ public struct RequestRepository: Sendable {
     public func open() async throws -> [String: [ServiceRequest]] {
         let rows = try await self.database.query(
             """
-            SELECT r.external_ref, p.code, c.code, r.service, r.priority, r.opened_at, r.first_response_at, r.resolved_at, r.pauses, a.code
+            SELECT \(Self.selected), a.code
             FROM requests r JOIN agreements a ON a.id = r.agreement_id
             JOIN units p ON p.id = r.provider_id JOIN units c ON c.id = r.client_id
             WHERE a.state = \(AgreementState.active) AND (r.resolved_at IS NULL OR r.first_response_at IS NULL)
@@ -125,10 +126,16 @@ public struct RequestRepository: Sendable {
         )
         var result: [String: [ServiceRequest]] = [:]
         for row in rows {
-            result[try row.decode(9), default: []].append(try Self.request(row))
+            result[try row.decode(12), default: []].append(try Self.request(row))
         }
         return result
     }
+
+    /// What ``request(_:)`` reads, in order, from `requests r` joined to its units `p` and `c`.
+    private static let selected: SQL = """
+        r.external_ref, p.code, c.code, r.service, r.priority, r.opened_at, r.first_response_at, r.resolved_at, r.pauses,
+        r.measured_calendar, r.first_response_seconds, r.resolution_seconds
+        """
 
     private static func date(_ seconds: Int64) -> Date { Date(timeIntervalSince1970: TimeInterval(seconds)) }
 
@@ -142,7 +149,10 @@ public struct RequestRepository: Sendable {
             openedAt: Interval.seconds(try row.decode(5, as: Date.self)),
             firstResponseAt: try row.decode(6, as: Date?.self).map(Interval.seconds),
             resolvedAt: try row.decode(7, as: Date?.self).map(Interval.seconds),
-            pauses: StoredPauses.decode(try row.decode(8))
+            pauses: StoredPauses.decode(try row.decode(8)),
+            measured: try row.decode(9, as: Int64?.self).map { calendar in
+                MeasuredDurations(calendar: calendar, firstResponse: try row.decode(10), resolution: try row.decode(11))
+            }
         )
     }
 
@@ -162,7 +172,7 @@ public struct RequestRepository: Sendable {
                 }
                 let agreements = try await AgreementMatcher(db)
                 let importer = RequestImporter(
-                    db: db, units: units, agreements: agreements, timeZone: timeZone, skipInvalid: skipInvalid, instant: instant
+                    db: db, batchSize: self.batchSize, units: units, agreements: agreements, timeZone: timeZone, skipInvalid: skipInvalid, instant: instant
                 )
                 try await feed(importer)
                 try await importer.flush()
@@ -189,6 +199,7 @@ public struct RequestRepository: Sendable {
     static let columns = [
         "provider_id", "external_ref", "client_id", "service", "priority", "opened_at", "opened_on",
         "first_response_at", "resolved_at", "pauses", "agreement_id", "imported_at",
+        "measured_calendar", "first_response_seconds", "resolution_seconds",
     ]
 
     /// Writes one batch whose keys are unique within it.
@@ -224,7 +235,7 @@ public struct RequestRepository: Sendable {
                 provider_id \(id) NOT NULL, external_ref TEXT NOT NULL, client_id \(id) NOT NULL,
                 service TEXT NOT NULL, priority TEXT NOT NULL, opened_at \(instant) NOT NULL, opened_on TEXT NOT NULL,
                 first_response_at \(instant), resolved_at \(instant), pauses TEXT NOT NULL, agreement_id \(id),
-                imported_at \(instant) NOT NULL
+                imported_at \(instant) NOT NULL, measured_calendar \(id), first_response_seconds \(id), resolution_seconds \(id)
             )
             """
     }
@@ -258,15 +269,18 @@ public struct RequestRepository: Sendable {
     /// `WHERE true` keeps SQLite from reading `ON CONFLICT` as part of the `SELECT`.
     private static let upsert: SQL = """
         INSERT INTO requests (provider_id, external_ref, client_id, service, priority, opened_at, opened_on,
-            first_response_at, resolved_at, pauses, agreement_id, imported_at)
+            first_response_at, resolved_at, pauses, agreement_id, imported_at,
+            measured_calendar, first_response_seconds, resolution_seconds)
         SELECT provider_id, external_ref, client_id, service, priority, opened_at, opened_on,
-            first_response_at, resolved_at, pauses, agreement_id, imported_at
+            first_response_at, resolved_at, pauses, agreement_id, imported_at,
+            measured_calendar, first_response_seconds, resolution_seconds
         FROM request_staging WHERE true
         ON CONFLICT (provider_id, external_ref) DO UPDATE SET
             client_id = excluded.client_id, service = excluded.service, priority = excluded.priority,
             opened_at = excluded.opened_at, opened_on = excluded.opened_on, first_response_at = excluded.first_response_at,
             resolved_at = excluded.resolved_at, pauses = excluded.pauses, agreement_id = excluded.agreement_id,
-            imported_at = excluded.imported_at
+            imported_at = excluded.imported_at, measured_calendar = excluded.measured_calendar,
+            first_response_seconds = excluded.first_response_seconds, resolution_seconds = excluded.resolution_seconds
         """
 }
 
@@ -294,6 +308,7 @@ enum StoredPauses {
 /// Checks rows one by one inside the import's transaction and writes the good ones in batches.
 actor RequestImporter {
     let db: any DatabaseExecutor
+    let batchSize: Int
     let units: [String: Int64]
     let agreements: AgreementMatcher
     let timeZone: TimeZone
@@ -325,15 +340,17 @@ actor RequestImporter {
     }
 
     init(
-        db: any DatabaseExecutor, units: [String: Int64], agreements: AgreementMatcher, timeZone: TimeZone, skipInvalid: Bool, instant: Date
+        db: any DatabaseExecutor, batchSize: Int, units: [String: Int64], agreements: AgreementMatcher, timeZone: TimeZone,
+        skipInvalid: Bool, instant: Date
     ) {
         self.db = db
+        self.batchSize = batchSize
         self.units = units
         self.agreements = agreements
         self.skipInvalid = skipInvalid
         self.instant = instant
         self.timeZone = timeZone
-        self.batch.reserveCapacity(RequestRepository.batchSize)
+        self.batch.reserveCapacity(self.batchSize)
     }
 
     func add(_ records: ArraySlice<CSVRecord>, header: CSVHeader) async throws {
@@ -354,6 +371,8 @@ actor RequestImporter {
             let provider = self.units[request.provider]!
             let client = self.units[request.client]!
             let openedOn = self.localDate(of: request.openedAt)
+            let agreement = self.agreements.match(provider: provider, client: client, on: openedOn)
+            let measured = agreement?.clock.map(request.measuring(on:))
             let row: [DatabaseValue] = [
                 .integer(provider),
                 .text(request.externalRef),
@@ -365,8 +384,11 @@ actor RequestImporter {
                 request.firstResponseAt.map { .instant(Date(timeIntervalSince1970: TimeInterval($0))) } ?? .null,
                 request.resolvedAt.map { .instant(Date(timeIntervalSince1970: TimeInterval($0))) } ?? .null,
                 .text(StoredPauses.encode(request.pauses)),
-                self.agreements.match(provider: provider, client: client, on: openedOn).map { .integer($0) } ?? .null,
+                agreement.map { .integer($0.id) } ?? .null,
                 .instant(self.instant),
+                measured.map { .integer($0.calendar) } ?? .null,
+                measured?.firstResponse.map { .integer($0) } ?? .null,
+                measured?.resolution.map { .integer($0) } ?? .null,
             ]
             let key = Key(provider: provider, externalRef: request.externalRef)
             if let earlier = self.positions[key] {
@@ -375,7 +397,7 @@ actor RequestImporter {
                 self.positions[key] = self.batch.count
                 self.batch.append(row)
             }
-            if self.batch.count >= RequestRepository.batchSize { try await self.send() }
+            if self.batch.count >= self.batchSize { try await self.send() }
         }
     }
 
@@ -384,7 +406,7 @@ actor RequestImporter {
         try await self.finishWriting()
         let rows = self.batch
         self.batch = []
-        self.batch.reserveCapacity(RequestRepository.batchSize)
+        self.batch.reserveCapacity(self.batchSize)
         self.positions.removeAll(keepingCapacity: true)
         // After a bad row an all-or-nothing import will be rolled back: check the rest, write nothing.
         guard self.skipInvalid || self.report.problemCount == 0 else { return }
@@ -438,34 +460,48 @@ actor RequestImporter {
 }
 
 /// Finds the agreement a request belongs to: the signed one between its provider and client whose
-/// validity covers the day it was opened (the latest such when several do). Agreements are few:
-/// they are loaded once per import and matched in memory.
+/// validity covers the day it was opened (the latest such when several do), with the clock of the
+/// calendar its time commitments run on. Agreements are few: they are loaded once per import and
+/// matched in memory.
 struct AgreementMatcher: Sendable {
-    private struct Candidate: Sendable {
+    struct Candidate: Sendable {
         var id: Int64
         var validFrom: LocalDate
         var validTo: LocalDate
+        /// The calendar of the agreement's first business-time commitment: imports measure on it.
+        var clock: BusinessClock?
     }
 
     private let candidates: [Int64: [Int64: [Candidate]]]
 
     init(_ db: any DatabaseExecutor) async throws {
+        var clocks: [String: BusinessClock] = [:]
+        for row in try await db.query("SELECT code, name, time_zone, hours, holidays FROM calendars") {
+            let calendar = try CalendarRepository.calendar(row)
+            clocks[calendar.code] = try? BusinessClock(calendar: calendar)
+        }
         var candidates: [Int64: [Int64: [Candidate]]] = [:]
         let rows = try await db.query(
             """
-            SELECT id, provider_id, client_id, valid_from, valid_to FROM agreements
-            WHERE state IN ('active', 'expired', 'terminated') ORDER BY valid_from DESC, id DESC
+            SELECT a.id, a.provider_id, a.client_id, a.valid_from, a.valid_to, v.document
+            FROM agreements a JOIN agreement_versions v ON v.agreement_id = a.id AND v.version = a.version
+            WHERE a.state IN ('active', 'expired', 'terminated') ORDER BY a.valid_from DESC, a.id DESC
             """
         )
         for row in rows {
+            let terms = try AgreementRepository.decodeDocument(try row.decode(5)).terms
+            let calendar = terms.commitments.first { $0.metric.isBusinessTime && $0.calendar != nil }?.calendar
             candidates[try row.decode(1), default: [:]][try row.decode(2), default: []].append(
-                Candidate(id: try row.decode(0), validFrom: try row.decode(3), validTo: try row.decode(4))
+                Candidate(
+                    id: try row.decode(0), validFrom: try row.decode(3), validTo: try row.decode(4),
+                    clock: calendar.flatMap { clocks[$0] }
+                )
             )
         }
         self.candidates = candidates
     }
 
-    func match(provider: Int64, client: Int64, on day: LocalDate) -> Int64? {
-        self.candidates[provider]?[client]?.first { $0.validFrom <= day && day <= $0.validTo }?.id
+    func match(provider: Int64, client: Int64, on day: LocalDate) -> Candidate? {
+        self.candidates[provider]?[client]?.first { $0.validFrom <= day && day <= $0.validTo }
     }
 }

@@ -37,7 +37,7 @@ struct SessionWebController: Sendable {
             ).response(from: request, context: context)
         }
         // A fresh session (new id, new CSRF token) on every sign-in.
-        context.sessions.setSession(WebSession(userID: user.id))
+        context.sessions.createSession(WebSession(userID: user.id))
         return redirect(next)
     }
 

@@ -8,7 +8,7 @@ extension AppRequestContext {
     /// Makes sure the browser has a session (and so a CSRF token) before a form is shown.
     func ensureSession() {
         if self.sessions.session == nil {
-            self.sessions.setSession(WebSession())
+            self.sessions.createSession(WebSession())
         }
     }
 

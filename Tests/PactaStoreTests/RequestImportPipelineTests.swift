@@ -1,0 +1,129 @@
+import Foundation
+import PactaCore
+import PactaStore
+import PactaTestSupport
+import Testing
+
+/// How imports write: new requests straight in, stored ones through the upsert, business time
+/// measured on the way, and the references that replace foreign keys.
+@Suite struct RequestImportPipelineTests {
+    static func importing(_ rows: String, into requests: RequestRepository) async throws -> ImportReport {
+        try await requests.importCSV(
+            RequestRepositoryTests.chunks(RequestRepositoryTests.header + rows, size: 64),
+            skipInvalid: false, at: Fixtures.now, timeZone: RequestRepositoryTests.zone
+        )
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func aBatchThatMeetsStoredRequestsFallsBackToTheUpsert(database: TestDatabase) async throws {
+        try await database.withStore { store in
+            try await store.seedActiveAgreement()
+            var requests = store.requests
+            requests.batchSize = 2
+            let first = try await Self.importing(
+                """
+                INC-1,TI,CRED,Correo,P1,2026-10-05T09:00:00-05:00,,,,
+                INC-2,TI,CRED,Correo,P1,2026-10-05T09:00:00-05:00,,,,
+                """,
+                into: requests
+            )
+            #expect((first.created, first.updated) == (2, 0))
+            // Batches: [INC-3, INC-4] all new; [INC-4 again, INC-1] meets stored ones; [INC-5] after it.
+            let second = try await Self.importing(
+                """
+                INC-3,TI,CRED,Correo,P1,2026-10-06T09:00:00-05:00,,,,
+                INC-4,TI,CRED,Correo,P1,2026-10-06T09:00:00-05:00,,,,
+                INC-4,TI,CRED,VPN,P2,2026-10-06T09:00:00-05:00,,,,
+                INC-1,TI,CRED,Correo,P1,2026-10-05T09:00:00-05:00,,2026-10-05T11:00:00-05:00,,
+                INC-5,TI,CRED,Correo,P1,2026-10-07T09:00:00-05:00,,,,
+                """,
+                into: requests
+            )
+            #expect(second.committed)
+            #expect((second.created, second.updated) == (3, 2), "INC-4 counts once created and once updated")
+            #expect(try await store.requests.counts() == (total: 5, unmatched: 0))
+            #expect(try await store.requests.get(provider: "TI", externalRef: "INC-4")?.request.service == "VPN")
+            #expect(try await store.requests.get(provider: "TI", externalRef: "INC-1")?.request.resolvedAt == Timestamp.parse("2026-10-05T11:00:00-05:00"))
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func aKeySentTwiceInOneBatchKeepsItsLastRow(database: TestDatabase) async throws {
+        try await database.withStore { store in
+            try await store.seedActiveAgreement()
+            let report = try await Self.importing(
+                """
+                INC-7,TI,CRED,Correo,P1,2026-10-05T09:00:00-05:00,,,,
+                INC-7,TI,CRED,Nómina,P3,2026-10-05T09:00:00-05:00,,,,
+                """,
+                into: store.requests
+            )
+            #expect((report.created, report.updated) == (1, 0))
+            let stored = try #require(try await store.requests.get(provider: "TI", externalRef: "INC-7")?.request)
+            #expect(stored.service == "Nómina" && stored.priority == "P3")
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func anImportThatFailsHalfwayLeavesNothing(database: TestDatabase) async throws {
+        try await database.withStore { store in
+            try await store.seedActiveAgreement()
+            var requests = store.requests
+            requests.batchSize = 1
+            // The first two rows are written before the bad third one is read.
+            let report = try await Self.importing(
+                """
+                INC-1,TI,CRED,Correo,P1,2026-10-05T09:00:00-05:00,,,,
+                INC-2,TI,CRED,Correo,P1,2026-10-05T09:00:00-05:00,,,,
+                INC-3,TI,CRED,Correo,P1,mañana,,,,
+                """,
+                into: requests
+            )
+            #expect(!report.committed && report.problems.map(\.line) == [4])
+            #expect(try await store.requests.counts().total == 0)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func importsMeasureBusinessTimeAndReportsMeasureAgainWhenTheCalendarChanges(database: TestDatabase) async throws {
+        try await database.withStore { store in
+            try await store.seedActiveAgreement()
+            // Office hours 08:30–13:00 and 14:00–17:30: Monday 09:00 → Tuesday 10:00 is 7 h 30 + 1 h 30.
+            _ = try await Self.importing(
+                """
+                INC-1,TI,CRED,Correo,P1,2026-10-05T09:00:00-05:00,2026-10-05T09:30:00-05:00,2026-10-06T10:00:00-05:00,,
+                INC-2,TI,CRED,Correo,P1,2026-10-05T09:00:00-05:00,,,,
+                """,
+                into: store.requests
+            )
+            let resolved = try #require(try await store.requests.get(provider: "TI", externalRef: "INC-1")?.request)
+            #expect(resolved.measured == MeasuredDurations(calendar: Fixtures.officeHours.fingerprint, firstResponse: 1800, resolution: 9 * 3600))
+            let open = try #require(try await store.requests.get(provider: "TI", externalRef: "INC-2")?.request)
+            #expect(open.measured == MeasuredDurations(calendar: Fixtures.officeHours.fingerprint, firstResponse: nil, resolution: nil))
+
+            let evaluation = Date(timeIntervalSince1970: TimeInterval(Timestamp.parse("2026-11-02T10:00:00-05:00")!))
+            let before = try await store.hardIndicators(agreement: "TI-CRED", period: Period("2026-10")!, at: evaluation)
+            let measured = try #require(before.lines.first { $0.externalRef == "INC-1" })
+            #expect(measured.businessSeconds == 9 * 3600 && measured.outcome == .missed)
+
+            // Tuesday becomes a holiday: the stored 9 h no longer hold, the report measures 7 h 30.
+            var calendar = Fixtures.officeHours
+            calendar.holidays.append(Holiday(date: LocalDate("2026-10-06")!, name: "Feriado"))
+            try await store.calendars.update(calendar, at: Fixtures.now)
+            let after = try await store.hardIndicators(agreement: "TI-CRED", period: Period("2026-10")!, at: evaluation)
+            let remeasured = try #require(after.lines.first { $0.externalRef == "INC-1" })
+            #expect(remeasured.businessSeconds == 27_000 && remeasured.outcome == .met)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func unitsAndAgreementsAreNeverDeleted(database: TestDatabase) async throws {
+        try await database.withStore { store in
+            try await store.seedActiveAgreement()
+            await #expect(throws: (any Error).self) { try await store.database.execute("DELETE FROM units") }
+            await #expect(throws: (any Error).self) { try await store.database.execute("DELETE FROM agreements") }
+            #expect(try await store.units.get("TI") != nil)
+            #expect(try await store.agreements.get("TI-CRED") != nil)
+        }
+    }
+}
