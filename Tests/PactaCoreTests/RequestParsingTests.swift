@@ -8,12 +8,18 @@ import Testing
         ("2026-10-05 14:15Z", 1_791_209_700),
         ("2026-10-05T14:15:00.999+00:00", 1_791_209_700),
         ("2026-10-05T19:45:00+0530", 1_791_209_700),
+        ("2026-10-05t14:15:00z", 1_791_209_700),
+        ("2026-10-05T14:15:00,5+00:00", 1_791_209_700),
+        ("2026-10-06T04:15:00+14:00", 1_791_209_700),
     ])
     func parsesInstantsWithOffsets(text: String, seconds: Int64) {
         #expect(Timestamp.parse(text) == seconds)
     }
 
-    @Test(arguments: ["2026-10-05T09:15:00", "2026-02-30T00:00Z", "2026-10-05T24:00Z", "05/10/2026 09:15", "2026-10-05T09:15:00-05:00x", ""])
+    @Test(arguments: [
+        "2026-10-05T09:15:00", "2026-02-30T00:00Z", "2026-10-05T24:00Z", "05/10/2026 09:15", "2026-10-05T09:15:00-05:00x", "",
+        "2026-10-05T09:15:00.Z", "2026-10-05T09:15:00+15:00", "2026-10-05T09:15:00+05:60", "2026-10-05T09:1Z", "2026-1-05T09:15Z",
+    ])
     func rejectsAnythingElse(text: String) {
         #expect(Timestamp.parse(text) == nil)
     }
@@ -72,11 +78,14 @@ import Testing
     @Test(arguments: [
         ("external_ref", "required"), ("provider", "unknown_unit"), ("client", "required"), ("opened_at", "invalid_timestamp"),
         ("resolved_at", "before_opened"), ("first_response_at", "before_opened"), ("pauses", "invalid_pause"),
+        ("external_ref", "too_long"), ("pauses", "invalid_pause_order"),
     ])
     func everyKindOfBadRowIsNamed(column: String, code: String) {
         let raw = Self.raw { raw in
             switch column {
+            case "external_ref" where code == "too_long": raw.externalRef = String(repeating: "x", count: 201)
             case "external_ref": raw.externalRef = ""
+            case "pauses" where code == "invalid_pause_order": raw.pauses = "2026-10-05T11:00:00-05:00/2026-10-05T10:00:00-05:00"
             case "provider": raw.provider = "RRHH"
             case "client": raw.client = ""
             case "opened_at": raw.openedAt = "05/10/2026 09:15"
@@ -90,7 +99,7 @@ import Testing
             return
         }
         #expect(list.problems.map(\.column) == [column])
-        #expect(list.problems.map(\.code) == [code])
+        #expect(list.problems.map(\.code) == [code == "invalid_pause_order" ? "invalid_pause" : code])
     }
 
     @Test func allProblemsOfARowAreReported() {

@@ -117,6 +117,23 @@ import Testing
     }
 
     @Test(arguments: TestDatabase.available)
+    func aFileWithoutARequiredColumnOrWithoutAHeaderIsRefused(database: TestDatabase) async throws {
+        try await database.withStore { store in
+            try await store.seedActiveAgreement()
+            let missing = "external_ref,provider,client,service,priority\nINC-1,TI,CRED,Correo,P1\n"
+            for text in [missing, ""] {
+                let report = try await store.requests.importCSV(
+                    RequestRepositoryTests.chunks(text, size: 3), skipInvalid: true, at: Fixtures.now, timeZone: RequestRepositoryTests.zone
+                )
+                #expect(!report.committed)
+                #expect(report.problems.map(\.code) == ["missing_column"])
+                #expect(report.problems.map(\.line) == [1])
+            }
+            #expect(try await store.requests.counts().total == 0)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
     func unitsAndAgreementsAreNeverDeleted(database: TestDatabase) async throws {
         try await database.withStore { store in
             try await store.seedActiveAgreement()
