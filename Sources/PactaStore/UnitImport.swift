@@ -5,6 +5,8 @@ import PactaCore
 public struct ImportReport: Sendable, Hashable, Codable {
     public var created: Int
     public var updated: Int
+    /// Rows identical to what was stored: nothing written (request imports count them).
+    public var unchanged: Int
     /// Rows left out (only with `skipInvalid`).
     public var skipped: Int
     public var problems: [ImportProblem]
@@ -14,11 +16,12 @@ public struct ImportReport: Sendable, Hashable, Codable {
     public var problemCount: Int
 
     public init(
-        created: Int = 0, updated: Int = 0, skipped: Int = 0, problems: [ImportProblem] = [], committed: Bool = false,
-        problemCount: Int? = nil
+        created: Int = 0, updated: Int = 0, unchanged: Int = 0, skipped: Int = 0, problems: [ImportProblem] = [],
+        committed: Bool = false, problemCount: Int? = nil
     ) {
         self.created = created
         self.updated = updated
+        self.unchanged = unchanged
         self.skipped = skipped
         self.problems = problems
         self.committed = committed

@@ -149,7 +149,8 @@ func printReport(_ report: ImportReport, file: String, noun: String) throws {
         FileHandle.standardError.write(Data("… and \(report.problemCount - report.problems.count) more problems.\n".utf8))
     }
     if report.committed {
-        print("\(noun): \(report.created) created, \(report.updated) updated, \(report.skipped) skipped.")
+        let unchanged = report.unchanged > 0 ? ", \(report.unchanged) unchanged" : ""
+        print("\(noun): \(report.created) created, \(report.updated) updated\(unchanged), \(report.skipped) skipped.")
     } else {
         print("Nothing imported: \(report.problemCount) problem(s). Fix them, or use --skip-invalid to import the valid rows.")
         throw ExitCode(1)

@@ -48,6 +48,26 @@ import Testing
     }
 
     @Test(arguments: TestDatabase.available)
+    func aRequestSentAgainAsItWasIsLeftAlone(database: TestDatabase) async throws {
+        try await database.withStore { store in
+            try await store.seedActiveAgreement()
+            let one = "INC-1,TI,CRED,Correo,P1,2026-10-05T09:00:00-05:00,2026-10-05T09:30:00-05:00,2026-10-06T10:00:00-05:00,,\n"
+            let two = "INC-2,TI,CRED,VPN,P2,2026-10-05T09:00:00-05:00,,,,\n"
+            let first = try await Self.importing(one + two, into: store.requests)
+            #expect((first.created, first.updated, first.unchanged) == (2, 0, 0))
+            let stored = try await store.requests.get(provider: "TI", externalRef: "INC-1")
+
+            let again = try await Self.importing(one + two + "INC-3,TI,CRED,VPN,P2,2026-10-07T09:00:00-05:00,,,,\n", into: store.requests)
+            #expect((again.created, again.updated, again.unchanged) == (1, 0, 2))
+            #expect(try await store.requests.get(provider: "TI", externalRef: "INC-1")?.request == stored?.request)
+
+            let resolved = try await Self.importing(one + two.replacingOccurrences(of: ",,,,", with: ",,2026-10-05T10:00:00-05:00,,"), into: store.requests)
+            #expect((resolved.created, resolved.updated, resolved.unchanged) == (0, 1, 1))
+            #expect(try await store.requests.get(provider: "TI", externalRef: "INC-2")?.request.measured?.resolution == 3600)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
     func aKeySentTwiceInOneBatchKeepsItsLastRow(database: TestDatabase) async throws {
         try await database.withStore { store in
             try await store.seedActiveAgreement()

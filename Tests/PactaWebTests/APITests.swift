@@ -185,6 +185,9 @@ import Testing
                 #expect(response.status == .ok)
                 #expect(response.json["created"] as? Int == 1)
                 response = try await client.execute(uri: "/api/v1/requests", method: .post, headers: app.api(.manager), body: TestApp.json("[\(one)]"))
+                #expect(response.json["updated"] as? Int == 0 && response.json["unchanged"] as? Int == 1)
+                let answered = one.replacingOccurrences(of: #""priority": "P1""#, with: #""priority": "P2""#)
+                response = try await client.execute(uri: "/api/v1/requests", method: .post, headers: app.api(.manager), body: TestApp.json("[\(answered)]"))
                 #expect(response.json["updated"] as? Int == 1)
 
                 let bad = one.replacingOccurrences(of: "2026-10-05T09:15:00-05:00", with: "ayer")

@@ -184,6 +184,7 @@ public struct RequestRepository: Sendable {
                 return ImportReport(
                     created: report.created,
                     updated: report.updated,
+                    unchanged: report.unchanged,
                     skipped: report.problemRows,
                     problems: report.problems,
                     committed: true,
@@ -202,13 +203,18 @@ public struct RequestRepository: Sendable {
         "measured_calendar", "first_response_seconds", "resolution_seconds",
     ]
 
-    /// Writes one batch whose keys are unique within it.
-    /// - Returns: how many requests were created and how many updated, and whether the batch
-    ///   went through the staging table (it does once `staging` is true, or when it meets a
-    ///   stored request).
-    static func write(
-        _ rows: [[DatabaseValue]], in db: any DatabaseExecutor, staging: Bool
-    ) async throws -> (created: Int, updated: Int, staged: Bool) {
+    /// What writing a batch did.
+    struct Written: Sendable {
+        var created = 0
+        var updated = 0
+        var unchanged = 0
+        /// Whether the batch went through the staging table.
+        var staged = false
+    }
+
+    /// Writes one batch whose keys are unique within it: straight into `requests` unless
+    /// `staging` is set or the batch meets a stored request, through the staging table otherwise.
+    static func write(_ rows: [[DatabaseValue]], in db: any DatabaseExecutor, staging: Bool) async throws -> Written {
         if !staging {
             // New requests, the usual case, go straight in; a stored one makes the insert fail,
             // and the savepoint takes the batch back for the upsert below.
@@ -216,7 +222,7 @@ public struct RequestRepository: Sendable {
             do {
                 try await db.insert(into: "requests", columns: Self.columns, rows: rows)
                 try await db.execute("RELEASE SAVEPOINT request_batch")
-                return (rows.count, 0, false)
+                return Written(created: rows.count)
             } catch DatabaseError.uniqueViolation {
                 try await db.execute("ROLLBACK TO SAVEPOINT request_batch")
                 try await db.execute("RELEASE SAVEPOINT request_batch")
@@ -224,8 +230,8 @@ public struct RequestRepository: Sendable {
             }
         }
         try await db.insert(into: "request_staging", columns: Self.columns, rows: rows)
-        let counts = try await Self.upsertStaged(in: db)
-        return (counts.created, counts.updated, true)
+        let (created, updated) = try await Self.upsertStaged(in: db)
+        return Written(created: created, updated: updated, unchanged: rows.count - created - updated, staged: true)
     }
 
     private static func stagingTable(_ dialect: SQLDialect) -> String {
@@ -241,47 +247,54 @@ public struct RequestRepository: Sendable {
     }
 
     /// Moves the staged batch into `requests` and empties the staging table.
+    /// - Returns: how many requests were created and how many changed.
     private static func upsertStaged(in db: any DatabaseExecutor) async throws -> (created: Int, updated: Int) {
         switch db.dialect {
         case .postgres:
-            // xmax is 0 on rows this statement inserted, and set on rows it updated.
+            // RETURNING lists inserted and changed rows; xmax is 0 on the inserted ones.
             let counts = try await db.first(
-                "WITH upserted AS (" + Self.upsert + " RETURNING (xmax = 0) AS created) "
+                "WITH upserted AS (" + Self.upsert(.postgres) + " RETURNING (xmax = 0) AS created) "
                     + "SELECT COUNT(*) FILTER (WHERE created), COUNT(*) FROM upserted"
             )!
             try await db.execute("TRUNCATE request_staging")
             let created = try counts.decode(0, as: Int.self)
             return (created, try counts.decode(1, as: Int.self) - created)
         case .sqlite:
-            let staged = try await db.first("SELECT COUNT(*) FROM request_staging")!.decode(0, as: Int.self)
             let created = try await db.first(
                 """
                 SELECT COUNT(*) FROM request_staging s WHERE NOT EXISTS
                     (SELECT 1 FROM requests r WHERE r.provider_id = s.provider_id AND r.external_ref = s.external_ref)
                 """
             )!.decode(0, as: Int.self)
-            try await db.execute(Self.upsert)
+            try await db.execute(Self.upsert(.sqlite))
+            // changes() counts the rows the upsert inserted or changed.
+            let written = try await db.first("SELECT changes()")!.decode(0, as: Int.self)
             try await db.execute("DELETE FROM request_staging")
-            return (created, staged - created)
+            return (created, written - created)
         }
     }
 
+    /// The columns an upsert compares: a row equal to the stored one in all of them is left alone.
+    private static let content = [
+        "client_id", "service", "priority", "opened_at", "opened_on", "first_response_at", "resolved_at", "pauses",
+        "agreement_id", "measured_calendar", "first_response_seconds", "resolution_seconds",
+    ]
+
     /// `WHERE true` keeps SQLite from reading `ON CONFLICT` as part of the `SELECT`.
-    private static let upsert: SQL = """
-        INSERT INTO requests (provider_id, external_ref, client_id, service, priority, opened_at, opened_on,
-            first_response_at, resolved_at, pauses, agreement_id, imported_at,
-            measured_calendar, first_response_seconds, resolution_seconds)
-        SELECT provider_id, external_ref, client_id, service, priority, opened_at, opened_on,
-            first_response_at, resolved_at, pauses, agreement_id, imported_at,
-            measured_calendar, first_response_seconds, resolution_seconds
-        FROM request_staging WHERE true
-        ON CONFLICT (provider_id, external_ref) DO UPDATE SET
-            client_id = excluded.client_id, service = excluded.service, priority = excluded.priority,
-            opened_at = excluded.opened_at, opened_on = excluded.opened_on, first_response_at = excluded.first_response_at,
-            resolved_at = excluded.resolved_at, pauses = excluded.pauses, agreement_id = excluded.agreement_id,
-            imported_at = excluded.imported_at, measured_calendar = excluded.measured_calendar,
-            first_response_seconds = excluded.first_response_seconds, resolution_seconds = excluded.resolution_seconds
-        """
+    private static func upsert(_ dialect: SQLDialect) -> SQL {
+        let columns = Self.columns.joined(separator: ", ")
+        let set = (Self.content + ["imported_at"]).map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+        let stored = Self.content.map { "requests.\($0)" }.joined(separator: ", ")
+        let sent = Self.content.map { "excluded.\($0)" }.joined(separator: ", ")
+        let distinct = dialect == .postgres ? "IS DISTINCT FROM" : "IS NOT"
+        return SQL(
+            stringLiteral: """
+                INSERT INTO requests (\(columns)) SELECT \(columns) FROM request_staging WHERE true
+                ON CONFLICT (provider_id, external_ref) DO UPDATE SET \(set)
+                WHERE (\(stored)) \(distinct) (\(sent))
+                """
+        )
+    }
 }
 
 /// Ends an import early, or rolls it back, with the problems that stopped it.
@@ -319,7 +332,7 @@ actor RequestImporter {
     /// Where each key sits in `batch`: a key sent again replaces its earlier row.
     private var positions: [Key: Int] = [:]
     /// The batch being written while the next one is parsed: at most one, so memory stays flat.
-    private var writing: Task<(created: Int, updated: Int, staged: Bool), any Error>?
+    private var writing: Task<RequestRepository.Written, any Error>?
     /// Whether batches go through the staging table: since one met a stored request.
     private(set) var staging = false
     private(set) var report = Report()
@@ -333,10 +346,11 @@ actor RequestImporter {
         var problems: [ImportProblem] = []
         var problemCount = 0
         var problemRows = 0
-        /// Requests created and updated; a key sent again in a later batch of the same import
-        /// counts once in each.
+        /// Requests created, changed and sent again as they were; a key sent again in a later
+        /// batch of the same import counts in two of them.
         var created = 0
         var updated = 0
+        var unchanged = 0
     }
 
     init(
@@ -418,10 +432,11 @@ actor RequestImporter {
     private func finishWriting() async throws {
         guard let writing = self.writing else { return }
         self.writing = nil
-        let counts = try await writing.value
-        self.report.created += counts.created
-        self.report.updated += counts.updated
-        self.staging = self.staging || counts.staged
+        let written = try await writing.value
+        self.report.created += written.created
+        self.report.updated += written.updated
+        self.report.unchanged += written.unchanged
+        self.staging = self.staging || written.staged
     }
 
     /// Writes whatever is left and waits until every batch is written.

@@ -27,7 +27,7 @@ struct ImportUpload {
         ]
         if report.problemCount > report.problems.count { page["more"] = report.problemCount }
         if report.committed {
-            page["result"] = ["created": report.created, "updated": report.updated, "skipped": report.skipped]
+            page["result"] = ["created": report.created, "updated": report.updated, "unchanged": report.unchanged, "skipped": report.skipped]
         }
         return page
     }
