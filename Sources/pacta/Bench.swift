@@ -20,20 +20,22 @@ struct Bench: AsyncParsableCommand {
         @Option(help: "How many requests.") var rows = 1_000_000
         @Option(help: "Where to write the generated CSV, kept for reuse (default: /tmp/pacta-bench-requests-ROWS.csv).")
         var file: String?
-        @Flag(help: "Import the same file a second time: every request is then an update.") var again = false
+        @Flag(help: "Then import the same file again: every request is unchanged.") var again = false
+        @Flag(help: "Then import a variant in which every request changed (answered a minute, resolved an hour later).")
+        var changed = false
 
         func run() async throws {
             let file = self.file ?? "/tmp/pacta-bench-requests-\(self.rows).csv"
-            if !FileManager.default.fileExists(atPath: file) {
+            let files = [file] + (self.again ? [file] : []) + (self.changed ? [file.replacingOccurrences(of: ".csv", with: "-changed.csv")] : [])
+            for path in Set(files) where !FileManager.default.fileExists(atPath: path) {
                 let started = ContinuousClock.now
-                try Self.generate(rows: self.rows, into: file)
-                print("generated \(self.rows) rows into \(file) in \(ContinuousClock.now - started)")
+                try Self.generate(rows: self.rows, into: path, later: path != file)
+                print("generated \(self.rows) rows into \(path) in \(ContinuousClock.now - started)")
             }
-            let size = (try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
-            let runs = self.again ? 2 : 1
             try await self.database.withStore { store in
                 try await Self.seedAgreements(in: store)
-                for _ in 0..<runs {
+                for file in files {
+                    let size = (try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
                     guard let handle = FileHandle(forReadingAtPath: file) else { throw CommandFailure("Cannot read \(file).") }
                     let started = ContinuousClock.now
                     let report = try await store.requests.importCSV(
@@ -41,10 +43,11 @@ struct Bench: AsyncParsableCommand {
                     )
                     let elapsed = ContinuousClock.now - started
                     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-                    let total = report.created + report.updated
+                    let total = report.created + report.updated + report.unchanged
                     print(
                         "imported \(total) requests (\(size / 1_000_000) MB; \(report.created) created, \(report.updated) updated, "
-                            + "\(report.problemCount) problems) in \(String(format: "%.1f", seconds)) s: \(Int(Double(total) / seconds)) rows/s"
+                            + "\(report.unchanged) unchanged, \(report.problemCount) problems) in \(String(format: "%.1f", seconds)) s: "
+                            + "\(Int(Double(total) / seconds)) rows/s"
                     )
                 }
             }
@@ -93,7 +96,9 @@ struct Bench: AsyncParsableCommand {
         /// Requests as a ticket tool exports them: in ticket order, opened through 2026 between the
         /// eight providers and seven clients, most answered and resolved, one in ten paused once,
         /// one in five still open.
-        static func generate(rows: Int, into path: String) throws {
+        /// With `later`, every request is answered a minute and resolved an hour later: the same
+        /// requests, all changed.
+        static func generate(rows: Int, into path: String, later: Bool = false) throws {
             guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
                 throw CommandFailure("Cannot write \(path).")
             }
@@ -105,8 +110,8 @@ struct Bench: AsyncParsableCommand {
             var text = RawServiceRequest.columns.joined(separator: ",") + "\n"
             for index in 0..<rows {
                 let opened = year + Int64(index) * step + Int64(generator.next() % UInt64(step))
-                let response = opened + Int64(generator.next() % (8 * 3600))
-                let resolved = response + Int64(generator.next() % (10 * 86_400))
+                let response = opened + Int64(generator.next() % (8 * 3600)) + (later ? 60 : 0)
+                let resolved = response + Int64(generator.next() % (10 * 86_400)) + (later ? 3600 : 0)
                 let open = generator.next() % 5 == 0
                 var pauses = ""
                 if generator.next() % 10 == 0 {
