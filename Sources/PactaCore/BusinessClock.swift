@@ -120,6 +120,24 @@ public struct BusinessClock: Sendable {
         return seconds
     }
 
+    /// The first instant at which `seconds` of business time have elapsed since `start`, pauses
+    /// left out: when a target of `seconds` is reached. Nil when that is beyond the covered days.
+    public func instant(after start: Int64, businessSeconds seconds: Int64, pauses: [Interval] = []) -> Int64? {
+        guard let end = self.dayStarts.last, self.elapsed(from: start, to: end, pauses: pauses) >= seconds else { return nil }
+        // Elapsed time never decreases as the end moves later: search for the first end that reaches it.
+        var low = start
+        var high = end
+        while low < high {
+            let middle = low + (high - low) / 2
+            if self.elapsed(from: start, to: middle, pauses: pauses) >= seconds {
+                high = middle
+            } else {
+                low = middle + 1
+            }
+        }
+        return low
+    }
+
     /// Business seconds between two dates, whole seconds.
     public func elapsed(from start: Date, to end: Date, pauses: [Interval] = []) -> Int64 {
         self.elapsed(from: Interval.seconds(start), to: Interval.seconds(end), pauses: pauses)

@@ -144,6 +144,8 @@ public struct BreachWarning: Sendable, Hashable {
     /// Business seconds so far.
     public var elapsed: Int64
     public var target: Int64
+    /// When the target is (or was) reached if the milestone does not happen first; nil beyond the clock's days.
+    public var dueAt: Int64?
     /// `elapsed / target`: 0.75 at the default threshold, above 1 once breached.
     public var ratio: Double { Double(self.elapsed) / Double(self.target) }
     public var isBreached: Bool { self.elapsed > self.target }
@@ -165,6 +167,7 @@ extension HardIndicators {
         let target = Int64(commitment.target)
         let elapsed = clock.elapsed(from: request.openedAt, to: now, pauses: request.pauses)
         guard Double(elapsed) >= threshold * Double(target) else { return nil }
-        return BreachWarning(request: request, commitment: commitment.key, elapsed: elapsed, target: target)
+        let due = clock.instant(after: request.openedAt, businessSeconds: target, pauses: request.pauses)
+        return BreachWarning(request: request, commitment: commitment.key, elapsed: elapsed, target: target, dueAt: due)
     }
 }

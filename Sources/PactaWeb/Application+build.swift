@@ -37,8 +37,11 @@ public struct ServerSettings: Sendable {
     public init(reader: ConfigReader) {
         self.databaseURL = reader.string(forKey: "database.url", default: Self.defaultDatabase)
         self.secureCookies = reader.bool(forKey: "session.secure", default: false)
-        self.timeZone = reader.string(forKey: "timezone").flatMap(TimeZone.init(identifier:)) ?? .current
         self.demo = reader.bool(forKey: "demo", default: false)
+        // The demo organisation works in Quito: without a zone of its own, show its times there.
+        self.timeZone =
+            reader.string(forKey: "timezone").flatMap(TimeZone.init(identifier:))
+            ?? (self.demo ? DemoOrganisation.timeZone : .current)
         self.warningThreshold = min(max(reader.double(forKey: "warnings.threshold", default: 0.75), 0), 1)
     }
 }

@@ -3,14 +3,17 @@ import PactaCore
 import PactaStore
 
 /// A realistic demo organisation in Spanish: an Ecuadorian financial institution with eight
-/// back-office providers, seven client units, two calendars, a dozen agreements in every state
-/// and one user per role.
+/// back-office providers, seven client units, two calendars, a dozen agreements in every state,
+/// one user per role, and this year's service requests for the active agreements.
 public struct DemoOrganisation: Sendable {
     public let store: Store
 
     public init(store: Store) {
         self.store = store
     }
+
+    /// Where the organisation works: its calendars' zone, and the one its pages show times in.
+    public static let timeZone = TimeZone(identifier: "America/Guayaquil")!
 
     /// The password of every demo user.
     public static let password = "pacta-demo-2026"
@@ -85,22 +88,20 @@ public struct DemoOrganisation: Sendable {
             ("2026-11-02", "Día de los Difuntos"), ("2026-11-03", "Independencia de Cuenca"), ("2026-12-25", "Navidad"),
             ("2027-01-01", "Año Nuevo"),
         ].map { Holiday(date: LocalDate($0.0)!, name: $0.1) }
-        try await self.store.calendars.create(
-            BusinessCalendar(
-                code: "oficina-uio",
-                name: "Horario de oficina Quito",
-                timeZone: "America/Guayaquil",
-                hours: WeeklyHours(Dictionary(uniqueKeysWithValues: weekdays.map { ($0, [TimeRange("08:30-13:00")!, TimeRange("14:00-17:30")!]) })),
-                holidays: holidays
-            ),
-            at: instant
+        let office = BusinessCalendar(
+            code: "oficina-uio",
+            name: "Horario de oficina Quito",
+            timeZone: "America/Guayaquil",
+            hours: WeeklyHours(Dictionary(uniqueKeysWithValues: weekdays.map { ($0, [TimeRange("08:30-13:00")!, TimeRange("14:00-17:30")!]) })),
+            holidays: holidays
         )
         var agencyHours = Dictionary(uniqueKeysWithValues: weekdays.map { ($0, [TimeRange("09:00-18:00")!]) })
         agencyHours[.saturday] = [TimeRange("09:00-13:00")!]
-        try await self.store.calendars.create(
-            BusinessCalendar(code: "agencias", name: "Horario de agencias", timeZone: "America/Guayaquil", hours: WeeklyHours(agencyHours), holidays: holidays),
-            at: instant
+        let agencies = BusinessCalendar(
+            code: "agencias", name: "Horario de agencias", timeZone: "America/Guayaquil", hours: WeeklyHours(agencyHours), holidays: holidays
         )
+        try await self.store.calendars.create(office, at: instant)
+        try await self.store.calendars.create(agencies, at: instant)
 
         let accounts = Accounts(store: self.store)
         for (username, name, role, unit) in Self.users {
@@ -180,5 +181,80 @@ public struct DemoOrganisation: Sendable {
                 _ = try await agreements.terminate(plan.code, reason: "Migración de la telefonía a un proveedor externo.", at: instant, today: signingDay)
             }
         }
+        let calendars = [office.code: office, agencies.code: agencies]
+        let streams = plans.filter { $0.state == .active }.map { plan in
+            RequestStream(provider: plan.provider, client: plan.client, calendar: calendars[plan.calendar]!, hours: plan.hours)
+        } + [
+            // Units that work together without a signed agreement: their requests stay unmatched.
+            RequestStream(provider: "TI", client: "MKT", calendar: office, hours: 4, perWeek: 2),
+            RequestStream(provider: "JUR", client: "HIP", calendar: office, hours: 24, perWeek: 1),
+        ]
+        try await self.seedRequests(streams, from: from, at: instant)
+    }
+
+    /// The requests one provider receives from one client, as its ticket tool records them.
+    struct RequestStream {
+        var provider: String
+        var client: String
+        var calendar: BusinessCalendar
+        /// Business hours to resolve a critical request (three times as many for the others);
+        /// first responses are due within two.
+        var hours: Double
+        var perWeek = 8
+    }
+
+    static let services: [String: [String]] = [
+        "TI": ["Correo y ofimática", "Core bancario", "Impresoras y escáneres", "Red y VPN", "Banca en línea"],
+        "OPCRED": ["Desembolso", "Instrumentación", "Reestructuración", "Certificados"],
+        "ADQ": ["Mantenimiento eléctrico", "Climatización", "Mobiliario", "Limpieza"],
+        "SEG": ["Alta de accesos", "Baja de accesos", "Revisión de perfiles"],
+        "JUR": ["Revisión de garantías", "Minutas"],
+    ]
+
+    /// Requests opened from `from` until `instant` during business hours: most answered and
+    /// resolved in time, about one in eight late, one in twelve paused while waiting on the
+    /// client, and the last days' still open, some of them close to their targets.
+    func seedRequests(_ streams: [RequestStream], from: LocalDate, at instant: Date) async throws {
+        var random = SeededGenerator(seed: 2026)
+        func uniform(_ range: ClosedRange<Double>) -> Double { Double.random(in: range, using: &random) }
+        let now = Interval.seconds(instant)
+        let zone = Self.timeZone
+        let first = Int64(from.daysSinceEpoch) * 86_400 - Int64(zone.secondsFromGMT(for: instant))
+        guard now > first else { return }
+        var rows: [RawServiceRequest] = []
+        for stream in streams {
+            let clock = try BusinessClock(calendar: stream.calendar, from: from.adding(days: -7), through: from.adding(days: 800))
+            let weeks = Double(now - first) / (7 * 86_400)
+            for number in 1...max(1, Int(weeks * Double(stream.perWeek))) {
+                // Opened at a random business moment since `from`.
+                let span = clock.elapsed(from: first, to: now)
+                guard span > 0, let opened = clock.instant(after: first, businessSeconds: Int64(uniform(0...1) * Double(span - 1))) else { continue }
+                let priority = ["P1", "P2", "P2", "P3", "P2"][Int(random.next() % 5)]
+                let target = stream.hours * 3600 * (priority == "P1" ? 1 : 3)
+                var request = RawServiceRequest(
+                    externalRef: "\(stream.provider)-\(String(number + 1000))-\(stream.client)",
+                    provider: stream.provider, client: stream.client,
+                    service: Self.services[stream.provider]!.randomElement(using: &random)!,
+                    priority: priority, openedAt: Timestamp.format(opened)
+                )
+                var pauses: [Interval] = []
+                if random.next() % 12 == 0 {
+                    let start = opened + Int64(uniform(600...7200))
+                    pauses.append(Interval(start: start, end: start + Int64(uniform(3600...30 * 3600))))
+                }
+                // Business time to the first response and the resolution: within target but for one in eight.
+                let response = clock.instant(after: opened, businessSeconds: Int64(2 * 3600 * uniform(0.02...(random.next() % 10 == 0 ? 1.4 : 0.9))), pauses: pauses)
+                let late = random.next() % 8 == 0
+                let resolution = clock.instant(after: opened, businessSeconds: Int64(target * (late ? uniform(1.05...1.8) : uniform(0.1...0.98))), pauses: pauses)
+                if let response, response <= now { request.firstResponseAt = Timestamp.format(response) }
+                if let resolution, resolution <= now { request.resolvedAt = Timestamp.format(resolution) }
+                // A pause only runs while the request is open.
+                let closed = min(resolution ?? now, now)
+                pauses = pauses.filter { $0.start < closed }.map { Interval(start: $0.start, end: min($0.end, closed)) }
+                request.pauses = pauses.map { "\(Timestamp.format($0.start))/\(Timestamp.format($0.end))" }.joined(separator: ";")
+                rows.append(request)
+            }
+        }
+        _ = try await self.store.requests.importRows(rows, skipInvalid: false, at: instant, timeZone: zone)
     }
 }

@@ -103,7 +103,7 @@ struct Bench: AsyncParsableCommand {
                 throw CommandFailure("Cannot write \(path).")
             }
             defer { try? handle.close() }
-            var generator = SplitMix64(seed: 1)
+            var generator = SeededGenerator(seed: 1)
             let year = Int64(1_767_225_600)
             let step = max(1, 365 * 86_400 / Int64(max(rows, 1)))
             let services = ["Correo", "VPN", "Core bancario", "Impresoras", "Accesos", "Nómina", "Desembolsos"]
@@ -162,7 +162,7 @@ struct Bench: AsyncParsableCommand {
             let buildTime = ContinuousClock.now - built
 
             // Requests opened during 2026, resolved within minutes to three weeks.
-            var generator = SplitMix64(seed: 2026)
+            var generator = SeededGenerator(seed: 2026)
             let year = Int64(1_767_225_600)  // 2026-01-01T00:00:00Z
             let samples = 1 << 16
             var opened = [Int64](repeating: 0, count: samples)
@@ -187,18 +187,5 @@ struct Bench: AsyncParsableCommand {
             print("calendar built in \(buildTime) (\(clock.firstDay) … \(clock.lastDay))")
             print("\(self.count) evaluations in \(String(format: "%.3f", seconds)) s: \(Int(Double(self.count) / seconds)) per second on one core (checksum \(checksum))")
         }
-    }
-}
-
-/// A small, fast, seedable generator so that every run measures the same data.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { self.state = seed }
-    mutating func next() -> UInt64 {
-        self.state &+= 0x9E37_79B9_7F4A_7C15
-        var z = self.state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

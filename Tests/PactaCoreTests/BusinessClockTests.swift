@@ -141,6 +141,30 @@ import Testing
         }
     }
 
+    @Test func theInstantATargetIsReachedIsTheFirstWithThatMuchBusinessTime() throws {
+        let zone = "America/Guayaquil"
+        let clock = try BusinessClock(calendar: Self.calendar(zone, Self.weekdays, ["08:00-17:00"]))
+        let friday = Self.instant("2026-11-20 21:00", zone)
+        #expect(clock.instant(after: friday, businessSeconds: 90 * 60) == Self.instant("2026-11-23 09:30", zone))
+        // A pause on Monday morning pushes it back by its business part.
+        let pause = Interval(start: Self.instant("2026-11-23 07:00", zone), end: Self.instant("2026-11-23 09:00", zone))
+        #expect(clock.instant(after: friday, businessSeconds: 90 * 60, pauses: [pause]) == Self.instant("2026-11-23 10:30", zone))
+        #expect(clock.instant(after: friday, businessSeconds: 0) == friday)
+        #expect(clock.instant(after: friday, businessSeconds: 200 * 365 * 86_400) == nil, "beyond the clock's days")
+    }
+
+    @Test func theInstantATargetIsReachedInvertsElapsedTime() async throws {
+        let zone = "America/Santiago"
+        let clock = try BusinessClock(calendar: Self.calendar(zone, Self.weekdays, ["08:30-13:00", "14:00-17:30"]))
+        let base = Self.instant("2026-01-01 00:00", "UTC")
+        await propertyCheck(count: 200, input: Gen.int(in: 0...(365 * 86_400)), Gen.int(in: 1...(30 * 8 * 3600))) { offset, seconds in
+            let start = base + Int64(offset)
+            let reached = try #require(clock.instant(after: start, businessSeconds: Int64(seconds)))
+            #expect(clock.elapsed(from: start, to: reached) == Int64(seconds))
+            #expect(clock.elapsed(from: start, to: reached - 1) < Int64(seconds))
+        }
+    }
+
     @Test func matchesABruteForceReference() async throws {
         // Minute-aligned instants in 2026, including both daylight-saving weekends of every zone above.
         let minute = Gen.int(in: 0...(365 * 24 * 60 - 1))

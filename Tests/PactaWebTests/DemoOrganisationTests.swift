@@ -27,6 +27,15 @@ import Testing
             #expect(try await store.agreements.verify() == VerificationReport(checkedSignatures: 21, issues: []))
             #expect(try await Accounts(store: store).authenticate(username: "gestor", password: DemoOrganisation.password)?.role == .manager)
             #expect(try await Accounts(store: store).authenticate(username: "gestor", password: "wrong-password") == nil)
+
+            // This year's requests: most under the active agreements, some between units without one.
+            let counts = try await store.requests.counts()
+            #expect(counts.total > 1000 && counts.unmatched > 0 && counts.unmatched < counts.total / 5)
+            let august = try await store.hardIndicators(agreement: "TI-AGEN", period: Period("2026-08")!, at: Fixtures.now)
+            let met = august.measurements.reduce(0) { $0 + $1.met }
+            let missed = august.measurements.reduce(0) { $0 + $1.missed }
+            #expect(met > 4 * missed && missed > 0, "mostly on time, some late")
+            #expect(try await store.breachWarnings(at: Fixtures.now, threshold: 0.75, unit: nil).isEmpty == false, "the last days' requests are still open")
         }
     }
 }

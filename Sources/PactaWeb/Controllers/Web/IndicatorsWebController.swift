@@ -62,7 +62,7 @@ struct IndicatorsWebController: Sendable {
         let lines: [[String: Any]] = report.lines.prefix(Self.shownLines).map { line in
             [
                 "externalRef": line.externalRef, "commitment": line.commitment, "priority": line.priority,
-                "openedAt": Format.instant(Date(timeIntervalSince1970: TimeInterval(line.openedAt)), in: TimeZone(identifier: "UTC")!),
+                "openedAt": Format.instant(Date(timeIntervalSince1970: TimeInterval(line.openedAt)), in: self.services.timeZone),
                 "businessTime": Self.duration(line.businessSeconds),
                 "outcomeLabel": messages.text("indicators.outcomes.\(line.outcome.rawValue)", or: line.outcome.rawValue),
                 "outcomeClass": line.outcome == .met ? "active" : line.outcome == .missed ? "terminated" : "pending",

@@ -27,6 +27,7 @@ struct WarningsWebController: Sendable {
                 "externalRef": warning.request.externalRef, "priority": warning.request.priority,
                 "openedAt": Format.instant(Date(timeIntervalSince1970: TimeInterval(warning.request.openedAt)), in: self.services.timeZone),
                 "elapsed": IndicatorsWebController.duration(warning.elapsed), "target": IndicatorsWebController.duration(warning.target),
+                "dueAt": warning.dueAt.map { Format.instant(Date(timeIntervalSince1970: TimeInterval($0)), in: self.services.timeZone) } ?? "—",
                 "ratio": "\(Int((warning.ratio * 100).rounded())) %", "breached": warning.isBreached,
             ]
         }
@@ -51,6 +52,7 @@ struct WarningsJSON: ResponseEncodable, Sendable {
         var openedAt: String
         var businessSeconds: Int64
         var targetSeconds: Int64
+        var dueAt: String?
         var ratio: Double
         var breached: Bool
     }
@@ -63,6 +65,7 @@ struct WarningsJSON: ResponseEncodable, Sendable {
                 agreement: $0.agreement, commitment: warning.commitment, externalRef: warning.request.externalRef,
                 provider: warning.request.provider, client: warning.request.client, priority: warning.request.priority,
                 openedAt: Timestamp.format(warning.request.openedAt), businessSeconds: warning.elapsed, targetSeconds: warning.target,
+                dueAt: warning.dueAt.map(Timestamp.format),
                 ratio: (warning.ratio * 1000).rounded() / 1000, breached: warning.isBreached
             )
         }
