@@ -7,8 +7,11 @@ import Testing
 /// How imports write: new requests straight in, stored ones through the upsert, business time
 /// measured on the way, and the references that replace foreign keys.
 @Suite struct RequestImportPipelineTests {
-    static func importing(_ rows: String, into requests: RequestRepository) async throws -> ImportReport {
-        try await requests.importCSV(
+    /// Imports CSV `rows` (the header is added) in batches of `batchSize`.
+    static func importing(_ rows: String, into store: Store, batchSize: Int = 20_000) async throws -> ImportReport {
+        var requests = store.requests
+        requests.batchSize = batchSize
+        return try await requests.importCSV(
             RequestRepositoryTests.chunks(RequestRepositoryTests.header + rows, size: 64),
             skipInvalid: false, at: Fixtures.now, timeZone: RequestRepositoryTests.zone
         )
@@ -18,14 +21,12 @@ import Testing
     func aBatchThatMeetsStoredRequestsFallsBackToTheUpsert(database: TestDatabase) async throws {
         try await database.withStore { store in
             try await store.seedActiveAgreement()
-            var requests = store.requests
-            requests.batchSize = 2
             let first = try await Self.importing(
                 """
                 INC-1,TI,CRED,Correo,P1,2026-10-05T09:00:00-05:00,,,,
                 INC-2,TI,CRED,Correo,P1,2026-10-05T09:00:00-05:00,,,,
                 """,
-                into: requests
+                into: store, batchSize: 2
             )
             #expect((first.created, first.updated) == (2, 0))
             // Batches: [INC-3, INC-4] all new; [INC-4 again, INC-1] meets stored ones; [INC-5] after it.
@@ -37,7 +38,7 @@ import Testing
                 INC-1,TI,CRED,Correo,P1,2026-10-05T09:00:00-05:00,,2026-10-05T11:00:00-05:00,,
                 INC-5,TI,CRED,Correo,P1,2026-10-07T09:00:00-05:00,,,,
                 """,
-                into: requests
+                into: store, batchSize: 2
             )
             #expect(second.committed)
             #expect((second.created, second.updated) == (3, 2), "INC-4 counts once created and once updated")
@@ -53,15 +54,15 @@ import Testing
             try await store.seedActiveAgreement()
             let one = "INC-1,TI,CRED,Correo,P1,2026-10-05T09:00:00-05:00,2026-10-05T09:30:00-05:00,2026-10-06T10:00:00-05:00,,\n"
             let two = "INC-2,TI,CRED,VPN,P2,2026-10-05T09:00:00-05:00,,,,\n"
-            let first = try await Self.importing(one + two, into: store.requests)
+            let first = try await Self.importing(one + two, into: store)
             #expect((first.created, first.updated, first.unchanged) == (2, 0, 0))
             let stored = try await store.requests.get(provider: "TI", externalRef: "INC-1")
 
-            let again = try await Self.importing(one + two + "INC-3,TI,CRED,VPN,P2,2026-10-07T09:00:00-05:00,,,,\n", into: store.requests)
+            let again = try await Self.importing(one + two + "INC-3,TI,CRED,VPN,P2,2026-10-07T09:00:00-05:00,,,,\n", into: store)
             #expect((again.created, again.updated, again.unchanged) == (1, 0, 2))
             #expect(try await store.requests.get(provider: "TI", externalRef: "INC-1")?.request == stored?.request)
 
-            let resolved = try await Self.importing(one + two.replacingOccurrences(of: ",,,,", with: ",,2026-10-05T10:00:00-05:00,,"), into: store.requests)
+            let resolved = try await Self.importing(one + two.replacingOccurrences(of: ",,,,", with: ",,2026-10-05T10:00:00-05:00,,"), into: store)
             #expect((resolved.created, resolved.updated, resolved.unchanged) == (0, 1, 1))
             #expect(try await store.requests.get(provider: "TI", externalRef: "INC-2")?.request.measured?.resolution == 3600)
         }
@@ -76,7 +77,7 @@ import Testing
                 INC-7,TI,CRED,Correo,P1,2026-10-05T09:00:00-05:00,,,,
                 INC-7,TI,CRED,Nómina,P3,2026-10-05T09:00:00-05:00,,,,
                 """,
-                into: store.requests
+                into: store
             )
             #expect((report.created, report.updated) == (1, 0))
             let stored = try #require(try await store.requests.get(provider: "TI", externalRef: "INC-7")?.request)
@@ -88,8 +89,6 @@ import Testing
     func anImportThatFailsHalfwayLeavesNothing(database: TestDatabase) async throws {
         try await database.withStore { store in
             try await store.seedActiveAgreement()
-            var requests = store.requests
-            requests.batchSize = 1
             // The first two rows are written before the bad third one is read.
             let report = try await Self.importing(
                 """
@@ -97,7 +96,7 @@ import Testing
                 INC-2,TI,CRED,Correo,P1,2026-10-05T09:00:00-05:00,,,,
                 INC-3,TI,CRED,Correo,P1,mañana,,,,
                 """,
-                into: requests
+                into: store, batchSize: 1
             )
             #expect(!report.committed && report.problems.map(\.line) == [4])
             #expect(try await store.requests.counts().total == 0)
@@ -114,7 +113,7 @@ import Testing
                 INC-1,TI,CRED,Correo,P1,2026-10-05T09:00:00-05:00,2026-10-05T09:30:00-05:00,2026-10-06T10:00:00-05:00,,
                 INC-2,TI,CRED,Correo,P1,2026-10-05T09:00:00-05:00,,,,
                 """,
-                into: store.requests
+                into: store
             )
             let resolved = try #require(try await store.requests.get(provider: "TI", externalRef: "INC-1")?.request)
             #expect(resolved.measured == MeasuredDurations(calendar: Fixtures.officeHours.fingerprint, firstResponse: 1800, resolution: 9 * 3600))
