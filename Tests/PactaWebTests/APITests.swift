@@ -264,6 +264,8 @@ import Testing
                 let items = try #require(response.json["items"] as? [[String: Any]])
                 #expect(items.map { $0["external_ref"] as? String } == ["OLD"])
                 #expect(items.first?["breached"] as? Bool == true)
+                // 7 h 30 on Wednesday, the last half hour on Thursday from 08:30.
+                #expect(items.first?["due_at"] as? String == "2026-09-17T14:00:00Z")
                 response = try await client.execute(uri: "/api/v1/warnings?unit=GG", method: .get, headers: app.api(.viewer))
                 #expect((response.json["items"] as? [Any])?.isEmpty == true)
                 response = try await client.execute(uri: "/warnings?unit=TI", method: .get, headers: app.browser(.viewer))
