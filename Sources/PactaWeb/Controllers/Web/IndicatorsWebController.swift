@@ -52,7 +52,10 @@ struct IndicatorsWebController: Sendable {
                 "metricLabel": messages.text("metrics.\(measurement.metric.rawValue)", or: measurement.metric.rawValue),
                 "requests": measurement.requests, "met": measurement.met, "missed": measurement.missed, "pending": measurement.pending,
                 "value": Self.format(measurement.value, metric: measurement.metric, messages: messages),
-                "target": commitment.map { views.commitment($0) }.map { "\($0["targetLabel"] ?? "") \($0["goalLabel"] as? String ?? "")" } ?? "",
+                "target": commitment.map { views.commitment($0) }.map { labels in
+                    // "97 % · 24 business hours": the share required, then within what.
+                    [labels["goalLabel"] as? String ?? "", labels["targetLabel"] as? String ?? ""].filter { !$0.isEmpty }.joined(separator: " · ")
+                } ?? "",
                 "statusLabel": messages.text("indicators.statuses.\(measurement.status.rawValue)", or: measurement.status.rawValue),
                 "statusClass": Self.badge(measurement.status),
                 "isManual": measurement.metric == .manual,
