@@ -120,6 +120,12 @@ public struct BusinessClock: Sendable {
         return seconds
     }
 
+    /// Whether `instant` falls within the covered days.
+    public func covers(_ instant: Int64) -> Bool {
+        guard let first = self.dayStarts.first, let end = self.dayStarts.last else { return false }
+        return first <= instant && instant <= end
+    }
+
     /// The first instant at which `seconds` of business time have elapsed since `start`, pauses
     /// left out: when a target of `seconds` is reached. Nil when that is beyond the covered days.
     public func instant(after start: Int64, businessSeconds seconds: Int64, pauses: [Interval] = []) -> Int64? {

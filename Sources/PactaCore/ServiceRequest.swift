@@ -81,9 +81,13 @@ extension ServiceRequest {
         return clock.elapsed(from: self.openedAt, to: instant, pauses: self.pauses)
     }
 
-    /// Both durations measured on `clock`, as they are stored.
-    public func measuring(on clock: BusinessClock) -> MeasuredDurations {
-        MeasuredDurations(
+    /// Both durations measured on `clock`, as they are stored; nil when the request's instants
+    /// fall outside the days the clock covers, where it could not tell business time.
+    public func measuring(on clock: BusinessClock) -> MeasuredDurations? {
+        guard clock.covers(self.openedAt), self.firstResponseAt.map(clock.covers) ?? true, self.resolvedAt.map(clock.covers) ?? true,
+            self.pauses.allSatisfy({ clock.covers($0.start) && clock.covers($0.end) })
+        else { return nil }
+        return MeasuredDurations(
             calendar: clock.fingerprint,
             firstResponse: self.firstResponseAt.map { clock.elapsed(from: self.openedAt, to: $0, pauses: self.pauses) },
             resolution: self.resolvedAt.map { clock.elapsed(from: self.openedAt, to: $0, pauses: self.pauses) }

@@ -26,7 +26,8 @@ extension Store {
             for commitment in agreement.terms.commitments where commitment.metric.hasGoal {
                 guard let calendarCode = commitment.calendar else { continue }
                 if clocks[calendarCode] == nil, let calendar = try await self.calendars.get(calendarCode) {
-                    clocks[calendarCode] = try BusinessClock(calendar: calendar, from: min(oldest, today).adding(days: -2), through: today.adding(days: 2))
+                    // Far enough ahead to say when the longest targets fall due.
+                    clocks[calendarCode] = try BusinessClock(calendar: calendar, from: min(oldest, today).adding(days: -2), through: today.adding(days: 120))
                 }
                 guard let clock = clocks[calendarCode] else { continue }
                 for request in requests {

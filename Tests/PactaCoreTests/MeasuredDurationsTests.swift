@@ -15,7 +15,16 @@ import Testing
         #expect(measured == MeasuredDurations(calendar: Self.calendar.fingerprint, firstResponse: 1800, resolution: 4 * 3600))
         var open = Self.request
         open.resolvedAt = nil
-        #expect(open.measuring(on: Self.clock).resolution == nil)
+        #expect(open.measuring(on: Self.clock) == MeasuredDurations(calendar: Self.calendar.fingerprint, firstResponse: 1800, resolution: nil))
+    }
+
+    @Test func nothingIsMeasuredOutsideTheClocksDays() {
+        // The clock covers 2026–2027: a request of 2025 cannot be measured on it, and is not stored as such.
+        let old = HardIndicatorsTests.request("A", opened: "2025-06-02 09:00", resolved: "2025-06-02 10:00")
+        #expect(old.measuring(on: Self.clock) == nil)
+        var late = Self.request
+        late.resolvedAt = HardIndicatorsTests.at("2028-01-03 10:00")
+        #expect(late.measuring(on: Self.clock) == nil)
     }
 
     @Test func theFingerprintFollowsTheRulesNotTheName() {

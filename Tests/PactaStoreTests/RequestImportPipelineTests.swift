@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import PactaCore
 import PactaStore
 import PactaTestSupport
@@ -100,6 +101,29 @@ import Testing
             )
             #expect(!report.committed && report.problems.map(\.line) == [4])
             #expect(try await store.requests.counts().total == 0)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func anInputThatBreaksOffLeavesNothingAndTheNextImportWorks(database: TestDatabase) async throws {
+        struct Disconnected: Error {}
+        try await database.withStore { store in
+            try await store.seedActiveAgreement()
+            // A client that goes away after sending three rows: batches are being written when the body fails.
+            let rows = (1...3).map { "INC-\($0),TI,CRED,Correo,P1,2026-10-05T09:00:00-05:00,,,,\n" }.joined()
+            let body = AsyncThrowingStream<ByteBuffer, any Error> { continuation in
+                continuation.yield(ByteBuffer(string: RequestRepositoryTests.header + rows))
+                continuation.finish(throwing: Disconnected())
+            }
+            var requests = store.requests
+            requests.batchSize = 1
+            await #expect(throws: Disconnected.self) {
+                try await requests.importCSV(body, skipInvalid: false, at: Fixtures.now, timeZone: RequestRepositoryTests.zone)
+            }
+            #expect(try await store.requests.counts().total == 0)
+            // The connection is clean: a new import, through the upsert too, goes through.
+            #expect(try await Self.importing(rows, into: store).created == 3)
+            #expect(try await Self.importing(rows, into: store).unchanged == 3)
         }
     }
 

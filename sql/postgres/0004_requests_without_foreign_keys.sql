@@ -11,8 +11,14 @@ ALTER TABLE requests
 
 CREATE FUNCTION pacta_never_deleted() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '% are never deleted: requests refer to them', TG_TABLE_NAME USING ERRCODE = 'restrict_violation'; END $$;
 
-CREATE TRIGGER units_never_deleted BEFORE DELETE OR TRUNCATE ON units
+CREATE TRIGGER units_never_deleted BEFORE DELETE ON units
+    FOR EACH ROW EXECUTE FUNCTION pacta_never_deleted();
+
+CREATE TRIGGER units_never_truncated BEFORE TRUNCATE ON units
     FOR EACH STATEMENT EXECUTE FUNCTION pacta_never_deleted();
 
-CREATE TRIGGER agreements_never_deleted BEFORE DELETE OR TRUNCATE ON agreements
+CREATE TRIGGER agreements_never_deleted BEFORE DELETE ON agreements
+    FOR EACH ROW EXECUTE FUNCTION pacta_never_deleted();
+
+CREATE TRIGGER agreements_never_truncated BEFORE TRUNCATE ON agreements
     FOR EACH STATEMENT EXECUTE FUNCTION pacta_never_deleted();

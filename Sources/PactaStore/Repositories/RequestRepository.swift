@@ -174,8 +174,14 @@ public struct RequestRepository: Sendable {
                 let importer = RequestImporter(
                     db: db, batchSize: self.batchSize, units: units, agreements: agreements, timeZone: timeZone, skipInvalid: skipInvalid, instant: instant
                 )
-                try await feed(importer)
-                try await importer.flush()
+                do {
+                    try await feed(importer)
+                    try await importer.flush()
+                } catch {
+                    // No statement may reach the connection once the transaction is rolled back.
+                    await importer.abandon()
+                    throw error
+                }
                 let report = await importer.report
                 if report.problemCount > 0 && !skipInvalid {
                     throw ImportAborted(problems: report.problems, problemCount: report.problemCount)
@@ -386,7 +392,7 @@ actor RequestImporter {
             let client = self.units[request.client]!
             let openedOn = self.localDate(of: request.openedAt)
             let agreement = self.agreements.match(provider: provider, client: client, on: openedOn)
-            let measured = agreement?.clock.map(request.measuring(on:))
+            let measured = agreement?.clock.flatMap(request.measuring(on:))
             let row: [DatabaseValue] = [
                 .integer(provider),
                 .text(request.externalRef),
@@ -437,6 +443,13 @@ actor RequestImporter {
         self.report.updated += written.updated
         self.report.unchanged += written.unchanged
         self.staging = self.staging || written.staged
+    }
+
+    /// Waits for the batch being written, whatever becomes of it: the import is failing.
+    func abandon() async {
+        guard let writing = self.writing else { return }
+        self.writing = nil
+        _ = try? await writing.value
     }
 
     /// Writes whatever is left and waits until every batch is written.
@@ -490,12 +503,8 @@ struct AgreementMatcher: Sendable {
     private let candidates: [Int64: [Int64: [Candidate]]]
 
     init(_ db: any DatabaseExecutor) async throws {
-        var clocks: [String: BusinessClock] = [:]
-        for row in try await db.query("SELECT code, name, time_zone, hours, holidays FROM calendars") {
-            let calendar = try CalendarRepository.calendar(row)
-            clocks[calendar.code] = try? BusinessClock(calendar: calendar)
-        }
         var candidates: [Int64: [Int64: [Candidate]]] = [:]
+        var clocks: [String: BusinessClock?] = [:]
         let rows = try await db.query(
             """
             SELECT a.id, a.provider_id, a.client_id, a.valid_from, a.valid_to, v.document
@@ -506,10 +515,15 @@ struct AgreementMatcher: Sendable {
         for row in rows {
             let terms = try AgreementRepository.decodeDocument(try row.decode(5)).terms
             let calendar = terms.commitments.first { $0.metric.isBusinessTime && $0.calendar != nil }?.calendar
+            // Only the calendars agreements run on, each built once.
+            if let calendar, clocks[calendar] == nil {
+                let row = try await db.first("SELECT code, name, time_zone, hours, holidays FROM calendars WHERE code = \(calendar)")
+                clocks[calendar] = try row.flatMap { try? BusinessClock(calendar: try CalendarRepository.calendar($0)) }
+            }
             candidates[try row.decode(1), default: [:]][try row.decode(2), default: []].append(
                 Candidate(
                     id: try row.decode(0), validFrom: try row.decode(3), validTo: try row.decode(4),
-                    clock: calendar.flatMap { clocks[$0] }
+                    clock: calendar.flatMap { clocks[$0] ?? nil }
                 )
             )
         }
