@@ -20,7 +20,8 @@ import Testing
         /// A concrete path; parameters point at records that do not exist, so allowed calls answer 404 or 4xx, never 401/403.
         var path: String {
             self.pattern.replacingOccurrences(of: "{code}", with: "NOPE").replacingOccurrences(of: "{version}", with: "1")
-                .replacingOccurrences(of: "{id}", with: "999999")
+                .replacingOccurrences(of: "{id}", with: "999999").replacingOccurrences(of: "{provider}", with: "NOPE")
+                .replacingOccurrences(of: "{ref}", with: "NOPE-1")
         }
     }
 
@@ -75,6 +76,8 @@ import Testing
         Route(method: .get, pattern: "/warnings", roles: everyone),
         Route(method: .get, pattern: "/requests", roles: everyone),
         Route(method: .get, pattern: "/requests/import", roles: editors),
+        Route(method: .get, pattern: "/requests/lookup", roles: everyone),
+        Route(method: .get, pattern: "/requests/{provider}/{ref}", roles: everyone),
         Route(method: .post, pattern: "/requests/import", roles: editors),
         Route(method: .get, pattern: "/api/v1/warnings", roles: everyone),
         Route(method: .get, pattern: "/api/v1/me", roles: everyone),
@@ -97,6 +100,7 @@ import Testing
         Route(method: .post, pattern: "/api/v1/agreements/{code}/terminate", roles: editors),
         Route(method: .post, pattern: "/api/v1/agreements/{code}/signatures", roles: signers),
         Route(method: .post, pattern: "/api/v1/requests", roles: editors),
+        Route(method: .get, pattern: "/api/v1/requests/{provider}/{ref}", roles: everyone),
         Route(method: .get, pattern: "/api/v1/agreements/{code}/indicators", roles: everyone),
         Route(method: .get, pattern: "/api/v1/agreements/{code}/indicators/requests", roles: everyone),
         Route(method: .put, pattern: "/api/v1/agreements/{code}/indicators/manual", roles: editors),

@@ -12,6 +12,24 @@ struct RequestsAPIController: Sendable {
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.group("requests").add(middleware: RequireRoleMiddleware(Role.editors)).post(use: self.create)
+        group.group("requests").add(middleware: RequireRoleMiddleware(Role.everyone)).get(":provider/:ref", use: self.show)
+    }
+
+    /// One request, its agreement and what it counts as for each time commitment, now or `?at=`.
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> RequestDetailJSON {
+        let provider = try context.parameters.require("provider")
+        let ref = try context.parameters.require("ref")
+        var evaluation = self.services.now()
+        if let at = request.uri.queryParameters.get("at") {
+            guard let seconds = Timestamp.parse(at) else {
+                throw APIError(.badRequest, code: "invalid_timestamp", message: "'\(at)' is not an ISO 8601 instant with offset.", field: "at")
+            }
+            evaluation = Date(timeIntervalSince1970: TimeInterval(seconds))
+        }
+        guard let detail = try await self.services.store.requestDetail(provider: provider, externalRef: ref, at: evaluation) else {
+            throw NotFoundError("request", "\(provider)/\(ref)")
+        }
+        return RequestDetailJSON(detail)
     }
 
     /// All or nothing unless `?skip_invalid=true`; 200 with the report when written, 422 when not.
@@ -37,6 +55,55 @@ struct RequestsAPIController: Sendable {
             report = try await store.requests.importRows(rows, skipInvalid: skipInvalid, at: self.services.now(), timeZone: self.services.timeZone)
         }
         return EditedResponse(status: report.committed ? .ok : .unprocessableContent, response: report)
+    }
+}
+
+/// A request as the API returns it, with its evaluation per time commitment.
+struct RequestDetailJSON: ResponseEncodable, Sendable {
+    struct Pause: Codable, Sendable {
+        var start: String
+        var end: String
+    }
+    struct Evaluation: Codable, Sendable {
+        var commitment: String
+        var metric: Metric
+        var targetSeconds: Int64
+        var businessSeconds: Int64
+        var outcome: Outcome
+        var dueAt: String?
+    }
+    var externalRef: String
+    var provider: String
+    var client: String
+    var service: String
+    var priority: String
+    var openedAt: String
+    var firstResponseAt: String?
+    var resolvedAt: String?
+    var pauses: [Pause]
+    var agreement: String?
+    var evaluatedAt: String
+    var commitments: [Evaluation]
+
+    init(_ detail: RequestDetail) {
+        let request = detail.request
+        self.externalRef = request.externalRef
+        self.provider = request.provider
+        self.client = request.client
+        self.service = request.service
+        self.priority = request.priority
+        self.openedAt = Timestamp.format(request.openedAt)
+        self.firstResponseAt = request.firstResponseAt.map(Timestamp.format)
+        self.resolvedAt = request.resolvedAt.map(Timestamp.format)
+        self.pauses = request.pauses.map { Pause(start: Timestamp.format($0.start), end: Timestamp.format($0.end)) }
+        self.agreement = detail.agreement
+        self.evaluatedAt = Timestamp.format(detail.evaluatedAt)
+        self.commitments = detail.evaluations.map {
+            Evaluation(
+                commitment: $0.commitment.key, metric: $0.commitment.metric, targetSeconds: Int64($0.commitment.target),
+                businessSeconds: $0.businessSeconds, outcome: $0.outcome, dueAt: $0.dueAt.map(Timestamp.format)
+            )
+        }
     }
 }
 

@@ -64,18 +64,19 @@ struct IndicatorsWebController: Sendable {
         }
         let lines: [[String: Any]] = report.lines.prefix(Self.shownLines).map { line in
             [
-                "externalRef": line.externalRef, "commitment": line.commitment, "priority": line.priority,
-                "openedAt": Format.instant(Date(timeIntervalSince1970: TimeInterval(line.openedAt)), in: self.services.timeZone),
+                "externalRef": line.externalRef, "href": RequestsWebController.href(provider: report.terms.provider, externalRef: line.externalRef),
+                "commitment": line.commitment, "priority": line.priority,
+                "openedAt": Format.instant(line.openedAt, in: self.services.timeZone),
                 "businessTime": Self.duration(line.businessSeconds),
                 "outcomeLabel": messages.text("indicators.outcomes.\(line.outcome.rawValue)", or: line.outcome.rawValue),
-                "outcomeClass": line.outcome == .met ? "active" : line.outcome == .missed ? "terminated" : "pending",
+                "outcomeClass": Self.badge(line.outcome),
             ]
         }
         let page: [String: Any] = [
             "code": code, "agreementTitle": report.terms.title, "agreementHref": "/agreements/\(code)",
             "period": report.period.description, "formAction": "/agreements/\(code)/indicators",
             "csvHref": "/agreements/\(code)/indicators.csv?period=\(report.period)",
-            "evaluatedAt": Format.instant(Date(timeIntervalSince1970: TimeInterval(report.evaluatedAt)), in: self.services.timeZone),
+            "evaluatedAt": Format.instant(report.evaluatedAt, in: self.services.timeZone),
             "measurements": measurements, "lines": lines, "truncated": report.lines.count > Self.shownLines,
             "manualAction": "/agreements/\(code)/indicators/manual",
             "manual": measurements.filter { $0["isManual"] as? Bool == true },
@@ -88,6 +89,15 @@ struct IndicatorsWebController: Sendable {
         let period = try IndicatorsAPIController.period(request.uri.queryParameters.get("period"), today: self.services.today)
         let report = try await self.services.store.hardIndicators(agreement: code, period: period, at: self.services.now())
         return IndicatorsCSV.download(report)
+    }
+
+    /// The badge class of an outcome.
+    static func badge(_ outcome: Outcome) -> String {
+        switch outcome {
+        case .met: "active"
+        case .missed: "terminated"
+        case .pending: "pending"
+        }
     }
 
     static func badge(_ status: CommitmentStatus) -> String {

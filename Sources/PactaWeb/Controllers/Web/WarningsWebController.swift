@@ -25,9 +25,10 @@ struct WarningsWebController: Sendable {
                 "agreement": item.agreement, "agreementHref": "/agreements/\(item.agreement)", "agreementTitle": item.agreementTitle,
                 "commitment": warning.commitment, "commitmentName": item.commitmentName,
                 "externalRef": warning.request.externalRef, "priority": warning.request.priority,
-                "openedAt": Format.instant(Date(timeIntervalSince1970: TimeInterval(warning.request.openedAt)), in: self.services.timeZone),
+                "href": RequestsWebController.href(provider: warning.request.provider, externalRef: warning.request.externalRef),
+                "openedAt": Format.instant(warning.request.openedAt, in: self.services.timeZone),
                 "elapsed": IndicatorsWebController.duration(warning.elapsed), "target": IndicatorsWebController.duration(warning.target),
-                "dueAt": warning.dueAt.map { Format.instant(Date(timeIntervalSince1970: TimeInterval($0)), in: self.services.timeZone) } ?? "—",
+                "dueAt": warning.dueAt.map { Format.instant($0, in: self.services.timeZone) } ?? "—",
                 "ratio": "\(Int((warning.ratio * 100).rounded())) %", "breached": warning.isBreached,
             ]
         }

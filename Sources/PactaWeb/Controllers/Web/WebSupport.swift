@@ -42,12 +42,19 @@ func options<Value>(_ values: [Value], selected: (Value) -> Bool, _ describe: (V
 
 /// Formats dates and instants for pages.
 enum Format {
+    /// `2026-11-24 09:30`, wall time in `timeZone`.
     static func instant(_ date: Date, in timeZone: TimeZone) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = timeZone
-        formatter.dateFormat = "yyyy-MM-dd HH:mm"
-        return formatter.string(from: date)
+        Self.instant(Interval.seconds(date), in: timeZone)
+    }
+
+    /// `2026-11-24 09:30` for Unix seconds, wall time in `timeZone`; no formatter per call, as
+    /// pages list hundreds of them.
+    static func instant(_ seconds: Int64, in timeZone: TimeZone) -> String {
+        let local = seconds + Int64(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(seconds))))
+        let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
+        let minutes = Int(local - days * 86_400) / 60
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
+        return "\(LocalDate(daysSinceEpoch: Int(days))) \(two(minutes / 60)):\(two(minutes % 60))"
     }
 
     /// A number without needless decimals: 8, 2.5, 0.95.
