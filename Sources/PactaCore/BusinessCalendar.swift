@@ -86,15 +86,20 @@ extension BusinessCalendar {
 }
 
 extension BusinessCalendar {
-    /// Identifies the rules business time depends on (zone, hours, holiday dates), not the code
-    /// or the name: durations measured on a calendar stay valid while its fingerprint is the same.
+    /// Identifies the rules business time depends on (zone, hours, holiday dates, and the version
+    /// of the time-zone database that gives the zone's offsets), not the code or the name:
+    /// durations measured on a calendar stay valid while its fingerprint is the same.
     public var fingerprint: Int64 {
         struct Rules: Encodable {
             var timeZone: String
+            var zoneData: String
             var hours: WeeklyHours
             var holidays: [LocalDate]
         }
-        let rules = Rules(timeZone: self.timeZone, hours: self.hours, holidays: self.holidays.map(\.date).sorted())
+        let rules = Rules(
+            timeZone: self.timeZone, zoneData: TimeZone.timeZoneDataVersion, hours: self.hours,
+            holidays: self.holidays.map(\.date).sorted()
+        )
         // Encoding plain value types with string keys cannot fail.
         let digest = Hashing.sha256(try! PactaJSON.encoder.encode(rules))
         return digest.prefix(8).reduce(0) { $0 << 8 | Int64($1) }
