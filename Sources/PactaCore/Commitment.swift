@@ -43,6 +43,12 @@ public struct Commitment: Sendable, Hashable, Codable {
         self.priorities = priorities
     }
 
+    /// The longest time target: a year, in seconds.
+    public static let longestTarget: Double = 366 * 86_400
+
+    /// The target in whole seconds, for time metrics; clamped, so a stored value can never trap.
+    public var targetSeconds: Int64 { Int64(max(0, min(self.target, Self.longestTarget)).rounded(.down)) }
+
     /// The direction in force: the explicit one or the metric's default.
     public var effectiveDirection: Direction { self.direction ?? self.metric.defaultDirection }
 
@@ -60,6 +66,8 @@ public struct Commitment: Sendable, Hashable, Codable {
             validator.fail("target", "invalid_target", "The target must be a number at or above zero.")
         } else if self.metric.isBusinessTime && self.target <= 0 {
             validator.fail("target", "invalid_target", "A time target must be more than zero seconds.")
+        } else if self.metric.isBusinessTime && self.target > Self.longestTarget {
+            validator.fail("target", "invalid_target", "A time target is at most a year of business time (\(Int(Self.longestTarget)) seconds).")
         } else if self.metric == .perceptionIndex && self.target > 100 {
             validator.fail("target", "invalid_target", "A perception index target lies between 0 and 100.")
         }

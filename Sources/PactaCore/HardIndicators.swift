@@ -81,7 +81,7 @@ public enum HardIndicators {
         case .resolutionWithin, .firstResponseWithin:
             guard let clock else { return measurement }
             for request in relevant {
-                switch Self.evaluate(request, metric: commitment.metric, target: Int64(commitment.target), clock: clock, at: evaluation).outcome {
+                switch Self.evaluate(request, metric: commitment.metric, target: commitment.targetSeconds, clock: clock, at: evaluation).outcome {
                 case .met: measurement.met += 1
                 case .missed: measurement.missed += 1
                 case .pending: measurement.pending += 1
@@ -164,7 +164,7 @@ extension HardIndicators {
         guard commitment.metric.hasGoal, Self.applies(commitment, to: request.priority) else { return nil }
         let milestone = commitment.metric == .firstResponseWithin ? request.firstResponseAt : request.resolvedAt
         if let milestone, milestone <= now { return nil }
-        let target = Int64(commitment.target)
+        let target = commitment.targetSeconds
         let elapsed = clock.elapsed(from: request.openedAt, to: now, pauses: request.pauses)
         guard Double(elapsed) >= threshold * Double(target) else { return nil }
         let due = clock.instant(after: request.openedAt, businessSeconds: target, pauses: request.pauses)

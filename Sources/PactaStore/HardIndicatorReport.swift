@@ -63,7 +63,7 @@ extension Store {
             measurements.append(HardIndicators.measure(commitment, requests: inPeriod, clock: clock, at: evaluatedAt))
             guard commitment.metric.hasGoal, let clock else { continue }
             for request in inPeriod where HardIndicators.applies(commitment, to: request.priority) {
-                let evaluation = HardIndicators.evaluate(request, metric: commitment.metric, target: Int64(commitment.target), clock: clock, at: evaluatedAt)
+                let evaluation = HardIndicators.evaluate(request, metric: commitment.metric, target: commitment.targetSeconds, clock: clock, at: evaluatedAt)
                 lines.append(
                     .init(
                         externalRef: request.externalRef, commitment: commitment.key, priority: request.priority,

@@ -35,12 +35,13 @@ extension Store {
         for commitment in terms.commitments where commitment.metric.hasGoal && HardIndicators.applies(commitment, to: request.priority) {
             guard let calendarCode = commitment.calendar else { continue }
             if clocks[calendarCode] == nil, let calendar = try await self.calendars.get(calendarCode) {
-                clocks[calendarCode] = try BusinessClock(
-                    calendar: calendar, from: opened.adding(days: -2), through: max(opened, LocalDate(evaluation, in: utc)).adding(days: 400)
-                )
+                // Up to the evaluation and a year on, within five years of the opening: enough for any
+                // target, and an evaluation asked for in a far year cannot make the clock huge.
+                let through = min(max(opened, LocalDate(evaluation, in: utc)), opened.adding(days: 5 * 366)).adding(days: 400)
+                clocks[calendarCode] = try BusinessClock(calendar: calendar, from: opened.adding(days: -2), through: through)
             }
             guard let clock = clocks[calendarCode] else { continue }
-            let target = Int64(commitment.target)
+            let target = commitment.targetSeconds
             let result = HardIndicators.evaluate(request, metric: commitment.metric, target: target, clock: clock, at: evaluatedAt)
             detail.evaluations.append(
                 .init(

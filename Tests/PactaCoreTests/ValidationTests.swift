@@ -51,6 +51,15 @@ import Testing
         #expect(validator.issues.map(\.code) == ["invalid_target", "goal_not_allowed"])
     }
 
+    @Test func timeTargetsAreAtMostAYear() {
+        var validator = Validator()
+        Commitment(key: "K", name: "x", metric: .resolutionWithin, target: 1e30, goal: 0.9, calendar: "c").validate(into: &validator)
+        #expect(validator.issues.map(\.code) == ["invalid_target"])
+        // A stored value beyond it is clamped where it is used, never trapping.
+        #expect(Commitment(key: "K", name: "x", metric: .resolutionWithin, target: 1e30).targetSeconds == 366 * 86_400)
+        #expect(Commitment(key: "K", name: "x", metric: .resolutionWithin, target: 8 * 3600).targetSeconds == 28_800)
+    }
+
     @Test(arguments: ["", "a b", "-x", String(repeating: "a", count: 41), "ñandú"])
     func badCodes(code: String) {
         #expect(!Code.isValid(code))

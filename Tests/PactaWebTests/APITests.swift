@@ -279,6 +279,23 @@ import Testing
                 #expect(response.status == .badRequest && (response.json["error"] as? [String: Any])?["field"] as? String == "at")
                 response = try await client.execute(uri: "/api/v1/requests/TI/NADA", method: .get, headers: app.api(.viewer))
                 #expect(response.status == .notFound)
+                // References hold anything a ticket tool puts in them: links encode them, routes decode them.
+                let odd = #"{"external_ref": "A/B 1%ñ?", "provider": "TI", "client": "CRED", "service": "Correo", "priority": "P3", "opened_at": "2026-09-16T09:00:00-05:00"}"#
+                _ = try await client.execute(uri: "/api/v1/requests", method: .post, headers: app.api(.manager), body: TestApp.json(odd))
+                response = try await client.execute(uri: "/requests/lookup?provider=TI&ref=A%2FB+1%25%C3%B1%3F", method: .get, headers: app.browser(.viewer))
+                let location = try #require(response.headers[.location])
+                #expect(location == "/requests/TI/A%2FB%201%25%C3%B1%3F")
+                response = try await client.execute(uri: location, method: .get, headers: app.browser(.viewer))
+                #expect(response.status == .ok && response.text.contains("A/B 1%ñ?"))
+                #expect(response.text.contains("TI-CRED"), "matched to the agreement")
+                response = try await client.execute(uri: "/api/v1" + location, method: .get, headers: app.api(.viewer))
+                #expect(response.json["external_ref"] as? String == "A/B 1%ñ?")
+                #expect((response.json["commitments"] as? [Any])?.isEmpty == true, "C1 applies to P1 only")
+                // A request no agreement covers says so.
+                let loose = #"{"external_ref": "SUELTA", "provider": "TI", "client": "GG", "service": "Correo", "priority": "P1", "opened_at": "2026-09-16T09:00:00-05:00"}"#
+                _ = try await client.execute(uri: "/api/v1/requests", method: .post, headers: app.api(.manager), body: TestApp.json(loose))
+                response = try await client.execute(uri: "/requests/TI/SUELTA", method: .get, headers: app.browser(.viewer))
+                #expect(response.status == .ok && response.text.contains("Ninguno") && !response.text.contains(#"href="""#))
                 response = try await client.execute(uri: "/requests/lookup?provider=TI&ref=+OLD+", method: .get, headers: app.browser(.viewer))
                 #expect(response.status == .seeOther && response.headers[.location] == "/requests/TI/OLD")
                 response = try await client.execute(uri: "/requests/TI/OLD", method: .get, headers: app.browser(.viewer))

@@ -17,8 +17,7 @@ struct RequestsAPIController: Sendable {
 
     /// One request, its agreement and what it counts as for each time commitment, now or `?at=`.
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> RequestDetailJSON {
-        let provider = try context.parameters.require("provider")
-        let ref = try context.parameters.require("ref")
+        let (provider, ref) = try RequestsWebController.key(context)
         var evaluation = self.services.now()
         if let at = request.uri.queryParameters.get("at") {
             guard let seconds = Timestamp.parse(at) else {
@@ -100,7 +99,7 @@ struct RequestDetailJSON: ResponseEncodable, Sendable {
         self.evaluatedAt = Timestamp.format(detail.evaluatedAt)
         self.commitments = detail.evaluations.map {
             Evaluation(
-                commitment: $0.commitment.key, metric: $0.commitment.metric, targetSeconds: Int64($0.commitment.target),
+                commitment: $0.commitment.key, metric: $0.commitment.metric, targetSeconds: $0.commitment.targetSeconds,
                 businessSeconds: $0.businessSeconds, outcome: $0.outcome, dueAt: $0.dueAt.map(Timestamp.format)
             )
         }

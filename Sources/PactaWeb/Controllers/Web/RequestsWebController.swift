@@ -51,8 +51,7 @@ struct RequestsWebController: Sendable {
 
     /// One request: its times, its agreement, and what it counts as for each time commitment now.
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> HTML {
-        let provider = try context.parameters.require("provider")
-        let ref = try context.parameters.require("ref")
+        let (provider, ref) = try RequestsWebController.key(context)
         let store = self.services.store
         guard let detail = try await store.requestDetail(provider: provider, externalRef: ref, at: self.services.now()) else {
             throw NotFoundError("request", "\(ref) (\(provider))")
@@ -76,7 +75,7 @@ struct RequestsWebController: Sendable {
             "externalRef": served.externalRef, "service": served.service, "priority": served.priority,
             "provider": served.provider, "providerName": try await store.units.get(served.provider)?.name ?? served.provider,
             "client": served.client, "clientName": try await store.units.get(served.client)?.name ?? served.client,
-            "agreement": detail.agreement ?? "", "agreementTitle": detail.terms?.title ?? "",
+            "matched": detail.agreement != nil, "agreement": detail.agreement ?? "", "agreementTitle": detail.terms?.title ?? "",
             "agreementHref": detail.agreement.map { "/agreements/\($0)" } ?? "",
             "openedAt": Format.instant(served.openedAt, in: zone),
             "firstResponseAt": served.firstResponseAt.map { Format.instant($0, in: zone) } ?? "—",
@@ -88,6 +87,17 @@ struct RequestsWebController: Sendable {
         return self.services.renderer.render(
             "request", title: served.externalRef, section: "requests", page: page, request: request, context: context
         )
+    }
+
+    /// The provider and reference of a request's path, percent-decoded (the router leaves them
+    /// as sent); a key no request can have is not found.
+    static func key(_ context: AppRequestContext) throws -> (provider: String, ref: String) {
+        let provider = try context.parameters.require("provider")
+        let ref = try context.parameters.require("ref")
+        guard let decodedProvider = provider.removingPercentEncoding, let decodedRef = ref.removingPercentEncoding,
+            decodedRef.count <= 200, !decodedRef.contains("\0"), !decodedProvider.contains("\0")
+        else { throw NotFoundError("request", ref) }
+        return (decodedProvider, decodedRef)
     }
 
     /// Where the page of a request is; the reference is percent-encoded, as tools put anything in it.
