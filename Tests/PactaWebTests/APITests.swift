@@ -243,6 +243,32 @@ import Testing
 
                 response = try await client.execute(uri: "/agreements/TI-CRED/indicators?period=2026-10", method: .get, headers: app.browser(.viewer))
                 #expect(response.status == .ok && response.text.contains("C1"))
+                #expect(!response.text.contains(#"rel="next""#), "one page")
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func theAuditTrailComesAPageAtATime(database: TestDatabase) async throws {
+        try await TestApp.withApp(database) { app in
+            try await app.test { client in
+                _ = try await Self.activate(client, app)
+                let rows = (1...201).map { "R\($0),TI,CRED,Correo,P1,2026-10-05T09:00:00-05:00,,2026-10-05T10:00:00-05:00,\n" }.joined()
+                var headers = app.api(.manager)
+                headers[.contentType] = "text/csv"
+                var response = try await client.execute(
+                    uri: "/api/v1/requests", method: .post, headers: headers,
+                    body: ByteBuffer(string: "external_ref,provider,client,service,priority,opened_at,first_response_at,resolved_at,pauses\n" + rows)
+                )
+                #expect(response.json["created"] as? Int == 201)
+                response = try await client.execute(uri: "/agreements/TI-CRED/indicators?period=2026-10", method: .get, headers: app.browser(.viewer))
+                #expect(response.text.contains("1–200") && response.text.contains("/agreements/TI-CRED/indicators?period=2026-10&amp;page=2"))
+                #expect(!response.text.contains(#"rel="prev""#))
+                response = try await client.execute(uri: "/agreements/TI-CRED/indicators?period=2026-10&page=2", method: .get, headers: app.browser(.viewer))
+                #expect(response.text.contains("201–201") && response.text.contains(#"rel="prev""#) && !response.text.contains(#"rel="next""#))
+                #expect(response.text.components(separatedBy: "<tr>").count - 1 == 1 + 1 + 1 + 1, "header rows, C1 and one audit line")
+                response = try await client.execute(uri: "/agreements/TI-CRED/indicators?period=2026-10&page=99", method: .get, headers: app.browser(.viewer))
+                #expect(response.status == .ok && response.text.contains("201–201"), "past the end: the last page")
             }
         }
     }

@@ -8,7 +8,7 @@ import PactaStore
 struct IndicatorsWebController: Sendable {
     let services: AppServices
     /// Lines shown on the page; the CSV has them all.
-    static let shownLines = 500
+    static let shownLines = 200
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         let read = group.group("agreements/:code").add(middleware: RequireRoleMiddleware(Role.everyone))
@@ -62,7 +62,12 @@ struct IndicatorsWebController: Sendable {
                 "evidence": report.manualValues[measurement.commitment].map { "\($0.evidence) — \($0.enteredBy)" } ?? "",
             ]
         }
-        let lines: [[String: Any]] = report.lines.prefix(Self.shownLines).map { line in
+        // The audit trail a page at a time (`?page=`, from 1); the CSV has it whole.
+        let pages = max(1, (report.lines.count + Self.shownLines - 1) / Self.shownLines)
+        let pageNumber = min(max(1, request.uri.queryParameters.get("page").flatMap { Int($0) } ?? 1), pages)
+        let shown = report.lines.dropFirst((pageNumber - 1) * Self.shownLines).prefix(Self.shownLines)
+        func pageHref(_ number: Int) -> String { "/agreements/\(code)/indicators?period=\(report.period)&page=\(number)" }
+        let lines: [[String: Any]] = shown.map { line in
             [
                 "externalRef": line.externalRef, "href": RequestsWebController.href(provider: report.terms.provider, externalRef: line.externalRef),
                 "commitment": line.commitment, "priority": line.priority,
@@ -77,7 +82,14 @@ struct IndicatorsWebController: Sendable {
             "period": report.period.description, "formAction": "/agreements/\(code)/indicators",
             "csvHref": "/agreements/\(code)/indicators.csv?period=\(report.period)",
             "evaluatedAt": Format.instant(report.evaluatedAt, in: self.services.timeZone),
-            "measurements": measurements, "lines": lines, "truncated": report.lines.count > Self.shownLines,
+            "measurements": measurements, "lines": lines,
+            "pager": pages > 1 ? [
+                "page": pageNumber, "pages": pages,
+                "first": (pageNumber - 1) * Self.shownLines + 1, "last": (pageNumber - 1) * Self.shownLines + shown.count,
+                "total": report.lines.count,
+                "previousHref": pageNumber > 1 ? pageHref(pageNumber - 1) : "", "hasPrevious": pageNumber > 1,
+                "nextHref": pageNumber < pages ? pageHref(pageNumber + 1) : "", "hasNext": pageNumber < pages,
+            ] as [String: Any] : false,
             "manualAction": "/agreements/\(code)/indicators/manual",
             "manual": measurements.filter { $0["isManual"] as? Bool == true },
         ]
