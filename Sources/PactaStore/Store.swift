@@ -39,7 +39,13 @@ public struct Store: Sendable {
     /// Runs the database's connection pool while `body` runs; for commands and tests outside a service group.
     public func withRunning<Result: Sendable>(_ body: @Sendable (Store) async throws -> Result) async throws -> Result {
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await self.database.run() }
+            // The body starts once the database runs: a pool leased before would warn and wait.
+            let (started, running) = AsyncStream<Void>.makeStream()
+            group.addTask {
+                running.finish()
+                try await self.database.run()
+            }
+            for await _ in started {}
             defer { group.cancelAll() }
             return try await body(self)
         }
