@@ -50,7 +50,7 @@ public enum HardIndicators {
         clock: BusinessClock,
         at evaluation: Int64
     ) -> RequestEvaluation {
-        let milestone: Milestone = metric == .firstResponseWithin ? .firstResponse : .resolution
+        let milestone = Milestone(metric)
         if let instant = request.instant(of: milestone), instant <= evaluation,
             let seconds = request.businessSeconds(to: milestone, on: clock)
         {
@@ -162,8 +162,7 @@ extension HardIndicators {
         threshold: Double
     ) -> BreachWarning? {
         guard commitment.metric.hasGoal, Self.applies(commitment, to: request.priority) else { return nil }
-        let milestone = commitment.metric == .firstResponseWithin ? request.firstResponseAt : request.resolvedAt
-        if let milestone, milestone <= now { return nil }
+        if let reached = request.instant(of: Milestone(commitment.metric)), reached <= now { return nil }
         let target = commitment.targetSeconds
         let elapsed = clock.elapsed(from: request.openedAt, to: now, pauses: request.pauses)
         guard Double(elapsed) >= threshold * Double(target) else { return nil }

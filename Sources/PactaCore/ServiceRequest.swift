@@ -46,6 +46,12 @@ public struct ServiceRequest: Sendable, Hashable {
 public enum Milestone: Sendable, Hashable {
     case firstResponse
     case resolution
+
+    /// The milestone a `*_within` metric times: the first response for `first_response_within`,
+    /// the resolution otherwise.
+    public init(_ metric: Metric) {
+        self = metric == .firstResponseWithin ? .firstResponse : .resolution
+    }
 }
 
 /// Business seconds from a request's opening to its milestones, measured on one calendar's rules.

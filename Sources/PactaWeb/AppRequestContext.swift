@@ -52,3 +52,16 @@ public struct WebSession: Codable, Sendable, Equatable {
         }.joined()
     }
 }
+
+extension AppRequestContext {
+    /// The provider and reference of a request's path, percent-decoded (the router leaves them
+    /// as sent); a key no request can have is not found.
+    func requestKey() throws -> (provider: String, ref: String) {
+        let provider = try self.parameters.require("provider")
+        let ref = try self.parameters.require("ref")
+        guard let decodedProvider = provider.removingPercentEncoding, let decodedRef = ref.removingPercentEncoding,
+            decodedRef.count <= 200, !decodedRef.contains("\0"), !decodedProvider.contains("\0")
+        else { throw NotFoundError("request", ref) }
+        return (decodedProvider, decodedRef)
+    }
+}

@@ -225,10 +225,11 @@ public struct DemoOrganisation: Sendable {
         for stream in streams {
             let clock = try BusinessClock(calendar: stream.calendar, from: from.adding(days: -7), through: from.adding(days: 800))
             let weeks = Double(now - first) / (7 * 86_400)
+            let span = clock.elapsed(from: first, to: now)
+            guard span > 0 else { continue }
             for number in 1...max(1, Int(weeks * Double(stream.perWeek))) {
                 // Opened at a random business moment since `from`.
-                let span = clock.elapsed(from: first, to: now)
-                guard span > 0, let opened = clock.instant(after: first, businessSeconds: Int64(uniform(0...1) * Double(span - 1))) else { continue }
+                guard let opened = clock.instant(after: first, businessSeconds: Int64(uniform(0...1) * Double(span - 1))) else { continue }
                 let priority = ["P1", "P2", "P2", "P3", "P2"][Int(random.next() % 5)]
                 let target = stream.hours * 3600 * (priority == "P1" ? 1 : 3)
                 var request = RawServiceRequest(

@@ -39,10 +39,9 @@ struct Bench: AsyncParsableCommand {
                     guard let handle = FileHandle(forReadingAtPath: file) else { throw CommandFailure("Cannot read \(file).") }
                     let started = ContinuousClock.now
                     let report = try await store.requests.importCSV(
-                        FileChunks(handle: handle), skipInvalid: false, at: Date(), timeZone: TimeZone(identifier: "America/Guayaquil")!
+                        FileChunks(handle: handle), skipInvalid: false, at: Date(), timeZone: TimeZone(identifier: Self.zone)!
                     )
-                    let elapsed = ContinuousClock.now - started
-                    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                    let seconds = (ContinuousClock.now - started).seconds
                     let total = report.created + report.updated + report.unchanged
                     print(
                         "imported \(total) requests (\(size / 1_000_000) MB; \(report.created) created, \(report.updated) updated, "
@@ -54,6 +53,8 @@ struct Bench: AsyncParsableCommand {
             print("peak resident memory: \(Self.peakResidentMegabytes()) MB")
         }
 
+        /// The organisation's zone, and its calendar's.
+        static let zone = "America/Guayaquil"
         static let providers = ["BP1", "BP2", "BP3", "BP4", "BP5", "BP6", "BP7", "BP8"]
         static let clients = ["BC1", "BC2", "BC3", "BC4", "BC5", "BC6", "BC7"]
 
@@ -67,7 +68,7 @@ struct Bench: AsyncParsableCommand {
             let weekdays: [Weekday] = [.monday, .tuesday, .wednesday, .thursday, .friday]
             try await store.calendars.create(
                 BusinessCalendar(
-                    code: "bench", name: "Oficina", timeZone: "America/Guayaquil",
+                    code: "bench", name: "Oficina", timeZone: Self.zone,
                     hours: WeeklyHours(Dictionary(uniqueKeysWithValues: weekdays.map { ($0, [TimeRange("08:30-13:00")!, TimeRange("14:00-17:30")!]) }))
                 ),
                 at: now
@@ -182,10 +183,16 @@ struct Bench: AsyncParsableCommand {
                 let index = iteration & (samples - 1)
                 checksum &+= clock.elapsed(from: opened[index], to: resolved[index], pauses: pauses[index])
             }
-            let elapsed = ContinuousClock.now - started
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let seconds = (ContinuousClock.now - started).seconds
             print("calendar built in \(buildTime) (\(clock.firstDay) … \(clock.lastDay))")
             print("\(self.count) evaluations in \(String(format: "%.3f", seconds)) s: \(Int(Double(self.count) / seconds)) per second on one core (checksum \(checksum))")
         }
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, fractions included.
+    fileprivate var seconds: Double {
+        Double(self.components.seconds) + Double(self.components.attoseconds) / 1e18
     }
 }

@@ -13,8 +13,12 @@ public struct CalendarRepository: Sendable {
 
     /// The calendar with `code`, if any.
     public func get(_ code: String) async throws -> BusinessCalendar? {
-        try await self.database.first("SELECT code, name, time_zone, hours, holidays FROM calendars WHERE code = \(code)")
-            .map(Self.calendar)
+        try await Self.get(code, in: self.database)
+    }
+
+    /// The calendar with `code`, read through `db` (inside a transaction, say).
+    static func get(_ code: String, in db: any DatabaseExecutor) async throws -> BusinessCalendar? {
+        try await db.first("SELECT code, name, time_zone, hours, holidays FROM calendars WHERE code = \(code)").map(Self.calendar)
     }
 
     /// Adds a calendar.
@@ -58,7 +62,7 @@ public struct CalendarRepository: Sendable {
         )
     }
 
-    static func calendar(_ row: DatabaseRow) throws -> BusinessCalendar {
+    private static func calendar(_ row: DatabaseRow) throws -> BusinessCalendar {
         let decoder = PactaJSON.decoder
         return BusinessCalendar(
             code: try row.decode(0),

@@ -517,8 +517,7 @@ struct AgreementMatcher: Sendable {
             let calendar = terms.commitments.first { $0.metric.isBusinessTime && $0.calendar != nil }?.calendar
             // Only the calendars agreements run on, each built once.
             if let calendar, clocks[calendar] == nil {
-                let row = try await db.first("SELECT code, name, time_zone, hours, holidays FROM calendars WHERE code = \(calendar)")
-                clocks[calendar] = try row.flatMap { try? BusinessClock(calendar: try CalendarRepository.calendar($0)) }
+                clocks[calendar] = try await CalendarRepository.get(calendar, in: db).flatMap { try? BusinessClock(calendar: $0) }
             }
             candidates[try row.decode(1), default: [:]][try row.decode(2), default: []].append(
                 Candidate(

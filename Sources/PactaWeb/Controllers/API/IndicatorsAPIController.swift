@@ -50,14 +50,17 @@ struct IndicatorsAPIController: Sendable {
     private func report(_ request: Request, context: AppRequestContext) async throws -> HardIndicatorReport {
         let code = try context.parameters.require("code")
         let period = try Self.period(request.uri.queryParameters.get("period"), today: self.services.today)
-        var evaluation = self.services.now()
-        if let at = request.uri.queryParameters.get("at") {
-            guard let seconds = Timestamp.parse(at) else {
-                throw APIError(.badRequest, code: "invalid_timestamp", message: "at must be an ISO 8601 instant with offset.", field: "at")
-            }
-            evaluation = Date(timeIntervalSince1970: TimeInterval(seconds))
-        }
+        let evaluation = try Self.evaluation(request.uri.queryParameters.get("at"), now: self.services.now())
         return try await self.services.store.hardIndicators(agreement: code, period: period, at: evaluation)
+    }
+
+    /// The evaluation instant of `?at=`, now when absent.
+    static func evaluation(_ text: String?, now: Date) throws -> Date {
+        guard let text else { return now }
+        guard let seconds = Timestamp.parse(text) else {
+            throw APIError(.badRequest, code: "invalid_timestamp", message: "at must be an ISO 8601 instant with offset.", field: "at")
+        }
+        return Date(timeIntervalSince1970: TimeInterval(seconds))
     }
 
     static func period(_ text: String?, today: LocalDate) throws -> Period {

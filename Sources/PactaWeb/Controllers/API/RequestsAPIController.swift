@@ -17,14 +17,8 @@ struct RequestsAPIController: Sendable {
 
     /// One request, its agreement and what it counts as for each time commitment, now or `?at=`.
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> RequestDetailJSON {
-        let (provider, ref) = try RequestsWebController.key(context)
-        var evaluation = self.services.now()
-        if let at = request.uri.queryParameters.get("at") {
-            guard let seconds = Timestamp.parse(at) else {
-                throw APIError(.badRequest, code: "invalid_timestamp", message: "'\(at)' is not an ISO 8601 instant with offset.", field: "at")
-            }
-            evaluation = Date(timeIntervalSince1970: TimeInterval(seconds))
-        }
+        let (provider, ref) = try context.requestKey()
+        let evaluation = try IndicatorsAPIController.evaluation(request.uri.queryParameters.get("at"), now: self.services.now())
         guard let detail = try await self.services.store.requestDetail(provider: provider, externalRef: ref, at: evaluation) else {
             throw NotFoundError("request", "\(provider)/\(ref)")
         }

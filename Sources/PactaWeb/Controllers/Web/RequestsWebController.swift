@@ -37,21 +37,17 @@ struct RequestsWebController: Sendable {
 
     /// The request page of `?provider=&ref=`, from the search form.
     @Sendable func lookup(_ request: Request, context: AppRequestContext) async throws -> Response {
-        // Decoded as a form, so that a space typed in the box (sent as +) stays a space.
-        struct Query: Decodable {
-            var provider: String?
-            var ref: String?
-        }
-        let query = (try? URLEncodedFormDecoder().decode(Query.self, from: request.uri.query ?? "")) ?? Query()
-        let provider = query.provider?.trimmed ?? ""
-        let ref = query.ref?.trimmed ?? ""
+        // Read as a form, so that a space typed in the box (sent as +) stays a space.
+        let query = FormData(fields: FormData.urlEncoded(request.uri.query ?? ""))
+        let provider = query.text("provider")
+        let ref = query.text("ref")
         guard !provider.isEmpty, !ref.isEmpty else { return .redirect(to: "/requests", type: .normal) }
         return .redirect(to: Self.href(provider: provider, externalRef: ref), type: .normal)
     }
 
     /// One request: its times, its agreement, and what it counts as for each time commitment now.
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> HTML {
-        let (provider, ref) = try RequestsWebController.key(context)
+        let (provider, ref) = try context.requestKey()
         let store = self.services.store
         guard let detail = try await store.requestDetail(provider: provider, externalRef: ref, at: self.services.now()) else {
             throw NotFoundError("request", "\(ref) (\(provider))")
@@ -87,17 +83,6 @@ struct RequestsWebController: Sendable {
         return self.services.renderer.render(
             "request", title: served.externalRef, section: "requests", page: page, request: request, context: context
         )
-    }
-
-    /// The provider and reference of a request's path, percent-decoded (the router leaves them
-    /// as sent); a key no request can have is not found.
-    static func key(_ context: AppRequestContext) throws -> (provider: String, ref: String) {
-        let provider = try context.parameters.require("provider")
-        let ref = try context.parameters.require("ref")
-        guard let decodedProvider = provider.removingPercentEncoding, let decodedRef = ref.removingPercentEncoding,
-            decodedRef.count <= 200, !decodedRef.contains("\0"), !decodedProvider.contains("\0")
-        else { throw NotFoundError("request", ref) }
-        return (decodedProvider, decodedRef)
     }
 
     /// Where the page of a request is; the reference is percent-encoded, as tools put anything in it.
