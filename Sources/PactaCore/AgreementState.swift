@@ -4,6 +4,9 @@ public enum AgreementState: String, Sendable, Hashable, Codable, CaseIterable {
     case draft
     /// Sent for signature; waits for one person of each side to sign the current version.
     case pendingSignatures = "pending_signatures"
+    /// Both sides signed the current version, and its validity has not started yet: it is
+    /// published, and measures nothing until its first day. Never stored: stored as `active`.
+    case signed
     /// Both sides signed the current version and it is within its validity.
     case active
     /// Its validity ended.
@@ -11,14 +14,21 @@ public enum AgreementState: String, Sendable, Hashable, Codable, CaseIterable {
     /// Ended early by a manager.
     case terminated
 
-    /// The state as of `today` for an agreement valid until `validTo`: one that is still open when its
-    /// validity ends is expired, whatever was stored.
-    public func on(_ today: LocalDate, validTo: LocalDate) -> AgreementState {
-        self.isOpen && validTo < today ? .expired : self
+    /// The state as of `today` for an agreement valid from `validFrom` to `validTo`: one still
+    /// open when its validity ends is expired; one signed before its first day is `signed`.
+    public func on(_ today: LocalDate, validFrom: LocalDate, validTo: LocalDate) -> AgreementState {
+        if self.isOpen && validTo < today { return .expired }
+        if self == .active && today < validFrom { return .signed }
+        return self
     }
 
-    /// Whether the agreement can still change (edits, signatures).
-    public var isOpen: Bool { self == .draft || self == .pendingSignatures || self == .active }
+    /// Whether the agreement can still change (edits, signatures, termination).
+    public var isOpen: Bool {
+        self == .draft || self == .pendingSignatures || self == .signed || self == .active
+    }
+
+    /// Whether only its parties (and administrators) may see it: it was never published.
+    public var isPrivate: Bool { self == .draft || self == .pendingSignatures }
 }
 
 /// Which party a signature speaks for.

@@ -11,8 +11,12 @@ public struct Signature: Sendable, Hashable, Codable {
     /// Unit the signer belonged to (the provider or the client).
     public var unit: String
     public var signedAt: Date
-    /// SHA-256 (hex) of the canonical JSON of the signed version.
+    /// SHA-256 (hex) of the signed version's document.
     public var sha256: String
+    /// How the signer reached Pacta: `web` (their session), `api` (their own token), `system`.
+    public var channel: String
+    /// The signer's own token, when signed through the API.
+    public var tokenID: Int64?
 
     public init(
         version: Int,
@@ -21,7 +25,9 @@ public struct Signature: Sendable, Hashable, Codable {
         signerName: String,
         unit: String,
         signedAt: Date,
-        sha256: String
+        sha256: String,
+        channel: String = "web",
+        tokenID: Int64? = nil
     ) {
         self.version = version
         self.side = side
@@ -30,20 +36,7 @@ public struct Signature: Sendable, Hashable, Codable {
         self.unit = unit
         self.signedAt = signedAt
         self.sha256 = sha256
-    }
-}
-
-/// The person who signs: who they are, which unit they belong to and their role.
-public struct Signer: Sendable, Hashable {
-    public var username: String
-    public var name: String
-    public var unit: String
-    public var role: Role
-
-    public init(username: String, name: String, unit: String, role: Role) {
-        self.username = username
-        self.name = name
-        self.unit = unit
-        self.role = role
+        self.channel = channel
+        self.tokenID = tokenID
     }
 }

@@ -21,20 +21,22 @@ extension Store {
         let oldest = open.values.joined().map(\.openedAt).min().map { LocalDate(Date(timeIntervalSince1970: TimeInterval($0)), in: utc) } ?? today
         var warnings: [AgreementWarning] = []
         for (code, requests) in open {
-            guard let agreement = try await self.agreements.get(code)?.agreement else { continue }
-            if let unit, agreement.terms.provider != unit, agreement.terms.client != unit { continue }
-            for commitment in agreement.terms.commitments where commitment.metric.hasGoal {
-                guard let calendarCode = commitment.calendar else { continue }
-                if clocks[calendarCode] == nil, let calendar = try await self.calendars.get(calendarCode) {
+            guard let measured = try? await self.agreements.get(code, visibleTo: nil)?.measured else { continue }
+            if let unit, measured.terms.provider != unit, measured.terms.client != unit { continue }
+            for commitment in measured.terms.commitments where commitment.metric.hasGoal {
+                guard let calendarCode = commitment.calendar, let calendar = measured.calendar(calendarCode) else { continue }
+                // Versions may hold the same calendar as it was at different times: one clock per rules.
+                let key = "\(calendarCode)-\(calendar.fingerprint)"
+                if clocks[key] == nil {
                     // Far enough ahead to say when the longest targets fall due.
-                    clocks[calendarCode] = try BusinessClock(calendar: calendar, from: min(oldest, today).adding(days: -2), through: today.adding(days: 120))
+                    clocks[key] = try BusinessClock(calendar: calendar, from: min(oldest, today).adding(days: -2), through: today.adding(days: 120))
                 }
-                guard let clock = clocks[calendarCode] else { continue }
+                guard let clock = clocks[key] else { continue }
                 for request in requests {
                     if let warning = HardIndicators.warning(
                         for: request, commitment: commitment, clock: clock, now: Interval.seconds(now), threshold: threshold
                     ) {
-                        warnings.append(AgreementWarning(agreement: code, agreementTitle: agreement.terms.title, commitmentName: commitment.name, warning: warning))
+                        warnings.append(AgreementWarning(agreement: code, agreementTitle: measured.terms.title, commitmentName: commitment.name, warning: warning))
                     }
                 }
             }

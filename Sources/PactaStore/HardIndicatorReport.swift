@@ -4,7 +4,7 @@ import PactaCore
 /// The hard commitments of one agreement measured over one period, with the audit trail behind them.
 public struct HardIndicatorReport: Sendable {
     public var agreement: String
-    /// The agreement's current terms, whose commitments were measured.
+    /// The terms measured: those of the latest version both sides signed (the current ones while never signed).
     public var terms: AgreementTerms
     public var period: Period
     /// The evaluation instant (Unix seconds): milestones after it have not happened yet.
@@ -26,18 +26,21 @@ public struct HardIndicatorReport: Sendable {
 }
 
 extension Store {
-    /// Measures every hard commitment of agreement `code` (current terms) over `period`, as known at `evaluation`.
-    /// Each commitment counts the requests opened in the period in its calendar's time zone.
-    public func hardIndicators(agreement code: String, period: Period, at evaluation: Date) async throws -> HardIndicatorReport {
-        guard let record = try await self.agreements.get(code) else { throw NotFoundError("agreement", code) }
+    /// Measures every hard commitment of agreement `code` over `period`, as known at `evaluation`,
+    /// on the terms and calendars of its latest version both sides signed. Each commitment counts
+    /// the requests opened in the period in its calendar's time zone.
+    /// - Parameter actor: who asks; a private agreement they may not see is not found.
+    public func hardIndicators(agreement code: String, period: Period, at evaluation: Date, visibleTo actor: Actor? = nil) async throws -> HardIndicatorReport {
+        guard let record = try await self.agreements.get(code, visibleTo: actor) else { throw NotFoundError("agreement", code) }
+        let measured = record.measured
         let evaluatedAt = Interval.seconds(evaluation)
-        let commitments = record.agreement.terms.commitments.filter { $0.kind == .hard }
+        let commitments = measured.terms.commitments.filter { $0.kind == .hard }
         let manualValues = try await self.manualValues.values(agreement: code, period: period)
         var zones: [String: TimeZone] = [:]
         var clocks: [String: BusinessClock] = [:]
         let evaluationDay = LocalDate(evaluation, in: TimeZone(identifier: "UTC")!)
         for code in Set(commitments.compactMap(\.calendar)) {
-            guard let calendar = try await self.calendars.get(code) else { throw NotFoundError("calendar", code) }
+            guard let calendar = measured.calendar(code) else { throw NotFoundError("calendar", code) }
             zones[code] = TimeZone(identifier: calendar.timeZone)
             clocks[code] = try BusinessClock(
                 calendar: calendar,
@@ -73,7 +76,7 @@ extension Store {
             }
         }
         return HardIndicatorReport(
-            agreement: code, terms: record.agreement.terms, period: period, evaluatedAt: evaluatedAt, measurements: measurements, manualValues: manualValues, lines: lines
+            agreement: code, terms: measured.terms, period: period, evaluatedAt: evaluatedAt, measurements: measurements, manualValues: manualValues, lines: lines
         )
     }
 }

@@ -4,7 +4,7 @@ import PactaCore
 /// One request as Pacta holds it, and what it counts as for each time commitment of its agreement.
 public struct RequestDetail: Sendable {
     public var request: ServiceRequest
-    /// The agreement it belongs to, if any, and that agreement's current terms.
+    /// The agreement it belongs to, if any, and the terms it is measured on (its latest signed version).
     public var agreement: String?
     public var terms: AgreementTerms?
     /// The evaluation instant (Unix seconds).
@@ -27,14 +27,15 @@ extension Store {
         guard let (request, code) = try await self.requests.get(provider: provider, externalRef: externalRef) else { return nil }
         let evaluatedAt = Interval.seconds(evaluation)
         var detail = RequestDetail(request: request, agreement: code, terms: nil, evaluatedAt: evaluatedAt, evaluations: [])
-        guard let code, let terms = try await self.agreements.get(code)?.agreement.terms else { return detail }
+        guard let code, let measured = try await self.agreements.get(code, visibleTo: nil)?.measured else { return detail }
+        let terms = measured.terms
         detail.terms = terms
         let utc = TimeZone(identifier: "UTC")!
         let opened = LocalDate(Date(timeIntervalSince1970: TimeInterval(request.openedAt)), in: utc)
         var clocks: [String: BusinessClock] = [:]
         for commitment in terms.commitments where commitment.metric.hasGoal && HardIndicators.applies(commitment, to: request.priority) {
             guard let calendarCode = commitment.calendar else { continue }
-            if clocks[calendarCode] == nil, let calendar = try await self.calendars.get(calendarCode) {
+            if clocks[calendarCode] == nil, let calendar = measured.calendar(calendarCode) {
                 // Up to the evaluation and a year on, within five years of the opening: enough for any
                 // target, and an evaluation asked for in a far year cannot make the clock huge.
                 let through = min(max(opened, LocalDate(evaluation, in: utc)), opened.adding(days: 5 * 366)).adding(days: 400)

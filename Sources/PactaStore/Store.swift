@@ -19,6 +19,8 @@ public struct Store: Sendable {
     public var keyValues: KeyValueRepository { KeyValueRepository(database: self.database) }
     public var requests: RequestRepository { RequestRepository(database: self.database) }
     public var manualValues: ManualValueRepository { ManualValueRepository(database: self.database) }
+    public var ledger: LedgerRepository { LedgerRepository(database: self.database) }
+    public var loginThrottle: LoginThrottle { LoginThrottle(database: self.database) }
 
     /// Opens the database named by `url`: `postgres://…` selects PostgreSQL, anything else is a SQLite file path.
     public static func open(url: String, logger: Logger) async throws -> Store {
@@ -29,11 +31,14 @@ public struct Store: Sendable {
         return Store(database: try await SQLiteBackend.open(path: path, logger: logger))
     }
 
-    /// Applies pending migrations from `sql/<dialect>/`.
+    /// Applies pending migrations from `sql/<dialect>/`, then starts the ledger if agreements
+    /// predate it (see ``LedgerGenesis``).
     @discardableResult
     public func migrate(dryRun: Bool = false, logger: Logger) async throws -> Migrator.Report {
         let migrator = try Migrator(directory: try ResourceLocator.migrations(for: self.database.dialect))
-        return try await migrator.migrate(self.database, dryRun: dryRun, logger: logger)
+        let report = try await migrator.migrate(self.database, dryRun: dryRun, logger: logger)
+        if !dryRun { try await LedgerGenesis.run(in: self.database, at: Date()) }
+        return report
     }
 
     /// Runs the database's connection pool while `body` runs; for commands and tests outside a service group.

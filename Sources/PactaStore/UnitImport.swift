@@ -32,7 +32,8 @@ public struct ImportReport: Sendable, Hashable, Codable {
 extension UnitRepository {
     /// Imports units from CSV (`code,name,parent`). All-or-nothing unless `skipInvalid`; the report
     /// lists every bad row either way. Re-importing a code updates that unit.
-    public func importCSV(_ text: String, skipInvalid: Bool, at instant: Date) async throws -> ImportReport {
+    /// Each row must be within the actor's reach (see ``UnitRepository/scopeProblem(_:existing:by:before:after:)``).
+    public func importCSV(_ text: String, skipInvalid: Bool, by actor: Actor, at instant: Date) async throws -> ImportReport {
         let records: [CSVRecord]
         do {
             records = try CSVReader().records(in: text)
@@ -67,19 +68,28 @@ extension UnitRepository {
             lineOfCode[unit.code] = record.line
             candidates.append((record.line, unit))
         }
-        // Parents must exist in the database or among the rows imported. Skipping a row can orphan
-        // its children, so with skipInvalid the check repeats until nothing more drops out.
-        let existing = Set(try await self.list().map(\.code))
+        // Parents must exist in the database or among the rows imported, and every row must stay
+        // within the actor's reach in the tree the import makes. Skipping a row can orphan its
+        // children, so with skipInvalid the checks repeat until nothing more drops out.
+        let stored = try await self.list()
+        let existing = Dictionary(stored.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
         var accepted = candidates
         while true {
-            let known = existing.union(accepted.map(\.unit.code))
-            let orphans = accepted.filter { row in row.unit.parent.map { !known.contains($0) } ?? false }
-            problems += orphans.map {
+            let known = Set(existing.keys).union(accepted.map(\.unit.code))
+            var refused = accepted.filter { row in row.unit.parent.map { !known.contains($0) } ?? false }.map {
                 ImportProblem(line: $0.line, column: "parent", code: "unknown_unit", message: "There is no unit \($0.unit.parent ?? "").")
             }
-            guard skipInvalid, !orphans.isEmpty else { break }
-            let orphanLines = Set(orphans.map(\.line))
-            accepted.removeAll { orphanLines.contains($0.line) }
+            let before = UnitTree(stored)
+            let after = accepted.reduce(before) { $0.with($1.unit.code, under: $1.unit.parent) }
+            for row in accepted where !refused.contains(where: { $0.line == row.line }) {
+                if let problem = Self.scopeProblem(row.unit, existing: existing[row.unit.code], by: actor, before: before, after: after) {
+                    refused.append(ImportProblem(line: row.line, column: problem.field ?? "code", code: "out_of_scope", message: problem.message))
+                }
+            }
+            problems += refused
+            guard skipInvalid, !refused.isEmpty else { break }
+            let refusedLines = Set(refused.map(\.line))
+            accepted.removeAll { refusedLines.contains($0.line) }
         }
         problems.sort { ($0.line, $0.column) < ($1.line, $1.column) }
         let skipped = records.count - 1 - accepted.count

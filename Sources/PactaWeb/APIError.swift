@@ -12,13 +12,22 @@ public struct APIError: Error, Sendable {
     public var field: String?
     /// Every field problem, when there are several.
     public var issues: [FieldIssue]
+    /// With `version_changed`: the current version and its hash.
+    public var current: ErrorBody.Current?
+    /// Seconds after which a refused caller may try again (`Retry-After`).
+    public var retryAfter: Int?
 
-    public init(_ status: HTTPResponse.Status, code: String, message: String, field: String? = nil, issues: [FieldIssue] = []) {
+    public init(
+        _ status: HTTPResponse.Status, code: String, message: String, field: String? = nil, issues: [FieldIssue] = [],
+        current: ErrorBody.Current? = nil, retryAfter: Int? = nil
+    ) {
         self.status = status
         self.code = code
         self.message = message
         self.field = field
         self.issues = issues
+        self.current = current
+        self.retryAfter = retryAfter
     }
 
     /// The API's view of any error; unknown errors become a 500 without internals.
@@ -41,10 +50,18 @@ public struct APIError: Error, Sendable {
         case let error as AgreementError:
             let status: HTTPResponse.Status =
                 switch error.reason {
-                case .notAParty, .roleCannotSign: .forbidden
+                case .notAParty, .roleCannotSign, .notYourOwnSignature: .forbidden
+                case .partiesFixed: .unprocessableContent
                 default: .conflict
                 }
-            self.init(status, code: error.reason.rawValue, message: error.message)
+            self.init(
+                status, code: error.reason.rawValue, message: error.message, field: error.reason == .partiesFixed ? "provider" : nil,
+                current: error.current.map { ErrorBody.Current(version: $0.version, sha256: $0.sha256) }
+            )
+        case let error as ScopeError:
+            self.init(.forbidden, code: "out_of_scope", message: error.message, field: error.field)
+        case let error as CorruptRecordError:
+            self.init(.internalServerError, code: "corrupt_record", message: error.description)
         case let error as DecodingError:
             let (field, message) = Self.describe(error)
             self.init(.badRequest, code: "invalid_json", message: message, field: field)
@@ -65,6 +82,7 @@ public struct APIError: Error, Sendable {
         case .methodNotAllowed: "method_not_allowed"
         case .contentTooLarge: "too_large"
         case .badRequest: "bad_request"
+        case .tooManyRequests: "too_many_requests"
         default: "error"
         }
     }
@@ -126,7 +144,9 @@ public struct APIError: Error, Sendable {
 
     /// The JSON body `{"error": {"code", "message", "field"?, "issues"?}}`.
     public var body: ErrorBody {
-        ErrorBody(error: .init(code: self.code, message: self.message, field: self.field, issues: self.issues.isEmpty ? nil : self.issues))
+        ErrorBody(
+            error: .init(code: self.code, message: self.message, field: self.field, issues: self.issues.isEmpty ? nil : self.issues, current: self.current)
+        )
     }
 
     public struct ErrorBody: Codable, Sendable {
@@ -135,6 +155,12 @@ public struct APIError: Error, Sendable {
             public var message: String
             public var field: String?
             public var issues: [FieldIssue]?
+            public var current: Current?
+        }
+        /// The version an agreement is at, and the hash a signature of it must name.
+        public struct Current: Codable, Sendable, Hashable {
+            public var version: Int
+            public var sha256: String
         }
         public var error: Detail
     }

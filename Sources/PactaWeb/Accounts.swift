@@ -32,10 +32,19 @@ public struct Accounts: Sendable {
         try await self.store.users.update(id: id, role: role, unit: unit, active: active, passwordHash: hash)
     }
 
-    private func hash(_ password: String) async throws -> String {
+    /// Changes a person's own password once the current one is checked; their other sessions end.
+    /// - Returns: the new session epoch, for the session that made the change.
+    public func changePassword(of user: User, current: String, new: String) async throws -> Int {
+        guard try await self.authenticate(username: user.username, password: current) != nil else {
+            throw ValidationError(field: "current_password", code: "wrong_password", message: "The current password is wrong.")
+        }
+        return try await self.store.users.setPassword(id: user.id, passwordHash: try await self.hash(new, field: "new_password"))
+    }
+
+    private func hash(_ password: String, field: String = "password") async throws -> String {
         guard password.count >= Self.minimumPasswordLength else {
             throw ValidationError(
-                field: "password",
+                field: field,
                 code: "password_too_short",
                 message: "A password has at least \(Self.minimumPasswordLength) characters."
             )

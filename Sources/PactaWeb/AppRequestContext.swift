@@ -9,6 +9,12 @@ public struct AppRequestContext: AuthRequestContext, SessionRequestContext, Requ
     public var coreContext: CoreRequestContextStorage
     /// The signed-in user (session) or the owner of the API token.
     public var identity: User?
+    /// How the user reached Pacta: their session, or an API token (set by ``BearerTokenMiddleware``).
+    public var channel: Actor.Channel
+    /// The CSRF token of a browser without a session, from its cookie (the sign-in form).
+    public var anonymousCSRF: String?
+    /// The address of the peer that sent the request (a proxy's, behind one).
+    public let peerAddress: String?
     public let sessions: SessionContext<WebSession>
     /// The language pages are rendered in.
     public var language: Language
@@ -18,6 +24,9 @@ public struct AppRequestContext: AuthRequestContext, SessionRequestContext, Requ
     public init(source: Source) {
         self.coreContext = .init(source: source)
         self.identity = nil
+        self.channel = .web
+        self.anonymousCSRF = nil
+        self.peerAddress = source.channel.remoteAddress?.ipAddress
         self.sessions = .init()
         self.language = .spanish
         self.form = FormData()
@@ -34,12 +43,15 @@ public struct WebSession: Codable, Sendable, Equatable {
     public var userID: Int64?
     /// The token every form must send back (`_csrf`).
     public var csrf: String
+    /// The user's session epoch at sign-in: a password change since ends the session.
+    public var epoch: Int?
     /// A message key to show once on the next page (`flash.unit_saved`), and whether it reports a failure.
     public var flash: String?
     public var flashIsError: Bool?
 
-    public init(userID: Int64? = nil) {
+    public init(userID: Int64? = nil, epoch: Int? = nil) {
         self.userID = userID
+        self.epoch = epoch
         self.csrf = Self.makeToken()
     }
 
@@ -54,6 +66,20 @@ public struct WebSession: Codable, Sendable, Equatable {
 }
 
 extension AppRequestContext {
+    /// The client's address: the peer's, or, behind a proxy Pacta is told to trust, the last
+    /// address that proxy added to `X-Forwarded-For`.
+    func clientAddress(_ request: Request, trustingProxy: Bool) -> String {
+        if trustingProxy, let forwarded = request.headers[.xForwardedFor]?.split(separator: ",").last {
+            return forwarded.trimmingCharacters(in: CharacterSet.whitespaces)
+        }
+        return self.peerAddress ?? "unknown"
+    }
+
+    /// The signed-in user acting through this request; routes behind ``RequireRoleMiddleware`` always have one.
+    var actor: Actor {
+        get throws { try self.requireIdentity().actor(self.channel) }
+    }
+
     /// The provider and reference of a request's path, percent-decoded (the router leaves them
     /// as sent); a key no request can have is not found.
     func requestKey() throws -> (provider: String, ref: String) {

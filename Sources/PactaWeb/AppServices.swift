@@ -15,6 +15,14 @@ public struct AppServices: Sendable {
     public var timeZone: TimeZone
     /// Share of a time target (0–1) past which an open request is listed as a warning.
     public var warningThreshold: Double
+    /// How hard wrong passwords are slowed down and refused.
+    public var loginPolicy = LoginThrottle.Policy()
+    /// Whether the client's address is the last one of `X-Forwarded-For` (behind a proxy), not the peer's.
+    public var trustProxy = false
+    /// Adds `Secure` to the cookies Pacta sets (behind TLS).
+    public var secureCookies = false
+    /// The token Prometheus sends to read `/metrics`; without it, only administrators' API tokens do.
+    public var metricsToken: String?
 
     public init(
         store: Store, renderer: PageRenderer, timeZone: TimeZone, warningThreshold: Double = 0.75,

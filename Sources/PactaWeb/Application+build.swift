@@ -30,6 +30,10 @@ public struct ServerSettings: Sendable {
     public var demo: Bool
     /// Share of a time target past which open requests are listed as warnings.
     public var warningThreshold: Double
+    /// Whether a proxy in front sets `X-Forwarded-For` (the client's address, for login throttling).
+    public var trustProxy: Bool
+    /// What Prometheus sends as `Authorization: Bearer …` to read `/metrics`.
+    public var metricsToken: String?
 
     /// Default SQLite file, relative to the working directory.
     public static let defaultDatabase = "data/pacta.sqlite"
@@ -43,6 +47,8 @@ public struct ServerSettings: Sendable {
             reader.string(forKey: "timezone").flatMap(TimeZone.init(identifier:))
             ?? (self.demo ? DemoOrganisation.timeZone : .current)
         self.warningThreshold = min(max(reader.double(forKey: "warnings.threshold", default: 0.75), 0), 1)
+        self.trustProxy = reader.bool(forKey: "http.trust.proxy", default: false)
+        self.metricsToken = reader.string(forKey: "metrics.token").flatMap { $0.isEmpty ? nil : $0 }
     }
 }
 
@@ -58,12 +64,19 @@ public func buildApplication(reader: ConfigReader) async throws -> some Applicat
     let registry = PrometheusCollectorRegistry()
     MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
     let renderer = try await PageRenderer(directory: try ResourceLocator.home().appendingPathComponent("templates"))
-    let services = AppServices(store: store, renderer: renderer, timeZone: settings.timeZone, warningThreshold: settings.warningThreshold)
-    let router = try buildRouter(services: services, secureCookies: settings.secureCookies, metrics: registry)
+    let services = {
+        var services = AppServices(store: store, renderer: renderer, timeZone: settings.timeZone, warningThreshold: settings.warningThreshold)
+        services.secureCookies = settings.secureCookies
+        services.trustProxy = settings.trustProxy
+        services.metricsToken = settings.metricsToken
+        return services
+    }()
+    let router = try buildRouter(services: services, metrics: registry)
+    let expiry = AgreementExpiry(services: services, logger: logger)
     var app = Application(
         router: router,
         configuration: ApplicationConfiguration(reader: reader.scoped(to: "http")),
-        services: [store.database, ExpiredSessionPurger(store: store, logger: logger)],
+        services: [store.database, ExpiredSessionPurger(store: store, logger: logger), expiry],
         logger: logger
     )
     app.beforeServerStarts {
@@ -73,19 +86,20 @@ public func buildApplication(reader: ConfigReader) async throws -> some Applicat
                 DemoOrganisation.printCredentials()
             }
         }
+        await expiry.expireNow()
         logger.info("Pacta is using \(store.database.dialect == .postgres ? "PostgreSQL" : "SQLite at \(settings.databaseURL)")")
     }
     return app
 }
 
 /// Builds the router: the JSON API under `/api/v1` (API tokens), the pages (sessions, CSRF), and
-/// `/health`, `/metrics`, `/static`. Tests call it directly.
+/// `/health`, `/metrics` (behind a token), `/static`. Tests call it directly.
 public func buildRouter(
     services: AppServices,
-    secureCookies: Bool = false,
     metrics: PrometheusCollectorRegistry? = nil
 ) throws -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
+    router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: LanguageMiddleware())
     router.add(middleware: ErrorMiddleware(renderer: services.renderer))
@@ -98,8 +112,9 @@ public func buildRouter(
         Response.text(stylesheet, contentType: "text/css; charset=utf-8", cacheControl: "public, max-age=300")
     }
     if let metrics {
-        router.get("metrics") { _, _ in
-            Response.text(String(decoding: metrics.emitToBuffer(), as: UTF8.self), contentType: "text/plain; version=0.0.4")
+        router.get("metrics") { request, _ in
+            try await MetricsAccess(services: services).check(request)
+            return Response.text(String(decoding: metrics.emitToBuffer(), as: UTF8.self), contentType: "text/plain; version=0.0.4")
         }
     }
 
@@ -111,7 +126,7 @@ public func buildRouter(
     AgreementsAPIController(services: services).addRoutes(to: api)
     RequestsAPIController(services: services).addRoutes(to: api)
     IndicatorsAPIController(services: services).addRoutes(to: api)
-    api.group("warnings").add(middleware: RequireRoleMiddleware(Role.everyone)).get { request, context in
+    api.group("warnings").add(middleware: RequireRoleMiddleware(Role.everyone)).get { request, _ in
         try await WarningsJSON(services.store.breachWarnings(at: services.now(), threshold: services.warningThreshold, unit: request.uri.queryParameters.get("unit")))
     }
 
@@ -120,7 +135,7 @@ public func buildRouter(
             middleware: SessionMiddleware(
                 storage: DatabasePersistDriver(store: services.store, now: services.now),
                 configuration: .init(
-                    sessionCookieParameters: .init(name: "pacta_session", secure: secureCookies, sameSite: .lax),
+                    sessionCookieParameters: .init(name: "pacta_session", secure: services.secureCookies, sameSite: .lax),
                     keyPrefix: "session.",
                     defaultSessionExpiration: .seconds(12 * 3600)
                 )

@@ -4,7 +4,8 @@ import HummingbirdAuth
 import PactaCore
 import PactaStore
 
-/// Hummingbird's key/value persistence on Pacta's own database, so that every instance shares sessions.
+/// Hummingbird's key/value persistence on Pacta's own database, so that every instance shares
+/// sessions. Keys are stored as their SHA-256: whoever reads the table cannot take over a session.
 public struct DatabasePersistDriver: PersistDriver {
     let store: Store
     let now: @Sendable () -> Date
@@ -16,14 +17,14 @@ public struct DatabasePersistDriver: PersistDriver {
 
     public func create<Object: Codable & Sendable>(key: String, value: Object, expires: Duration?) async throws {
         do {
-            try await self.store.keyValues.create(key: key, value: try Self.encode(value), expiresAt: self.expiry(expires), now: self.now())
+            try await self.store.keyValues.create(key: Self.stored(key), value: try Self.encode(value), expiresAt: self.expiry(expires), now: self.now())
         } catch DatabaseError.uniqueViolation {
             throw PersistError.duplicate
         }
     }
 
     public func set<Object: Codable & Sendable>(key: String, value: Object, expires: Duration?) async throws {
-        try await self.store.keyValues.set(key: key, value: try Self.encode(value), expiresAt: self.expiry(expires))
+        try await self.store.keyValues.set(key: Self.stored(key), value: try Self.encode(value), expiresAt: self.expiry(expires))
     }
 
     public func get<Object: Codable & Sendable>(key: String, as type: Object.Type) async throws -> Object? {
@@ -32,7 +33,7 @@ public struct DatabasePersistDriver: PersistDriver {
 
     public func getWithTTL<Object: Codable & Sendable>(key: String, as type: Object.Type) async throws -> (object: Object, ttl: Duration?)? {
         let now = self.now()
-        guard let (value, expiresAt) = try await self.store.keyValues.get(key: key, now: now) else { return nil }
+        guard let (value, expiresAt) = try await self.store.keyValues.get(key: Self.stored(key), now: now) else { return nil }
         guard let object = try? JSONDecoder().decode(Object.self, from: Data(value.utf8)) else {
             throw PersistError.invalidConversion
         }
@@ -40,7 +41,13 @@ public struct DatabasePersistDriver: PersistDriver {
     }
 
     public func remove(key: String) async throws {
-        try await self.store.keyValues.remove(key: key)
+        try await self.store.keyValues.remove(key: Self.stored(key))
+    }
+
+    /// The key as stored: its prefix (`session.`), then the SHA-256 of the whole key.
+    static func stored(_ key: String) -> String {
+        let prefix = key.firstIndex(of: ".").map { String(key[...$0]) } ?? ""
+        return prefix + Hashing.sha256Hex(key.utf8)
     }
 
     private func expiry(_ duration: Duration?) -> Date? {

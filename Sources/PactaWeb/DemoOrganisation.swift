@@ -3,7 +3,7 @@ import PactaCore
 import PactaStore
 
 /// A realistic demo organisation in Spanish: an Ecuadorian financial institution with eight
-/// back-office providers, seven client units, two calendars, a dozen agreements in every state,
+/// back-office providers, seven client units, two calendars, thirteen agreements in every state,
 /// one user per role, and this year's service requests for the active agreements.
 public struct DemoOrganisation: Sendable {
     public let store: Store
@@ -100,8 +100,9 @@ public struct DemoOrganisation: Sendable {
         let agencies = BusinessCalendar(
             code: "agencias", name: "Horario de agencias", timeZone: "America/Guayaquil", hours: WeeklyHours(agencyHours), holidays: holidays
         )
-        try await self.store.calendars.create(office, at: instant)
-        try await self.store.calendars.create(agencies, at: instant)
+        let seeder = Actor.system("pacta-demo")
+        try await self.store.calendars.create(office, owner: nil, by: seeder, at: instant)
+        try await self.store.calendars.create(agencies, owner: nil, by: seeder, at: instant)
 
         let accounts = Accounts(store: self.store)
         for (username, name, role, unit) in Self.users {
@@ -110,8 +111,9 @@ public struct DemoOrganisation: Sendable {
 
         let from = LocalDate(year: today.year, month: 1, day: 1)!
         let to = LocalDate(year: today.year + 1, month: 6, day: 30)!
-        let signers: [String: Signer] = Dictionary(
-            Self.users.map { ($0.3, Signer(username: $0.0, name: $0.1, unit: $0.3, role: $0.2)) },
+        // Each unit's first person signs for it, in person.
+        let signers: [String: Actor] = Dictionary(
+            Self.users.map { ($0.3, Actor(username: $0.0, name: $0.1, role: $0.2, unit: $0.3, channel: .web)) },
             uniquingKeysWith: { first, _ in first }
         )
         func commitments(_ calendar: String, hours: Double, response: Double = 2) -> [Commitment] {
@@ -142,8 +144,16 @@ public struct DemoOrganisation: Sendable {
             Plan(code: "TES-COM", title: "Provisión de efectivo a Banca Comercial", provider: "TES", client: "COM", calendar: "oficina-uio", hours: 8, state: .expired,
                  from: LocalDate(year: today.year - 1, month: 1, day: 1)!, to: LocalDate(year: today.year - 1, month: 12, day: 31)!),
             Plan(code: "TI-CC", title: "Telefonía IP del Centro de Contacto", provider: "TI", client: "CC", calendar: "oficina-uio", hours: 4, state: .terminated),
+            // Signed by both sides, in force from next year: published, measuring nothing yet.
+            Plan(code: "SEG-CC", title: "Control de accesos del Centro de Contacto", provider: "SEG", client: "CC", calendar: "oficina-uio", hours: 8, state: .active,
+                 from: LocalDate(year: today.year + 1, month: 1, day: 1)!, to: LocalDate(year: today.year + 1, month: 12, day: 31)!),
         ]
         let agreements = self.store.agreements
+        // Signs what the signer reads: the current version and its hash.
+        func sign(_ code: String, by signer: Actor, on day: LocalDate) async throws {
+            let current = try await agreements.get(code, visibleTo: signer)!.agreement
+            _ = try await agreements.sign(code, shown: .init(version: current.version, sha256: current.sha256), by: signer, at: instant, today: day)
+        }
         for plan in plans {
             let validFrom = plan.from ?? from
             let validTo = plan.to ?? to
@@ -154,35 +164,39 @@ public struct DemoOrganisation: Sendable {
                 summary: "Servicio que \(names[plan.provider]!) presta a \(names[plan.client]!), acordado por ambas jefaturas en taller.",
                 commitments: commitments(plan.calendar, hours: plan.hours)
             )
-            _ = try await agreements.create(code: plan.code, terms: terms, by: "gestor", at: instant)
+            // The provider's manager writes the agreement; Pacta itself where the unit has no one.
+            let author = signers[plan.provider].flatMap { $0.role == .manager ? $0 : nil } ?? seeder
+            _ = try await agreements.create(code: plan.code, terms: terms, by: author, at: instant)
             guard plan.state != .draft else { continue }
-            _ = try await agreements.submit(plan.code, at: instant, today: signingDay)
+            _ = try await agreements.submit(plan.code, by: author, at: instant, today: signingDay)
             let provider = signers[plan.provider]!
             let client = signers[plan.client]!
             switch plan.state {
             case .pendingSignatures where plan.code == "CONT-COM":
-                _ = try await agreements.sign(plan.code, by: provider, at: instant, today: signingDay)
+                try await sign(plan.code, by: provider, on: signingDay)
             case .pendingSignatures where !plan.revised:
                 break
             default:
-                _ = try await agreements.sign(plan.code, by: provider, at: instant, today: signingDay)
-                _ = try await agreements.sign(plan.code, by: client, at: instant, today: signingDay)
+                try await sign(plan.code, by: provider, on: signingDay)
+                try await sign(plan.code, by: client, on: signingDay)
             }
             if plan.revised {
                 terms.commitments[0].goal = 0.97
                 terms.summary += " Versión 2: meta de solicitudes críticas elevada al 97 %."
-                _ = try await agreements.revise(plan.code, terms: terms, by: "gestor", at: instant, today: signingDay)
+                _ = try await agreements.revise(plan.code, terms: terms, by: author, at: instant, today: signingDay)
                 if plan.state == .active {
-                    _ = try await agreements.sign(plan.code, by: provider, at: instant, today: signingDay)
-                    _ = try await agreements.sign(plan.code, by: client, at: instant, today: signingDay)
+                    try await sign(plan.code, by: provider, on: signingDay)
+                    try await sign(plan.code, by: client, on: signingDay)
                 }
             }
             if plan.state == .terminated {
-                _ = try await agreements.terminate(plan.code, reason: "Migración de la telefonía a un proveedor externo.", at: instant, today: signingDay)
+                _ = try await agreements.terminate(
+                    plan.code, reason: "Migración de la telefonía a un proveedor externo.", by: author, at: instant, today: signingDay
+                )
             }
         }
         let calendars = [office.code: office, agencies.code: agencies]
-        let streams = plans.filter { $0.state == .active }.map { plan in
+        let streams = plans.filter { $0.state == .active && ($0.from ?? from) <= today }.map { plan in
             RequestStream(provider: plan.provider, client: plan.client, calendar: calendars[plan.calendar]!, hours: plan.hours)
         } + [
             // Units that work together without a signed agreement: their requests stay unmatched.
@@ -256,6 +270,6 @@ public struct DemoOrganisation: Sendable {
                 rows.append(request)
             }
         }
-        _ = try await self.store.requests.importRows(rows, skipInvalid: false, at: instant, timeZone: zone)
+        _ = try await self.store.requests.importRows(rows, skipInvalid: false, by: .system("pacta-demo"), at: instant, timeZone: zone)
     }
 }

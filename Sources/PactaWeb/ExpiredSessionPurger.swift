@@ -3,7 +3,7 @@ import Logging
 import PactaStore
 import ServiceLifecycle
 
-/// Deletes expired sessions once an hour, so the table only holds live ones.
+/// Deletes expired sessions and spent login-throttle counters once an hour, so the tables only hold live ones.
 struct ExpiredSessionPurger: Service {
     let store: Store
     let logger: Logger
@@ -13,7 +13,9 @@ struct ExpiredSessionPurger: Service {
         // Sleeping first also leaves start-up (and its migrations) alone; shutdown ends the sleep early.
         while (try? await cancelWhenGracefulShutdown({ try await Task.sleep(for: self.interval) })) != nil {
             do {
-                try await self.store.keyValues.purgeExpired(now: Date())
+                let now = Date()
+                try await self.store.keyValues.purgeExpired(now: now)
+                try await self.store.loginThrottle.purge(before: now.addingTimeInterval(-3600), now: now)
             } catch {
                 self.logger.warning("Could not purge expired sessions", metadata: ["error": "\(error)"])
             }

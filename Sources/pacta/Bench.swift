@@ -39,7 +39,7 @@ struct Bench: AsyncParsableCommand {
                     guard let handle = FileHandle(forReadingAtPath: file) else { throw CommandFailure("Cannot read \(file).") }
                     let started = ContinuousClock.now
                     let report = try await store.requests.importCSV(
-                        FileChunks(handle: handle), skipInvalid: false, at: Date(), timeZone: TimeZone(identifier: Self.zone)!
+                        FileChunks(handle: handle), skipInvalid: false, by: .system("pacta-bench"), at: Date(), timeZone: TimeZone(identifier: Self.zone)!
                     )
                     let seconds = (ContinuousClock.now - started).seconds
                     let total = report.created + report.updated + report.unchanged
@@ -63,6 +63,7 @@ struct Bench: AsyncParsableCommand {
         static func seedAgreements(in store: Store) async throws {
             let now = Date()
             let today = LocalDate(now, in: .current)
+            let bench = Actor.system("pacta-bench")
             _ = try await store.units.upsert((Self.providers + Self.clients).map { OrgUnit(code: $0, name: "Unidad \($0)") }, at: now)
             guard try await store.calendars.get("bench") == nil else { return }
             let weekdays: [Weekday] = [.monday, .tuesday, .wednesday, .thursday, .friday]
@@ -71,7 +72,7 @@ struct Bench: AsyncParsableCommand {
                     code: "bench", name: "Oficina", timeZone: Self.zone,
                     hours: WeeklyHours(Dictionary(uniqueKeysWithValues: weekdays.map { ($0, [TimeRange("08:30-13:00")!, TimeRange("14:00-17:30")!]) }))
                 ),
-                at: now
+                owner: nil, by: bench, at: now
             )
             for provider in Self.providers {
                 for client in Self.clients.dropLast() {
@@ -84,11 +85,13 @@ struct Bench: AsyncParsableCommand {
                             Commitment(key: "C1", name: "Resolución en 16 horas hábiles", metric: .resolutionWithin, target: 16 * 3600, goal: 0.9, calendar: "bench")
                         ]
                     )
-                    _ = try await store.agreements.create(code: code, terms: terms, by: "bench", at: now)
-                    _ = try await store.agreements.submit(code, at: now, today: today)
+                    let agreement = try await store.agreements.create(code: code, terms: terms, by: bench, at: now)
+                    _ = try await store.agreements.submit(code, by: bench, at: now, today: today)
                     for unit in [provider, client] {
-                        let signer = Signer(username: "bench-\(unit.lowercased())", name: "Firma \(unit)", unit: unit, role: .manager)
-                        _ = try await store.agreements.sign(code, by: signer, at: now, today: today)
+                        let signer = Actor(username: "bench-\(unit.lowercased())", name: "Firma \(unit)", role: .manager, unit: unit, channel: .system)
+                        _ = try await store.agreements.sign(
+                            code, shown: .init(version: agreement.version, sha256: agreement.sha256), by: signer, at: now, today: today
+                        )
                     }
                 }
             }

@@ -36,19 +36,63 @@ struct Demo: AsyncParsableCommand {
     }
 }
 
-/// `pacta verify`: recomputes every signature's hash; exits with status 1 on any mismatch.
+/// `pacta verify`: recomputes every signature's hash, checks the ledger's chain and replays it
+/// against the tables; with `--head`, checks a head hash kept outside the database. Exits with
+/// status 1 on any divergence.
 struct Verify: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Recompute the SHA-256 of every signed version and report mismatches.")
+    static let configuration = CommandConfiguration(
+        abstract: "Check every signed version's SHA-256 and replay the agreements ledger against the tables."
+    )
     @OptionGroup var database: DatabaseOptions
+    @Option(help: "A ledger head hash kept earlier (the published page shows it): prove nothing up to it was rewritten.") var head: String?
 
     func run() async throws {
-        let report = try await self.database.withStore { try await $0.agreements.verify() }
+        let report = try await self.database.withStore { try await $0.agreements.verify(head: self.head) }
         for issue in report.issues {
-            print("MISMATCH \(issue.agreement) v\(issue.version) \(issue.side.rawValue): \(issue.problem)")
-            print("  signed  \(issue.signedSHA256)\n  current \(issue.currentSHA256)")
+            let version = issue.version.map { " v\($0)" } ?? ""
+            let side = issue.side.map { " \($0.rawValue)" } ?? ""
+            print("DIVERGENCE \(issue.agreement.isEmpty ? "ledger" : issue.agreement)\(version)\(side) [\(issue.code)]: \(issue.problem)")
+            if issue.expected != nil || issue.found != nil {
+                print("  expected \(issue.expected ?? "(nothing)")\n  found    \(issue.found ?? "(nothing)")")
+            }
         }
-        print("\(report.checkedSignatures) signatures checked, \(report.issues.count) mismatches.")
+        if let check = report.headCheck {
+            if check.found {
+                print("Head \(check.hash) is entry \(check.seq ?? 0) of the ledger: nothing up to it was rewritten.")
+            } else {
+                print("HEAD NOT FOUND: \(check.hash) is not in the ledger as it stands; entries up to it were rewritten or removed.")
+            }
+        }
+        print(
+            "\(report.checkedSignatures) signatures, \(report.checkedVersions) versions, \(report.checkedEntries) ledger entries checked; "
+                + "\(report.issues.count) divergences. Ledger head: \(report.head.hash) (entry \(report.head.seq))."
+        )
         if !report.isIntact { throw ExitCode(1) }
+    }
+}
+
+/// `pacta token create`: a first API token without the web, printed once.
+struct TokenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "token", abstract: "Manage API tokens.", subcommands: [Create.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create an API token for a user and print it once. It acts as that user, within their unit; made here, it cannot sign agreements."
+        )
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "Username the token acts as.") var user: String
+        @Option(help: "What uses the token (e.g. \"GLPI export\").") var name: String
+
+        func run() async throws {
+            let (secret, token) = try await self.database.withStore { store in
+                guard let owner = try await store.users.credentials(username: self.user)?.user else {
+                    throw CommandFailure("There is no user \(self.user).")
+                }
+                return try await store.tokens.create(userID: owner.id, name: self.name, by: nil, via: "cli", at: Date())
+            }
+            print(secret)
+            FileHandle.standardError.write(Data("Token \(token.prefix)… for \(token.username) (\(token.name)). It is shown this once: keep it now.\n".utf8))
+        }
     }
 }
 
@@ -73,7 +117,7 @@ struct UserCommand: AsyncParsableCommand {
             let password = try self.password ?? ProcessInfo.processInfo.environment["PACTA_PASSWORD"] ?? Self.askPassword()
             let user = try await self.database.withStore { store in
                 if let unitName = self.createUnit, try await store.units.get(self.unit) == nil {
-                    try await store.units.create(OrgUnit(code: self.unit, name: unitName), at: Date())
+                    try await store.units.create(OrgUnit(code: self.unit, name: unitName), by: .system("pacta-cli"), at: Date())
                 }
                 return try await Accounts(store: store).createUser(
                     username: self.username, name: self.name, role: role, unit: self.unit, password: password, at: Date()
@@ -110,7 +154,9 @@ struct Import: AsyncParsableCommand {
             }
             let timeZone = ServerSettings(reader: self.database.reader()).timeZone
             let report = try await self.database.withStore { store in
-                try await store.requests.importCSV(FileChunks(handle: handle), skipInvalid: self.skipInvalid, at: Date(), timeZone: timeZone)
+                try await store.requests.importCSV(
+                    FileChunks(handle: handle), skipInvalid: self.skipInvalid, by: .system("pacta-cli"), at: Date(), timeZone: timeZone
+                )
             }
             try printReport(report, file: self.file, noun: "Requests")
         }
@@ -131,7 +177,7 @@ struct Import: AsyncParsableCommand {
                 text = String(decoding: data, as: UTF8.self)
             }
             let report = try await self.database.withStore { store in
-                try await store.units.importCSV(text, skipInvalid: self.skipInvalid, at: Date())
+                try await store.units.importCSV(text, skipInvalid: self.skipInvalid, by: .system("pacta-cli"), at: Date())
             }
             try printReport(report, file: self.file, noun: "Units")
         }

@@ -22,13 +22,13 @@ import Testing
             }
             #expect(try await store.users.count() == 1)
 
-            let (secret, token) = try await store.tokens.create(userID: user.id, name: "Mesa de ayuda", at: Fixtures.now)
+            let (secret, token) = try await store.tokens.create(userID: user.id, name: "Mesa de ayuda", by: user, via: "web", at: Fixtures.now)
             #expect(secret.hasPrefix("pacta_") && secret.count == 70)
             #expect(secret.hasPrefix(token.prefix))
-            #expect(try await store.tokens.authenticate(secret: secret, at: Fixtures.now) == user)
+            #expect(try await store.tokens.authenticate(secret: secret, at: Fixtures.now) == TokenHolder(user: user, tokenID: token.id, isOwn: true))
             #expect(try await store.tokens.authenticate(secret: secret + "x", at: Fixtures.now) == nil)
-            #expect(try await store.tokens.list().first?.lastUsedAt == Fixtures.now)
-            try await store.tokens.revoke(id: token.id, at: Fixtures.now)
+            #expect(try await store.tokens.list(for: user).first?.lastUsedAt == Fixtures.now)
+            try await store.tokens.revoke(id: token.id, by: user, at: Fixtures.now)
             #expect(try await store.tokens.authenticate(secret: secret, at: Fixtures.now) == nil)
             try await store.users.update(id: user.id, role: .viewer, unit: "CRED", active: false, passwordHash: "new")
             #expect(try await store.users.credentials(username: "ana")?.passwordHash == "new")

@@ -14,7 +14,7 @@ import Testing
         requests.batchSize = batchSize
         return try await requests.importCSV(
             RequestRepositoryTests.chunks(RequestRepositoryTests.header + rows, size: 64),
-            skipInvalid: false, at: Fixtures.now, timeZone: RequestRepositoryTests.zone
+            skipInvalid: false, by: Fixtures.system, at: Fixtures.now, timeZone: RequestRepositoryTests.zone
         )
     }
 
@@ -118,7 +118,7 @@ import Testing
             var requests = store.requests
             requests.batchSize = 1
             await #expect(throws: Disconnected.self) {
-                try await requests.importCSV(body, skipInvalid: false, at: Fixtures.now, timeZone: RequestRepositoryTests.zone)
+                try await requests.importCSV(body, skipInvalid: false, by: Fixtures.system, at: Fixtures.now, timeZone: RequestRepositoryTests.zone)
             }
             #expect(try await store.requests.counts().total == 0)
             // The connection is clean: a new import, through the upsert too, goes through.
@@ -128,7 +128,7 @@ import Testing
     }
 
     @Test(arguments: TestDatabase.available)
-    func importsMeasureBusinessTimeAndReportsMeasureAgainWhenTheCalendarChanges(database: TestDatabase) async throws {
+    func aSignedAgreementIsMeasuredOnItsSignedCalendarUntilARevisionIsSigned(database: TestDatabase) async throws {
         try await database.withStore { store in
             try await store.seedActiveAgreement()
             // Office hours 08:30–13:00 and 14:00–17:30: Monday 09:00 → Tuesday 10:00 is 7 h 30 + 1 h 30.
@@ -145,17 +145,31 @@ import Testing
             #expect(open.measured == MeasuredDurations(calendar: Fixtures.officeHours.fingerprint, firstResponse: nil, resolution: nil))
 
             let evaluation = Date(timeIntervalSince1970: TimeInterval(Timestamp.parse("2026-11-02T10:00:00-05:00")!))
-            let before = try await store.hardIndicators(agreement: "TI-CRED", period: Period("2026-10")!, at: evaluation)
-            let measured = try #require(before.lines.first { $0.externalRef == "INC-1" })
-            #expect(measured.businessSeconds == 9 * 3600 && measured.outcome == .missed)
+            func inc1() async throws -> HardIndicatorReport.Line {
+                try #require(try await store.hardIndicators(agreement: "TI-CRED", period: Period("2026-10")!, at: evaluation).lines.first { $0.externalRef == "INC-1" })
+            }
+            #expect(try await inc1().businessSeconds == 9 * 3600)
+            #expect(try await inc1().outcome == .missed)
 
-            // Tuesday becomes a holiday: the stored 9 h no longer hold, the report measures 7 h 30.
+            // Tuesday becomes a holiday: what was signed does not change.
             var calendar = Fixtures.officeHours
             calendar.holidays.append(Holiday(date: LocalDate("2026-10-06")!, name: "Feriado"))
-            try await store.calendars.update(calendar, at: Fixtures.now)
-            let after = try await store.hardIndicators(agreement: "TI-CRED", period: Period("2026-10")!, at: evaluation)
-            let remeasured = try #require(after.lines.first { $0.externalRef == "INC-1" })
-            #expect(remeasured.businessSeconds == 27_000 && remeasured.outcome == .met)
+            try await store.calendars.update(calendar, by: Fixtures.system, at: Fixtures.now)
+            #expect(try await inc1().businessSeconds == 9 * 3600)
+            let record = try #require(try await store.agreements.get("TI-CRED", visibleTo: nil))
+            #expect(record.agreement.calendarsChanged(comparedWith: try await store.calendars.list()) == ["oficina-uio"])
+
+            // A revision takes the calendar as it is now; it counts once both sides signed it.
+            let ana = Fixtures.signer("ana", unit: "TI")
+            let (revised, _) = try await store.agreements.revise("TI-CRED", terms: Fixtures.terms(), by: ana, at: Fixtures.now, today: Fixtures.today)
+            #expect(revised.calendars == [calendar])
+            #expect(try await inc1().businessSeconds == 9 * 3600, "still the signed version 1")
+            try await store.agreements.signCurrentVersion("TI-CRED", by: ana, at: Fixtures.now, today: Fixtures.today)
+            try await store.agreements.signCurrentVersion("TI-CRED", by: Fixtures.signer("luis", unit: "CRED"), at: Fixtures.now, today: Fixtures.today)
+            #expect(try await inc1().businessSeconds == 27_000)
+            #expect(try await inc1().outcome == .met)
+            let remeasured = try #require(try await store.requests.get(provider: "TI", externalRef: "INC-1")?.request)
+            #expect(remeasured.measured == MeasuredDurations(calendar: calendar.fingerprint, firstResponse: 1800, resolution: 27_000))
         }
     }
 
@@ -166,7 +180,7 @@ import Testing
             let missing = "external_ref,provider,client,service,priority\nINC-1,TI,CRED,Correo,P1\n"
             for text in [missing, ""] {
                 let report = try await store.requests.importCSV(
-                    RequestRepositoryTests.chunks(text, size: 3), skipInvalid: true, at: Fixtures.now, timeZone: RequestRepositoryTests.zone
+                    RequestRepositoryTests.chunks(text, size: 3), skipInvalid: true, by: Fixtures.system, at: Fixtures.now, timeZone: RequestRepositoryTests.zone
                 )
                 #expect(!report.committed)
                 #expect(report.problems.map(\.code) == ["missing_column"])
@@ -183,7 +197,7 @@ import Testing
             await #expect(throws: (any Error).self) { try await store.database.execute("DELETE FROM units") }
             await #expect(throws: (any Error).self) { try await store.database.execute("DELETE FROM agreements") }
             #expect(try await store.units.get("TI") != nil)
-            #expect(try await store.agreements.get("TI-CRED") != nil)
+            #expect(try await store.agreements.get("TI-CRED", visibleTo: nil) != nil)
         }
     }
 }

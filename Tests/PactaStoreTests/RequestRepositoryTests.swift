@@ -32,14 +32,14 @@ import Testing
                 INC-5,TI,CRED,Correo,P2,2026-10-05T09:15:00-05:00,,,2026-10-05T10:00:00-05:00/mañana,
                 "INC-6,TI,CRED,Correo,P2
                 """
-            let report = try await store.requests.importCSV(Self.chunks(csv), skipInvalid: false, at: Fixtures.now, timeZone: Self.zone)
+            let report = try await store.requests.importCSV(Self.chunks(csv), skipInvalid: false, by: Fixtures.system, at: Fixtures.now, timeZone: Self.zone)
             #expect(!report.committed)
             #expect(report.problems.map(\.line) == [3, 4, 5, 6, 7])
             #expect(report.problems.map(\.column) == ["client", "opened_at", "resolved_at", "pauses", ""])
             #expect(report.problems.map(\.code) == ["unknown_unit", "invalid_timestamp", "before_opened", "invalid_pause", "invalid_csv"])
             #expect(try await store.requests.counts().total == 0)
 
-            let partial = try await store.requests.importCSV(Self.chunks(csv), skipInvalid: true, at: Fixtures.now, timeZone: Self.zone)
+            let partial = try await store.requests.importCSV(Self.chunks(csv), skipInvalid: true, by: Fixtures.system, at: Fixtures.now, timeZone: Self.zone)
             #expect(partial.committed && partial.created == 1 && partial.skipped == 5)
             #expect(partial.problems.count == 5)
             let stored = try #require(try await store.requests.get(provider: "TI", externalRef: "INC-1"))
@@ -57,13 +57,13 @@ import Testing
                 INC-1,TI,CRED,Correo,P1,2026-10-05T09:15:00-05:00,2026-10-05T09:30:00-05:00,,,
                 INC-2,TI,CRED,VPN,P2,2025-03-01T09:00:00-05:00,,,,
                 """
-            let report = try await store.requests.importCSV(Self.chunks(first, size: 1), skipInvalid: false, at: Fixtures.now, timeZone: Self.zone)
+            let report = try await store.requests.importCSV(Self.chunks(first, size: 1), skipInvalid: false, by: Fixtures.system, at: Fixtures.now, timeZone: Self.zone)
             #expect(report.created == 2 && report.updated == 0)
             #expect(try await store.requests.get(provider: "TI", externalRef: "INC-1")?.request.firstResponseAt == Timestamp.parse("2026-10-05T09:30:00-05:00"))
             #expect(try await store.requests.get(provider: "TI", externalRef: "INC-2")?.agreement == nil, "opened before the agreement's validity")
 
             let again = Self.header + "INC-1,TI,CRED,Correo,P1,2026-10-05T09:15:00-05:00,2026-10-05T09:30:00-05:00,2026-10-06T10:00:00-05:00,2026-10-05T12:00:00-05:00/2026-10-05T14:00:00-05:00,\n"
-            let second = try await store.requests.importCSV(Self.chunks(again, size: 4096), skipInvalid: false, at: Fixtures.now, timeZone: Self.zone)
+            let second = try await store.requests.importCSV(Self.chunks(again, size: 4096), skipInvalid: false, by: Fixtures.system, at: Fixtures.now, timeZone: Self.zone)
             #expect(second.created == 0 && second.updated == 1)
             let updated = try #require(try await store.requests.get(provider: "TI", externalRef: "INC-1")?.request)
             #expect(updated.resolvedAt == Timestamp.parse("2026-10-06T10:00:00-05:00"))
@@ -83,9 +83,9 @@ import Testing
                  {"external_ref": "A-2", "provider": "TI", "client": "CRED", "service": "Correo", "priority": "P1", "opened_at": "mañana"}]
                 """
             let rows = try PactaJSON.decoder.decode([RawServiceRequest].self, from: Data(json.utf8))
-            let refused = try await store.requests.importRows(rows, skipInvalid: false, at: Fixtures.now, timeZone: Self.zone)
+            let refused = try await store.requests.importRows(rows, skipInvalid: false, by: Fixtures.system, at: Fixtures.now, timeZone: Self.zone)
             #expect(!refused.committed && refused.problems.map(\.line) == [2])
-            let accepted = try await store.requests.importRows(rows, skipInvalid: true, at: Fixtures.now, timeZone: Self.zone)
+            let accepted = try await store.requests.importRows(rows, skipInvalid: true, by: Fixtures.system, at: Fixtures.now, timeZone: Self.zone)
             #expect(accepted.created == 1)
             #expect(try await store.requests.get(provider: "TI", externalRef: "A-1")?.request.pauses.count == 1)
         }
@@ -95,7 +95,7 @@ import Testing
     func aFileWithoutTheRequiredColumnsIsRefusedAtLineOne(database: TestDatabase) async throws {
         try await database.withStore { store in
             let report = try await store.requests.importCSV(
-                Self.chunks("external_ref,provider,opened_at\nX,TI,2026-10-05T09:15:00Z\n"), skipInvalid: true, at: Fixtures.now, timeZone: Self.zone
+                Self.chunks("external_ref,provider,opened_at\nX,TI,2026-10-05T09:15:00Z\n"), skipInvalid: true, by: Fixtures.system, at: Fixtures.now, timeZone: Self.zone
             )
             #expect(!report.committed)
             #expect(report.problems.map(\.column) == ["client", "service", "priority"])
@@ -116,7 +116,7 @@ import Testing
                 R4,TI,CRED,Correo,P1,2026-10-31T23:30:00-05:00,,,,
                 R5,TI,CRED,Correo,P1,2026-11-02T09:00:00-05:00,,,,
                 """
-            let imported = try await store.requests.importCSV(RequestRepositoryTests.chunks(csv), skipInvalid: false, at: Fixtures.now, timeZone: RequestRepositoryTests.zone)
+            let imported = try await store.requests.importCSV(RequestRepositoryTests.chunks(csv), skipInvalid: false, by: Fixtures.system, at: Fixtures.now, timeZone: RequestRepositoryTests.zone)
             #expect(imported.created == 5)
             let evaluation = Date(timeIntervalSince1970: TimeInterval(Timestamp.parse("2026-11-02T10:00:00-05:00")!))
             let report = try await store.hardIndicators(agreement: "TI-CRED", period: Period("2026-10")!, at: evaluation)

@@ -6,18 +6,18 @@ import PactaTestSupport
 extension Store {
     /// Units TI (provider) and CRED (client) under GG, and the office-hours calendar.
     func seedOrganisation() async throws {
-        try await self.units.create(OrgUnit(code: "GG", name: "Gerencia General"), at: Fixtures.now)
-        try await self.units.create(OrgUnit(code: "TI", name: "Tecnología", parent: "GG"), at: Fixtures.now)
-        try await self.units.create(OrgUnit(code: "CRED", name: "Crédito", parent: "GG"), at: Fixtures.now)
-        try await self.calendars.create(Fixtures.officeHours, at: Fixtures.now)
+        try await self.units.create(OrgUnit(code: "GG", name: "Gerencia General"), by: Fixtures.system, at: Fixtures.now)
+        try await self.units.create(OrgUnit(code: "TI", name: "Tecnología", parent: "GG"), by: Fixtures.system, at: Fixtures.now)
+        try await self.units.create(OrgUnit(code: "CRED", name: "Crédito", parent: "GG"), by: Fixtures.system, at: Fixtures.now)
+        try await self.calendars.create(Fixtures.officeHours, owner: nil, by: Fixtures.system, at: Fixtures.now)
     }
 
     /// The organisation plus TI-CRED (Fixtures.terms), signed by both sides: active through 2026.
     func seedActiveAgreement() async throws {
         try await self.seedOrganisation()
-        _ = try await self.agreements.create(code: "TI-CRED", terms: Fixtures.terms(), by: "ana", at: Fixtures.now)
-        _ = try await self.agreements.submit("TI-CRED", at: Fixtures.now, today: Fixtures.today)
-        _ = try await self.agreements.sign("TI-CRED", by: Fixtures.signer("ana", unit: "TI"), at: Fixtures.now, today: Fixtures.today)
-        _ = try await self.agreements.sign("TI-CRED", by: Fixtures.signer("luis", unit: "CRED"), at: Fixtures.now, today: Fixtures.today)
+        _ = try await self.agreements.create(code: "TI-CRED", terms: Fixtures.terms(), by: Fixtures.signer("ana", unit: "TI"), at: Fixtures.now)
+        _ = try await self.agreements.submit("TI-CRED", by: Fixtures.signer("ana", unit: "TI"), at: Fixtures.now, today: Fixtures.today)
+        _ = try await self.agreements.signCurrentVersion("TI-CRED", by: Fixtures.signer("ana", unit: "TI"), at: Fixtures.now, today: Fixtures.today)
+        _ = try await self.agreements.signCurrentVersion("TI-CRED", by: Fixtures.signer("luis", unit: "CRED"), at: Fixtures.now, today: Fixtures.today)
     }
 }

@@ -11,7 +11,7 @@ import Testing
             try await store.seedOrganisation()
             #expect(try await store.units.list().map(\.code) == ["CRED", "GG", "TI"])
             #expect(try await store.units.get("TI") == OrgUnit(code: "TI", name: "Tecnología", parent: "GG"))
-            try await store.units.update(OrgUnit(code: "TI", name: "Tecnología de la Información"), at: Fixtures.now)
+            try await store.units.update(OrgUnit(code: "TI", name: "Tecnología de la Información"), by: Fixtures.system, at: Fixtures.now)
             #expect(try await store.units.get("TI") == OrgUnit(code: "TI", name: "Tecnología de la Información"))
         }
     }
@@ -21,20 +21,20 @@ import Testing
         try await database.withStore { store in
             try await store.seedOrganisation()
             let taken = try await #require(throws: ValidationError.self) {
-                try await store.units.create(OrgUnit(code: "TI", name: "Otra"), at: Fixtures.now)
+                try await store.units.create(OrgUnit(code: "TI", name: "Otra"), by: Fixtures.system, at: Fixtures.now)
             }
             #expect(taken.issues.first?.code == "taken")
             let orphan = try await #require(throws: ValidationError.self) {
-                try await store.units.create(OrgUnit(code: "X", name: "X", parent: "NOPE"), at: Fixtures.now)
+                try await store.units.create(OrgUnit(code: "X", name: "X", parent: "NOPE"), by: Fixtures.system, at: Fixtures.now)
             }
             #expect(orphan.issues.first?.field == "parent")
             let cycle = try await #require(throws: ValidationError.self) {
-                try await store.units.update(OrgUnit(code: "GG", name: "Gerencia", parent: "TI"), at: Fixtures.now)
+                try await store.units.update(OrgUnit(code: "GG", name: "Gerencia", parent: "TI"), by: Fixtures.system, at: Fixtures.now)
             }
             #expect(cycle.issues.first?.code == "parent_cycle")
             #expect(try await store.units.get("GG")?.parent == nil)
             await #expect(throws: NotFoundError("unit", "ZZ")) {
-                try await store.units.update(OrgUnit(code: "ZZ", name: "Z"), at: Fixtures.now)
+                try await store.units.update(OrgUnit(code: "ZZ", name: "Z"), by: Fixtures.system, at: Fixtures.now)
             }
         }
     }

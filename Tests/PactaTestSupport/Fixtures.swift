@@ -45,7 +45,11 @@ public enum Fixtures {
         )
     }
 
-    public static func signer(_ username: String, unit: String, role: Role = .manager) -> Signer {
-        Signer(username: username, name: username.capitalized, unit: unit, role: role)
+    /// A person of `unit` acting through their own session.
+    public static func signer(_ username: String, unit: String, role: Role = .manager) -> Actor {
+        Actor(username: username, name: username.capitalized, role: role, unit: unit, channel: .web)
     }
+
+    /// Pacta itself, acting on every unit (seeding tests).
+    public static let system = Actor.system("test")
 }

@@ -17,11 +17,18 @@ import Testing
 
     /// Creates TI-CRED over the API, sends it for signature and has both sides sign it.
     static func activate(_ client: some TestClientProtocol, _ app: TestApp) async throws -> TestResponse {
-        var response = try await client.execute(uri: "/api/v1/agreements", method: .post, headers: app.api(.manager), body: TestApp.json(Self.agreement))
-        for (role, path) in [(Role.manager, "submit"), (.manager, "signatures"), (.rater, "signatures")] {
-            response = try await client.execute(uri: "/api/v1/agreements/TI-CRED/\(path)", method: .post, headers: app.api(role))
+        _ = try await client.execute(uri: "/api/v1/agreements", method: .post, headers: app.api(.manager), body: TestApp.json(Self.agreement))
+        var response = try await client.execute(uri: "/api/v1/agreements/TI-CRED/submit", method: .post, headers: app.api(.manager))
+        for role in [Role.manager, .rater] {
+            response = try await Self.sign(client, app, as: role, shown: response)
         }
         return response
+    }
+
+    /// Signs as `role` the version and hash of the agreement in `shown`, as the API returned it.
+    static func sign(_ client: some TestClientProtocol, _ app: TestApp, as role: Role, shown: TestResponse, code: String = "TI-CRED") async throws -> TestResponse {
+        let body = #"{"version": \#(shown.json["version"] as? Int ?? 0), "sha256": "\#(shown.json["sha256"] as? String ?? "")"}"#
+        return try await client.execute(uri: "/api/v1/agreements/\(code)/signatures", method: .post, headers: app.api(role), body: TestApp.json(body))
     }
 
     @Test(arguments: TestDatabase.available)
@@ -33,17 +40,20 @@ import Testing
                 #expect(response.json["state"] as? String == "draft")
                 #expect((response.json["commitments"] as? [[String: Any]])?.first?["key"] as? String == "C1")
 
-                response = try await client.execute(uri: "/api/v1/agreements/TI-CRED/submit", method: .post, headers: app.api(.manager))
-                #expect(response.json["state"] as? String == "pending_signatures")
+                let pending = try await client.execute(uri: "/api/v1/agreements/TI-CRED/submit", method: .post, headers: app.api(.manager))
+                #expect(pending.json["state"] as? String == "pending_signatures")
+                // A signature must say which version and hash it signs.
+                response = try await client.execute(uri: "/api/v1/agreements/TI-CRED/signatures", method: .post, headers: app.api(.manager))
+                #expect(response.status == .badRequest)
                 // The manager belongs to TI (provider), the rater to CRED (client), the admin to neither.
-                response = try await client.execute(uri: "/api/v1/agreements/TI-CRED/signatures", method: .post, headers: app.api(.admin))
+                response = try await Self.sign(client, app, as: .admin, shown: pending)
                 #expect(response.status == .forbidden)
                 #expect((response.json["error"] as? [String: Any])?["code"] as? String == "not_a_party")
-                response = try await client.execute(uri: "/api/v1/agreements/TI-CRED/signatures", method: .post, headers: app.api(.manager))
+                response = try await Self.sign(client, app, as: .manager, shown: pending)
                 #expect(response.status == .created)
-                response = try await client.execute(uri: "/api/v1/agreements/TI-CRED/signatures", method: .post, headers: app.api(.manager))
+                response = try await Self.sign(client, app, as: .manager, shown: pending)
                 #expect(response.status == .conflict)
-                response = try await client.execute(uri: "/api/v1/agreements/TI-CRED/signatures", method: .post, headers: app.api(.rater))
+                response = try await Self.sign(client, app, as: .rater, shown: pending)
                 #expect(response.json["state"] as? String == "active")
                 let signatures = try #require(response.json["signatures"] as? [[String: Any]])
                 #expect(signatures.count == 2)
@@ -58,6 +68,7 @@ import Testing
                 #expect(response.json["state"] as? String == "pending_signatures")
                 response = try await client.execute(uri: "/api/v1/agreements/TI-CRED/versions/1", method: .get, headers: app.api(.viewer))
                 #expect(((response.json["terms"] as? [String: Any])?["commitments"] as? [[String: Any]])?.first?["goal"] as? Double == 0.95)
+                #expect(Hashing.sha256Hex(response.body.readableBytesView) == signatures.first?["sha256"] as? String, "the bytes signed")
 
                 response = try await client.execute(uri: "/api/v1/verify", method: .get, headers: app.api(.viewer))
                 #expect(response.json["checked_signatures"] as? Int == 2)
@@ -102,7 +113,7 @@ import Testing
     func unitImportIsAllOrNothingWithEveryBadRowReported(database: TestDatabase) async throws {
         try await TestApp.withApp(database) { app in
             try await app.test { client in
-                let csv = "name,code,parent,extra\nOperaciones,OPS,GG,x\nMala,a b,,\nHuérfana,ORF,NOPE,\n\"Call, center\",CALL,OPS,\n"
+                let csv = "name,code,parent,extra\nOperaciones,OPS,TI,x\nMala,a b,TI,\nHuérfana,ORF,NOPE,\n\"Call, center\",CALL,OPS,\n"
                 var headers = app.api(.manager, json: false)
                 headers[.contentType] = "text/csv"
                 var response = try await client.execute(uri: "/api/v1/units/import", method: .post, headers: headers, body: ByteBuffer(string: csv))

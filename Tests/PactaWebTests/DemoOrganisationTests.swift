@@ -17,14 +17,16 @@ import Testing
             #expect(try await store.calendars.list().count == 2)
             let users = try await store.users.list()
             #expect(Set(users.map(\.role)) == Set(Role.allCases))
-            let states = try await store.agreements.list().map { $0.state(on: today) }
-            #expect(states.count == 12)
+            let states = try await store.agreements.list(visibleTo: nil).map { $0.state(on: today) }
+            #expect(states.count == 13)
             #expect(Set(states) == Set(AgreementState.allCases))
             #expect(states.filter { $0 == .active }.count == 6)
-            let revised = try #require(try await store.agreements.get("OPCRED-HIP"))
+            let revised = try #require(try await store.agreements.get("OPCRED-HIP", visibleTo: nil))
             #expect(revised.agreement.version == 2 && revised.agreement.state == .active)
             #expect(revised.versions.map(\.signatures.count) == [2, 2])
-            #expect(try await store.agreements.verify() == VerificationReport(checkedSignatures: 21, issues: []))
+            let report = try await store.agreements.verify()
+            #expect(report.isIntact && report.checkedSignatures == 23)
+            #expect(try await store.agreements.published(on: today).upcoming.map(\.agreement.code) == ["SEG-CC"])
             #expect(try await Accounts(store: store).authenticate(username: "gestor", password: DemoOrganisation.password)?.role == .manager)
             #expect(try await Accounts(store: store).authenticate(username: "gestor", password: "wrong-password") == nil)
 

@@ -6,11 +6,12 @@ import PactaCore
 import PactaStore
 import PactaTestSupport
 import PactaWeb
+import Prometheus
 
 /// A Pacta router on a fresh store with one user, one API token and one browser session per role.
 struct TestApp: Sendable {
     let store: Store
-    let services: AppServices
+    var services: AppServices
     /// API token secrets by role.
     let tokens: [Role: String]
     /// Session cookie values by role; every session's CSRF token is ``csrf``.
@@ -25,10 +26,10 @@ struct TestApp: Sendable {
     /// Runs `body` against every available database.
     static func withApp<Result: Sendable>(_ database: TestDatabase, _ body: @Sendable (TestApp) async throws -> Result) async throws -> Result {
         try await database.withStore { store in
-            try await store.units.create(OrgUnit(code: "GG", name: "Gerencia General"), at: Fixtures.now)
-            try await store.units.create(OrgUnit(code: "TI", name: "Tecnología", parent: "GG"), at: Fixtures.now)
-            try await store.units.create(OrgUnit(code: "CRED", name: "Crédito", parent: "GG"), at: Fixtures.now)
-            try await store.calendars.create(Fixtures.officeHours, at: Fixtures.now)
+            try await store.units.create(OrgUnit(code: "GG", name: "Gerencia General"), by: Fixtures.system, at: Fixtures.now)
+            try await store.units.create(OrgUnit(code: "TI", name: "Tecnología", parent: "GG"), by: Fixtures.system, at: Fixtures.now)
+            try await store.units.create(OrgUnit(code: "CRED", name: "Crédito", parent: "GG"), by: Fixtures.system, at: Fixtures.now)
+            try await store.calendars.create(Fixtures.officeHours, owner: nil, by: Fixtures.system, at: Fixtures.now)
             var tokens: [Role: String] = [:]
             var sessions: [Role: String] = [:]
             let persist = DatabasePersistDriver(store: store, now: { Fixtures.now })
@@ -36,7 +37,8 @@ struct TestApp: Sendable {
                 let user = try await store.users.create(
                     username: username, name: username.capitalized, role: role, unit: unit, passwordHash: Self.passwordHash, at: Fixtures.now
                 )
-                tokens[role] = try await store.tokens.create(userID: user.id, name: "test", at: Fixtures.now).secret
+                // Each person's own token, so that it may sign for them.
+                tokens[role] = try await store.tokens.create(userID: user.id, name: "test", by: user, via: "cli", at: Fixtures.now).secret
                 let id = "session\(role.rawValue)"
                 var session = WebSession(userID: user.id)
                 session.csrf = "test-csrf-token"
@@ -44,16 +46,21 @@ struct TestApp: Sendable {
                 sessions[role] = id
             }
             let renderer = try await PageRenderer(directory: try ResourceLocator.home().appendingPathComponent("templates"))
-            let services = AppServices(store: store, renderer: renderer, timeZone: TimeZone(identifier: "America/Guayaquil")!, now: { Fixtures.now })
+            var services = AppServices(store: store, renderer: renderer, timeZone: TimeZone(identifier: "America/Guayaquil")!, now: { Fixtures.now })
+            // Wrong passwords are refused at the same limits, without making the tests wait.
+            services.loginPolicy.longestDelay = .zero
             let app = TestApp(store: store, services: services, tokens: tokens, sessions: sessions)
             return try await body(app)
         }
     }
 
-    /// A new router, as the server builds it.
+    /// A new router, as the server builds it (with metrics, readable with an administrator's token).
     func router() throws -> Router<AppRequestContext> {
-        try buildRouter(services: self.services)
+        try buildRouter(services: self.services, metrics: TestApp.metrics)
     }
+
+    /// One registry for every test: metrics are bootstrapped once per process.
+    static let metrics = PrometheusCollectorRegistry()
 
     /// Runs `body` with a client of the router.
     func test<Value: Sendable>(_ body: @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {

@@ -20,24 +20,38 @@ import Testing
         return String(html[range.upperBound...].prefix { $0 != "\"" })
     }
 
+    /// The value of cookie `name` a response sets, if any.
+    static func cookie(_ name: String, in response: TestResponse) -> String? {
+        response.headers[values: .setCookie].first { $0.hasPrefix("\(name)=") }
+            .map { String($0.dropFirst(name.count + 1).prefix { $0 != ";" }) }
+    }
+
     @Test(arguments: TestDatabase.available)
     func signInWithCSRFThenSignOut(database: TestDatabase) async throws {
         try await TestApp.withApp(database) { app in
             try await app.test { client in
+                let sessions = try await app.store.database.first("SELECT COUNT(*) FROM persist")?.decode(0, as: Int.self)
                 let page = try await client.execute(uri: "/login", method: .get)
                 #expect(page.status == .ok)
-                let cookie = try #require(Self.sessionCookie(page))
-                let setCookie = try #require(page.headers[values: .setCookie].first { $0.hasPrefix("pacta_session=") })
-                #expect(setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Lax"))
+                #expect(Self.sessionCookie(page) == nil, "looking at the sign-in page starts no session")
+                let token = try #require(Self.cookie("pacta_csrf", in: page))
+                let setCookie = try #require(page.headers[values: .setCookie].first { $0.hasPrefix("pacta_csrf=") })
+                #expect(setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Strict"))
                 #expect(!setCookie.contains("Secure"))
                 let csrf = try #require(Self.csrf(in: page.text))
-                var headers: HTTPFields = [.cookie: "pacta_session=\(cookie)", .contentType: "application/x-www-form-urlencoded"]
+                #expect(csrf == token)
+                var headers: HTTPFields = [.cookie: "pacta_csrf=\(token)", .contentType: "application/x-www-form-urlencoded"]
 
-                // Without the token: refused, nobody signed in.
+                // Without the token, or with another: refused, nobody signed in.
                 var response = try await client.execute(
                     uri: "/login", method: .post, headers: headers, body: ByteBuffer(string: "username=gestora&password=correct-horse-battery")
                 )
                 #expect(response.status == .forbidden)
+                response = try await client.execute(
+                    uri: "/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                    body: ByteBuffer(string: "_csrf=\(csrf)&username=gestora&password=correct-horse-battery")
+                )
+                #expect(response.status == .forbidden, "the form's token must match the browser's cookie")
 
                 response = try await client.execute(
                     uri: "/login", method: .post, headers: headers,
@@ -45,6 +59,7 @@ import Testing
                 )
                 #expect(response.status == .unauthorized)
                 #expect(response.text.contains("gestora"))
+                #expect(try await app.store.database.first("SELECT COUNT(*) FROM persist")?.decode(0, as: Int.self) == sessions, "no session stored")
 
                 response = try await client.execute(
                     uri: "/login", method: .post, headers: headers,
@@ -53,7 +68,8 @@ import Testing
                 #expect(response.status == .seeOther)
                 #expect(response.headers[.location] == "/units")
                 let signedIn = try #require(Self.sessionCookie(response))
-                #expect(signedIn != cookie, "a new session id after signing in")
+                // Stored as a hash: the table does not hold the cookie's value.
+                #expect(try await app.store.database.first("SELECT COUNT(*) FROM persist WHERE key LIKE \("%" + signedIn + "%")")?.decode(0, as: Int.self) == 0)
                 headers[.cookie] = "pacta_session=\(signedIn)"
                 response = try await client.execute(uri: "/units", method: .get, headers: headers)
                 #expect(response.status == .ok)
@@ -102,10 +118,10 @@ import Testing
                 #expect(try await app.store.units.list().count == 3)
                 response = try await client.execute(
                     uri: "/units", method: .post, headers: app.browser(.manager, form: true),
-                    body: app.form(["code": "OPS", "name": "Operaciones", "parent": "GG"])
+                    body: app.form(["code": "OPS", "name": "Operaciones", "parent": "TI"])
                 )
                 #expect(response.status == .seeOther)
-                #expect(try await app.store.units.get("OPS") == OrgUnit(code: "OPS", name: "Operaciones", parent: "GG"))
+                #expect(try await app.store.units.get("OPS") == OrgUnit(code: "OPS", name: "Operaciones", parent: "TI"))
             }
         }
     }
@@ -129,37 +145,58 @@ import Testing
                 var response = try await client.execute(uri: "/agreements", method: .post, headers: app.browser(.manager, form: true), body: app.form(bad))
                 #expect(response.status == .unprocessableContent)
                 #expect(response.text.contains("ocho") && response.text.contains("31/12/2026"))
-                #expect(try await app.store.agreements.list().isEmpty)
+                #expect(try await app.store.agreements.list(visibleTo: nil).isEmpty)
 
                 response = try await client.execute(uri: "/agreements", method: .post, headers: app.browser(.manager, form: true), body: app.form(fields))
                 #expect(response.status == .seeOther)
-                let created = try #require(try await app.store.agreements.get("TI-CRED")?.agreement)
+                let created = try #require(try await app.store.agreements.get("TI-CRED", visibleTo: nil)?.agreement)
                 #expect(created.terms.commitments.count == 1)
                 #expect(created.terms.commitments[0].target == 28_800)
                 #expect(created.terms.commitments[0].goal == 0.95)
                 #expect(created.terms.commitments[0].priorities == ["P1", "P2"])
 
-                for (role, path) in [(Role.manager, "submit"), (.manager, "sign"), (.rater, "sign")] {
-                    response = try await client.execute(
-                        uri: "/agreements/TI-CRED/\(path)", method: .post, headers: app.browser(role, form: true), body: app.form()
-                    )
+                response = try await client.execute(uri: "/agreements/TI-CRED/submit", method: .post, headers: app.browser(.manager, form: true), body: app.form())
+                #expect(response.status == .seeOther)
+                for (role, flash) in [(Role.manager, "espera la firma de la otra parte"), (.rater, "está vigente y publicado")] {
+                    // The signing page shows the version and its hash; the signature names both and is confirmed.
+                    let page = try await client.execute(uri: "/agreements/TI-CRED/sign", method: .get, headers: app.browser(role))
+                    #expect(page.status == .ok)
+                    #expect(page.text.contains(created.sha256) && page.text.contains("He leído la versión 1 y la firmo"))
+                    var fields = ["version": "1", "sha256": created.sha256]
+                    response = try await client.execute(uri: "/agreements/TI-CRED/sign", method: .post, headers: app.browser(role, form: true), body: app.form(fields))
+                    #expect(response.status == .unprocessableContent, "not without the confirmation")
+                    fields["confirm"] = "yes"
+                    response = try await client.execute(uri: "/agreements/TI-CRED/sign", method: .post, headers: app.browser(role, form: true), body: app.form(fields))
                     #expect(response.status == .seeOther)
+                    let after = try await client.execute(uri: "/agreements/TI-CRED", method: .get, headers: app.browser(role))
+                    #expect(after.text.contains(flash))
                 }
-                #expect(try await app.store.agreements.get("TI-CRED")?.agreement.state == .active)
+                #expect(try await app.store.agreements.get("TI-CRED", visibleTo: nil)?.agreement.state == .active)
                 response = try await client.execute(uri: "/published", method: .get, headers: app.browser(.viewer))
                 #expect(response.text.contains("Soporte a Crédito") && response.text.contains("Clienta"))
                 response = try await client.execute(uri: "/agreements/TI-CRED", method: .get, headers: app.browser(.viewer))
                 #expect(response.status == .ok)
-                #expect(response.text.contains(created.document.sha256))
+                #expect(response.text.contains(created.sha256))
+                response = try await client.execute(uri: "/agreements/TI-CRED/versions/1/document.json", method: .get, headers: app.browser(.viewer))
+                #expect(Hashing.sha256Hex(response.body.readableBytesView) == created.sha256, "the download is exactly what was signed")
+                #expect(response.headers[.contentDisposition]?.contains("TI-CRED-v1.json") == true)
             }
         }
     }
 
-    @Test func sessionCookiesAreSecureWhenConfiguredForTLS() async throws {
+    @Test func cookiesAreSecureWhenConfiguredForTLS() async throws {
         try await TestApp.withApp(.sqlite) { app in
-            let router = try buildRouter(services: app.services, secureCookies: true)
-            try await Application(router: router).test(.router) { client in
-                let response = try await client.execute(uri: "/login", method: .get)
+            var services = app.services
+            services.secureCookies = true
+            try await Application(router: try buildRouter(services: services)).test(.router) { client in
+                var response = try await client.execute(uri: "/login", method: .get)
+                let csrf = try #require(response.headers[values: .setCookie].first { $0.hasPrefix("pacta_csrf=") })
+                #expect(csrf.contains("Secure") && csrf.contains("HttpOnly") && csrf.contains("SameSite=Strict"))
+                let token = try #require(Self.cookie("pacta_csrf", in: response))
+                response = try await client.execute(
+                    uri: "/login", method: .post, headers: [.cookie: "pacta_csrf=\(token)", .contentType: "application/x-www-form-urlencoded"],
+                    body: ByteBuffer(string: "_csrf=\(token)&username=gestora&password=correct-horse-battery")
+                )
                 let cookie = try #require(response.headers[values: .setCookie].first { $0.hasPrefix("pacta_session=") })
                 #expect(cookie.contains("Secure") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"))
             }
@@ -183,7 +220,10 @@ import Testing
 
                 response = try await client.execute(
                     uri: "/calendars", method: .post, headers: app.browser(.manager, form: true),
-                    body: app.form(["code": "turno", "name": "Turno", "time_zone": "America/Guayaquil", "hours.saturday": "08:00-12:00", "holidays": "2026-12-25 Navidad"])
+                    body: app.form([
+                        "code": "turno", "name": "Turno", "time_zone": "America/Guayaquil", "hours.saturday": "08:00-12:00", "holidays": "2026-12-25 Navidad",
+                        "owner": "TI",
+                    ])
                 )
                 #expect(response.status == .seeOther)
                 #expect(try await app.store.calendars.get("turno")?.holidays == [Holiday(date: LocalDate("2026-12-25")!, name: "Navidad")])
@@ -209,7 +249,7 @@ import Testing
         try await TestApp.withApp(database) { app in
             try await app.test { client in
                 let boundary = "----pacta-test"
-                let csv = "code,name,parent\r\nOPS,Operaciones,GG\r\nCALL,Call center,OPS\r\n"
+                let csv = "code,name,parent\r\nOPS,Operaciones,TI\r\nCALL,Call center,OPS\r\n"
                 let body = [
                     "--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(app.csrf)\r\n",
                     "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"unidades.csv\"\r\nContent-Type: text/csv\r\n\r\n\(csv)\r\n",

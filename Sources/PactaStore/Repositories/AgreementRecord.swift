@@ -8,8 +8,21 @@ public struct AgreementRecord: Sendable, Hashable {
     public var clientName: String
     /// Every version, oldest first, with its signatures.
     public var versions: [VersionInfo]
+    /// The version its figures are measured on: the latest one both sides signed, or the current
+    /// one while it was never signed.
+    public var measured: AgreementDocument
     public var createdAt: Date
     public var updatedAt: Date
+}
+
+/// Agreements as the organisation sees them: in force, signed and starting later, and those that
+/// could not be read or fail a consistency check (left out, and named so they can be looked at).
+public struct Publication: Sendable, Hashable {
+    public var inForce: [PublishedAgreement]
+    /// Signed by both sides, in force from a later day.
+    public var upcoming: [PublishedAgreement]
+    /// Codes of agreements left out because their stored records cannot be trusted.
+    public var withheld: [String]
 }
 
 /// An agreement in force, as published to the organisation.
@@ -25,6 +38,10 @@ public struct VersionInfo: Sendable, Hashable {
     public var supersedes: Int?
     public var createdBy: String
     public var createdAt: Date
+    /// SHA-256 of the stored document.
+    public var sha256: String
+    /// ``StoredVersion/legacyFormat`` or ``StoredVersion/currentFormat``.
+    public var format: Int
     public var signatures: [Signature]
 }
 
@@ -32,9 +49,10 @@ public struct VersionInfo: Sendable, Hashable {
 public struct AgreementSummary: Sendable, Hashable {
     public var code: String
     public var title: String
-    /// The stored state; see ``Agreement/state(on:)`` for the state as of a day.
+    /// The stored state; see ``state(on:)`` for the state as of a day.
     public var state: AgreementState
     public var version: Int
+    public var signedVersion: Int?
     public var provider: String
     public var providerName: String
     public var client: String
@@ -43,35 +61,38 @@ public struct AgreementSummary: Sendable, Hashable {
     public var validTo: LocalDate
     public var updatedAt: Date
 
-    /// The state as of `today`: active and pending agreements past their validity are expired.
+    /// The state as of `today`: open agreements past their validity are expired, signed ones not
+    /// yet in force are `signed`.
     public func state(on today: LocalDate) -> AgreementState {
-        self.state.on(today, validTo: self.validTo)
+        self.state.on(today, validFrom: self.validFrom, validTo: self.validTo)
     }
 }
 
-/// A signature whose stored hash no longer matches the version it signed.
-public struct VerificationIssue: Sendable, Hashable, Codable {
-    public var agreement: String
-    public var version: Int
-    public var side: Side
-    /// The hash recorded when the version was signed.
-    public var signedSHA256: String
-    /// The hash of the version as stored now.
-    public var currentSHA256: String
-    /// `modified_after_signing`, `document_mismatch` or `unreadable`.
-    public var code: String
-    /// An English explanation.
-    public var problem: String
-}
-
-/// The result of recomputing every signature's hash.
+/// What `pacta verify` found: the signatures' hashes, the ledger's chain, and the ledger replayed
+/// against the tables.
 public struct VerificationReport: Sendable, Hashable, Codable {
     public var checkedSignatures: Int
+    public var checkedVersions: Int
+    public var checkedEntries: Int
+    /// The ledger's newest entry.
+    public var head: LedgerHead
+    /// The outcome of checking a head kept outside the database, when one was given.
+    public var headCheck: HeadCheck?
     public var issues: [VerificationIssue]
-    public var isIntact: Bool { self.issues.isEmpty }
 
-    public init(checkedSignatures: Int, issues: [VerificationIssue]) {
-        self.checkedSignatures = checkedSignatures
-        self.issues = issues
+    public var isIntact: Bool { self.issues.isEmpty && self.headCheck?.found != false }
+
+    /// Whether a head hash kept earlier is still in the ledger, at which entry.
+    public struct HeadCheck: Sendable, Hashable, Codable {
+        public var hash: String
+        public var found: Bool
+        /// The entry with that hash, when found: everything up to it is as it was.
+        public var seq: Int64?
+
+        public init(hash: String, found: Bool, seq: Int64?) {
+            self.hash = hash
+            self.found = found
+            self.seq = seq
+        }
     }
 }

@@ -2,315 +2,409 @@ import Foundation
 import PactaCore
 
 /// Agreements, their versions and signatures. Every change runs the domain rule on the row
-/// locked in a transaction, then writes exactly what the rule changed.
+/// locked in a transaction, checks that the actor takes part in the agreement, then writes
+/// exactly what the rule changed and the ledger entry that records it.
+///
+/// Drafts and agreements pending their first signatures are private to the members of their
+/// two units (and the units above them) and administrators: to anyone else they do not exist.
 public struct AgreementRepository: Sendable {
     let database: any Database
 
-    /// Every agreement, newest change first; optionally only those a unit takes part in.
-    public func list(unit: String? = nil) async throws -> [AgreementSummary] {
+    // MARK: - Reading
+
+    /// The agreements `actor` may see (every one for nil), newest change first; optionally only
+    /// those a unit takes part in.
+    public func list(visibleTo actor: Actor?, unit: String? = nil) async throws -> [AgreementSummary] {
         let filter: SQL = unit.map { " WHERE p.code = \($0) OR c.code = \($0)" } ?? ""
         let rows = try await self.database.query(
             """
-            SELECT a.code, a.title, a.state, a.version, p.code, p.name, c.code, c.name, a.valid_from, a.valid_to, a.updated_at
+            SELECT a.code, a.title, a.state, a.version, a.signed_version, p.code, p.name, c.code, c.name, a.valid_from, a.valid_to, a.updated_at
             FROM agreements a JOIN units p ON p.id = a.provider_id JOIN units c ON c.id = a.client_id
             """ + filter + " ORDER BY a.updated_at DESC, a.code"
         )
+        let tree = try await UnitRepository.tree(in: self.database)
         return try rows.map { row in
             AgreementSummary(
-                code: try row.decode(0),
-                title: try row.decode(1),
-                state: try row.decode(2),
-                version: try row.decode(3),
-                provider: try row.decode(4),
-                providerName: try row.decode(5),
-                client: try row.decode(6),
-                clientName: try row.decode(7),
-                validFrom: try row.decode(8),
-                validTo: try row.decode(9),
-                updatedAt: try row.decode(10)
+                code: try row.decode(0), title: try row.decode(1), state: try row.decode(2), version: try row.decode(3),
+                signedVersion: try row.decode(4, as: Int?.self), provider: try row.decode(5), providerName: try row.decode(6),
+                client: try row.decode(7), clientName: try row.decode(8), validFrom: try row.decode(9), validTo: try row.decode(10),
+                updatedAt: try row.decode(11)
             )
+        }.filter {
+            Self.isVisible(state: $0.state, signedVersion: $0.signedVersion, provider: $0.provider, client: $0.client, to: actor, in: tree)
         }
     }
 
-    /// The agreement with `code`, its current terms, every version and signature.
-    public func get(_ code: String) async throws -> AgreementRecord? {
-        guard
-            let row = try await self.database.first(
-                "SELECT " + Self.columns + ", a.created_at, a.updated_at " + Self.from + " WHERE a.code = \(code)"
-            )
-        else { return nil }
-        let id = try row.decode(0, as: Int64.self)
-        let signatures = try await Self.signatures(in: self.database, where: "s.agreement_id = \(id)")
-        let versions = try await self.database.query(
-            "SELECT version, supersedes, created_by, created_at FROM agreement_versions WHERE agreement_id = \(id) ORDER BY version"
-        ).map { row in
+    /// The agreement with `code`, its current terms, every version and signature; nil when there
+    /// is none or `actor` may not see it.
+    /// - Throws: ``CorruptRecordError`` when its stored document cannot be read.
+    public func get(_ code: String, visibleTo actor: Actor?) async throws -> AgreementRecord? {
+        guard let loaded = try await Self.load(code, in: self.database, lock: false) else { return nil }
+        let tree = try await UnitRepository.tree(in: self.database)
+        guard loaded.isVisible(to: actor, in: tree) else { return nil }
+        let signatures = try await Self.signatures(in: self.database, where: "s.agreement_id = \(loaded.id)")[loaded.id, default: []]
+        let rows = try await self.database.query(
+            """
+            SELECT version, supersedes, created_by, created_at, document, format, calendars
+            FROM agreement_versions WHERE agreement_id = \(loaded.id) ORDER BY version
+            """
+        )
+        var versions: [VersionInfo] = []
+        var measured = loaded.current.document
+        for row in rows {
             let version = try row.decode(0, as: Int.self)
-            return VersionInfo(
-                version: version,
-                supersedes: try row.decode(1, as: Int?.self),
-                createdBy: try row.decode(2),
-                createdAt: try row.decode(3),
-                signatures: signatures[id, default: []].filter { $0.version == version }
+            let text = try row.decode(4, as: String.self)
+            versions.append(
+                VersionInfo(
+                    version: version, supersedes: try row.decode(1, as: Int?.self), createdBy: try row.decode(2), createdAt: try row.decode(3),
+                    sha256: Hashing.sha256Hex(text.utf8), format: try row.decode(5), signatures: signatures.filter { $0.version == version }
+                )
             )
+            if version == loaded.agreement.signedVersion {
+                measured = try StoredVersion(
+                    code: code, version: version, text: text, format: try row.decode(5), frozenCalendars: try row.decode(6, as: String?.self)
+                ).document
+            }
         }
+        var agreement = loaded.agreement
+        agreement.signatures = signatures.filter { $0.version == agreement.version }
         return AgreementRecord(
-            agreement: try Self.agreement(row, signatures: signatures[id, default: []]),
-            providerName: try row.decode(6),
-            clientName: try row.decode(7),
-            versions: versions,
-            createdAt: try row.decode(8),
-            updatedAt: try row.decode(9)
+            agreement: agreement, providerName: loaded.providerName, clientName: loaded.clientName, versions: versions,
+            measured: measured, createdAt: loaded.createdAt, updatedAt: loaded.updatedAt
         )
     }
 
-    /// Every agreement in force on `today`, with its commitments and the signatures of its current
-    /// version: the intranet publication. Two queries, whatever the number of agreements.
-    public func published(on today: LocalDate) async throws -> [PublishedAgreement] {
+    /// Every agreement signed by both sides and not yet expired or terminated on `today`: the
+    /// intranet publication, in force or starting later. An agreement whose stored records cannot
+    /// be read, or whose current version lacks the signatures its state claims, is withheld and
+    /// named instead of taking the page down. Two queries, whatever the number of agreements.
+    public func published(on today: LocalDate) async throws -> Publication {
         let filter: SQL = " WHERE a.state = \(AgreementState.active) AND a.valid_to >= \(today)"
         let rows = try await self.database.query("SELECT " + Self.columns + Self.from + filter + " ORDER BY a.code")
         let signatures = try await Self.signatures(
             in: self.database,
             where: "s.agreement_id IN (SELECT a.id FROM agreements a" + filter + ")"
         )
-        return try rows.map { row in
-            let id = try row.decode(0, as: Int64.self)
-            return PublishedAgreement(
-                agreement: try Self.agreement(row, signatures: signatures[id, default: []]),
-                providerName: try row.decode(6),
-                clientName: try row.decode(7)
-            )
+        var publication = Publication(inForce: [], upcoming: [], withheld: [])
+        for row in rows {
+            let code = try row.decode(1, as: String.self)
+            guard let loaded = try? Loaded(row), loaded.agreement.terms.validTo >= today else {
+                publication.withheld.append(code)
+                continue
+            }
+            var agreement = loaded.agreement
+            agreement.signatures = signatures[loaded.id, default: []].filter { $0.version == agreement.version }
+            // Active means both sides signed exactly this version: anything else was written around Pacta.
+            guard Side.allCases.allSatisfy({ agreement.signature(of: $0)?.sha256 == agreement.sha256 }),
+                agreement.signedVersion == agreement.version
+            else {
+                publication.withheld.append(code)
+                continue
+            }
+            let published = PublishedAgreement(agreement: agreement, providerName: loaded.providerName, clientName: loaded.clientName)
+            if agreement.state(on: today) == .signed {
+                publication.upcoming.append(published)
+            } else {
+                publication.inForce.append(published)
+            }
         }
+        return publication
     }
 
-    /// The exact document of one version, as signed.
-    public func document(_ code: String, version: Int) async throws -> AgreementDocument? {
-        try await self.database.first(
-            """
-            SELECT v.document FROM agreement_versions v JOIN agreements a ON a.id = v.agreement_id
-            WHERE a.code = \(code) AND v.version = \(version)
-            """
-        ).map { try Self.decodeDocument(try $0.decode(0)) }
+    /// One version exactly as stored, or nil when there is none or `actor` may not see the agreement.
+    public func version(_ code: String, _ number: Int, visibleTo actor: Actor?) async throws -> StoredVersion? {
+        guard let loaded = try await Self.load(code, in: self.database, lock: false),
+            loaded.isVisible(to: actor, in: try await UnitRepository.tree(in: self.database)),
+            let row = try await self.database.first(
+                "SELECT document, format, calendars FROM agreement_versions WHERE agreement_id = \(loaded.id) AND version = \(number)"
+            )
+        else { return nil }
+        return try StoredVersion(
+            code: code, version: number, text: try row.decode(0), format: try row.decode(1), frozenCalendars: try row.decode(2, as: String?.self)
+        )
     }
 
-    /// Creates a draft, version 1.
-    public func create(code: String, terms: AgreementTerms, by username: String, at instant: Date) async throws -> Agreement {
+    // MARK: - Changing
+
+    /// Creates a draft, version 1, with the calendars its commitments name as they are now.
+    /// The actor must take part: their unit (or one below it) is the provider or the client.
+    public func create(code: String, terms: AgreementTerms, by actor: Actor, at instant: Date) async throws -> Agreement {
         var validator = Validator()
         Code.validate(code, field: "code", into: &validator)
         do { try terms.validate() } catch { validator.absorb(error, prefix: "") }
         try validator.finish()
-        let agreement = Agreement(code: code, terms: terms)
-        try await self.database.transaction { db in
-            let (providerID, clientID) = try await Self.checkReferences(of: terms, in: db)
+        return try await self.database.transaction { db in
+            let references = try await Self.checkReferences(of: terms, in: db)
+            try Self.requireParty(actor, of: terms, in: try await UnitRepository.tree(in: db))
+            let agreement = try Agreement(code: code, terms: terms, calendars: references.calendars)
+            let stored = try StoredVersion(agreement.document)
             let row: DatabaseRow?
             do {
                 row = try await db.first(
                     """
                     INSERT INTO agreements (code, state, version, title, provider_id, client_id, valid_from, valid_to, created_at, updated_at)
-                    VALUES (\(code), \(AgreementState.draft), 1, \(terms.title.trimmed), \(providerID), \(clientID), \(terms.validFrom), \(terms.validTo), \(instant), \(instant))
+                    VALUES (\(code), \(AgreementState.draft), 1, \(terms.title.trimmed), \(references.provider), \(references.client),
+                    \(terms.validFrom), \(terms.validTo), \(instant), \(instant))
                     RETURNING id
                     """
                 )
             } catch DatabaseError.uniqueViolation {
                 throw ValidationError(field: "code", code: "taken", message: "Agreement \(code) already exists.")
             }
-            let id = try row!.decode(0, as: Int64.self)
-            try await db.execute(
-                """
-                INSERT INTO agreement_versions (agreement_id, version, document, supersedes, created_by, created_at)
-                VALUES (\(id), 1, \(Self.encode(agreement.document)), \(Int?.none), \(username), \(instant))
-                """
-            )
+            try await Self.insertVersion(stored, agreementID: try row!.decode(0), supersedes: nil, by: actor, at: instant, in: db)
+            try await LedgerRepository.record(.versionCreated, agreement, actor: actor, data: Self.versionData(stored), at: instant, in: db)
+            return agreement
         }
-        return agreement
     }
 
-    /// Changes the terms: in place while nobody signed, as a new version once anyone did.
+    /// Changes the terms, taking the calendars they name as they are now: in place while nobody
+    /// signed, as a new version once anyone did. The actor must take part in the agreement both
+    /// before and after the change, so nobody makes another unit's agreement theirs.
     public func revise(
-        _ code: String,
-        terms: AgreementTerms,
-        by username: String,
-        at instant: Date,
-        today: LocalDate
-    ) async throws -> Agreement {
+        _ code: String, terms: AgreementTerms, by actor: Actor, at instant: Date, today: LocalDate
+    ) async throws -> (agreement: Agreement, revision: Agreement.Revision) {
         try terms.validate()
         return try await self.database.transaction { db in
-            guard let (id, loaded) = try await Self.load(code, in: db, lock: true) else {
-                throw NotFoundError("agreement", code)
-            }
-            var agreement = loaded
-            let (providerID, clientID) = try await Self.checkReferences(of: terms, in: db)
-            switch try agreement.revise(terms, on: today) {
+            let loaded = try await Self.loadForChange(code, by: actor, in: db)
+            let references = try await Self.checkReferences(of: terms, in: db)
+            try Self.requireParty(actor, of: terms, in: try await UnitRepository.tree(in: db))
+            var agreement = loaded.agreement
+            let revision = try agreement.revise(terms, calendars: references.calendars, on: today)
+            let stored = try StoredVersion(agreement.document)
+            switch revision {
             case .inPlace:
                 try await db.execute(
                     """
-                    UPDATE agreement_versions SET document = \(Self.encode(agreement.document)), created_by = \(username), created_at = \(instant)
-                    WHERE agreement_id = \(id) AND version = \(agreement.version)
+                    UPDATE agreement_versions SET document = \(stored.text), format = \(stored.format), calendars = \(String?.none),
+                    created_by = \(actor.username), created_at = \(instant)
+                    WHERE agreement_id = \(loaded.id) AND version = \(agreement.version)
                     """
                 )
+                try await LedgerRepository.record(.versionRevised, agreement, actor: actor, data: Self.versionData(stored), at: instant, in: db)
             case .newVersion(let previous):
-                try await db.execute(
-                    """
-                    INSERT INTO agreement_versions (agreement_id, version, document, supersedes, created_by, created_at)
-                    VALUES (\(id), \(agreement.version), \(Self.encode(agreement.document)), \(previous), \(username), \(instant))
-                    """
-                )
+                try await Self.insertVersion(stored, agreementID: loaded.id, supersedes: previous, by: actor, at: instant, in: db)
+                var data = Self.versionData(stored)
+                data["supersedes"] = .number(Double(previous))
+                try await LedgerRepository.record(.versionCreated, agreement, actor: actor, data: data, at: instant, in: db)
             }
             try await db.execute(
                 """
                 UPDATE agreements SET state = \(agreement.state), version = \(agreement.version), title = \(terms.title.trimmed),
-                provider_id = \(providerID), client_id = \(clientID), valid_from = \(terms.validFrom), valid_to = \(terms.validTo),
-                updated_at = \(instant) WHERE id = \(id)
+                provider_id = \(references.provider), client_id = \(references.client), valid_from = \(terms.validFrom), valid_to = \(terms.validTo),
+                updated_at = \(instant) WHERE id = \(loaded.id)
                 """
             )
-            return agreement
+            return (agreement, revision)
         }
     }
 
     /// Sends a draft for signature.
-    public func submit(_ code: String, at instant: Date, today: LocalDate) async throws -> Agreement {
-        try await self.change(code, at: instant) { agreement in try agreement.submit(on: today) }
+    public func submit(_ code: String, by actor: Actor, at instant: Date, today: LocalDate) async throws -> Agreement {
+        try await self.change(code, by: actor, at: instant, .submitted) { agreement in try agreement.submit(on: today) }
     }
 
-    /// Ends an agreement early.
-    public func terminate(_ code: String, reason: String, at instant: Date, today: LocalDate) async throws -> Agreement {
+    /// Ends an agreement early; a draft never signed is cancelled this way.
+    public func terminate(_ code: String, reason: String, by actor: Actor, at instant: Date, today: LocalDate) async throws -> Agreement {
         guard !reason.trimmed.isEmpty else {
             throw ValidationError(field: "reason", code: "required", message: "Say why the agreement ends.")
         }
-        return try await self.change(code, at: instant) { agreement in
+        return try await self.change(code, by: actor, at: instant, .terminated, data: ["termination_reason": .string(reason.trimmed)]) { agreement in
             try agreement.terminate(reason: reason.trimmed, on: today)
         }
     }
 
-    /// Signs the current version for the signer's unit.
-    public func sign(_ code: String, by signer: Signer, at instant: Date, today: LocalDate) async throws -> Agreement {
+    /// Signs the version the signer was shown, for the signer's unit, if it is still the current
+    /// one. When the second signature makes the agreement active, the requests already stored
+    /// between its units are matched to it.
+    public func sign(_ code: String, shown: Agreement.Shown, by signer: Actor, at instant: Date, today: LocalDate) async throws -> Agreement {
         try await self.database.transaction { db in
-            guard let (id, loaded) = try await Self.load(code, in: db, lock: true) else {
-                throw NotFoundError("agreement", code)
-            }
-            var agreement = loaded
-            let signature = try agreement.sign(by: signer, at: instant, on: today)
+            guard let loaded = try await Self.load(code, in: db, lock: true),
+                loaded.isVisible(to: signer, in: try await UnitRepository.tree(in: db))
+            else { throw NotFoundError("agreement", code) }
+            var agreement = loaded.agreement
+            let signature = try agreement.sign(by: signer, shown: shown, at: instant, on: today)
             try await db.execute(
                 """
-                INSERT INTO signatures (agreement_id, version, side, signer, signer_name, unit_code, signed_at, sha256)
-                VALUES (\(id), \(signature.version), \(signature.side), \(signature.signer), \(signature.signerName),
-                \(signature.unit), \(signature.signedAt), \(signature.sha256))
+                INSERT INTO signatures (agreement_id, version, side, signer, signer_name, unit_code, signed_at, sha256, channel, token_id)
+                VALUES (\(loaded.id), \(signature.version), \(signature.side), \(signature.signer), \(signature.signerName),
+                \(signature.unit), \(signature.signedAt), \(signature.sha256), \(signature.channel), \(signature.tokenID))
                 """
             )
-            try await db.execute("UPDATE agreements SET state = \(agreement.state), updated_at = \(instant) WHERE id = \(id)")
+            try await db.execute(
+                """
+                UPDATE agreements SET state = \(agreement.state), signed_version = \(agreement.signedVersion), updated_at = \(instant)
+                WHERE id = \(loaded.id)
+                """
+            )
+            let data: [String: JSONValue] = [
+                "side": .string(signature.side.rawValue), "signer": .string(signature.signer), "signer_name": .string(signature.signerName),
+                "unit": .string(signature.unit), "sha256": .string(signature.sha256), "channel": .string(signature.channel),
+            ]
+            try await LedgerRepository.record(.signed, agreement, actor: signer, data: data, at: instant, in: db)
+            if agreement.signedVersion != loaded.agreement.signedVersion {
+                try await RequestRepository.rematch(provider: loaded.providerID, client: loaded.clientID, in: db)
+            }
             return agreement
         }
     }
 
-    /// Recomputes the hash of every signed version and compares it with the one recorded at signing.
-    public func verify() async throws -> VerificationReport {
-        let rows = try await self.database.query(
+    /// Marks the open agreements whose validity ended before `today` as expired, each with its
+    /// ledger entry; agreements that cannot be read are left for `pacta verify` to report.
+    /// - Returns: the codes expired.
+    @discardableResult
+    public func expire(today: LocalDate, at instant: Date) async throws -> [String] {
+        let codes = try await self.database.query(
             """
-            SELECT a.code, s.version, s.side, s.sha256, v.document
-            FROM signatures s JOIN agreements a ON a.id = s.agreement_id
-            JOIN agreement_versions v ON v.agreement_id = s.agreement_id AND v.version = s.version
-            ORDER BY a.code, s.version, s.side
+            SELECT code FROM agreements WHERE state IN (\(AgreementState.draft), \(AgreementState.pendingSignatures), \(AgreementState.active))
+            AND valid_to < \(today) ORDER BY code
             """
-        )
-        var issues: [VerificationIssue] = []
-        for row in rows {
-            let code = try row.decode(0, as: String.self)
-            let version = try row.decode(1, as: Int.self)
-            let side = try row.decode(2, as: Side.self)
-            let signed = try row.decode(3, as: String.self)
-            let problem: String
-            let reason: String
-            let current: String
-            do {
-                let document = try Self.decodeDocument(try row.decode(4))
-                current = document.sha256
-                if document.code != code || document.version != version {
-                    reason = "document_mismatch"
-                    problem = "the stored document belongs to \(document.code) version \(document.version)"
-                } else if current != signed {
-                    reason = "modified_after_signing"
-                    problem = "the version was modified after it was signed"
-                } else {
-                    continue
-                }
-            } catch {
-                current = ""
-                reason = "unreadable"
-                problem = "the stored document cannot be read: \(error)"
+        ).map { try $0.decode(0, as: String.self) }
+        var expired: [String] = []
+        for code in codes {
+            let changed = try await self.database.transaction { db -> Bool in
+                guard let loaded = try? await Self.load(code, in: db, lock: true) else { return false }
+                var agreement = loaded.agreement
+                guard agreement.expire(on: today) else { return false }
+                try await db.execute("UPDATE agreements SET state = \(agreement.state), updated_at = \(instant) WHERE id = \(loaded.id)")
+                try await LedgerRepository.record(.expired, agreement, actor: .system("pacta-expiry"), at: instant, in: db)
+                return true
             }
-            issues.append(
-                VerificationIssue(
-                    agreement: code, version: version, side: side, signedSHA256: signed, currentSHA256: current, code: reason, problem: problem
-                )
-            )
+            if changed { expired.append(code) }
         }
-        return VerificationReport(checkedSignatures: rows.count, issues: issues)
+        return expired
     }
 
     // MARK: - Helpers
 
-    /// Loads, applies a state change, and writes the state back.
+    /// Loads an agreement to change it, locked, and checks that `actor` takes part in it:
+    /// not found when they may not even see it, out of scope when they may see it only.
+    static func loadForChange(_ code: String, by actor: Actor, in db: any DatabaseExecutor) async throws -> Loaded {
+        guard let loaded = try await Self.load(code, in: db, lock: true) else { throw NotFoundError("agreement", code) }
+        let tree = try await UnitRepository.tree(in: db)
+        guard loaded.isVisible(to: actor, in: tree) else { throw NotFoundError("agreement", code) }
+        try Self.requireParty(actor, of: loaded.agreement.terms, in: tree)
+        return loaded
+    }
+
+    /// Loads, applies a state change, writes the state back and records it.
     private func change(
-        _ code: String,
-        at instant: Date,
+        _ code: String, by actor: Actor, at instant: Date, _ event: LedgerEvent, data: [String: JSONValue] = [:],
         _ body: @escaping @Sendable (inout Agreement) throws -> Void
     ) async throws -> Agreement {
         try await self.database.transaction { db in
-            guard let (id, loaded) = try await Self.load(code, in: db, lock: true) else {
-                throw NotFoundError("agreement", code)
-            }
-            var agreement = loaded
+            let loaded = try await Self.loadForChange(code, by: actor, in: db)
+            var agreement = loaded.agreement
             try body(&agreement)
             try await db.execute(
                 """
                 UPDATE agreements SET state = \(agreement.state), termination_reason = \(agreement.terminationReason),
-                updated_at = \(instant) WHERE id = \(id)
+                updated_at = \(instant) WHERE id = \(loaded.id)
                 """
             )
+            try await LedgerRepository.record(event, agreement, actor: actor, data: data, at: instant, in: db)
             return agreement
         }
     }
 
-    /// The columns ``agreement(_:signatures:)`` reads, then the unit names (6, 7).
-    private static let columns: SQL = "a.id, a.code, a.state, a.version, a.termination_reason, v.document, p.name, c.name"
+    /// Whether `actor` may see an agreement: a published one everybody, a private one only its parties.
+    static func isVisible(
+        state: AgreementState, signedVersion: Int?, provider: String, client: String, to actor: Actor?, in tree: UnitTree
+    ) -> Bool {
+        guard let actor else { return true }
+        return !state.isPrivate || signedVersion != nil || actor.takesPart(provider: provider, client: client, in: tree)
+    }
+
+    /// Refuses terms in which the actor's unit takes no part.
+    static func requireParty(_ actor: Actor, of terms: AgreementTerms, in tree: UnitTree) throws {
+        guard actor.takesPart(provider: terms.provider, client: terms.client, in: tree) else {
+            throw ScopeError(
+                "\(actor.username) acts for \(actor.unit) and the units below it; an agreement between \(terms.provider) and \(terms.client) is outside them.",
+                field: "provider"
+            )
+        }
+    }
+
+    private static func insertVersion(
+        _ stored: StoredVersion, agreementID: Int64, supersedes: Int?, by actor: Actor, at instant: Date, in db: any DatabaseExecutor
+    ) async throws {
+        try await db.execute(
+            """
+            INSERT INTO agreement_versions (agreement_id, version, document, format, supersedes, created_by, created_at)
+            VALUES (\(agreementID), \(stored.document.version), \(stored.text), \(stored.format), \(supersedes), \(actor.username), \(instant))
+            """
+        )
+    }
+
+    static func versionData(_ stored: StoredVersion) -> [String: JSONValue] {
+        ["sha256": .string(stored.sha256), "format": .number(Double(stored.format))]
+    }
+
+    /// An agreement row with its current version and its units, ready to act on.
+    struct Loaded: Sendable {
+        var id: Int64
+        var agreement: Agreement
+        var current: StoredVersion
+        var providerID: Int64
+        var clientID: Int64
+        var providerName: String
+        var clientName: String
+        var createdAt: Date
+        var updatedAt: Date
+
+        /// Reads a row of ``AgreementRepository/columns``; the signatures are added by the caller.
+        init(_ row: DatabaseRow) throws {
+            self.id = try row.decode(0)
+            let code = try row.decode(1, as: String.self)
+            let version = try row.decode(3, as: Int.self)
+            self.current = try StoredVersion(
+                code: code, version: version, text: try row.decode(6), format: try row.decode(7), frozenCalendars: try row.decode(8, as: String?.self)
+            )
+            self.agreement = self.current.agreement(
+                state: try row.decode(2), signedVersion: try row.decode(5, as: Int?.self), signatures: [], terminationReason: try row.decode(4, as: String?.self)
+            )
+            self.providerID = try row.decode(9)
+            self.clientID = try row.decode(10)
+            self.providerName = try row.decode(11)
+            self.clientName = try row.decode(12)
+            self.createdAt = try row.decode(13)
+            self.updatedAt = try row.decode(14)
+        }
+
+        func isVisible(to actor: Actor?, in tree: UnitTree) -> Bool {
+            AgreementRepository.isVisible(
+                state: self.agreement.state, signedVersion: self.agreement.signedVersion, provider: self.agreement.terms.provider,
+                client: self.agreement.terms.client, to: actor, in: tree
+            )
+        }
+    }
+
+    /// The columns ``Loaded`` reads.
+    private static let columns: SQL = """
+        a.id, a.code, a.state, a.version, a.termination_reason, a.signed_version, v.document, v.format, v.calendars,
+        a.provider_id, a.client_id, p.name, c.name, a.created_at, a.updated_at
+        """
     /// Each agreement with its current version and its two units.
     private static let from: SQL = """
          FROM agreements a JOIN agreement_versions v ON v.agreement_id = a.id AND v.version = a.version
         JOIN units p ON p.id = a.provider_id JOIN units c ON c.id = a.client_id
         """
 
-    private static func agreement(_ row: DatabaseRow, signatures: [Signature]) throws -> Agreement {
-        let version = try row.decode(3, as: Int.self)
-        return Agreement(
-            code: try row.decode(1),
-            state: try row.decode(2),
-            version: version,
-            terms: try Self.decodeDocument(try row.decode(5)).terms,
-            signatures: signatures.filter { $0.version == version },
-            terminationReason: try row.decode(4, as: String?.self)
-        )
-    }
-
-    /// Loads an agreement to change it; `lock` holds its row until the transaction ends.
-    static func load(_ code: String, in db: any DatabaseExecutor, lock: Bool) async throws -> (id: Int64, agreement: Agreement)? {
-        guard
-            let row = try await db.first(
-                """
-                SELECT a.id, a.code, a.state, a.version, a.termination_reason, v.document
-                FROM agreements a JOIN agreement_versions v ON v.agreement_id = a.id AND v.version = a.version
-                WHERE a.code = \(code)
-                """ + (lock ? db.forUpdate : "")
-            )
-        else { return nil }
-        let id = try row.decode(0, as: Int64.self)
-        let signatures = try await Self.signatures(in: db, where: "s.agreement_id = \(id)")
-        return (id, try Self.agreement(row, signatures: signatures[id, default: []]))
+    /// Loads an agreement with the signatures of its current version; `lock` holds its row until the transaction ends.
+    static func load(_ code: String, in db: any DatabaseExecutor, lock: Bool) async throws -> Loaded? {
+        let locking: SQL = lock && db.dialect == .postgres ? " FOR UPDATE OF a" : ""
+        guard let row = try await db.first("SELECT " + Self.columns + Self.from + " WHERE a.code = \(code)" + locking) else { return nil }
+        var loaded = try Loaded(row)
+        loaded.agreement.signatures = try await Self.signatures(in: db, where: "s.agreement_id = \(loaded.id) AND s.version = \(loaded.agreement.version)")[
+            loaded.id, default: []
+        ]
+        return loaded
     }
 
     /// Signatures matching `condition` (on `s`), grouped by agreement id, in signing order.
-    private static func signatures(in db: any DatabaseExecutor, where condition: SQL) async throws -> [Int64: [Signature]] {
+    static func signatures(in db: any DatabaseExecutor, where condition: SQL) async throws -> [Int64: [Signature]] {
         let rows = try await db.query(
             """
-            SELECT s.agreement_id, s.version, s.side, s.signer, s.signer_name, s.unit_code, s.signed_at, s.sha256
+            SELECT s.agreement_id, s.version, s.side, s.signer, s.signer_name, s.unit_code, s.signed_at, s.sha256, s.channel, s.token_id
             FROM signatures s WHERE
             """ + " " + condition + " ORDER BY s.agreement_id, s.version, s.signed_at, s.side DESC"
         )
@@ -318,41 +412,34 @@ public struct AgreementRepository: Sendable {
         for row in rows {
             result[try row.decode(0), default: []].append(
                 Signature(
-                    version: try row.decode(1),
-                    side: try row.decode(2),
-                    signer: try row.decode(3),
-                    signerName: try row.decode(4),
-                    unit: try row.decode(5),
-                    signedAt: try row.decode(6),
-                    sha256: try row.decode(7)
+                    version: try row.decode(1), side: try row.decode(2), signer: try row.decode(3), signerName: try row.decode(4),
+                    unit: try row.decode(5), signedAt: try row.decode(6), sha256: try row.decode(7), channel: try row.decode(8),
+                    tokenID: try row.decode(9, as: Int64?.self)
                 )
             )
         }
         return result
     }
 
-    /// Checks that the units and calendars the terms name exist; returns the units' ids.
-    private static func checkReferences(of terms: AgreementTerms, in db: any DatabaseExecutor) async throws -> (Int64, Int64) {
+    /// The units' ids and the calendars the terms name, as they are now; every unknown one is reported.
+    private static func checkReferences(
+        of terms: AgreementTerms, in db: any DatabaseExecutor
+    ) async throws -> (provider: Int64, client: Int64, calendars: [BusinessCalendar]) {
         var validator = Validator()
         let provider = try await db.first("SELECT id FROM units WHERE code = \(terms.provider)")
         let client = try await db.first("SELECT id FROM units WHERE code = \(terms.client)")
         validator.check(provider != nil, "provider", "unknown_unit", "There is no unit \(terms.provider).")
         validator.check(client != nil, "client", "unknown_unit", "There is no unit \(terms.client).")
-        let known = Set(try await db.query("SELECT code FROM calendars").map { try $0.decode(0, as: String.self) })
+        var calendars: [String: BusinessCalendar] = [:]
         for (index, commitment) in terms.commitments.enumerated() {
-            if let calendar = commitment.calendar, !calendar.isEmpty, !known.contains(calendar) {
-                validator.fail("commitments[\(index)].calendar", "unknown_calendar", "There is no calendar \(calendar).")
+            guard let code = commitment.calendar, !code.isEmpty, calendars[code] == nil else { continue }
+            if let calendar = try await CalendarRepository.get(code, in: db) {
+                calendars[code] = calendar
+            } else {
+                validator.fail("commitments[\(index)].calendar", "unknown_calendar", "There is no calendar \(code).")
             }
         }
         try validator.finish()
-        return (try provider!.decode(0), try client!.decode(0))
-    }
-
-    static func encode(_ document: AgreementDocument) -> String {
-        String(decoding: document.canonicalJSON(), as: UTF8.self)
-    }
-
-    static func decodeDocument(_ text: String) throws -> AgreementDocument {
-        try PactaJSON.decoder.decode(AgreementDocument.self, from: Data(text.utf8))
+        return (try provider!.decode(0), try client!.decode(0), Array(calendars.values))
     }
 }

@@ -1,14 +1,34 @@
 import Foundation
 import PactaCore
 
-/// Business calendars.
+/// A calendar and the unit that keeps it.
+public struct OwnedCalendar: Sendable, Hashable {
+    public var calendar: BusinessCalendar
+    /// Code of the unit whose managers may change it; nil for an organisation-wide calendar,
+    /// which only administrators change.
+    public var owner: String?
+
+    public init(calendar: BusinessCalendar, owner: String?) {
+        self.calendar = calendar
+        self.owner = owner
+    }
+}
+
+/// Business calendars. Changing one changes nothing already signed: each version of an agreement
+/// holds the calendars it was written with.
 public struct CalendarRepository: Sendable {
     let database: any Database
 
+    private static let columns: SQL = "c.code, c.name, c.time_zone, c.hours, c.holidays, o.code FROM calendars c LEFT JOIN units o ON o.id = c.owner_unit_id"
+
     /// Every calendar, by code.
     public func list() async throws -> [BusinessCalendar] {
-        try await self.database.query("SELECT code, name, time_zone, hours, holidays FROM calendars ORDER BY code")
-            .map(Self.calendar)
+        try await Self.list(in: self.database)
+    }
+
+    /// Every calendar with its owner, by code.
+    public func listOwned() async throws -> [OwnedCalendar] {
+        try await self.database.query("SELECT " + Self.columns + " ORDER BY c.code").map(Self.owned)
     }
 
     /// The calendar with `code`, if any.
@@ -16,42 +36,91 @@ public struct CalendarRepository: Sendable {
         try await Self.get(code, in: self.database)
     }
 
+    /// The calendar with `code` and its owner, if any.
+    public func getOwned(_ code: String) async throws -> OwnedCalendar? {
+        try await Self.getOwned(code, in: self.database)
+    }
+
+    static func list(in db: any DatabaseExecutor) async throws -> [BusinessCalendar] {
+        try await db.query("SELECT " + Self.columns + " ORDER BY c.code").map { try Self.owned($0).calendar }
+    }
+
     /// The calendar with `code`, read through `db` (inside a transaction, say).
     static func get(_ code: String, in db: any DatabaseExecutor) async throws -> BusinessCalendar? {
-        try await db.first("SELECT code, name, time_zone, hours, holidays FROM calendars WHERE code = \(code)").map(Self.calendar)
+        try await Self.getOwned(code, in: db)?.calendar
     }
 
-    /// Adds a calendar.
-    public func create(_ calendar: BusinessCalendar, at instant: Date) async throws {
-        try calendar.validate()
-        let (hours, holidays) = try Self.encode(calendar)
-        do {
-            try await self.database.execute(
-                """
-                INSERT INTO calendars (code, name, time_zone, hours, holidays, created_at, updated_at)
-                VALUES (\(calendar.code), \(calendar.name.trimmed), \(calendar.timeZone), \(hours), \(holidays), \(instant), \(instant))
-                """
-            )
-        } catch DatabaseError.uniqueViolation {
-            throw ValidationError(field: "code", code: "taken", message: "Calendar \(calendar.code) already exists.")
-        }
+    static func getOwned(_ code: String, in db: any DatabaseExecutor) async throws -> OwnedCalendar? {
+        try await db.first("SELECT " + Self.columns + " WHERE c.code = \(code)").map(Self.owned)
     }
 
-    /// Replaces a calendar's name, zone, hours and holidays; the code never changes.
-    public func update(_ calendar: BusinessCalendar, at instant: Date) async throws {
+    /// Adds a calendar kept by `owner`: a unit within the actor's reach, or nobody (the whole
+    /// organisation), which only an administrator may choose.
+    public func create(_ calendar: BusinessCalendar, owner: String?, by actor: Actor, at instant: Date) async throws {
         try calendar.validate()
         let (hours, holidays) = try Self.encode(calendar)
         try await self.database.transaction { db in
-            guard try await db.first("SELECT id FROM calendars WHERE code = \(calendar.code)") != nil else {
+            let ownerID = try await Self.ownerID(owner, by: actor, in: db)
+            do {
+                try await db.execute(
+                    """
+                    INSERT INTO calendars (code, name, time_zone, hours, holidays, owner_unit_id, created_at, updated_at)
+                    VALUES (\(calendar.code), \(calendar.name.trimmed), \(calendar.timeZone), \(hours), \(holidays), \(ownerID), \(instant), \(instant))
+                    """
+                )
+            } catch DatabaseError.uniqueViolation {
+                throw ValidationError(field: "code", code: "taken", message: "Calendar \(calendar.code) already exists.")
+            }
+        }
+    }
+
+    /// Replaces a calendar's name, zone, hours and holidays, and its owner when one is given;
+    /// the code never changes. The actor must reach the calendar's owner.
+    public func update(_ calendar: BusinessCalendar, owner: String?? = .none, by actor: Actor, at instant: Date) async throws {
+        try calendar.validate()
+        let (hours, holidays) = try Self.encode(calendar)
+        try await self.database.transaction { db in
+            guard let stored = try await Self.getOwned(calendar.code, in: db) else {
                 throw NotFoundError("calendar", calendar.code)
             }
+            try Self.requireKeeper(actor, of: stored, in: try await UnitRepository.tree(in: db))
+            let ownerID = try await Self.ownerID(owner ?? stored.owner, by: actor, in: db)
             try await db.execute(
                 """
                 UPDATE calendars SET name = \(calendar.name.trimmed), time_zone = \(calendar.timeZone), hours = \(hours),
-                holidays = \(holidays), updated_at = \(instant) WHERE code = \(calendar.code)
+                holidays = \(holidays), owner_unit_id = \(ownerID), updated_at = \(instant) WHERE code = \(calendar.code)
                 """
             )
         }
+    }
+
+    /// Whether `actor` may change `calendar`: an administrator, or a manager reaching its owner.
+    public static func mayChange(_ calendar: OwnedCalendar, by actor: Actor, in tree: UnitTree) -> Bool {
+        actor.reachesEverything || calendar.owner.map { actor.reaches($0, in: tree) } ?? false
+    }
+
+    private static func requireKeeper(_ actor: Actor, of calendar: OwnedCalendar, in tree: UnitTree) throws {
+        guard Self.mayChange(calendar, by: actor, in: tree) else {
+            let keeper = calendar.owner.map { "unit \($0)" } ?? "the administrators (it is organisation-wide)"
+            throw ScopeError("Calendar \(calendar.calendar.code) is kept by \(keeper); \(actor.username) acts for \(actor.unit).", field: "owner")
+        }
+    }
+
+    /// The id of the owner unit, checked: it exists and the actor reaches it.
+    private static func ownerID(_ owner: String?, by actor: Actor, in db: any DatabaseExecutor) async throws -> Int64? {
+        guard let owner, !owner.isEmpty else {
+            guard actor.reachesEverything else {
+                throw ScopeError("Only an administrator keeps organisation-wide calendars; choose your unit as the owner.", field: "owner")
+            }
+            return nil
+        }
+        guard let row = try await db.first("SELECT id FROM units WHERE code = \(owner)") else {
+            throw ValidationError(field: "owner", code: "unknown_unit", message: "There is no unit \(owner).")
+        }
+        guard actor.reaches(owner, in: try await UnitRepository.tree(in: db)) else {
+            throw ScopeError("\(actor.username) acts for \(actor.unit) and the units below it; \(owner) is outside them.", field: "owner")
+        }
+        return try row.decode(0, as: Int64.self)
     }
 
     private static func encode(_ calendar: BusinessCalendar) throws -> (String, String) {
@@ -62,14 +131,17 @@ public struct CalendarRepository: Sendable {
         )
     }
 
-    private static func calendar(_ row: DatabaseRow) throws -> BusinessCalendar {
+    private static func owned(_ row: DatabaseRow) throws -> OwnedCalendar {
         let decoder = PactaJSON.decoder
-        return BusinessCalendar(
-            code: try row.decode(0),
-            name: try row.decode(1),
-            timeZone: try row.decode(2),
-            hours: try decoder.decode(WeeklyHours.self, from: Data(try row.decode(3, as: String.self).utf8)),
-            holidays: try decoder.decode([Holiday].self, from: Data(try row.decode(4, as: String.self).utf8))
+        return OwnedCalendar(
+            calendar: BusinessCalendar(
+                code: try row.decode(0),
+                name: try row.decode(1),
+                timeZone: try row.decode(2),
+                hours: try decoder.decode(WeeklyHours.self, from: Data(try row.decode(3, as: String.self).utf8)),
+                holidays: try decoder.decode([Holiday].self, from: Data(try row.decode(4, as: String.self).utf8))
+            ),
+            owner: try row.decode(5, as: String?.self)
         )
     }
 }

@@ -12,21 +12,28 @@ public struct ManualValue: Sendable, Hashable {
     public var enteredAt: Date
 }
 
-/// Values of `manual` commitments; entering one again for the same period replaces it.
+/// Values of `manual` commitments; entering one again for the same period replaces it. The
+/// provider measures itself: a manager enters values only for agreements their unit (or one
+/// below it) provides.
 public struct ManualValueRepository: Sendable {
     let database: any Database
 
     /// Records `value` for commitment `key` of agreement `code` in `period`.
     public func set(
-        agreement code: String, commitment key: String, period: Period, value: Double, evidence: String, by username: String, at instant: Date
+        agreement code: String, commitment key: String, period: Period, value: Double, evidence: String, by actor: Actor, at instant: Date
     ) async throws {
         var validator = Validator()
         validator.check(value.isFinite, "value", "invalid_number", "The value must be a number.")
         validator.check(!evidence.trimmed.isEmpty, "evidence", "required", "Say what the value rests on.")
         try validator.finish()
         try await self.database.transaction { db in
-            guard let (id, agreement) = try await AgreementRepository.load(code, in: db, lock: false) else {
+            let tree = try await UnitRepository.tree(in: db)
+            guard let loaded = try await AgreementRepository.load(code, in: db, lock: false), loaded.isVisible(to: actor, in: tree) else {
                 throw NotFoundError("agreement", code)
+            }
+            let (id, agreement) = (loaded.id, loaded.agreement)
+            guard actor.reaches(agreement.terms.provider, in: tree) else {
+                throw ScopeError("Values of agreement \(code) are entered by its provider, \(agreement.terms.provider); \(actor.username) acts for \(actor.unit).")
             }
             guard let commitment = agreement.terms.commitments.first(where: { $0.key == key }) else {
                 throw ValidationError(field: "commitment", code: "unknown_commitment", message: "Agreement \(code) has no commitment \(key).")
@@ -37,7 +44,7 @@ public struct ManualValueRepository: Sendable {
             try await db.execute(
                 """
                 INSERT INTO manual_values (agreement_id, commitment, period, value, evidence, entered_by, entered_at)
-                VALUES (\(id), \(key), \(period.description), \(value), \(evidence.trimmed), \(username), \(instant))
+                VALUES (\(id), \(key), \(period.description), \(value), \(evidence.trimmed), \(actor.username), \(instant))
                 ON CONFLICT (agreement_id, commitment, period) DO UPDATE SET value = excluded.value,
                 evidence = excluded.evidence, entered_by = excluded.entered_by, entered_at = excluded.entered_at
                 """

@@ -18,12 +18,13 @@ public struct RequestRepository: Sendable {
     /// Rows written at a time: large enough for COPY to pay, small enough to keep memory flat.
     public var batchSize = 20_000
 
-    /// Imports requests from CSV arriving in chunks.
+    /// Imports requests from CSV arriving in chunks. Each row's provider must be within the
+    /// actor's reach: a manager imports, sends again and changes only their own unit's requests.
     /// - Parameter timeZone: the organisation's zone, in which agreements' validity dates are read.
     public func importCSV<Chunks: AsyncSequence & Sendable>(
-        _ chunks: Chunks, skipInvalid: Bool, at instant: Date, timeZone: TimeZone
+        _ chunks: Chunks, skipInvalid: Bool, by actor: Actor, at instant: Date, timeZone: TimeZone
     ) async throws -> ImportReport where Chunks.Element == ByteBuffer {
-        try await self.run(skipInvalid: skipInvalid, at: instant, timeZone: timeZone) { importer in
+        try await self.run(skipInvalid: skipInvalid, by: actor, at: instant, timeZone: timeZone) { importer in
             var parser = CSVParser()
             var header: CSVHeader?
             var records: [CSVRecord] = []
@@ -58,8 +59,10 @@ public struct RequestRepository: Sendable {
     }
 
     /// Imports requests given as JSON objects; problems name the item's position (1-based) as its line.
-    public func importRows(_ rows: [RawServiceRequest], skipInvalid: Bool, at instant: Date, timeZone: TimeZone) async throws -> ImportReport {
-        try await self.run(skipInvalid: skipInvalid, at: instant, timeZone: timeZone) { importer in
+    public func importRows(
+        _ rows: [RawServiceRequest], skipInvalid: Bool, by actor: Actor, at instant: Date, timeZone: TimeZone
+    ) async throws -> ImportReport {
+        try await self.run(skipInvalid: skipInvalid, by: actor, at: instant, timeZone: timeZone) { importer in
             for (index, row) in rows.enumerated() {
                 try await importer.add(row, line: index + 1)
             }
@@ -113,14 +116,15 @@ public struct RequestRepository: Sendable {
         ).map(Self.request)
     }
 
-    /// Requests of active agreements still waiting for a first response or a resolution, by agreement code.
+    /// Requests of signed agreements in force (a revision pending signatures included) still waiting for a first response or a resolution, by agreement code.
     public func open() async throws -> [String: [ServiceRequest]] {
         let rows = try await self.database.query(
             """
             SELECT \(Self.selected), a.code
             FROM requests r JOIN agreements a ON a.id = r.agreement_id
             JOIN units p ON p.id = r.provider_id JOIN units c ON c.id = r.client_id
-            WHERE a.state = \(AgreementState.active) AND (r.resolved_at IS NULL OR r.first_response_at IS NULL)
+            WHERE a.signed_version IS NOT NULL AND a.state IN (\(AgreementState.active), \(AgreementState.pendingSignatures))
+            AND (r.resolved_at IS NULL OR r.first_response_at IS NULL)
             ORDER BY r.opened_at
             """
         )
@@ -132,14 +136,14 @@ public struct RequestRepository: Sendable {
     }
 
     /// What ``request(_:)`` reads, in order, from `requests r` joined to its units `p` and `c`.
-    private static let selected: SQL = """
+    static let selected: SQL = """
         r.external_ref, p.code, c.code, r.service, r.priority, r.opened_at, r.first_response_at, r.resolved_at, r.pauses,
         r.measured_calendar, r.first_response_seconds, r.resolution_seconds
         """
 
     private static func date(_ seconds: Int64) -> Date { Date(timeIntervalSince1970: TimeInterval(seconds)) }
 
-    private static func request(_ row: DatabaseRow) throws -> ServiceRequest {
+    static func request(_ row: DatabaseRow) throws -> ServiceRequest {
         ServiceRequest(
             externalRef: try row.decode(0),
             provider: try row.decode(1),
@@ -160,6 +164,7 @@ public struct RequestRepository: Sendable {
 
     private func run(
         skipInvalid: Bool,
+        by actor: Actor,
         at instant: Date,
         timeZone: TimeZone,
         _ feed: @Sendable (RequestImporter) async throws -> Void
@@ -170,9 +175,12 @@ public struct RequestRepository: Sendable {
                 for row in try await db.query("SELECT code, id FROM units") {
                     units[try row.decode(0)] = try row.decode(1)
                 }
+                let tree = try await UnitRepository.tree(in: db)
+                let providers = actor.reachesEverything ? nil : Set(tree.subtree(of: actor.unit).compactMap { units[$0] })
                 let agreements = try await AgreementMatcher(db)
                 let importer = RequestImporter(
-                    db: db, batchSize: self.batchSize, units: units, agreements: agreements, timeZone: timeZone, skipInvalid: skipInvalid, instant: instant
+                    db: db, batchSize: self.batchSize, units: units, providers: providers, actor: actor, agreements: agreements,
+                    timeZone: timeZone, skipInvalid: skipInvalid, instant: instant
                 )
                 do {
                     try await feed(importer)
@@ -329,6 +337,9 @@ actor RequestImporter {
     let db: any DatabaseExecutor
     let batchSize: Int
     let units: [String: Int64]
+    /// Ids of the providers whose requests the actor may write; nil for every one.
+    let providers: Set<Int64>?
+    let actor: Actor
     let agreements: AgreementMatcher
     let timeZone: TimeZone
     /// Without it, the first bad row means nothing will be kept: later batches are only checked.
@@ -360,12 +371,14 @@ actor RequestImporter {
     }
 
     init(
-        db: any DatabaseExecutor, batchSize: Int, units: [String: Int64], agreements: AgreementMatcher, timeZone: TimeZone,
-        skipInvalid: Bool, instant: Date
+        db: any DatabaseExecutor, batchSize: Int, units: [String: Int64], providers: Set<Int64>?, actor: Actor, agreements: AgreementMatcher,
+        timeZone: TimeZone, skipInvalid: Bool, instant: Date
     ) {
         self.db = db
         self.batchSize = batchSize
         self.units = units
+        self.providers = providers
+        self.actor = actor
         self.agreements = agreements
         self.skipInvalid = skipInvalid
         self.instant = instant
@@ -390,6 +403,18 @@ actor RequestImporter {
         case .success(let request):
             let provider = self.units[request.provider]!
             let client = self.units[request.client]!
+            if let providers = self.providers, !providers.contains(provider) {
+                self.reject(
+                    line: line,
+                    [
+                        .init(
+                            column: "provider", code: "out_of_scope",
+                            message: "\(self.actor.username) imports only requests provided by \(self.actor.unit) or a unit below it, not by \(request.provider)."
+                        )
+                    ]
+                )
+                return
+            }
             let openedOn = self.localDate(of: request.openedAt)
             let agreement = self.agreements.match(provider: provider, client: client, on: openedOn)
             let measured = agreement?.clock.flatMap(request.measuring(on:))
@@ -484,52 +509,5 @@ actor RequestImporter {
         for problem in problems where self.report.problems.count < RequestRepository.listedProblems {
             self.report.problems.append(ImportProblem(line: line, column: problem.column, code: problem.code, message: problem.message))
         }
-    }
-}
-
-/// Finds the agreement a request belongs to: the signed one between its provider and client whose
-/// validity covers the day it was opened (the latest such when several do), with the clock of the
-/// calendar its time commitments run on. Agreements are few: they are loaded once per import and
-/// matched in memory.
-struct AgreementMatcher: Sendable {
-    struct Candidate: Sendable {
-        var id: Int64
-        var validFrom: LocalDate
-        var validTo: LocalDate
-        /// The calendar of the agreement's first business-time commitment: imports measure on it.
-        var clock: BusinessClock?
-    }
-
-    private let candidates: [Int64: [Int64: [Candidate]]]
-
-    init(_ db: any DatabaseExecutor) async throws {
-        var candidates: [Int64: [Int64: [Candidate]]] = [:]
-        var clocks: [String: BusinessClock?] = [:]
-        let rows = try await db.query(
-            """
-            SELECT a.id, a.provider_id, a.client_id, a.valid_from, a.valid_to, v.document
-            FROM agreements a JOIN agreement_versions v ON v.agreement_id = a.id AND v.version = a.version
-            WHERE a.state IN ('active', 'expired', 'terminated') ORDER BY a.valid_from DESC, a.id DESC
-            """
-        )
-        for row in rows {
-            let terms = try AgreementRepository.decodeDocument(try row.decode(5)).terms
-            let calendar = terms.commitments.first { $0.metric.isBusinessTime && $0.calendar != nil }?.calendar
-            // Only the calendars agreements run on, each built once.
-            if let calendar, clocks[calendar] == nil {
-                clocks[calendar] = try await CalendarRepository.get(calendar, in: db).flatMap { try? BusinessClock(calendar: $0) }
-            }
-            candidates[try row.decode(1), default: [:]][try row.decode(2), default: []].append(
-                Candidate(
-                    id: try row.decode(0), validFrom: try row.decode(3), validTo: try row.decode(4),
-                    clock: calendar.flatMap { clocks[$0] ?? nil }
-                )
-            )
-        }
-        self.candidates = candidates
-    }
-
-    func match(provider: Int64, client: Int64, on day: LocalDate) -> Candidate? {
-        self.candidates[provider]?[client]?.first { $0.validFrom <= day && day <= $0.validTo }
     }
 }

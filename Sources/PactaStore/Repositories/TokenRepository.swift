@@ -9,18 +9,47 @@ public struct APIToken: Sendable, Hashable, Codable {
     /// The first characters of the secret, to tell tokens apart.
     public var prefix: String
     public var createdAt: Date
+    /// Who created it: its owner, an administrator, or nobody for the command line.
+    public var createdBy: String?
+    /// `web`, `api`, `cli`, or `unknown` for tokens made before this was recorded.
+    public var createdVia: String
     public var lastUsedAt: Date?
     public var revokedAt: Date?
+
+    /// Whether its owner created it: only such a token may sign for them.
+    public var isOwn: Bool { self.createdBy == self.username }
 }
 
-/// API tokens for systems and scripts; each acts as the user it belongs to.
+/// Who a token authenticates, and how it came to be.
+public struct TokenHolder: Sendable, Hashable {
+    public var user: User
+    public var tokenID: Int64
+    /// Whether the user created the token themselves.
+    public var isOwn: Bool
+
+    public init(user: User, tokenID: Int64, isOwn: Bool) {
+        self.user = user
+        self.tokenID = tokenID
+        self.isOwn = isOwn
+    }
+}
+
+/// API tokens for systems and scripts; each acts as the user it belongs to, within that user's
+/// scope. Administrators may create tokens for any account (a system account, say); everybody
+/// else creates and revokes their own.
 public struct TokenRepository: Sendable {
     let database: any Database
 
     /// Creates a token for `userID`. The returned secret is never stored and cannot be shown again.
-    public func create(userID: Int64, name: String, at instant: Date) async throws -> (secret: String, token: APIToken) {
+    /// - Parameters:
+    ///   - actor: who creates it; nil for the command line (the operator).
+    ///   - via: `web`, `api` or `cli`.
+    public func create(userID: Int64, name: String, by actor: User?, via: String, at instant: Date) async throws -> (secret: String, token: APIToken) {
         guard !name.trimmed.isEmpty else {
             throw ValidationError(field: "name", code: "required", message: "Name the token after what uses it.")
+        }
+        if let actor, actor.role != .admin, actor.id != userID {
+            throw ScopeError("Only an administrator creates tokens for other people; \(actor.username) may create their own.", field: "username")
         }
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
@@ -31,8 +60,8 @@ public struct TokenRepository: Sendable {
         }
         let row = try await self.database.first(
             """
-            INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at)
-            VALUES (\(userID), \(name.trimmed), \(Hashing.sha256Hex(secret.utf8)), \(prefix), \(instant)) RETURNING id
+            INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at, created_by, created_via)
+            VALUES (\(userID), \(name.trimmed), \(Hashing.sha256Hex(secret.utf8)), \(prefix), \(instant), \(actor?.id), \(via)) RETURNING id
             """
         )
         let token = APIToken(
@@ -41,6 +70,8 @@ public struct TokenRepository: Sendable {
             name: name.trimmed,
             prefix: prefix,
             createdAt: Date(timeIntervalSince1970: instant.timeIntervalSince1970.rounded(.down)),
+            createdBy: actor?.username,
+            createdVia: via,
             lastUsedAt: nil,
             revokedAt: nil
         )
@@ -49,34 +80,37 @@ public struct TokenRepository: Sendable {
 
     /// The active user a secret belongs to, if the token exists and is not revoked; records its use
     /// (to the minute).
-    public func authenticate(secret: String, at instant: Date) async throws -> User? {
+    public func authenticate(secret: String, at instant: Date) async throws -> TokenHolder? {
         let hash = Hashing.sha256Hex(secret.utf8)
         guard
             let row = try await self.database.first(
-                """
-                SELECT u.id, u.username, u.name, u.role, un.code, u.active, u.created_at, t.id, t.last_used_at
-                FROM api_tokens t JOIN users u ON u.id = t.user_id JOIN units un ON un.id = u.unit_id
-                WHERE t.token_hash = \(hash) AND t.revoked_at IS NULL
-                """
+                "SELECT " + UserRepository.columns + """
+                    , t.id, t.last_used_at, t.created_by
+                    FROM api_tokens t JOIN users u ON u.id = t.user_id JOIN units un ON un.id = u.unit_id
+                    WHERE t.token_hash = \(hash) AND t.revoked_at IS NULL
+                    """
             )
         else { return nil }
         let user = try UserRepository.user(row)
         guard user.active else { return nil }
+        let offset = UserRepository.columnCount
+        let id = try row.decode(offset, as: Int64.self)
         // Recording every call would turn each read into a write; a minute's precision is plenty.
-        let lastUsed = try row.decode(8, as: Date?.self)
+        let lastUsed = try row.decode(offset + 1, as: Date?.self)
         if lastUsed.map({ instant.timeIntervalSince($0) >= 60 }) ?? true {
-            try await self.database.execute("UPDATE api_tokens SET last_used_at = \(instant) WHERE id = \(try row.decode(7, as: Int64.self))")
+            try await self.database.execute("UPDATE api_tokens SET last_used_at = \(instant) WHERE id = \(id)")
         }
-        return user
+        return TokenHolder(user: user, tokenID: id, isOwn: try row.decode(offset + 2, as: Int64?.self) == user.id)
     }
 
-    /// Every token, newest first.
-    public func list() async throws -> [APIToken] {
-        try await self.database.query(
+    /// The tokens `actor` may see, newest first: every one for an administrator, their own otherwise.
+    public func list(for actor: User) async throws -> [APIToken] {
+        let filter: SQL = actor.role == .admin ? "" : " WHERE t.user_id = \(actor.id)"
+        return try await self.database.query(
             """
-            SELECT t.id, u.username, t.name, t.prefix, t.created_at, t.last_used_at, t.revoked_at
-            FROM api_tokens t JOIN users u ON u.id = t.user_id ORDER BY t.created_at DESC, t.id DESC
-            """
+            SELECT t.id, u.username, t.name, t.prefix, t.created_at, b.username, t.created_via, t.last_used_at, t.revoked_at
+            FROM api_tokens t JOIN users u ON u.id = t.user_id LEFT JOIN users b ON b.id = t.created_by
+            """ + filter + " ORDER BY t.created_at DESC, t.id DESC"
         ).map { row in
             APIToken(
                 id: try row.decode(0),
@@ -84,15 +118,18 @@ public struct TokenRepository: Sendable {
                 name: try row.decode(2),
                 prefix: try row.decode(3),
                 createdAt: try row.decode(4),
-                lastUsedAt: try row.decode(5, as: Date?.self),
-                revokedAt: try row.decode(6, as: Date?.self)
+                createdBy: try row.decode(5, as: String?.self),
+                createdVia: try row.decode(6),
+                lastUsedAt: try row.decode(7, as: Date?.self),
+                revokedAt: try row.decode(8, as: Date?.self)
             )
         }
     }
 
-    /// Revokes a token; it stops working at once.
-    public func revoke(id: Int64, at instant: Date) async throws {
-        guard try await self.database.first("SELECT id FROM api_tokens WHERE id = \(id)") != nil else {
+    /// Revokes a token; it stops working at once. Others' tokens are not found unless the actor is an administrator.
+    public func revoke(id: Int64, by actor: User, at instant: Date) async throws {
+        let owner = try await self.database.first("SELECT user_id FROM api_tokens WHERE id = \(id)")?.decode(0, as: Int64.self)
+        guard let owner, actor.role == .admin || owner == actor.id else {
             throw NotFoundError("token", String(id))
         }
         try await self.database.execute("UPDATE api_tokens SET revoked_at = \(instant) WHERE id = \(id) AND revoked_at IS NULL")

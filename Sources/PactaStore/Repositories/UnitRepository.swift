@@ -1,9 +1,20 @@
 import Foundation
 import PactaCore
 
-/// Organisational units.
+/// Organisational units. Administrators change any unit; a manager changes their own unit (its
+/// name) and the units below it, and adds units only below their own.
 public struct UnitRepository: Sendable {
     let database: any Database
+
+    /// The units as a tree, read through `db`.
+    static func tree(in db: any DatabaseExecutor) async throws -> UnitTree {
+        UnitTree(try await db.query("SELECT u.code, u.name, p.code FROM units u LEFT JOIN units p ON p.id = u.parent_id").map(Self.unit))
+    }
+
+    /// The units as a tree.
+    public func tree() async throws -> UnitTree {
+        try await Self.tree(in: self.database)
+    }
 
     /// Every unit, by code.
     public func list() async throws -> [OrgUnit] {
@@ -19,11 +30,12 @@ public struct UnitRepository: Sendable {
         ).map(Self.unit)
     }
 
-    /// Adds a unit; its parent must exist.
-    public func create(_ unit: OrgUnit, at instant: Date) async throws {
+    /// Adds a unit; its parent must exist, and be within the actor's reach.
+    public func create(_ unit: OrgUnit, by actor: Actor, at instant: Date) async throws {
         try unit.validate()
         try await self.database.transaction { db in
             let parentID = try await Self.parentID(of: unit, in: db)
+            if let problem = Self.scopeProblem(unit, existing: nil, by: actor, before: try await Self.tree(in: db)) { throw problem }
             do {
                 try await db.execute(
                     "INSERT INTO units (code, name, parent_id, created_at, updated_at) VALUES (\(unit.code), \(unit.name.trimmed), \(parentID), \(instant), \(instant))"
@@ -35,13 +47,16 @@ public struct UnitRepository: Sendable {
     }
 
     /// Changes a unit's name and parent; the code never changes.
-    public func update(_ unit: OrgUnit, at instant: Date) async throws {
+    public func update(_ unit: OrgUnit, by actor: Actor, at instant: Date) async throws {
         try unit.validate()
         try await self.database.transaction { db in
-            guard try await db.first("SELECT id FROM units WHERE code = \(unit.code)") != nil else {
+            guard let existing = try await db.first(
+                "SELECT u.code, u.name, p.code FROM units u LEFT JOIN units p ON p.id = u.parent_id WHERE u.code = \(unit.code)"
+            ).map(Self.unit) else {
                 throw NotFoundError("unit", unit.code)
             }
             let parentID = try await Self.parentID(of: unit, in: db)
+            if let problem = Self.scopeProblem(unit, existing: existing, by: actor, before: try await Self.tree(in: db)) { throw problem }
             try await Self.checkNoCycle(unit, in: db)
             try await db.execute(
                 "UPDATE units SET name = \(unit.name.trimmed), parent_id = \(parentID), updated_at = \(instant) WHERE code = \(unit.code)"
@@ -49,7 +64,31 @@ public struct UnitRepository: Sendable {
         }
     }
 
-    /// Creates or updates many units in one transaction: all of them, or none.
+    /// Why `actor` may not write `unit` (nil when they may): a manager keeps every unit they write
+    /// at or below their own, and cannot move their own unit. `before` is the tree as stored,
+    /// `after` the tree the change makes (by default, with just this unit moved).
+    static func scopeProblem(_ unit: OrgUnit, existing: OrgUnit?, by actor: Actor, before: UnitTree, after: UnitTree? = nil) -> ScopeError? {
+        guard !actor.reachesEverything else { return nil }
+        let placed = after ?? before.with(unit.code, under: unit.parent)
+        if let existing, !before.isWithin(existing.code, actor.unit) {
+            return ScopeError("\(actor.username) acts for \(actor.unit) and the units below it; \(unit.code) is outside them.", field: "code")
+        }
+        if unit.code == actor.unit {
+            guard unit.parent == existing?.parent else {
+                return ScopeError("Only an administrator moves \(unit.code), the unit you act for, in the tree.", field: "parent")
+            }
+            return nil
+        }
+        guard let parent = unit.parent, placed.isWithin(parent, actor.unit) else {
+            return ScopeError(
+                "\(actor.username) acts for \(actor.unit): \(unit.code) must stay under \(actor.unit) or a unit below it.", field: "parent"
+            )
+        }
+        return nil
+    }
+
+    /// Creates or updates many units in one transaction: all of them, or none. No scope check:
+    /// the import (``importCSV(_:skipInvalid:by:at:)``) checks each row, and Pacta's own seeding acts on everything.
     /// Parents may be other units of the same batch, in any order.
     /// - Returns: how many were created and how many updated.
     public func upsert(_ units: [OrgUnit], at instant: Date) async throws -> (created: Int, updated: Int) {
@@ -106,7 +145,7 @@ public struct UnitRepository: Sendable {
         }
     }
 
-    private static func unit(_ row: DatabaseRow) throws -> OrgUnit {
+    static func unit(_ row: DatabaseRow) throws -> OrgUnit {
         OrgUnit(code: try row.decode(0), name: try row.decode(1), parent: try row.decode(2, as: String?.self))
     }
 }

@@ -12,16 +12,23 @@ public struct User: Sendable, Hashable, Codable {
     public var unit: String
     public var active: Bool
     public var createdAt: Date
+    /// Changes with every password change: sessions begun under another epoch have ended.
+    public var sessionEpoch: Int
 
-    /// The user as a signer of agreements.
-    public var signer: Signer { Signer(username: self.username, name: self.name, unit: self.unit, role: self.role) }
+    /// The user acting through `channel`.
+    public func actor(_ channel: Actor.Channel) -> Actor {
+        Actor(username: self.username, name: self.name, role: self.role, unit: self.unit, channel: channel)
+    }
 }
 
 /// Users and their password hashes.
 public struct UserRepository: Sendable {
     let database: any Database
 
-    private static let columns: SQL = "u.id, u.username, u.name, u.role, un.code, u.active, u.created_at"
+    /// What ``user(_:)`` reads, from `users u` joined to its unit `un`.
+    static let columns: SQL = "u.id, u.username, u.name, u.role, un.code, u.active, u.created_at, u.session_epoch"
+    /// How many columns ``columns`` lists.
+    static let columnCount = 8
 
     /// Every user, by username.
     public func list() async throws -> [User] {
@@ -44,7 +51,7 @@ public struct UserRepository: Sendable {
                 "SELECT " + Self.columns + ", u.password_hash FROM users u JOIN units un ON un.id = u.unit_id WHERE u.username = \(username)"
             )
         else { return nil }
-        return (try Self.user(row), try row.decode(7))
+        return (try Self.user(row), try row.decode(Self.columnCount))
     }
 
     /// How many users exist.
@@ -84,7 +91,8 @@ public struct UserRepository: Sendable {
                     role: role,
                     unit: unit,
                     active: true,
-                    createdAt: Date(timeIntervalSince1970: instant.timeIntervalSince1970.rounded(.down))
+                    createdAt: Date(timeIntervalSince1970: instant.timeIntervalSince1970.rounded(.down)),
+                    sessionEpoch: 0
                 )
             } catch DatabaseError.uniqueViolation {
                 throw ValidationError(field: "username", code: "taken", message: "User \(username) already exists.")
@@ -92,8 +100,8 @@ public struct UserRepository: Sendable {
         }
     }
 
-    /// Changes a user's role, unit, whether they may sign in and, when given, their password hash.
-    /// The last active administrator cannot be demoted or blocked.
+    /// Changes a user's role, unit, whether they may sign in and, when given, their password hash
+    /// (which ends their sessions). The last active administrator cannot be demoted or blocked.
     public func update(id: Int64, role: Role, unit: String, active: Bool, passwordHash: String? = nil) async throws {
         try await self.database.transaction { db in
             guard let unitRow = try await db.first("SELECT id FROM units WHERE code = \(unit)") else {
@@ -115,8 +123,18 @@ public struct UserRepository: Sendable {
                 "UPDATE users SET role = \(role), unit_id = \(try unitRow.decode(0, as: Int64.self)), active = \(active) WHERE id = \(id)"
             )
             if let passwordHash {
-                try await db.execute("UPDATE users SET password_hash = \(passwordHash) WHERE id = \(id)")
+                try await db.execute("UPDATE users SET password_hash = \(passwordHash), session_epoch = session_epoch + 1 WHERE id = \(id)")
             }
+        }
+    }
+
+    /// Replaces a user's password hash and ends every session they have.
+    /// - Returns: the new session epoch, for the session that made the change to keep.
+    public func setPassword(id: Int64, passwordHash: String) async throws -> Int {
+        try await self.database.transaction { db in
+            try await db.execute("UPDATE users SET password_hash = \(passwordHash), session_epoch = session_epoch + 1 WHERE id = \(id)")
+            guard let row = try await db.first("SELECT session_epoch FROM users WHERE id = \(id)") else { throw NotFoundError("user", String(id)) }
+            return try row.decode(0, as: Int.self)
         }
     }
 
@@ -128,7 +146,8 @@ public struct UserRepository: Sendable {
             role: try row.decode(3),
             unit: try row.decode(4),
             active: try row.decode(5),
-            createdAt: try row.decode(6)
+            createdAt: try row.decode(6),
+            sessionEpoch: try row.decode(7)
         )
     }
 }

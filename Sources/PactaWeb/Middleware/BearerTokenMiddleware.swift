@@ -13,10 +13,11 @@ struct BearerTokenMiddleware: RouterMiddleware {
         var context = context
         if let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") {
             let secret = String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
-            guard let user = try await self.store.tokens.authenticate(secret: secret, at: self.now()) else {
+            guard let holder = try await self.store.tokens.authenticate(secret: secret, at: self.now()) else {
                 throw APIError(.unauthorized, code: "invalid_token", message: "The API token is unknown or revoked.")
             }
-            context.identity = user
+            context.identity = holder.user
+            context.channel = .token(id: holder.tokenID, own: holder.isOwn)
         }
         return try await next(request, context)
     }

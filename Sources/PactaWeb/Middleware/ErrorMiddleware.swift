@@ -18,7 +18,8 @@ struct ErrorMiddleware: RouterMiddleware {
             if apiError.status == .internalServerError {
                 context.logger.error("Unhandled error", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
             }
-            if request.uri.path.hasPrefix("/api/") {
+            // Machines read JSON: the API, and Prometheus at /metrics.
+            if request.uri.path.hasPrefix("/api/") || request.uri.path == "/metrics" {
                 return try Self.json(apiError)
             }
             if apiError.status == .unauthorized {
@@ -32,11 +33,9 @@ struct ErrorMiddleware: RouterMiddleware {
     static func json(_ error: APIError) throws -> Response {
         var buffer = ByteBuffer()
         buffer.writeBytes(try PactaJSON.encoder.encode(error.body))
-        return Response(
-            status: error.status,
-            headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: buffer)
-        )
+        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+        if let retryAfter = error.retryAfter { headers[.retryAfter] = String(retryAfter) }
+        return Response(status: error.status, headers: headers, body: .init(byteBuffer: buffer))
     }
 
     private func page(_ error: APIError, request: Request, context: AppRequestContext) throws -> Response {
@@ -45,10 +44,11 @@ struct ErrorMiddleware: RouterMiddleware {
             switch error.status {
             case .notFound: messages.text("error.not_found", or: "Not found")
             case .forbidden: messages.text("error.forbidden", or: "Forbidden")
+            case .internalServerError where error.code == "corrupt_record": messages.text("error.corrupt", or: "Unreadable record")
             case .internalServerError: messages.text("error.internal", or: "Error")
             default: messages.text("error.heading", or: "Error")
             }
-        let message = error.status == .internalServerError
+        let message = error.status == .internalServerError && error.code != "corrupt_record"
             ? messages.text("error.internal_message", or: error.message)
             : messages.text("errors.\(error.code)", or: error.message)
         return try self.renderer.render(

@@ -8,7 +8,17 @@ struct AgreementViews {
     let timeZone: TimeZone
 
     func stateClass(_ state: AgreementState) -> String {
-        state == .pendingSignatures ? "pending" : state.rawValue
+        switch state {
+        case .pendingSignatures: "pending"
+        case .signed: "upcoming"
+        default: state.rawValue
+        }
+    }
+
+    /// The state in words; a signed agreement not yet in force says from when it is.
+    func stateLabel(_ state: AgreementState, validFrom: LocalDate) -> String {
+        let label = self.messages.text("states.\(state.rawValue)", or: state.rawValue)
+        return state == .signed ? label.replacingOccurrences(of: "{date}", with: validFrom.description) : label
     }
 
     func card(_ agreement: Agreement, providerName: String, clientName: String) -> [String: Any] {
@@ -24,6 +34,8 @@ struct AgreementViews {
             "validFrom": terms.validFrom.description,
             "validTo": terms.validTo.description,
             "version": agreement.version,
+            "sha256": agreement.sha256,
+            "documentHref": "/agreements/\(agreement.code)/versions/\(agreement.version)/document.json",
             "cadenceLabel": self.messages.text("cadences.\(terms.cadence.rawValue)", or: terms.cadence.rawValue),
             "commitments": terms.commitments.map(self.commitment),
             "signatures": agreement.signatures.map(self.signature),

@@ -62,7 +62,7 @@ public struct PageRenderer: Sendable {
             "t": messages.tree,
             "title": title,
             "page": page,
-            "csrf": session?.csrf ?? "",
+            "csrf": session?.csrf ?? context.anonymousCSRF ?? "",
             "otherLanguage": [
                 "label": language.other.nativeName,
                 "href": "/language?set=\(language.other.rawValue)&back=\(Self.percentEncode(request.uri.description))",

@@ -5,11 +5,18 @@ import PactaCore
 import PactaStore
 
 extension OrgUnit: ResponseEncodable {}
-extension BusinessCalendar: ResponseEncodable {}
 extension AgreementDocument: ResponseEncodable {}
 extension VerificationReport: ResponseEncodable {}
 extension ImportReport: ResponseEncodable {}
 extension AgreementJSON: ResponseEncodable {}
+
+extension ImportReport {
+    /// 200 when written; otherwise 403 when a row was outside the caller's reach, 422 for the rest.
+    var status: HTTPResponse.Status {
+        if self.committed { return .ok }
+        return self.problems.contains { $0.code == "out_of_scope" } ? .forbidden : .unprocessableContent
+    }
+}
 
 /// A list response: `{"items": […]}`, so that lists can gain fields later without breaking clients.
 struct ItemList<Item: Encodable & Sendable>: ResponseEncodable, Sendable {

@@ -4,7 +4,8 @@ import HummingbirdAuth
 import PactaCore
 import PactaStore
 
-/// `/api/v1/me`, `/users`, `/tokens` and `/verify`.
+/// `/api/v1/me`, `/users`, `/tokens` and `/verify`. Everybody manages their own tokens; an
+/// administrator manages everyone's.
 struct AdminAPIController: Sendable {
     let services: AppServices
 
@@ -14,9 +15,10 @@ struct AdminAPIController: Sendable {
         admin.get("users", use: self.users)
         admin.post("users", use: self.createUser)
         admin.put("users/:id", use: self.updateUser)
-        admin.get("tokens", use: self.tokens)
-        admin.post("tokens", use: self.createToken)
-        admin.delete("tokens/:id", use: self.revokeToken)
+        let everyone = group.group().add(middleware: RequireRoleMiddleware(Role.everyone))
+        everyone.get("tokens", use: self.tokens)
+        everyone.post("tokens", use: self.createToken)
+        everyone.delete("tokens/:id", use: self.revokeToken)
         group.group().add(middleware: RequireRoleMiddleware(Permissions.verify)).get("verify", use: self.verify)
     }
 
@@ -60,10 +62,11 @@ struct AdminAPIController: Sendable {
     }
 
     @Sendable func tokens(_ request: Request, context: AppRequestContext) async throws -> ItemList<APIToken> {
-        ItemList(items: try await self.services.store.tokens.list())
+        ItemList(items: try await self.services.store.tokens.list(for: try context.user))
     }
 
-    /// Creates a token for `username` (default: the caller). The secret is in this answer only.
+    /// Creates a token for `username` (default: the caller; someone else only for an administrator).
+    /// The secret is in this answer only.
     @Sendable func createToken(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<NewTokenJSON> {
         struct Body: Decodable { var name: String; var username: String? }
         let body = try await request.decodeJSON(as: Body.self, context: context)
@@ -76,17 +79,21 @@ struct AdminAPIController: Sendable {
         } else {
             owner = try context.requireIdentity()
         }
-        let (secret, token) = try await self.services.store.tokens.create(userID: owner.id, name: body.name, at: self.services.now())
+        let (secret, token) = try await self.services.store.tokens.create(
+            userID: owner.id, name: body.name, by: try context.user, via: "api", at: self.services.now()
+        )
         return EditedResponse(status: .created, response: NewTokenJSON(token: token, secret: secret))
     }
 
     @Sendable func revokeToken(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
         guard let id = Int64(try context.parameters.require("id")) else { throw NotFoundError("token", try context.parameters.require("id")) }
-        try await self.services.store.tokens.revoke(id: id, at: self.services.now())
+        try await self.services.store.tokens.revoke(id: id, by: try context.user, at: self.services.now())
         return .noContent
     }
 
-    @Sendable func verify(_ request: Request, context: AppRequestContext) async throws -> VerificationReport {
-        try await self.services.store.agreements.verify()
+    /// `?head=` a ledger hash kept earlier: the report says whether everything up to it is intact.
+    @Sendable func verify(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<VerificationReport> {
+        let report = try await self.services.store.agreements.verify(head: request.uri.queryParameters.get("head"))
+        return EditedResponse(status: .ok, response: report)
     }
 }

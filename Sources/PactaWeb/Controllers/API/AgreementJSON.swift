@@ -21,7 +21,12 @@ struct AgreementJSON: Codable, Sendable {
     var commitments: [Commitment]
     /// Signatures of the current version.
     var signatures: [Signature]
+    /// SHA-256 of the current version's document: what a signature must name.
     var sha256: String
+    /// The latest version both sides signed, on which the agreement is measured.
+    var signedVersion: Int?
+    /// The calendars the current version's time commitments run on, as written into it.
+    var calendars: [BusinessCalendar]
     var terminationReason: String?
     var versions: [Version]?
     var createdAt: Date?
@@ -32,13 +37,17 @@ struct AgreementJSON: Codable, Sendable {
         var supersedes: Int?
         var createdBy: String
         var createdAt: Date
+        var sha256: String
         var signatures: [Signature]
     }
 
     init(_ record: AgreementRecord, today: LocalDate) {
         self.init(record.agreement, providerName: record.providerName, clientName: record.clientName, today: today)
         self.versions = record.versions.map {
-            Version(version: $0.version, supersedes: $0.supersedes, createdBy: $0.createdBy, createdAt: $0.createdAt, signatures: $0.signatures)
+            Version(
+                version: $0.version, supersedes: $0.supersedes, createdBy: $0.createdBy, createdAt: $0.createdAt, sha256: $0.sha256,
+                signatures: $0.signatures
+            )
         }
         self.createdAt = record.createdAt
         self.updatedAt = record.updatedAt
@@ -60,7 +69,9 @@ struct AgreementJSON: Codable, Sendable {
         self.summary = terms.summary
         self.commitments = terms.commitments
         self.signatures = agreement.signatures
-        self.sha256 = agreement.document.sha256
+        self.sha256 = agreement.sha256
+        self.signedVersion = agreement.signedVersion
+        self.calendars = agreement.calendars
         self.terminationReason = agreement.terminationReason
     }
 }

@@ -1,10 +1,12 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdAuth
 import PactaCore
 import PactaStore
 
-/// `/api/v1/agreements` and `/api/v1/published`: the agreement lifecycle over JSON.
+/// `/api/v1/agreements` and `/api/v1/published`: the agreement lifecycle over JSON. Every change
+/// is made by the caller within their unit's reach; drafts of other units do not exist for them.
 struct AgreementsAPIController: Sendable {
     let services: AppServices
 
@@ -32,44 +34,47 @@ struct AgreementsAPIController: Sendable {
             }
             return state
         }
-        let summaries = try await self.services.store.agreements.list(unit: request.uri.queryParameters.get("unit"))
+        let summaries = try await self.services.store.agreements.list(visibleTo: try context.actor, unit: request.uri.queryParameters.get("unit"))
         return ItemList(
             items: summaries.filter { state == nil || $0.state(on: today) == state }.map { AgreementSummaryJSON($0, today: today) }
         )
     }
 
-    /// Every active agreement with its commitments and signatures: the intranet publication.
-    @Sendable func published(_ request: Request, context: AppRequestContext) async throws -> ItemList<AgreementJSON> {
+    /// The agreements in force with their commitments and signatures (the intranet publication),
+    /// those signed and starting later, those withheld for an integrity problem, and the ledger's head.
+    @Sendable func published(_ request: Request, context: AppRequestContext) async throws -> PublishedJSON {
         let today = self.services.today
-        return ItemList(
-            items: try await self.services.store.agreements.published(on: today).map {
-                AgreementJSON($0.agreement, providerName: $0.providerName, clientName: $0.clientName, today: today)
-            }
+        let publication = try await self.services.store.agreements.published(on: today)
+        func json(_ published: [PublishedAgreement]) -> [AgreementJSON] {
+            published.map { AgreementJSON($0.agreement, providerName: $0.providerName, clientName: $0.clientName, today: today) }
+        }
+        return PublishedJSON(
+            items: json(publication.inForce), upcoming: json(publication.upcoming), withheld: publication.withheld,
+            ledgerHead: try await self.services.store.ledger.head()
         )
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> AgreementJSON {
-        let code = try context.parameters.require("code")
-        guard let record = try await self.services.store.agreements.get(code) else { throw NotFoundError("agreement", code) }
-        return AgreementJSON(record, today: self.services.today)
+        try await self.record(try context.parameters.require("code"), context: context)
     }
 
-    @Sendable func version(_ request: Request, context: AppRequestContext) async throws -> AgreementDocument {
+    /// The exact bytes of one version, as signed: their SHA-256 is the signatures' hash.
+    @Sendable func version(_ request: Request, context: AppRequestContext) async throws -> Response {
         let code = try context.parameters.require("code")
         guard let number = Int(try context.parameters.require("version")) else {
             throw APIError(.badRequest, code: "bad_request", message: "The version must be a number.", field: "version")
         }
-        guard let document = try await self.services.store.agreements.document(code, version: number) else {
+        guard let stored = try await self.services.store.agreements.version(code, number, visibleTo: try context.actor) else {
             throw NotFoundError("version", "\(code) v\(number)")
         }
-        return document
+        return CanonicalDocument.response(stored, code: code, attachment: false)
     }
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<AgreementJSON> {
         let input = try await request.decodeJSON(as: AgreementInput.self, context: context)
         guard let code = input.code else { throw ValidationError(field: "code", code: "required", message: "A code is required.") }
-        _ = try await self.services.store.agreements.create(code: code, terms: input.terms, by: try context.requireIdentity().username, at: self.services.now())
-        return EditedResponse(status: .created, headers: [.location: "/api/v1/agreements/\(code)"], response: try await self.record(code))
+        _ = try await self.services.store.agreements.create(code: code, terms: input.terms, by: try context.actor, at: self.services.now())
+        return EditedResponse(status: .created, headers: [.location: "/api/v1/agreements/\(code)"], response: try await self.record(code, context: context))
     }
 
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> AgreementJSON {
@@ -79,36 +84,72 @@ struct AgreementsAPIController: Sendable {
             throw ValidationError(field: "code", code: "code_mismatch", message: "The code in the body (\(bodyCode)) differs from the URL (\(code)); codes never change.")
         }
         _ = try await self.services.store.agreements.revise(
-            code, terms: input.terms, by: try context.requireIdentity().username, at: self.services.now(), today: self.services.today
+            code, terms: input.terms, by: try context.actor, at: self.services.now(), today: self.services.today
         )
-        return try await self.record(code)
+        return try await self.record(code, context: context)
     }
 
     @Sendable func submit(_ request: Request, context: AppRequestContext) async throws -> AgreementJSON {
         let code = try context.parameters.require("code")
-        _ = try await self.services.store.agreements.submit(code, at: self.services.now(), today: self.services.today)
-        return try await self.record(code)
+        _ = try await self.services.store.agreements.submit(code, by: try context.actor, at: self.services.now(), today: self.services.today)
+        return try await self.record(code, context: context)
     }
 
     @Sendable func terminate(_ request: Request, context: AppRequestContext) async throws -> AgreementJSON {
         struct Body: Decodable { var reason: String }
         let code = try context.parameters.require("code")
         let body = try await request.decodeJSON(as: Body.self, context: context)
-        _ = try await self.services.store.agreements.terminate(code, reason: body.reason, at: self.services.now(), today: self.services.today)
-        return try await self.record(code)
+        _ = try await self.services.store.agreements.terminate(
+            code, reason: body.reason, by: try context.actor, at: self.services.now(), today: self.services.today
+        )
+        return try await self.record(code, context: context)
     }
 
-    /// The caller signs the current version for their unit.
+    /// The caller signs, for their unit, the version and hash they read (`{"version": 2, "sha256": "…"}`);
+    /// if the agreement changed since, nothing is signed and the answer (409) gives the current ones.
     @Sendable func sign(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<AgreementJSON> {
+        struct Body: Decodable {
+            var version: Int
+            var sha256: String
+        }
         let code = try context.parameters.require("code")
-        let user = try context.requireIdentity()
-        _ = try await self.services.store.agreements.sign(code, by: user.signer, at: self.services.now(), today: self.services.today)
-        return EditedResponse(status: .created, response: try await self.record(code))
+        let body = try await request.decodeJSON(as: Body.self, context: context)
+        _ = try await self.services.store.agreements.sign(
+            code, shown: Agreement.Shown(version: body.version, sha256: body.sha256), by: try context.actor, at: self.services.now(),
+            today: self.services.today
+        )
+        return EditedResponse(status: .created, response: try await self.record(code, context: context))
     }
 
-    private func record(_ code: String) async throws -> AgreementJSON {
-        guard let record = try await self.services.store.agreements.get(code) else { throw NotFoundError("agreement", code) }
+    private func record(_ code: String, context: AppRequestContext) async throws -> AgreementJSON {
+        guard let record = try await self.services.store.agreements.get(code, visibleTo: try context.actor) else {
+            throw NotFoundError("agreement", code)
+        }
         return AgreementJSON(record, today: self.services.today)
+    }
+}
+
+/// The publication as the API returns it.
+struct PublishedJSON: ResponseEncodable, Sendable {
+    /// In force today.
+    var items: [AgreementJSON]
+    /// Signed by both sides, in force from a later day.
+    var upcoming: [AgreementJSON]
+    /// Codes of agreements left out because their stored records fail a check; `pacta verify` says why.
+    var withheld: [String]
+    /// Keep it outside the database: `pacta verify --head` proves nothing up to it was rewritten.
+    var ledgerHead: LedgerHead
+}
+
+/// A version's document as stored, byte for byte.
+enum CanonicalDocument {
+    static func response(_ stored: StoredVersion, code: String, attachment: Bool) -> Response {
+        var response = Response.text(stored.text, contentType: "application/json")
+        response.headers[HTTPField.Name("X-Pacta-SHA256")!] = stored.sha256
+        if attachment {
+            response.headers[.contentDisposition] = "attachment; filename=\"\(code)-v\(stored.document.version).json\""
+        }
+        return response
     }
 }
 

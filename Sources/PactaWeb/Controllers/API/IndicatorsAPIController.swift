@@ -28,9 +28,11 @@ struct IndicatorsAPIController: Sendable {
         let period = try Self.period(body.period, today: self.services.today)
         try await self.services.store.manualValues.set(
             agreement: code, commitment: body.commitment, period: period, value: body.value, evidence: body.evidence,
-            by: try context.user.username, at: self.services.now()
+            by: try context.actor, at: self.services.now()
         )
-        return IndicatorsJSON(try await self.services.store.hardIndicators(agreement: code, period: period, at: self.services.now()))
+        return IndicatorsJSON(
+            try await self.services.store.hardIndicators(agreement: code, period: period, at: self.services.now(), visibleTo: try context.actor)
+        )
     }
 
     /// `?period=2026-10` (default: the current month) and `?at=` an ISO 8601 evaluation instant (default: now).
@@ -51,7 +53,7 @@ struct IndicatorsAPIController: Sendable {
         let code = try context.parameters.require("code")
         let period = try Self.period(request.uri.queryParameters.get("period"), today: self.services.today)
         let evaluation = try Self.evaluation(request.uri.queryParameters.get("at"), now: self.services.now())
-        return try await self.services.store.hardIndicators(agreement: code, period: period, at: evaluation)
+        return try await self.services.store.hardIndicators(agreement: code, period: period, at: evaluation, visibleTo: try context.actor)
     }
 
     /// The evaluation instant of `?at=`, now when absent.
@@ -120,11 +122,12 @@ struct AuditLineJSON: Codable, Sendable {
 
 /// CSV exports of indicator reports (RFC 4180, header row, the API's field names).
 public enum IndicatorsCSV {
-    /// `external_ref,commitment,priority,opened_at,business_seconds,outcome`.
+    /// `external_ref,commitment,priority,opened_at,business_seconds,outcome`; text that a
+    /// spreadsheet would run as a formula is neutralised (see ``CSVField``).
     public static func requests(_ report: HardIndicatorReport) -> String {
         var text = "external_ref,commitment,priority,opened_at,business_seconds,outcome\r\n"
         for line in report.lines {
-            text += [Self.field(line.externalRef), Self.field(line.commitment), Self.field(line.priority), Timestamp.format(line.openedAt), String(line.businessSeconds), line.outcome.rawValue]
+            text += [CSVField.escape(line.externalRef), CSVField.escape(line.commitment), CSVField.escape(line.priority), Timestamp.format(line.openedAt), String(line.businessSeconds), line.outcome.rawValue]
                 .joined(separator: ",") + "\r\n"
         }
         return text
@@ -142,8 +145,4 @@ public enum IndicatorsCSV {
         String(decoding: try PactaJSON.encoder.encode(ItemList(items: report.lines.map(AuditLineJSON.init))), as: UTF8.self)
     }
 
-    static func field(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
 }

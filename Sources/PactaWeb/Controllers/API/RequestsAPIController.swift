@@ -25,14 +25,17 @@ struct RequestsAPIController: Sendable {
         return RequestDetailJSON(detail)
     }
 
-    /// All or nothing unless `?skip_invalid=true`; 200 with the report when written, 422 when not.
+    /// All or nothing unless `?skip_invalid=true`; 200 with the report when written, 422 when not
+    /// (403 when a row is another unit's).
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<ImportReport> {
         let skipInvalid = request.uri.queryParameters.get("skip_invalid").map { $0 == "true" || $0 == "1" } ?? false
         let contentType = (request.headers[.contentType] ?? "").lowercased()
         let store = self.services.store
         let report: ImportReport
         if contentType.hasPrefix("text/csv") {
-            report = try await store.requests.importCSV(request.body, skipInvalid: skipInvalid, at: self.services.now(), timeZone: self.services.timeZone)
+            report = try await store.requests.importCSV(
+                request.body, skipInvalid: skipInvalid, by: try context.actor, at: self.services.now(), timeZone: self.services.timeZone
+            )
         } else {
             let body = try await request.body.collect(upTo: Self.maximumJSONSize)
             let rows: [RawServiceRequest]
@@ -45,9 +48,11 @@ struct RequestsAPIController: Sendable {
             } catch let error as DecodingError {
                 throw APIError(error)
             }
-            report = try await store.requests.importRows(rows, skipInvalid: skipInvalid, at: self.services.now(), timeZone: self.services.timeZone)
+            report = try await store.requests.importRows(
+                rows, skipInvalid: skipInvalid, by: try context.actor, at: self.services.now(), timeZone: self.services.timeZone
+            )
         }
-        return EditedResponse(status: report.committed ? .ok : .unprocessableContent, response: report)
+        return EditedResponse(status: report.status, response: report)
     }
 }
 

@@ -30,7 +30,7 @@ struct UnitsAPIController: Sendable {
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<OrgUnit> {
         let unit = try await request.decodeJSON(as: OrgUnit.self, context: context)
-        try await self.services.store.units.create(unit, at: self.services.now())
+        try await self.services.store.units.create(unit, by: try context.actor, at: self.services.now())
         return EditedResponse(status: .created, headers: [.location: "/api/v1/units/\(unit.code)"], response: unit)
     }
 
@@ -38,7 +38,7 @@ struct UnitsAPIController: Sendable {
         struct Body: Decodable { var name: String; var parent: String? }
         let body = try await request.decodeJSON(as: Body.self, context: context)
         let unit = OrgUnit(code: try context.parameters.require("code"), name: body.name, parent: body.parent)
-        try await self.services.store.units.update(unit, at: self.services.now())
+        try await self.services.store.units.update(unit, by: try context.actor, at: self.services.now())
         return unit
     }
 
@@ -46,7 +46,7 @@ struct UnitsAPIController: Sendable {
     @Sendable func importCSV(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<ImportReport> {
         let body = try await request.body.collect(upTo: FormData.maximumSize)
         let skipInvalid = request.uri.queryParameters.get("skip_invalid").map { $0 == "true" || $0 == "1" } ?? false
-        let report = try await self.services.store.units.importCSV(String(buffer: body), skipInvalid: skipInvalid, at: self.services.now())
-        return EditedResponse(status: report.committed ? .ok : .unprocessableContent, response: report)
+        let report = try await self.services.store.units.importCSV(String(buffer: body), skipInvalid: skipInvalid, by: try context.actor, at: self.services.now())
+        return EditedResponse(status: report.status, response: report)
     }
 }

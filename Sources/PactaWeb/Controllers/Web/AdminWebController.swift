@@ -4,7 +4,7 @@ import HummingbirdAuth
 import PactaCore
 import PactaStore
 
-/// Administration pages: users, API tokens, and signature verification.
+/// Administration pages: users, API tokens (everybody's own; an administrator's for anyone), and verification.
 struct AdminWebController: Sendable {
     let services: AppServices
 
@@ -14,9 +14,10 @@ struct AdminWebController: Sendable {
         admin.post("users", use: self.createUser)
         admin.get("users/:id/edit", use: self.editUser)
         admin.post("users/:id", use: self.updateUser)
-        admin.get("tokens", use: self.tokens)
-        admin.post("tokens", use: self.createToken)
-        admin.post("tokens/:id/revoke", use: self.revokeToken)
+        let everyone = group.group().add(middleware: RequireRoleMiddleware(Role.everyone))
+        everyone.get("tokens", use: self.tokens)
+        everyone.post("tokens", use: self.createToken)
+        everyone.post("tokens/:id/revoke", use: self.revokeToken)
         group.group().add(middleware: RequireRoleMiddleware(Permissions.verify)).get("verify", use: self.verify)
     }
 
@@ -120,11 +121,16 @@ struct AdminWebController: Sendable {
     /// Creates a token and shows its secret on this one page, never again.
     @Sendable func createToken(_ request: Request, context: AppRequestContext) async throws -> HTML {
         let form = context.form
+        let user = try context.user
         do {
-            guard let owner = try await self.services.store.users.credentials(username: form.text("user"))?.user else {
+            // Everybody else creates tokens for themselves only.
+            let username = user.role == .admin && !form.text("user").isEmpty ? form.text("user") : user.username
+            guard let owner = try await self.services.store.users.credentials(username: username)?.user else {
                 throw ValidationError(field: "user", code: "required", message: "Choose the user the token acts as.")
             }
-            let (secret, _) = try await self.services.store.tokens.create(userID: owner.id, name: form.text("name"), at: self.services.now())
+            let (secret, _) = try await self.services.store.tokens.create(
+                userID: owner.id, name: form.text("name"), by: user, via: "web", at: self.services.now()
+            )
             return try await self.tokensPage(secret: secret, issues: [], request: request, context: context, status: .created)
         } catch let error as ValidationError {
             return try await self.tokensPage(secret: nil, issues: error.issues, request: request, context: context, status: .unprocessableContent)
@@ -133,7 +139,7 @@ struct AdminWebController: Sendable {
 
     @Sendable func revokeToken(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let id = Int64(try context.parameters.require("id")) else { throw NotFoundError("token", try context.parameters.require("id")) }
-        try await self.services.store.tokens.revoke(id: id, at: self.services.now())
+        try await self.services.store.tokens.revoke(id: id, by: try context.user, at: self.services.now())
         context.flash("flash.token_revoked")
         return redirect("/tokens")
     }
@@ -142,34 +148,45 @@ struct AdminWebController: Sendable {
         secret: String?, issues: [FieldIssue], request: Request, context: AppRequestContext, status: HTTPResponse.Status = .ok
     ) async throws -> HTML {
         let zone = self.services.timeZone
-        let rows: [[String: Any]] = try await self.services.store.tokens.list().map {
+        let user = try context.user
+        let messages = self.services.renderer.messages(context.language)
+        let rows: [[String: Any]] = try await self.services.store.tokens.list(for: user).map {
             [
                 "id": $0.id, "username": $0.username, "name": $0.name, "prefix": $0.prefix,
+                "createdBy": $0.createdBy ?? messages.text("tokens.created_by_cli", or: "command line"), "canSign": $0.isOwn,
                 "createdAt": Format.instant($0.createdAt, in: zone), "lastUsedAt": $0.lastUsedAt.map { Format.instant($0, in: zone) } ?? "",
                 "revokedAt": $0.revokedAt.map { Format.instant($0, in: zone) } ?? "", "revokeAction": $0.revokedAt == nil ? "/tokens/\($0.id)/revoke" : "",
             ]
         }
         let (errors, errorList) = self.services.renderer.fieldErrors(issues, language: context.language)
-        var page: [String: Any] = [
-            "rows": rows, "errors": errors, "errorList": errorList,
-            "users": options(try await self.services.store.users.list(), selected: { _ in false }) { ["username": $0.username, "name": $0.name] },
-        ]
+        var page: [String: Any] = ["rows": rows, "errors": errors, "errorList": errorList, "forOthers": user.role == .admin]
+        if user.role == .admin {
+            page["users"] = options(try await self.services.store.users.list(), selected: { $0.id == user.id }) { ["username": $0.username, "name": $0.name] }
+        }
         if let secret { page["newSecret"] = secret }
         return self.services.renderer.render("tokens", titleKey: "tokens.title", section: "tokens", page: page, request: request, context: context, status: status)
     }
 
+    /// The verification report; `?head=` checks a ledger head kept outside the database.
     @Sendable func verify(_ request: Request, context: AppRequestContext) async throws -> HTML {
-        let report = try await self.services.store.agreements.verify()
+        let head = request.uri.queryParameters.get("head").map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+        let report = try await self.services.store.agreements.verify(head: head)
         let messages = self.services.renderer.messages(context.language)
-        let page: [String: Any] = [
-            "checked": report.checkedSignatures, "intact": report.isIntact,
-            "issues": report.issues.map {
+        var page: [String: Any] = [
+            "checked": report.checkedSignatures, "checkedVersions": report.checkedVersions, "checkedEntries": report.checkedEntries,
+            "intact": report.isIntact, "headHash": report.head.hash, "headSeq": report.head.seq,
+            "issues": report.issues.map { issue -> [String: Any] in
                 [
-                    "agreement": $0.agreement, "version": $0.version, "sideLabel": messages.text("sides.\($0.side.rawValue)", or: $0.side.rawValue),
-                    "signedSHA256": $0.signedSHA256, "currentSHA256": $0.currentSHA256, "problem": messages.text("verify.problems.\($0.code)", or: $0.problem),
+                    "agreement": issue.agreement, "version": issue.version.map(String.init) ?? "",
+                    "sideLabel": issue.side.map { messages.text("sides.\($0.rawValue)", or: $0.rawValue) } ?? "",
+                    "expected": issue.expected ?? "—", "found": issue.found ?? "—",
+                    "problem": messages.text("verify.problems.\(issue.code)", or: issue.problem),
                 ]
             },
         ]
+        if let check = report.headCheck {
+            page["headCheck"] = ["hash": check.hash, "found": check.found, "seq": check.seq.map(String.init) ?? ""]
+        }
         return self.services.renderer.render("verify", titleKey: "verify.title", section: "verify", page: page, request: request, context: context)
     }
 }

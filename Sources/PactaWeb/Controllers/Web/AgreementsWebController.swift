@@ -4,7 +4,8 @@ import HummingbirdAuth
 import PactaCore
 import PactaStore
 
-/// Agreement pages: the publication, the list, one agreement, its versions, the form and the lifecycle buttons.
+/// Agreement pages: the publication, the list, one agreement, its versions and their canonical
+/// documents, the form, the signing page and the lifecycle buttons.
 struct AgreementsWebController: Sendable {
     let services: AppServices
 
@@ -14,28 +15,39 @@ struct AgreementsWebController: Sendable {
         read.get("agreements", use: self.list)
         read.get("agreements/:code", use: self.show)
         read.get("agreements/:code/versions/:version", use: self.version)
+        read.get("agreements/:code/versions/:version/document.json", use: self.document)
         let edit = group.group("agreements").add(middleware: RequireRoleMiddleware(Role.editors))
         edit.get("new", use: self.newForm)
         edit.post(use: self.create)
         edit.get(":code/edit", use: self.editForm)
         edit.post(":code", use: self.update)
+        edit.post(":code/calendars", use: self.reviseCalendars)
         edit.post(":code/submit", use: self.submit)
         edit.post(":code/terminate", use: self.terminate)
-        group.group("agreements").add(middleware: RequireRoleMiddleware(Role.signers)).post(":code/sign", use: self.sign)
+        let sign = group.group("agreements").add(middleware: RequireRoleMiddleware(Role.signers))
+        sign.get(":code/sign", use: self.signPage)
+        sign.post(":code/sign", use: self.sign)
     }
 
     private func views(_ context: AppRequestContext) -> AgreementViews {
         AgreementViews(messages: self.services.renderer.messages(context.language), timeZone: self.services.timeZone)
     }
 
+    /// The agreements in force and those signed to start later, with the ledger's head to keep.
     @Sendable func published(_ request: Request, context: AppRequestContext) async throws -> HTML {
         let views = self.views(context)
-        let cards = try await self.services.store.agreements.published(on: self.services.today).map {
-            views.card($0.agreement, providerName: $0.providerName, clientName: $0.clientName)
+        let publication = try await self.services.store.agreements.published(on: self.services.today)
+        let head = try await self.services.store.ledger.head()
+        func cards(_ agreements: [PublishedAgreement]) -> [[String: Any]] {
+            agreements.map { views.card($0.agreement, providerName: $0.providerName, clientName: $0.clientName) }
         }
+        let page: [String: Any] = [
+            "agreements": cards(publication.inForce), "upcoming": cards(publication.upcoming),
+            "empty": publication.inForce.isEmpty && publication.upcoming.isEmpty,
+            "withheld": publication.withheld, "ledgerHead": head.hash, "ledgerSeq": head.seq,
+        ]
         return self.services.renderer.render(
-            "published", titleKey: "published.title", section: "published",
-            page: ["agreements": cards, "empty": cards.isEmpty], request: request, context: context
+            "published", titleKey: "published.title", section: "published", page: page, request: request, context: context
         )
     }
 
@@ -44,7 +56,7 @@ struct AgreementsWebController: Sendable {
         let views = self.views(context)
         let messages = self.services.renderer.messages(context.language)
         let filter = request.uri.queryParameters.get("state").flatMap(AgreementState.init(rawValue:))
-        let rows: [[String: Any]] = try await self.services.store.agreements.list()
+        let rows: [[String: Any]] = try await self.services.store.agreements.list(visibleTo: try context.actor)
             .filter { filter == nil || $0.state(on: today) == filter }
             .map { summary in
                 let state = summary.state(on: today)
@@ -52,7 +64,7 @@ struct AgreementsWebController: Sendable {
                     "code": summary.code, "href": "/agreements/\(summary.code)", "title": summary.title,
                     "provider": summary.provider, "providerName": summary.providerName,
                     "client": summary.client, "clientName": summary.clientName,
-                    "stateLabel": messages.text("states.\(state.rawValue)", or: state.rawValue),
+                    "stateLabel": views.stateLabel(state, validFrom: summary.validFrom),
                     "stateClass": views.stateClass(state), "version": summary.version,
                     "validFrom": summary.validFrom.description, "validTo": summary.validTo.description,
                 ]
@@ -68,19 +80,22 @@ struct AgreementsWebController: Sendable {
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> HTML {
         let code = try context.parameters.require("code")
-        guard let record = try await self.services.store.agreements.get(code) else { throw NotFoundError("agreement", code) }
-        let user = try context.user
+        let actor = try context.actor
+        let store = self.services.store
+        guard let record = try await store.agreements.get(code, visibleTo: actor) else { throw NotFoundError("agreement", code) }
         let today = self.services.today
         let agreement = record.agreement
         let state = agreement.state(on: today)
         let views = self.views(context)
         let messages = self.services.renderer.messages(context.language)
+        let tree = try await store.units.tree()
+        let takesPart = actor.takesPart(provider: agreement.terms.provider, client: agreement.terms.client, in: tree)
         var page = views.card(agreement, providerName: record.providerName, clientName: record.clientName)
         page["summary"] = agreement.terms.summary
-        page["stateLabel"] = messages.text("states.\(state.rawValue)", or: state.rawValue)
+        page["stateLabel"] = views.stateLabel(state, validFrom: agreement.terms.validFrom)
         page["stateClass"] = views.stateClass(state)
         page["terminationReason"] = agreement.terminationReason
-        page["sha256"] = agreement.document.sha256
+        page["sha256"] = agreement.sha256
         page["indicatorsHref"] = "/agreements/\(code)/indicators"
         page["pendingSides"] =
             state == .pendingSignatures
@@ -88,62 +103,98 @@ struct AgreementsWebController: Sendable {
         page["versions"] = record.versions.reversed().map { version -> [String: Any] in
             [
                 "version": version.version, "href": "/agreements/\(code)/versions/\(version.version)",
+                "documentHref": "/agreements/\(code)/versions/\(version.version)/document.json",
                 "supersedes": version.supersedes.map(String.init) ?? "", "createdBy": version.createdBy,
                 "createdAt": Format.instant(version.createdAt, in: self.services.timeZone),
-                "isCurrent": version.version == agreement.version, "signatureCount": version.signatures.count,
+                "isCurrent": version.version == agreement.version, "isSigned": version.version == agreement.signedVersion,
+                "signatureCount": version.signatures.count, "sha256Short": String(version.sha256.prefix(16)) + "…",
             ]
         }
-        let canEdit = Role.editors.contains(user.role)
+        let canEdit = Role.editors.contains(actor.role) && takesPart
         if canEdit && state.isOpen { page["editHref"] = "/agreements/\(code)/edit" }
         if canEdit && state == .draft { page["submitAction"] = "/agreements/\(code)/submit" }
-        if canEdit && state.isOpen { page["terminateAction"] = "/agreements/\(code)/terminate" }
-        if state == .pendingSignatures, Role.signers.contains(user.role) {
-            let side: Side? = user.unit == agreement.terms.provider ? .provider : user.unit == agreement.terms.client ? .client : nil
-            if let side, agreement.signature(of: side) == nil {
-                page["signAction"] = "/agreements/\(code)/sign"
-                page["signSideLabel"] = messages.text("sides.\(side.rawValue)", or: side.rawValue)
-            }
+        if canEdit && state.isOpen {
+            page["terminateAction"] = "/agreements/\(code)/terminate"
+            page["isCancellation"] = agreement.signedVersion == nil
+        }
+        // The calendars written into the version may have changed since: say so, and offer a revision.
+        let changed = agreement.calendarsChanged(comparedWith: try await store.calendars.list())
+        if !changed.isEmpty {
+            page["calendarsChanged"] = changed.joined(separator: ", ")
+            page["calendarsSigned"] = !agreement.signatures.isEmpty || agreement.signedVersion != nil
+            if canEdit && state.isOpen { page["calendarsAction"] = "/agreements/\(code)/calendars" }
+        }
+        if state == .pendingSignatures, let side = Self.side(of: actor, in: agreement), agreement.signature(of: side) == nil,
+            Role.signers.contains(actor.role)
+        {
+            page["signHref"] = "/agreements/\(code)/sign"
+            page["signSideLabel"] = messages.text("sides.\(side.rawValue)", or: side.rawValue)
         }
         return self.services.renderer.render("agreement", title: agreement.terms.title, section: "agreements", page: page, request: request, context: context)
     }
 
     @Sendable func version(_ request: Request, context: AppRequestContext) async throws -> HTML {
-        let code = try context.parameters.require("code")
-        guard let number = Int(try context.parameters.require("version")),
-            let document = try await self.services.store.agreements.document(code, version: number),
-            let record = try await self.services.store.agreements.get(code)
+        let (code, number) = try Self.versionKey(context)
+        let actor = try context.actor
+        guard let stored = try await self.services.store.agreements.version(code, number, visibleTo: actor),
+            let record = try await self.services.store.agreements.get(code, visibleTo: actor)
         else { throw NotFoundError("version", code) }
         let encoder = PactaJSON.encoder
         encoder.outputFormatting.insert(.prettyPrinted)
         let signatures = record.versions.first { $0.version == number }?.signatures ?? []
         let page: [String: Any] = [
-            "code": code, "title": document.terms.title, "version": number, "sha256": document.sha256,
-            "document": String(decoding: try encoder.encode(document), as: UTF8.self),
+            "code": code, "title": stored.document.terms.title, "version": number, "sha256": stored.sha256,
+            "document": String(decoding: try encoder.encode(stored.document), as: UTF8.self),
+            "documentHref": "/agreements/\(code)/versions/\(number)/document.json",
+            "isLegacy": stored.format == StoredVersion.legacyFormat,
             "signatures": signatures.map(self.views(context).signature), "backHref": "/agreements/\(code)",
         ]
-        return self.services.renderer.render("agreement-version", title: document.terms.title, section: "agreements", page: page, request: request, context: context)
+        return self.services.renderer.render(
+            "agreement-version", title: stored.document.terms.title, section: "agreements", page: page, request: request, context: context
+        )
+    }
+
+    /// The version's document exactly as stored and signed: `sha256sum` of the file is its hash.
+    @Sendable func document(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (code, number) = try Self.versionKey(context)
+        guard let stored = try await self.services.store.agreements.version(code, number, visibleTo: try context.actor) else {
+            throw NotFoundError("version", code)
+        }
+        return CanonicalDocument.response(stored, code: code, attachment: true)
     }
 
     @Sendable func newForm(_ request: Request, context: AppRequestContext) async throws -> HTML {
         let today = self.services.today
+        let unit = try context.user.unit
         let form = AgreementForm(
-            code: "", terms: AgreementTerms(title: "", provider: "", client: "", validFrom: today, validTo: LocalDate(year: today.year + 1, month: today.month, day: 1)!.adding(days: -1))
+            code: "",
+            terms: AgreementTerms(
+                title: "", provider: unit, client: "", validFrom: today, validTo: LocalDate(year: today.year + 1, month: today.month, day: 1)!.adding(days: -1)
+            )
         )
         return try await self.render(form: form, isNew: true, issues: [], request: request, context: context)
     }
 
     @Sendable func editForm(_ request: Request, context: AppRequestContext) async throws -> HTML {
         let code = try context.parameters.require("code")
-        guard let record = try await self.services.store.agreements.get(code) else { throw NotFoundError("agreement", code) }
-        let form = AgreementForm(code: code, terms: record.agreement.terms)
-        return try await self.render(form: form, isNew: false, issues: [], request: request, context: context, willCreateVersion: !record.agreement.signatures.isEmpty)
+        let actor = try context.actor
+        guard let record = try await self.services.store.agreements.get(code, visibleTo: actor) else { throw NotFoundError("agreement", code) }
+        let terms = record.agreement.terms
+        guard actor.takesPart(provider: terms.provider, client: terms.client, in: try await self.services.store.units.tree()) else {
+            throw ScopeError("\(actor.username) acts for \(actor.unit); agreement \(code) is between \(terms.provider) and \(terms.client).")
+        }
+        let form = AgreementForm(code: code, terms: terms)
+        return try await self.render(
+            form: form, isNew: false, issues: [], request: request, context: context, willCreateVersion: !record.agreement.signatures.isEmpty,
+            partiesFixed: record.agreement.partiesAreFixed
+        )
     }
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
         let form = AgreementForm(context.form)
         do {
             guard let terms = form.terms, form.issues.isEmpty else { throw ValidationError(form.issues) }
-            _ = try await self.services.store.agreements.create(code: form.code, terms: terms, by: try context.user.username, at: self.services.now())
+            _ = try await self.services.store.agreements.create(code: form.code, terms: terms, by: try context.actor, at: self.services.now())
             context.flash("flash.agreement_saved")
             return redirect("/agreements/\(form.code)")
         } catch let error as ValidationError {
@@ -158,9 +209,10 @@ struct AgreementsWebController: Sendable {
         form.code = code
         do {
             guard let terms = form.terms, form.issues.isEmpty else { throw ValidationError(form.issues) }
-            let before = try await self.services.store.agreements.get(code)?.agreement.version
-            let after = try await self.services.store.agreements.revise(code, terms: terms, by: try context.user.username, at: self.services.now(), today: self.services.today)
-            context.flash(after.version != before ? "flash.agreement_new_version" : "flash.agreement_saved")
+            let (_, revision) = try await self.services.store.agreements.revise(
+                code, terms: terms, by: try context.actor, at: self.services.now(), today: self.services.today
+            )
+            context.flash(revision == .inPlace ? "flash.agreement_saved" : "flash.agreement_new_version")
             return redirect("/agreements/\(code)")
         } catch let error as ValidationError {
             return try await self.render(form: form, isNew: false, issues: form.issues + error.issues.filter { !form.issues.contains($0) }, request: request, context: context)
@@ -171,32 +223,107 @@ struct AgreementsWebController: Sendable {
         }
     }
 
-    @Sendable func submit(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await self.action(context, flash: "flash.agreement_submitted") { code in
-            _ = try await self.services.store.agreements.submit(code, at: self.services.now(), today: self.services.today)
+    /// Writes the calendars as they are now into the agreement: in place while nobody signed, as
+    /// a new version to sign otherwise.
+    @Sendable func reviseCalendars(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let actor = try context.actor
+        return try await self.action(context) { code in
+            guard let record = try await self.services.store.agreements.get(code, visibleTo: actor) else { throw NotFoundError("agreement", code) }
+            let (_, revision) = try await self.services.store.agreements.revise(
+                code, terms: record.agreement.terms, by: actor, at: self.services.now(), today: self.services.today
+            )
+            return revision == .inPlace ? "flash.calendars_updated" : "flash.calendars_new_version"
         }
     }
 
-    @Sendable func sign(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let signer = try context.user.signer
-        return try await self.action(context, flash: "flash.agreement_signed") { code in
-            _ = try await self.services.store.agreements.sign(code, by: signer, at: self.services.now(), today: self.services.today)
+    @Sendable func submit(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let actor = try context.actor
+        return try await self.action(context) { code in
+            _ = try await self.services.store.agreements.submit(code, by: actor, at: self.services.now(), today: self.services.today)
+            return "flash.agreement_submitted"
         }
     }
 
     @Sendable func terminate(_ request: Request, context: AppRequestContext) async throws -> Response {
         let reason = context.form.text("reason")
-        return try await self.action(context, flash: "flash.agreement_terminated") { code in
-            _ = try await self.services.store.agreements.terminate(code, reason: reason, at: self.services.now(), today: self.services.today)
+        let actor = try context.actor
+        return try await self.action(context) { code in
+            let agreement = try await self.services.store.agreements.terminate(code, reason: reason, by: actor, at: self.services.now(), today: self.services.today)
+            return agreement.signedVersion == nil ? "flash.agreement_cancelled" : "flash.agreement_terminated"
         }
     }
 
-    /// Runs a lifecycle action and returns to the agreement with a message saying how it went.
-    private func action(_ context: AppRequestContext, flash: String, _ body: (String) async throws -> Void) async throws -> Response {
+    /// What the signer reads before signing: the version, its terms, its hash, and the
+    /// confirmation that binds the signature to exactly them.
+    @Sendable func signPage(_ request: Request, context: AppRequestContext) async throws -> HTML {
+        let code = try context.parameters.require("code")
+        guard let record = try await self.services.store.agreements.get(code, visibleTo: try context.actor) else { throw NotFoundError("agreement", code) }
+        return try self.signForm(record, request: request, context: context)
+    }
+
+    /// Signs the version and hash the signer read and confirmed. If the agreement changed while
+    /// they read, nothing is signed: the page shows the current version to read again (409).
+    @Sendable func sign(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let code = try context.parameters.require("code")
+        let actor = try context.actor
+        let form = context.form
+        guard let record = try await self.services.store.agreements.get(code, visibleTo: actor) else { throw NotFoundError("agreement", code) }
+        guard form["confirm"] != nil else {
+            return try self.signForm(record, request: request, context: context, problem: "errors.confirmation_required", status: .unprocessableContent)
+                .response(from: request, context: context)
+        }
+        let shown = Agreement.Shown(version: Int(form.text("version")) ?? 0, sha256: form.text("sha256"))
+        do {
+            let signed = try await self.services.store.agreements.sign(code, shown: shown, by: actor, at: self.services.now(), today: self.services.today)
+            context.flash(Self.signedFlash(signed, today: self.services.today), error: false)
+            return redirect("/agreements/\(code)")
+        } catch let error as AgreementError where error.reason == .versionChanged {
+            guard let current = try await self.services.store.agreements.get(code, visibleTo: actor) else { throw NotFoundError("agreement", code) }
+            return try self.signForm(current, request: request, context: context, problem: "errors.version_changed", status: .conflict)
+                .response(from: request, context: context)
+        } catch let error as AgreementError {
+            context.flash("errors.\(error.reason.rawValue)", error: true)
+            return redirect("/agreements/\(code)")
+        }
+    }
+
+    /// What signing achieved: still waiting for the other side, in force and published now, or
+    /// signed and in force from its first day.
+    static func signedFlash(_ agreement: Agreement, today: LocalDate) -> String {
+        switch agreement.state(on: today) {
+        case .active: "flash.agreement_signed_active"
+        case .signed: "flash.agreement_signed_upcoming"
+        default: "flash.agreement_signed_waiting"
+        }
+    }
+
+    private func signForm(
+        _ record: AgreementRecord, request: Request, context: AppRequestContext, problem: String? = nil, status: HTTPResponse.Status = .ok
+    ) throws -> HTML {
+        let agreement = record.agreement
+        let views = self.views(context)
+        let messages = self.services.renderer.messages(context.language)
+        let actor = try context.actor
+        var page = views.card(agreement, providerName: record.providerName, clientName: record.clientName)
+        let side = Self.side(of: actor, in: agreement)
+        page["sha256"] = agreement.sha256
+        page["summary"] = agreement.terms.summary
+        page["action"] = "/agreements/\(agreement.code)/sign"
+        page["backHref"] = "/agreements/\(agreement.code)"
+        page["documentHref"] = "/agreements/\(agreement.code)/versions/\(agreement.version)/document.json"
+        page["sideLabel"] = side.map { messages.text("sides.\($0.rawValue)", or: $0.rawValue) } ?? ""
+        page["confirmLabel"] = messages.text("sign.confirm", or: "I have read version {version} and sign it")
+            .replacingOccurrences(of: "{version}", with: String(agreement.version))
+        page["canSign"] = agreement.state(on: self.services.today) == .pendingSignatures && side.map { agreement.signature(of: $0) == nil } == true
+        if let problem { page["problem"] = messages.text(problem, or: problem) }
+        return self.services.renderer.render("agreement-sign", titleKey: "sign.title", section: "agreements", page: page, request: request, context: context, status: status)
+    }
+
+    /// Runs a lifecycle action and returns to the agreement with the message it chose, or the error.
+    private func action(_ context: AppRequestContext, _ body: (String) async throws -> String) async throws -> Response {
         let code = try context.parameters.require("code")
         do {
-            try await body(code)
-            context.flash(flash)
+            context.flash(try await body(code))
         } catch let error as AgreementError {
             context.flash("errors.\(error.reason.rawValue)", error: true)
         } catch let error as ValidationError {
@@ -205,9 +332,20 @@ struct AgreementsWebController: Sendable {
         return redirect("/agreements/\(code)")
     }
 
+    /// The side `actor` would sign for: their unit is the provider or the client.
+    static func side(of actor: Actor, in agreement: Agreement) -> Side? {
+        actor.unit == agreement.terms.provider ? .provider : actor.unit == agreement.terms.client ? .client : nil
+    }
+
+    private static func versionKey(_ context: AppRequestContext) throws -> (String, Int) {
+        let code = try context.parameters.require("code")
+        guard let number = Int(try context.parameters.require("version")) else { throw NotFoundError("version", code) }
+        return (code, number)
+    }
+
     private func render(
         form: AgreementForm, isNew: Bool, issues: [FieldIssue], request: Request, context: AppRequestContext,
-        willCreateVersion: Bool = false
+        willCreateVersion: Bool = false, partiesFixed: Bool = false
     ) async throws -> HTML {
         let messages = self.services.renderer.messages(context.language)
         let units = try await self.services.store.units.list()
@@ -238,9 +376,15 @@ struct AgreementsWebController: Sendable {
             "cadences": options(Cadence.allCases, selected: { $0.rawValue == form.cadence }) {
                 ["value": $0.rawValue, "label": messages.text("cadences.\($0.rawValue)", or: $0.rawValue)]
             },
-            "providers": options(units, selected: { $0.code == form.provider }) { ["code": $0.code, "name": $0.name] },
-            "clients": options(units, selected: { $0.code == form.client }) { ["code": $0.code, "name": $0.name] },
+            // Once signed, the parties stay: the form offers only them.
+            "providers": options(units.filter { !partiesFixed || $0.code == form.provider }, selected: { $0.code == form.provider }) {
+                ["code": $0.code, "name": $0.name]
+            },
+            "clients": options(units.filter { !partiesFixed || $0.code == form.client }, selected: { $0.code == form.client }) {
+                ["code": $0.code, "name": $0.name]
+            },
             "commitments": commitments, "errors": errors, "errorList": errorList, "willCreateVersion": willCreateVersion,
+            "partiesFixed": partiesFixed,
         ]
         return self.services.renderer.render(
             "agreement-form", titleKey: isNew ? "agreement_form.new_title" : "agreement_form.edit_title", section: "agreements",

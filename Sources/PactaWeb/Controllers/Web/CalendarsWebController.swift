@@ -4,7 +4,8 @@ import HummingbirdAuth
 import PactaCore
 import PactaStore
 
-/// Calendar pages: list, create, edit.
+/// Calendar pages: list, create, edit. A manager keeps the calendars of their unit (and those
+/// below it); organisation-wide ones are the administrators'.
 struct CalendarsWebController: Sendable {
     let services: AppServices
 
@@ -19,7 +20,11 @@ struct CalendarsWebController: Sendable {
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> HTML {
         let messages = self.services.renderer.messages(context.language)
-        let rows: [[String: Any]] = try await self.services.store.calendars.list().map { calendar in
+        let actor = try context.actor
+        let tree = try await self.services.store.units.tree()
+        let mayEdit = Role.editors.contains(actor.role)
+        let rows: [[String: Any]] = try await self.services.store.calendars.listOwned().map { owned in
+            let calendar = owned.calendar
             let summary = Weekday.allCases.compactMap { day -> String? in
                 let ranges = calendar.hours[day]
                 guard !ranges.isEmpty else { return nil }
@@ -28,7 +33,9 @@ struct CalendarsWebController: Sendable {
             }.joined(separator: " · ")
             return [
                 "code": calendar.code, "name": calendar.name, "timeZone": calendar.timeZone, "hoursSummary": summary,
-                "holidayCount": calendar.holidays.count, "editHref": "/calendars/\(calendar.code)/edit",
+                "holidayCount": calendar.holidays.count,
+                "owner": owned.owner ?? messages.text("calendars.organisation", or: "Organisation"),
+                "editHref": mayEdit && CalendarRepository.mayChange(owned, by: actor, in: tree) ? "/calendars/\(calendar.code)/edit" : "",
             ]
         }
         return self.services.renderer.render("calendars", titleKey: "calendars.title", section: "calendars", page: ["rows": rows, "empty": rows.isEmpty], request: request, context: context)
@@ -36,28 +43,40 @@ struct CalendarsWebController: Sendable {
 
     @Sendable func newForm(_ request: Request, context: AppRequestContext) async throws -> HTML {
         var form = CalendarForm()
+        let actor = try context.actor
         form.timeZone = self.services.timeZone.identifier
+        form.owner = actor.reachesEverything ? "" : actor.unit
         for day in [Weekday.monday, .tuesday, .wednesday, .thursday, .friday] { form.days[day] = "08:30-13:00, 14:00-17:30" }
-        return self.render(form, isNew: true, issues: [], request: request, context: context)
+        return try await self.render(form, isNew: true, issues: [], request: request, context: context)
     }
 
     @Sendable func editForm(_ request: Request, context: AppRequestContext) async throws -> HTML {
         let code = try context.parameters.require("code")
-        guard let calendar = try await self.services.store.calendars.get(code) else { throw NotFoundError("calendar", code) }
-        return self.render(CalendarForm(calendar), isNew: false, issues: [], request: request, context: context)
+        guard let owned = try await self.services.store.calendars.getOwned(code) else { throw NotFoundError("calendar", code) }
+        let actor = try context.actor
+        guard CalendarRepository.mayChange(owned, by: actor, in: try await self.services.store.units.tree()) else {
+            throw ScopeError("Calendar \(code) is kept by \(owned.owner ?? "the administrators"); \(actor.username) acts for \(actor.unit).")
+        }
+        var form = CalendarForm(owned.calendar)
+        form.owner = owned.owner ?? ""
+        return try await self.render(form, isNew: false, issues: [], request: request, context: context)
     }
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await self.save(CalendarForm(context.form), isNew: true, request: request, context: context) { calendar in
-            try await self.services.store.calendars.create(calendar, at: self.services.now())
+        let form = CalendarForm(context.form)
+        let actor = try context.actor
+        return try await self.save(form, isNew: true, request: request, context: context) { calendar in
+            try await self.services.store.calendars.create(calendar, owner: form.owner.isEmpty ? nil : form.owner, by: actor, at: self.services.now())
         }
     }
 
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Response {
         var form = CalendarForm(context.form)
         form.code = try context.parameters.require("code")
+        let actor = try context.actor
+        let owner = form.owner
         return try await self.save(form, isNew: false, request: request, context: context) { calendar in
-            try await self.services.store.calendars.update(calendar, at: self.services.now())
+            try await self.services.store.calendars.update(calendar, owner: .some(owner.isEmpty ? nil : owner), by: actor, at: self.services.now())
         }
     }
 
@@ -68,14 +87,23 @@ struct CalendarsWebController: Sendable {
             let calendar = try form.calendar()
             try await write(calendar)
         } catch let error as ValidationError {
-            return try self.render(form, isNew: isNew, issues: error.issues, request: request, context: context).response(from: request, context: context)
+            return try await self.render(form, isNew: isNew, issues: error.issues, request: request, context: context).response(from: request, context: context)
         }
         context.flash("flash.calendar_saved")
         return redirect("/calendars")
     }
 
-    private func render(_ form: CalendarForm, isNew: Bool, issues: [FieldIssue], request: Request, context: AppRequestContext) -> HTML {
+    private func render(_ form: CalendarForm, isNew: Bool, issues: [FieldIssue], request: Request, context: AppRequestContext) async throws -> HTML {
         let messages = self.services.renderer.messages(context.language)
+        let actor = try context.actor
+        let units = try await self.services.store.units.list()
+        let tree = UnitTree(units)
+        var owners = options(units.filter { actor.reaches($0.code, in: tree) || $0.code == form.owner }, selected: { $0.code == form.owner }) {
+            ["code": $0.code, "name": $0.name]
+        }
+        if actor.reachesEverything || form.owner.isEmpty {
+            owners.insert(["code": "", "name": messages.text("calendars.organisation", or: "Organisation"), "selected": form.owner.isEmpty], at: 0)
+        }
         var (errors, errorList) = self.services.renderer.fieldErrors(issues, language: context.language)
         // `holidays[2].date` is shown under the holidays field.
         if errors["holidays"] == nil, let holiday = errors.first(where: { $0.key.hasPrefix("holidays[") }) {
@@ -88,7 +116,7 @@ struct CalendarsWebController: Sendable {
         let page: [String: Any] = [
             "isNew": isNew, "action": isNew ? "/calendars" : "/calendars/\(form.code)", "code": form.code, "name": form.name,
             "timeZone": form.timeZone, "zones": TimeZone.knownTimeZoneIdentifiers.filter { $0.hasPrefix("America/") || $0.hasPrefix("Europe/") || $0 == "UTC" },
-            "days": days, "holidays": form.holidays, "errors": errors, "errorList": errorList,
+            "days": days, "holidays": form.holidays, "errors": errors, "errorList": errorList, "owners": owners,
         ]
         return self.services.renderer.render(
             "calendar-form", titleKey: isNew ? "calendar_form.new_title" : "calendar_form.edit_title", section: "calendars",
@@ -99,7 +127,7 @@ struct CalendarsWebController: Sendable {
 
 /// The calendar form as typed: one line of intervals per weekday, one holiday per line.
 struct CalendarForm {
-    var code = "", name = "", timeZone = "", holidays = ""
+    var code = "", name = "", timeZone = "", holidays = "", owner = ""
     var days: [Weekday: String] = [:]
 
     init() {}
@@ -117,6 +145,7 @@ struct CalendarForm {
         self.name = form.text("name")
         self.timeZone = form.text("time_zone")
         self.holidays = form.text("holidays")
+        self.owner = form.text("owner")
         for day in Weekday.allCases { self.days[day] = form.text("hours.\(day.rawValue)") }
     }
 

@@ -29,7 +29,7 @@ struct IndicatorsWebController: Sendable {
             }
             try await self.services.store.manualValues.set(
                 agreement: code, commitment: form.text("commitment"), period: period, value: value, evidence: form.text("evidence"),
-                by: try context.user.username, at: self.services.now()
+                by: try context.actor, at: self.services.now()
             )
             context.flash("flash.manual_saved")
         } catch let error as ValidationError {
@@ -41,7 +41,7 @@ struct IndicatorsWebController: Sendable {
     @Sendable func page(_ request: Request, context: AppRequestContext) async throws -> HTML {
         let code = try context.parameters.require("code")
         let period = try IndicatorsAPIController.period(request.uri.queryParameters.get("period"), today: self.services.today)
-        let report = try await self.services.store.hardIndicators(agreement: code, period: period, at: self.services.now())
+        let report = try await self.services.store.hardIndicators(agreement: code, period: period, at: self.services.now(), visibleTo: try context.actor)
         let messages = self.services.renderer.messages(context.language)
         let commitments = Dictionary(uniqueKeysWithValues: report.terms.commitments.map { ($0.key, $0) })
         let views = AgreementViews(messages: messages, timeZone: self.services.timeZone)
@@ -99,7 +99,7 @@ struct IndicatorsWebController: Sendable {
     @Sendable func csv(_ request: Request, context: AppRequestContext) async throws -> Response {
         let code = try context.parameters.require("code")
         let period = try IndicatorsAPIController.period(request.uri.queryParameters.get("period"), today: self.services.today)
-        let report = try await self.services.store.hardIndicators(agreement: code, period: period, at: self.services.now())
+        let report = try await self.services.store.hardIndicators(agreement: code, period: period, at: self.services.now(), visibleTo: try context.actor)
         return IndicatorsCSV.download(report)
     }
 

@@ -108,12 +108,12 @@ struct RequestsWebController: Sendable {
             continuation.finish()
         }
         let report = try await self.services.store.requests.importCSV(
-            chunks, skipInvalid: upload.skipInvalid, at: self.services.now(), timeZone: self.services.timeZone
+            chunks, skipInvalid: upload.skipInvalid, by: try context.actor, at: self.services.now(), timeZone: self.services.timeZone
         )
         return self.services.renderer.render(
             "requests-import", titleKey: "requests_import.title", section: "requests",
             page: upload.page(report, messages: self.services.renderer.messages(context.language)), request: request, context: context,
-            status: report.committed ? .ok : .unprocessableContent
+            status: report.status
         )
     }
 }

@@ -4,7 +4,7 @@ import HummingbirdAuth
 import PactaCore
 import PactaStore
 
-/// Sign-in, sign-out, the language switch and the home redirect.
+/// Sign-in, sign-out, the language switch, the home redirect, and one's own password.
 struct SessionWebController: Sendable {
     let services: AppServices
 
@@ -13,31 +13,57 @@ struct SessionWebController: Sendable {
         group.post("login", use: self.login)
         group.post("logout", use: self.logout)
         group.get("language", use: self.language)
-        group.group().add(middleware: RequireRoleMiddleware(Role.everyone)).get("/") { _, _ in redirect("/published") }
+        let signedIn = group.group().add(middleware: RequireRoleMiddleware(Role.everyone))
+        signedIn.get("/") { _, _ in redirect("/published") }
+        signedIn.get("account", use: self.accountPage)
+        signedIn.post("account/password", use: self.changePassword)
     }
 
+    /// The sign-in form. A browser without a session gets its CSRF token in a cookie, not in a
+    /// stored session: looking at this page writes nothing.
     @Sendable func loginPage(_ request: Request, context: AppRequestContext) async throws -> Response {
-        context.ensureSession()
         if context.identity != nil, request.uri.queryParameters.get("next") == nil {
             return redirect("/published")
         }
-        return try self.page(request, context: context, username: "", next: request.uri.queryParameters.get("next") ?? "/published")
+        var context = context
+        let cookie = self.anonymousCSRF(&context)
+        var response = try self.page(request, context: context, username: "", next: Self.safeNext(request.uri.queryParameters.get("next") ?? "/published"))
             .response(from: request, context: context)
+        if let cookie { response.setCookie(cookie) }
+        return response
     }
 
+    /// Checks the password, unless this username or address guessed wrong too often lately: then
+    /// the answer comes slower, and at the limit it is a 429 without looking at the password.
     @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> Response {
         let form = context.form
         let username = form.text("username")
         let next = Self.safeNext(form.text("next"))
+        let address = context.clientAddress(request, trustingProxy: self.services.trustProxy)
+        let throttle = self.services.store.loginThrottle
+        let policy = self.services.loginPolicy
+        let messages = self.services.renderer.messages(context.language)
+        switch try await throttle.check(username: username, address: address, at: self.services.now(), policy: policy) {
+        case .refused(let retryAfter):
+            var response = try self.page(
+                request, context: context, username: username, next: next,
+                error: messages.text("errors.too_many_attempts", or: "Too many wrong passwords. Try again later."), status: .tooManyRequests
+            ).response(from: request, context: context)
+            response.headers[.retryAfter] = String(retryAfter)
+            return response
+        case .allowed(let delay):
+            if delay > .zero { try await Task.sleep(for: delay) }
+        }
         guard let user = try await Accounts(store: self.services.store).authenticate(username: username, password: form["password"] ?? "") else {
-            let messages = self.services.renderer.messages(context.language)
+            try await throttle.recordFailure(username: username, address: address, at: self.services.now(), policy: policy)
             return try self.page(
                 request, context: context, username: username, next: next,
                 error: messages.text("errors.invalid_credentials", or: "Wrong username or password."), status: .unauthorized
             ).response(from: request, context: context)
         }
+        try await throttle.recordSuccess(username: username, address: address)
         // A fresh session (new id, new CSRF token) on every sign-in.
-        context.sessions.createSession(WebSession(userID: user.id))
+        context.sessions.createSession(WebSession(userID: user.id, epoch: user.sessionEpoch))
         return redirect(next)
     }
 
@@ -50,8 +76,54 @@ struct SessionWebController: Sendable {
     @Sendable func language(_ request: Request, context: AppRequestContext) async throws -> Response {
         let language = Language(rawValue: request.uri.queryParameters.get("set") ?? "") ?? .spanish
         var response = redirect(Self.safeNext(request.uri.queryParameters.get("back") ?? "/"))
-        response.setCookie(Cookie(name: LanguageMiddleware.cookie, value: language.rawValue, maxAge: 365 * 86_400, path: "/", httpOnly: true, sameSite: .lax))
+        response.setCookie(
+            Cookie(
+                name: LanguageMiddleware.cookie, value: language.rawValue, maxAge: 365 * 86_400, path: "/", secure: self.services.secureCookies,
+                httpOnly: true, sameSite: .lax
+            )
+        )
         return response
+    }
+
+    /// One's own account: who Pacta knows them as, and the form to change their password.
+    @Sendable func accountPage(_ request: Request, context: AppRequestContext) async throws -> HTML {
+        self.account(request, context: context, issues: [])
+    }
+
+    /// Changes one's own password after checking the current one; every other session of the
+    /// person ends, this one goes on.
+    @Sendable func changePassword(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let user = try context.user
+        let form = context.form
+        do {
+            guard form["new_password"] == form["repeat_password"] else {
+                throw ValidationError(field: "repeat_password", code: "passwords_differ", message: "The two new passwords differ.")
+            }
+            let epoch = try await Accounts(store: self.services.store).changePassword(
+                of: user, current: form["current_password"] ?? "", new: form["new_password"] ?? ""
+            )
+            context.sessions.withLockedSession { $0?.epoch = epoch }
+        } catch let error as ValidationError {
+            return try self.account(request, context: context, issues: error.issues).response(from: request, context: context)
+        }
+        context.flash("flash.password_changed")
+        return redirect("/account")
+    }
+
+    private func account(_ request: Request, context: AppRequestContext, issues: [FieldIssue]) -> HTML {
+        let (errors, errorList) = self.services.renderer.fieldErrors(issues, language: context.language)
+        return self.services.renderer.render(
+            "account", titleKey: "account.title", page: ["errors": errors, "errorList": errorList], request: request, context: context,
+            status: issues.isEmpty ? .ok : .unprocessableContent
+        )
+    }
+
+    /// The CSRF token of a browser without a session: its cookie's, or a new one to set.
+    private func anonymousCSRF(_ context: inout AppRequestContext) -> Cookie? {
+        guard context.sessions.session == nil, context.anonymousCSRF == nil else { return nil }
+        let token = WebSession.makeToken()
+        context.anonymousCSRF = token
+        return Cookie(name: CSRFMiddleware.cookie, value: token, path: "/", secure: self.services.secureCookies, httpOnly: true, sameSite: .strict)
     }
 
     private func page(
@@ -63,8 +135,19 @@ struct SessionWebController: Sendable {
         return self.services.renderer.render("login", titleKey: "login.title", page: page, request: request, context: context, status: status)
     }
 
-    /// Only local paths, so the login form cannot send people elsewhere.
+    /// Only paths on this site, so the sign-in form and the language switch cannot send people
+    /// elsewhere. Browsers drop tabs and line breaks inside an address and read `\` as `/`, so
+    /// `/%09/evil.example` would become `//evil.example`: anything of the kind, encoded once or
+    /// twice, is refused.
     static func safeNext(_ next: String) -> String {
-        next.hasPrefix("/") && !next.hasPrefix("//") && !next.contains("\\") ? next : "/published"
+        var candidate = next
+        for _ in 0..<3 {
+            guard candidate.hasPrefix("/"), !candidate.hasPrefix("//"),
+                !candidate.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || $0 == "\\" })
+            else { return "/published" }
+            guard let decoded = candidate.removingPercentEncoding, decoded != candidate else { return next }
+            candidate = decoded
+        }
+        return "/published"
     }
 }

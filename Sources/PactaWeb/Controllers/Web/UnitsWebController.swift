@@ -22,8 +22,14 @@ struct UnitsWebController: Sendable {
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> HTML {
         let units = try await self.services.store.units.list()
         let names = Dictionary(uniqueKeysWithValues: units.map { ($0.code, $0.name) })
+        let actor = try context.actor
+        let tree = UnitTree(units)
+        let mayEdit = Role.editors.contains(actor.role)
         let rows: [[String: Any]] = units.map {
-            ["code": $0.code, "name": $0.name, "parent": $0.parent ?? "", "parentName": $0.parent.flatMap { names[$0] } ?? "", "editHref": "/units/\($0.code)/edit"]
+            [
+                "code": $0.code, "name": $0.name, "parent": $0.parent ?? "", "parentName": $0.parent.flatMap { names[$0] } ?? "",
+                "editHref": mayEdit && actor.reaches($0.code, in: tree) ? "/units/\($0.code)/edit" : "",
+            ]
         }
         return self.services.renderer.render("units", titleKey: "units.title", section: "units", page: ["rows": rows, "empty": rows.isEmpty], request: request, context: context)
     }
@@ -35,18 +41,22 @@ struct UnitsWebController: Sendable {
     @Sendable func editForm(_ request: Request, context: AppRequestContext) async throws -> HTML {
         let code = try context.parameters.require("code")
         guard let unit = try await self.services.store.units.get(code) else { throw NotFoundError("unit", code) }
+        let actor = try context.actor
+        guard actor.reaches(code, in: try await self.services.store.units.tree()) else {
+            throw ScopeError("\(actor.username) acts for \(actor.unit) and the units below it; \(code) is outside them.")
+        }
         return try await self.form(unit, isNew: false, issues: [], request: request, context: context)
     }
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
         try await self.save(code: context.form.text("code"), isNew: true, request: request, context: context) { unit in
-            try await self.services.store.units.create(unit, at: self.services.now())
+            try await self.services.store.units.create(unit, by: try context.actor, at: self.services.now())
         }
     }
 
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Response {
         try await self.save(code: try context.parameters.require("code"), isNew: false, request: request, context: context) { unit in
-            try await self.services.store.units.update(unit, at: self.services.now())
+            try await self.services.store.units.update(unit, by: try context.actor, at: self.services.now())
         }
     }
 
@@ -72,16 +82,20 @@ struct UnitsWebController: Sendable {
     /// Takes the CSV from the uploaded file, or else from the text area.
     @Sendable func importCSV(_ request: Request, context: AppRequestContext) async throws -> HTML {
         let upload = ImportUpload(context.form)
-        let report = try await self.services.store.units.importCSV(upload.csv, skipInvalid: upload.skipInvalid, at: self.services.now())
+        let report = try await self.services.store.units.importCSV(upload.csv, skipInvalid: upload.skipInvalid, by: try context.actor, at: self.services.now())
         return self.services.renderer.render(
             "units-import", titleKey: "units_import.title", section: "units",
             page: upload.page(report, messages: self.services.renderer.messages(context.language)), request: request, context: context,
-            status: report.committed ? .ok : .unprocessableContent
+            status: report.status
         )
     }
 
     private func form(_ unit: OrgUnit, isNew: Bool, issues: [FieldIssue], request: Request, context: AppRequestContext) async throws -> HTML {
-        let units = try await self.services.store.units.list().filter { $0.code != unit.code }
+        // A manager places units only under their own unit or below it.
+        let actor = try context.actor
+        let all = try await self.services.store.units.list()
+        let tree = UnitTree(all)
+        let units = all.filter { $0.code != unit.code && (actor.reaches($0.code, in: tree) || $0.code == unit.parent) }
         let (errors, errorList) = self.services.renderer.fieldErrors(issues, language: context.language)
         let page: [String: Any] = [
             "isNew": isNew, "action": isNew ? "/units" : "/units/\(unit.code)", "code": unit.code, "name": unit.name,

@@ -1,0 +1,108 @@
+import Foundation
+import PactaCore
+
+/// Finds the agreement a request belongs to: the signed one between its provider and client whose
+/// validity covers the day it was opened (the latest such when several do), with the clock of the
+/// calendar its time commitments run on, as signed. Only agreements both sides signed count: a
+/// draft, even one cancelled, never takes requests. Agreements are few: they are loaded once per
+/// import and matched in memory.
+struct AgreementMatcher: Sendable {
+    struct Candidate: Sendable {
+        var id: Int64
+        var validFrom: LocalDate
+        var validTo: LocalDate
+        /// The calendar of the signed version's first business-time commitment: imports measure on it.
+        var clock: BusinessClock?
+    }
+
+    private let candidates: [Int64: [Int64: [Candidate]]]
+    /// Codes of agreements whose signed version could not be read; they take no requests.
+    let unreadable: [String]
+
+    /// Loads the agreements signed by both sides, or only those between `provider` and `client`.
+    init(_ db: any DatabaseExecutor, provider: Int64? = nil, client: Int64? = nil) async throws {
+        var filter: SQL = ""
+        if let provider, let client { filter = " AND a.provider_id = \(provider) AND a.client_id = \(client)" }
+        let rows = try await db.query(
+            """
+            SELECT a.id, a.code, a.provider_id, a.client_id, v.version, v.document, v.format, v.calendars
+            FROM agreements a JOIN agreement_versions v ON v.agreement_id = a.id AND v.version = a.signed_version
+            WHERE a.signed_version IS NOT NULL
+            """ + filter
+        )
+        var candidates: [Int64: [Int64: [Candidate]]] = [:]
+        var clocks: [Int64: BusinessClock?] = [:]
+        var unreadable: [String] = []
+        for row in rows {
+            let code = try row.decode(1, as: String.self)
+            guard
+                let document = try? StoredVersion(
+                    code: code, version: try row.decode(4), text: try row.decode(5), format: try row.decode(6),
+                    frozenCalendars: try row.decode(7, as: String?.self)
+                ).document
+            else {
+                unreadable.append(code)
+                continue
+            }
+            let calendarCode = document.terms.commitments.first { $0.metric.isBusinessTime && $0.calendar != nil }?.calendar
+            var clock: BusinessClock?
+            if let calendar = calendarCode.flatMap(document.calendar) {
+                // Versions may hold the same calendar as it was at different times: one clock per rules.
+                if clocks[calendar.fingerprint] == nil { clocks[calendar.fingerprint] = try? BusinessClock(calendar: calendar) }
+                clock = clocks[calendar.fingerprint] ?? nil
+            }
+            candidates[try row.decode(2), default: [:]][try row.decode(3), default: []].append(
+                Candidate(id: try row.decode(0), validFrom: document.terms.validFrom, validTo: document.terms.validTo, clock: clock)
+            )
+        }
+        for (provider, clients) in candidates {
+            for client in clients.keys {
+                candidates[provider]![client]!.sort { ($0.validFrom, $0.id) > ($1.validFrom, $1.id) }
+            }
+        }
+        self.candidates = candidates
+        self.unreadable = unreadable
+    }
+
+    func match(provider: Int64, client: Int64, on day: LocalDate) -> Candidate? {
+        self.candidates[provider]?[client]?.first { $0.validFrom <= day && day <= $0.validTo }
+    }
+}
+
+extension RequestRepository {
+    /// Matches again every stored request between two units, after an agreement between them was
+    /// signed by both sides: requests that arrived before it was in force, or matched to an older
+    /// agreement the new one takes over from, now count for it, measured on its calendar.
+    /// - Returns: how many requests changed agreement or were measured again.
+    @discardableResult
+    static func rematch(provider: Int64, client: Int64, in db: any DatabaseExecutor) async throws -> Int {
+        let matcher = try await AgreementMatcher(db, provider: provider, client: client)
+        let rows = try await db.query(
+            """
+            SELECT \(Self.selected), r.id, r.agreement_id, r.opened_on
+            FROM requests r JOIN units p ON p.id = r.provider_id JOIN units c ON c.id = r.client_id
+            WHERE r.provider_id = \(provider) AND r.client_id = \(client)
+            """
+        )
+        var changed = 0
+        for row in rows {
+            guard let day = LocalDate(try row.decode(14, as: String.self)) else { continue }
+            let candidate = matcher.match(provider: provider, client: client, on: day)
+            let request = try Self.request(row)
+            // Another agreement, or the same one now signed on other calendars: measured again.
+            let moved = candidate?.id != (try row.decode(13, as: Int64?.self))
+            let stale = candidate?.clock.map { request.measured?.calendar != $0.fingerprint } ?? false
+            guard moved || stale else { continue }
+            let measured = candidate?.clock.flatMap { request.measuring(on: $0) }
+            try await db.execute(
+                """
+                UPDATE requests SET agreement_id = \(candidate?.id), measured_calendar = \(measured?.calendar),
+                first_response_seconds = \(measured?.firstResponse), resolution_seconds = \(measured?.resolution)
+                WHERE id = \(try row.decode(12, as: Int64.self))
+                """
+            )
+            changed += 1
+        }
+        return changed
+    }
+}

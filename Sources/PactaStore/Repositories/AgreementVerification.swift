@@ -1,0 +1,96 @@
+import Foundation
+import PactaCore
+
+extension AgreementRepository {
+    /// Proves the agreements are what was signed and recorded: recomputes the hash of every stored
+    /// version against its signatures, checks the ledger's chain, replays the ledger against the
+    /// tables, and, given a head hash kept outside the database, checks that it is still in the chain.
+    public func verify(head expected: String? = nil) async throws -> VerificationReport {
+        let entries = try await LedgerRepository.entries(in: self.database)
+        var issues = LedgerAudit.chainIssues(entries)
+        let (facts, factIssues) = try await self.storedFacts()
+        issues += factIssues
+        issues += LedgerAudit.compare(entries, with: facts)
+        let head = entries.last.map { LedgerHead(seq: $0.seq, hash: $0.hash) } ?? LedgerHead(seq: 0, hash: LedgerEntry.genesis)
+        var headCheck: VerificationReport.HeadCheck?
+        if let expected = expected?.lowercased() {
+            // Found among the entries that are whole and chained from the first: nothing up to it was rewritten.
+            let intact = entries.prefix(LedgerAudit.intactPrefix(entries))
+            let entry = intact.first { $0.hash == expected }
+            headCheck = .init(hash: expected, found: entry != nil || expected == LedgerEntry.genesis, seq: entry?.seq ?? (expected == LedgerEntry.genesis ? 0 : nil))
+        }
+        return VerificationReport(
+            checkedSignatures: facts.reduce(0) { $0 + $1.signatures.count }, checkedVersions: facts.reduce(0) { $0 + $1.versions.count },
+            checkedEntries: entries.count, head: head, headCheck: headCheck, issues: issues
+        )
+    }
+
+    /// Every agreement as the tables hold it, and what is wrong within the tables themselves:
+    /// unreadable documents, documents of another agreement, columns that disagree with the
+    /// current version.
+    private func storedFacts() async throws -> ([StoredAgreementFacts], [VerificationIssue]) {
+        let agreements = try await self.database.query(
+            """
+            SELECT a.id, a.code, a.state, a.signed_version, a.termination_reason, a.version, p.code, c.code, a.valid_from, a.valid_to, a.title
+            FROM agreements a JOIN units p ON p.id = a.provider_id JOIN units c ON c.id = a.client_id ORDER BY a.code
+            """
+        )
+        var versions: [Int64: [(Int, String, Int, String?)]] = [:]
+        for row in try await self.database.query("SELECT agreement_id, version, document, format, calendars FROM agreement_versions ORDER BY agreement_id, version") {
+            versions[try row.decode(0), default: []].append((try row.decode(1), try row.decode(2), try row.decode(3), try row.decode(4, as: String?.self)))
+        }
+        let signatures = try await Self.signatures(in: self.database, where: "1 = 1")
+        var facts: [StoredAgreementFacts] = []
+        var issues: [VerificationIssue] = []
+        for row in agreements {
+            let id = try row.decode(0, as: Int64.self)
+            let code = try row.decode(1, as: String.self)
+            let current = try row.decode(5, as: Int.self)
+            var hashes: [Int: String] = [:]
+            var frozen: [Int: String] = [:]
+            for (version, text, format, calendars) in versions[id, default: []] {
+                hashes[version] = Hashing.sha256Hex(text.utf8)
+                if format == StoredVersion.legacyFormat, let calendars { frozen[version] = Hashing.sha256Hex(calendars.utf8) }
+                let stored: StoredVersion
+                do {
+                    stored = try StoredVersion(code: code, version: version, text: text, format: format, frozenCalendars: calendars)
+                } catch {
+                    issues.append(VerificationIssue(agreement: code, version: version, code: "unreadable", problem: "The stored document of version \(version) cannot be read."))
+                    continue
+                }
+                if stored.document.code != code || stored.document.version != version {
+                    issues.append(
+                        VerificationIssue(
+                            agreement: code, version: version, code: "document_mismatch",
+                            problem: "The document stored as version \(version) belongs to \(stored.document.code) version \(stored.document.version).",
+                            expected: "\(code) v\(version)", found: "\(stored.document.code) v\(stored.document.version)"
+                        )
+                    )
+                }
+                if version == current {
+                    let terms = stored.document.terms
+                    let columns: [(String, String, String)] = [
+                        ("provider", terms.provider, try row.decode(6)), ("client", terms.client, try row.decode(7)),
+                        ("valid_from", terms.validFrom.description, try row.decode(8)), ("valid_to", terms.validTo.description, try row.decode(9)),
+                        ("title", terms.title.trimmed, try row.decode(10)),
+                    ]
+                    for (column, expected, found) in columns where expected != found {
+                        issues.append(
+                            VerificationIssue(
+                                agreement: code, version: version, code: "columns_mismatch",
+                                problem: "The agreement's \(column) is not the one its current version says.", expected: expected, found: found
+                            )
+                        )
+                    }
+                }
+            }
+            facts.append(
+                StoredAgreementFacts(
+                    code: code, state: try row.decode(2), signedVersion: try row.decode(3, as: Int?.self), terminationReason: try row.decode(4, as: String?.self),
+                    versions: hashes, frozenCalendars: frozen, signatures: signatures[id, default: []]
+                )
+            )
+        }
+        return (facts, issues)
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import PactaCore
+
+/// The last entry of the ledger: its position and hash, to be kept outside the database.
+public struct LedgerHead: Sendable, Hashable, Codable {
+    /// 0 while the ledger is empty.
+    public var seq: Int64
+    public var hash: String
+
+    public init(seq: Int64, hash: String) {
+        self.seq = seq
+        self.hash = hash
+    }
+}
+
+/// The append-only, hash-chained record of the agreement lifecycle. Entries are written in the
+/// transaction of the change they record, so neither exists without the other.
+public struct LedgerRepository: Sendable {
+    let database: any Database
+
+    /// The newest entry's position and hash.
+    public func head() async throws -> LedgerHead {
+        try await Self.head(in: self.database)
+    }
+
+    /// Every entry, oldest first.
+    public func entries() async throws -> [LedgerEntry] {
+        try await Self.entries(in: self.database)
+    }
+
+    static func head(in db: any DatabaseExecutor) async throws -> LedgerHead {
+        guard let row = try await db.first("SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1") else {
+            return LedgerHead(seq: 0, hash: LedgerEntry.genesis)
+        }
+        return LedgerHead(seq: try row.decode(0), hash: try row.decode(1))
+    }
+
+    static func entries(in db: any DatabaseExecutor) async throws -> [LedgerEntry] {
+        try await db.query(
+            "SELECT seq, recorded_at, event, agreement, version, actor, data, previous, hash FROM ledger ORDER BY seq"
+        ).map { row in
+            let text = try row.decode(6, as: String.self)
+            let data = (try? PactaJSON.decoder.decode([String: JSONValue].self, from: Data(text.utf8))) ?? ["unreadable": .string(text)]
+            return LedgerEntry(
+                stored: try row.decode(0),
+                recordedAt: Interval.seconds(try row.decode(1, as: Date.self)),
+                event: LedgerEvent(rawValue: try row.decode(2)) ?? .recorded,
+                agreement: try row.decode(3),
+                version: try row.decode(4, as: Int?.self),
+                actor: try row.decode(5),
+                data: data,
+                previous: try row.decode(7),
+                hash: try row.decode(8)
+            )
+        }
+    }
+
+    /// Locks the ledger against other writers until the transaction ends; SQLite's write
+    /// transactions already exclude each other.
+    static func lock(in db: any DatabaseExecutor) async throws {
+        if db.dialect == .postgres {
+            try await db.execute("LOCK TABLE ledger IN SHARE ROW EXCLUSIVE MODE")
+        }
+    }
+
+    /// Appends an entry after the current head; call it inside the transaction that makes the change.
+    @discardableResult
+    static func append(
+        _ event: LedgerEvent, agreement: String, version: Int?, actor: String, data: [String: JSONValue], at instant: Date,
+        in db: any DatabaseExecutor
+    ) async throws -> LedgerEntry {
+        try await Self.lock(in: db)
+        let head = try await Self.head(in: db)
+        let entry = try LedgerEntry(
+            seq: head.seq + 1, recordedAt: Interval.seconds(instant), event: event, agreement: agreement, version: version,
+            actor: actor, data: data, previous: head.hash
+        )
+        try await db.execute(
+            """
+            INSERT INTO ledger (seq, recorded_at, event, agreement, version, actor, data, previous, hash)
+            VALUES (\(entry.seq), \(Date(timeIntervalSince1970: TimeInterval(entry.recordedAt))), \(entry.event.rawValue),
+            \(entry.agreement), \(entry.version), \(entry.actor), \(String(decoding: try entry.canonicalData(), as: UTF8.self)),
+            \(entry.previous), \(entry.hash))
+            """
+        )
+        return entry
+    }
+
+    /// Appends an event about `agreement`, with the state it leaves the agreement in.
+    @discardableResult
+    static func record(
+        _ event: LedgerEvent, _ agreement: Agreement, version: Int? = nil, actor: Actor, data: [String: JSONValue] = [:], at instant: Date,
+        in db: any DatabaseExecutor
+    ) async throws -> LedgerEntry {
+        var data = data
+        data["state"] = .string(agreement.state.rawValue)
+        data["signed_version"] = agreement.signedVersion.map { .number(Double($0)) } ?? .null
+        return try await Self.append(
+            event, agreement: agreement.code, version: version ?? agreement.version, actor: actor.username, data: data, at: instant, in: db
+        )
+    }
+}
