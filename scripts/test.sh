@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: SQLite and PostgreSQL alike, the latter on a throwaway cluster
-# that is always stopped and deleted afterwards.
+# that is always stopped and deleted afterwards; then the command line end to end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/throwaway-postgres.sh
@@ -8,3 +8,4 @@ source scripts/throwaway-postgres.sh
 start_throwaway_postgres -c fsync=off -c max_connections=200
 export PACTA_TEST_POSTGRES_URL=$THROWAWAY_POSTGRES_URL
 swift test "$@"
+scripts/cli-checks.sh

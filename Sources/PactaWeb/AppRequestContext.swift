@@ -56,7 +56,7 @@ public struct WebSession: Codable, Sendable, Equatable {
     }
 
     /// 32 random bytes as hex.
-    static func makeToken() -> String {
+    public static func makeToken() -> String {
         var generator = SystemRandomNumberGenerator()
         return (0..<32).map { _ in
             let byte = UInt8.random(in: 0...255, using: &generator)

@@ -27,7 +27,7 @@ struct SessionWebController: Sendable {
         }
         var context = context
         let cookie = self.anonymousCSRF(&context)
-        var response = try self.page(request, context: context, username: "", next: Self.safeNext(request.uri.queryParameters.get("next") ?? "/published"))
+        var response = try self.page(request, context: context, username: "", next: LocalPath.safe(request.uri.queryParameters.get("next") ?? "/published"))
             .response(from: request, context: context)
         if let cookie { response.setCookie(cookie) }
         return response
@@ -38,7 +38,7 @@ struct SessionWebController: Sendable {
     @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> Response {
         let form = context.form
         let username = form.text("username")
-        let next = Self.safeNext(form.text("next"))
+        let next = LocalPath.safe(form.text("next"))
         let address = context.clientAddress(request, trustingProxy: self.services.trustProxy)
         let throttle = self.services.store.loginThrottle
         let policy = self.services.loginPolicy
@@ -75,7 +75,7 @@ struct SessionWebController: Sendable {
     /// `GET /language?set=en&back=/units`: remembers the language in a cookie and goes back.
     @Sendable func language(_ request: Request, context: AppRequestContext) async throws -> Response {
         let language = Language(rawValue: request.uri.queryParameters.get("set") ?? "") ?? .spanish
-        var response = redirect(Self.safeNext(request.uri.queryParameters.get("back") ?? "/"))
+        var response = redirect(LocalPath.safe(request.uri.queryParameters.get("back") ?? "/"))
         response.setCookie(
             Cookie(
                 name: LanguageMiddleware.cookie, value: language.rawValue, maxAge: 365 * 86_400, path: "/", secure: self.services.secureCookies,
@@ -133,21 +133,5 @@ struct SessionWebController: Sendable {
         var page: [String: Any] = ["username": username, "next": next]
         if let error { page["error"] = error }
         return self.services.renderer.render("login", titleKey: "login.title", page: page, request: request, context: context, status: status)
-    }
-
-    /// Only paths on this site, so the sign-in form and the language switch cannot send people
-    /// elsewhere. Browsers drop tabs and line breaks inside an address and read `\` as `/`, so
-    /// `/%09/evil.example` would become `//evil.example`: anything of the kind, encoded once or
-    /// twice, is refused.
-    static func safeNext(_ next: String) -> String {
-        var candidate = next
-        for _ in 0..<3 {
-            guard candidate.hasPrefix("/"), !candidate.hasPrefix("//"),
-                !candidate.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || $0 == "\\" })
-            else { return "/published" }
-            guard let decoded = candidate.removingPercentEncoding, decoded != candidate else { return next }
-            candidate = decoded
-        }
-        return "/published"
     }
 }
