@@ -26,9 +26,6 @@ public enum AgreementState: String, Sendable, Hashable, Codable, CaseIterable {
     public var isOpen: Bool {
         self == .draft || self == .pendingSignatures || self == .signed || self == .active
     }
-
-    /// Whether only its parties (and administrators) may see it: it was never published.
-    public var isPrivate: Bool { self == .draft || self == .pendingSignatures }
 }
 
 /// Which party a signature speaks for.

@@ -35,12 +35,14 @@ public struct StoredAgreementFacts: Sendable, Hashable {
     public var terminationReason: String?
     /// SHA-256 of each version's stored document, by version.
     public var versions: [Int: String]
+    /// The format each version's document is stored in: it decides where its calendars are read.
+    public var formats: [Int: Int]
     /// SHA-256 of the frozen calendars of versions that keep them apart from their document.
     public var frozenCalendars: [Int: String]
     public var signatures: [Signature]
 
     public init(
-        code: String, state: String, signedVersion: Int?, terminationReason: String?, versions: [Int: String],
+        code: String, state: String, signedVersion: Int?, terminationReason: String?, versions: [Int: String], formats: [Int: Int] = [:],
         frozenCalendars: [Int: String], signatures: [Signature]
     ) {
         self.code = code
@@ -48,6 +50,7 @@ public struct StoredAgreementFacts: Sendable, Hashable {
         self.signedVersion = signedVersion
         self.terminationReason = terminationReason
         self.versions = versions
+        self.formats = formats
         self.frozenCalendars = frozenCalendars
         self.signatures = signatures
     }
@@ -107,6 +110,7 @@ public enum LedgerAudit {
     /// What the ledger says of one agreement.
     struct Replayed {
         var versions: [Int: String] = [:]
+        var formats: [Int: Int] = [:]
         var frozenCalendars: [Int: String] = [:]
         var signatures: [SignatureKey: [String: String]] = [:]
         var state: String?
@@ -136,6 +140,9 @@ public enum LedgerAudit {
             case .versionCreated, .versionRevised:
                 if let version = entry.version, case .string(let hash)? = data["sha256"] {
                     replayed.versions[version] = hash
+                }
+                if let version = entry.version, case .number(let format)? = data["format"] {
+                    replayed.formats[version] = Int(format)
                 }
             case .calendarsFrozen:
                 if let version = entry.version, case .string(let hash)? = data["calendars_sha256"] {
@@ -219,10 +226,18 @@ public enum LedgerAudit {
                 break
             }
         }
-        for (version, recorded) in ledger.frozenCalendars.sorted(by: { $0.key < $1.key }) where table.frozenCalendars[version] != recorded {
+        for (version, recorded) in ledger.formats.sorted(by: { $0.key < $1.key }) where table.formats[version].map({ $0 != recorded }) ?? false {
+            differ(
+                "format_altered", "Version \(version) is marked as stored in another format than the one recorded.", version: version,
+                expected: String(recorded), found: table.formats[version].map(String.init)
+            )
+        }
+        // Frozen calendars both ways: none may appear, change or go where the ledger says otherwise.
+        for version in Set(ledger.frozenCalendars.keys).union(table.frozenCalendars.keys).sorted()
+        where ledger.frozenCalendars[version] != table.frozenCalendars[version] {
             differ(
                 "calendars_altered", "The calendars frozen for version \(version) are not the ones the ledger recorded.", version: version,
-                expected: recorded, found: table.frozenCalendars[version]
+                expected: ledger.frozenCalendars[version], found: table.frozenCalendars[version]
             )
         }
         let stored = Dictionary(table.signatures.map { (SignatureKey(version: $0.version, side: $0.side), $0) }, uniquingKeysWith: { first, _ in first })

@@ -32,12 +32,15 @@ public struct Store: Sendable {
     }
 
     /// Applies pending migrations from `sql/<dialect>/`, then starts the ledger if agreements
-    /// predate it (see ``LedgerGenesis``).
+    /// predate it (see ``LedgerGenesis``) and takes requests back from agreements never signed.
     @discardableResult
     public func migrate(dryRun: Bool = false, logger: Logger) async throws -> Migrator.Report {
         let migrator = try Migrator(directory: try ResourceLocator.migrations(for: self.database.dialect))
         let report = try await migrator.migrate(self.database, dryRun: dryRun, logger: logger)
-        if !dryRun { try await LedgerGenesis.run(in: self.database, at: Date()) }
+        if !dryRun {
+            try await LedgerGenesis.run(in: self.database, at: Date())
+            try await RequestRepository.rematchUnsigned(in: self.database)
+        }
         return report
     }
 

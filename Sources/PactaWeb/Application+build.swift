@@ -144,7 +144,7 @@ public func buildRouter(
         .add(middleware: SessionUserMiddleware(store: services.store))
         // Again inside the sessions, so that error pages show the signed-in user and keep session changes.
         .add(middleware: ErrorMiddleware(renderer: services.renderer))
-        .add(middleware: CSRFMiddleware())
+        .add(middleware: CSRFMiddleware(secure: services.secureCookies))
     SessionWebController(services: services).addRoutes(to: web)
     AgreementsWebController(services: services).addRoutes(to: web)
     IndicatorsWebController(services: services).addRoutes(to: web)

@@ -147,7 +147,7 @@ import Testing
         try self.sign(&agreement, by: Fixtures.signer("luis", unit: "CRED"), on: LocalDate("2025-12-15")!)
         #expect(agreement.state(on: LocalDate("2025-12-31")!) == .signed)
         #expect(agreement.state(on: LocalDate("2026-01-01")!) == .active)
-        #expect(AgreementState.signed.isOpen && !AgreementState.signed.isPrivate)
+        #expect(AgreementState.signed.isOpen)
     }
 
     @Test func agreementsExpireByDate() throws {

@@ -35,6 +35,8 @@ import Testing
         ("a state edited", "UPDATE agreements SET state = 'terminated'", "state_mismatch"),
         ("a validity edited", "UPDATE agreements SET valid_to = '2030-12-31'", "columns_mismatch"),
         ("a signer replaced", "UPDATE signatures SET signer = 'intruso' WHERE side = 'provider'", "signature_altered"),
+        ("calendars slipped beside a signed version",
+         "UPDATE agreement_versions SET format = 1, calendars = '[]'", "format_altered"),
     ]
 
     @Test(arguments: TestDatabase.available)

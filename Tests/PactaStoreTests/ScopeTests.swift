@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import PactaCore
 import PactaStore
 import PactaTestSupport
@@ -69,6 +70,13 @@ import Testing
             }
             #expect(fixed.reason == .partiesFixed)
             #expect(try await store.ledger.entries().count == ledger, "nothing was written")
+            // Before anyone signs, a party still changes only by the hand of whoever acts for it.
+            _ = try await store.agreements.create(code: "TI-CC", terms: Fixtures.terms(provider: "TI", client: "CC"), by: self.ana, at: self.now)
+            let carla = Fixtures.signer("carla", unit: "CC")
+            let pushed = try await #require(throws: ScopeError.self) {
+                try await store.agreements.revise("TI-CC", terms: Fixtures.terms(provider: "TH", client: "CC"), by: carla, at: self.now, today: self.today)
+            }
+            #expect(pushed.field == "provider")
             // A manager above both parties, and the parties themselves, may.
             _ = try await store.agreements.submit("TH-DRAFT", by: self.gerente, at: self.now, today: self.today)
             _ = try await store.agreements.terminate("TH-CC", reason: "Reorganización", by: self.rosa, at: self.now, today: self.today)
@@ -88,6 +96,17 @@ import Testing
             await #expect(throws: NotFoundError.self) {
                 try await store.hardIndicators(agreement: "TH-DRAFT", period: Period("2026-09")!, at: self.now, visibleTo: self.ana)
             }
+            // Cancelled or expired without signatures, it stays theirs.
+            _ = try await store.agreements.terminate("TH-DRAFT", reason: "No prosperó", by: self.rosa, at: self.now, today: self.today)
+            #expect(try await store.agreements.get("TH-DRAFT", visibleTo: self.ana) == nil)
+            _ = try await store.agreements.create(code: "TH-OLD", terms: Fixtures.terms(provider: "TH", client: "CC"), by: self.rosa, at: self.now)
+            #expect(try await store.agreements.expire(today: LocalDate("2027-01-01")!, at: self.now).contains("TH-OLD"))
+            #expect(try await store.agreements.get("TH-OLD", visibleTo: self.ana) == nil)
+            // Divergences in them are counted for others, not shown.
+            try await store.database.execute("UPDATE agreements SET title = 'Otro' WHERE code = 'TH-OLD'")
+            let report = try await store.agreements.verify(visibleTo: self.ana)
+            #expect(report.issues.isEmpty && report.hiddenIssues == 1 && !report.isIntact)
+            #expect(try await store.agreements.verify(visibleTo: self.rosa).issues.map(\.agreement) == ["TH-OLD"])
         }
     }
 
@@ -217,6 +236,25 @@ import Testing
             #expect(report.committed)
             #expect(try await store.requests.get(provider: "TI", externalRef: "INC-1")?.agreement == nil)
             #expect(try await store.requests.counts().unmatched == 1)
+            // Earlier Pacta matched such requests; updating takes them back.
+            try await store.database.execute("UPDATE requests SET agreement_id = (SELECT id FROM agreements WHERE code = 'DRAFT')")
+            try await store.migrate(logger: .init(label: "test"))
+            #expect(try await store.requests.get(provider: "TI", externalRef: "INC-1")?.agreement == nil)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func aRevisionThatMovesTheDatesKeepsTheRequestsEarlierVersionsTook(database: TestDatabase) async throws {
+        try await database.withStore { store in
+            try await store.seedActiveAgreement()
+            _ = try await RequestImportPipelineTests.importing("INC-1,TI,CRED,Correo,P1,2026-02-10T09:00:00-05:00,,,,\n", into: store)
+            var terms = Fixtures.terms()
+            terms.validFrom = LocalDate("2026-07-01")!
+            let ana = Fixtures.signer("ana", unit: "TI")
+            _ = try await store.agreements.revise("TI-CRED", terms: terms, by: ana, at: Fixtures.now, today: Fixtures.today)
+            try await store.agreements.signCurrentVersion("TI-CRED", by: ana, at: Fixtures.now, today: Fixtures.today)
+            try await store.agreements.signCurrentVersion("TI-CRED", by: Fixtures.signer("luis", unit: "CRED"), at: Fixtures.now, today: Fixtures.today)
+            #expect(try await store.requests.get(provider: "TI", externalRef: "INC-1")?.agreement == "TI-CRED", "version 1 covered February")
         }
     }
 

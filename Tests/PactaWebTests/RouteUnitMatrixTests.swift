@@ -253,6 +253,10 @@ import Testing
                 response = try await client.execute(uri: "/api/v1/agreements/TI-CRED/signatures", method: .post, headers: headers, body: TestApp.json(body))
                 #expect(response.status == .forbidden)
                 #expect((response.json["error"] as? [String: Any])?["code"] as? String == "not_your_own_signature")
+                // Nor can it make itself a token that would count as hers.
+                response = try await client.execute(uri: "/api/v1/tokens", method: .post, headers: headers, body: TestApp.json(#"{"name": "Puente"}"#))
+                #expect(response.status == .forbidden)
+                #expect((response.json["error"] as? [String: Any])?["code"] as? String == "not_your_own_token")
                 // Her own token signs, and the signature says how.
                 response = try await APITests.sign(client, app, as: .rater, shown: pending)
                 #expect(response.status == .created)

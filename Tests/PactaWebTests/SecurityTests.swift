@@ -130,13 +130,21 @@ import Testing
             }
             // Throttled sign-ins slow down first: the delay grows with the failures, up to the longest.
             let policy = LoginThrottle.Policy()
-            try await app.store.loginThrottle.recordFailure(username: "clienta", address: "192.0.2.1", at: Fixtures.now, policy: policy)
-            #expect(try await app.store.loginThrottle.check(username: "clienta", address: "192.0.2.2", at: Fixtures.now, policy: policy) == .allowed(delay: .zero))
-            for _ in 1...3 { try await app.store.loginThrottle.recordFailure(username: "clienta", address: "192.0.2.1", at: Fixtures.now, policy: policy) }
-            #expect(try await app.store.loginThrottle.check(username: "clienta", address: "192.0.2.2", at: Fixtures.now, policy: policy) == .allowed(delay: .seconds(2)))
-            // Past the window, nothing is held against anyone.
+            let throttle = app.store.loginThrottle
+            var delays: [Duration] = []
+            for _ in 1...6 {
+                if case .allowed(let delay) = try await throttle.attempt(username: "clienta", address: "192.0.2.\(delays.count)", at: Fixtures.now, policy: policy) {
+                    delays.append(delay)
+                }
+            }
+            #expect(delays == [.zero, .zero, .zero, .seconds(1), .seconds(2), .seconds(4)])
+            // A right password takes its attempt back; past the window, nothing is held against anyone.
+            try await throttle.succeeded(username: "clienta", address: "192.0.2.9")
+            #expect(try await throttle.attempt(username: "clienta", address: "192.0.2.9", at: Fixtures.now, policy: policy) == .allowed(delay: .seconds(4)))
             let later = Fixtures.now.addingTimeInterval(16 * 60)
-            #expect(try await app.store.loginThrottle.check(username: "clienta", address: "192.0.2.1", at: later, policy: policy) == .allowed(delay: .zero))
+            #expect(try await throttle.attempt(username: "clienta", address: "192.0.2.1", at: later, policy: policy) == .allowed(delay: .zero))
+            // Whatever is typed as a username is counted, however long.
+            #expect(try await throttle.attempt(username: String(repeating: "ñ", count: 5000), address: "192.0.2.1", at: later, policy: policy) == .allowed(delay: .zero))
         }
     }
 

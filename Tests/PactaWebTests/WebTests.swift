@@ -190,11 +190,17 @@ import Testing
             services.secureCookies = true
             try await Application(router: try buildRouter(services: services)).test(.router) { client in
                 var response = try await client.execute(uri: "/login", method: .get)
-                let csrf = try #require(response.headers[values: .setCookie].first { $0.hasPrefix("pacta_csrf=") })
-                #expect(csrf.contains("Secure") && csrf.contains("HttpOnly") && csrf.contains("SameSite=Strict"))
-                let token = try #require(Self.cookie("pacta_csrf", in: response))
-                response = try await client.execute(
+                // Behind TLS the sign-in cookie is a __Host- cookie: no other host can set it.
+                let csrf = try #require(response.headers[values: .setCookie].first { $0.hasPrefix("__Host-pacta_csrf=") })
+                #expect(csrf.contains("Secure") && csrf.contains("HttpOnly") && csrf.contains("SameSite=Strict") && csrf.contains("Path=/"))
+                let token = try #require(Self.cookie("__Host-pacta_csrf", in: response))
+                let planted = try await client.execute(
                     uri: "/login", method: .post, headers: [.cookie: "pacta_csrf=\(token)", .contentType: "application/x-www-form-urlencoded"],
+                    body: ByteBuffer(string: "_csrf=\(token)&username=gestora&password=correct-horse-battery")
+                )
+                #expect(planted.status == .forbidden, "the plain cookie is not taken behind TLS")
+                response = try await client.execute(
+                    uri: "/login", method: .post, headers: [.cookie: "__Host-pacta_csrf=\(token)", .contentType: "application/x-www-form-urlencoded"],
                     body: ByteBuffer(string: "_csrf=\(token)&username=gestora&password=correct-horse-battery")
                 )
                 let cookie = try #require(response.headers[values: .setCookie].first { $0.hasPrefix("pacta_session=") })

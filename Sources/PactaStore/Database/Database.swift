@@ -55,6 +55,17 @@ public protocol Database: DatabaseExecutor, Service {
     func close() async throws
 }
 
+extension Database {
+    /// Runs `body` on one consistent view of the database, for reads that span several queries
+    /// (REPEATABLE READ on PostgreSQL; SQLite's transactions see one state already).
+    public func snapshot<Result: Sendable>(_ body: @Sendable (any DatabaseExecutor) async throws -> Result) async throws -> Result {
+        try await self.transaction { db in
+            if db.dialect == .postgres { try await db.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY") }
+            return try await body(db)
+        }
+    }
+}
+
 /// The two SQL dialects Pacta speaks.
 public enum SQLDialect: String, Sendable, Hashable {
     case postgres

@@ -20,41 +20,61 @@ struct AgreementMatcher: Sendable {
     let unreadable: [String]
 
     /// Loads the agreements signed by both sides, or only those between `provider` and `client`.
+    /// An agreement covers the days of every version both sides signed (a revision that moves its
+    /// dates does not orphan the requests an earlier version took), and measures on the calendar
+    /// of its latest one.
     init(_ db: any DatabaseExecutor, provider: Int64? = nil, client: Int64? = nil) async throws {
         var filter: SQL = ""
         if let provider, let client { filter = " AND a.provider_id = \(provider) AND a.client_id = \(client)" }
         let rows = try await db.query(
             """
-            SELECT a.id, a.code, a.provider_id, a.client_id, v.version, v.document, v.format, v.calendars
-            FROM agreements a JOIN agreement_versions v ON v.agreement_id = a.id AND v.version = a.signed_version
+            SELECT a.id, a.code, a.provider_id, a.client_id, v.version, v.document, v.format, v.calendars, a.signed_version
+            FROM agreements a JOIN agreement_versions v ON v.agreement_id = a.id
             WHERE a.signed_version IS NOT NULL
-            """ + filter
+            AND v.version IN (SELECT s.version FROM signatures s WHERE s.agreement_id = a.id GROUP BY s.version HAVING COUNT(*) = 2)
+            """ + filter + " ORDER BY a.id, v.version"
         )
         var candidates: [Int64: [Int64: [Candidate]]] = [:]
         var clocks: [Int64: BusinessClock?] = [:]
         var unreadable: [String] = []
+        var current: (id: Int64, code: String, provider: Int64, client: Int64, candidate: Candidate?, readable: Bool)?
+        func close() {
+            guard let done = current else { return }
+            if let candidate = done.candidate, done.readable {
+                candidates[done.provider, default: [:]][done.client, default: []].append(candidate)
+            } else {
+                unreadable.append(done.code)
+            }
+        }
         for row in rows {
-            let code = try row.decode(1, as: String.self)
+            let id = try row.decode(0, as: Int64.self)
+            if current?.id != id {
+                close()
+                current = (id, try row.decode(1), try row.decode(2), try row.decode(3), nil, true)
+            }
             guard
                 let document = try? StoredVersion(
-                    code: code, version: try row.decode(4), text: try row.decode(5), format: try row.decode(6),
+                    code: current!.code, version: try row.decode(4), text: try row.decode(5), format: try row.decode(6),
                     frozenCalendars: try row.decode(7, as: String?.self)
                 ).document
             else {
-                unreadable.append(code)
+                current!.readable = false
                 continue
             }
-            let calendarCode = document.terms.commitments.first { $0.metric.isBusinessTime && $0.calendar != nil }?.calendar
-            var clock: BusinessClock?
-            if let calendar = calendarCode.flatMap(document.calendar) {
-                // Versions may hold the same calendar as it was at different times: one clock per rules.
-                if clocks[calendar.fingerprint] == nil { clocks[calendar.fingerprint] = try? BusinessClock(calendar: calendar) }
-                clock = clocks[calendar.fingerprint] ?? nil
+            var candidate = current!.candidate ?? Candidate(id: id, validFrom: document.terms.validFrom, validTo: document.terms.validTo, clock: nil)
+            candidate.validFrom = min(candidate.validFrom, document.terms.validFrom)
+            candidate.validTo = max(candidate.validTo, document.terms.validTo)
+            if document.version == (try row.decode(8, as: Int.self)) {
+                let calendarCode = document.terms.commitments.first { $0.metric.isBusinessTime && $0.calendar != nil }?.calendar
+                if let calendar = calendarCode.flatMap(document.calendar) {
+                    // Versions may hold the same calendar as it was at different times: one clock per rules.
+                    if clocks[calendar.fingerprint] == nil { clocks[calendar.fingerprint] = try? BusinessClock(calendar: calendar) }
+                    candidate.clock = clocks[calendar.fingerprint] ?? nil
+                }
             }
-            candidates[try row.decode(2), default: [:]][try row.decode(3), default: []].append(
-                Candidate(id: try row.decode(0), validFrom: document.terms.validFrom, validTo: document.terms.validTo, clock: clock)
-            )
+            current!.candidate = candidate
         }
+        close()
         for (provider, clients) in candidates {
             for client in clients.keys {
                 candidates[provider]![client]!.sort { ($0.validFrom, $0.id) > ($1.validFrom, $1.id) }
@@ -70,6 +90,23 @@ struct AgreementMatcher: Sendable {
 }
 
 extension RequestRepository {
+    /// Matches again the requests that an agreement never signed by both sides holds: earlier
+    /// Pacta matched requests to agreements terminated before anyone signed them. Runs after the
+    /// migrations; finds nothing once done.
+    static func rematchUnsigned(in database: any Database) async throws {
+        try await database.transaction { db in
+            let pairs = try await db.query(
+                """
+                SELECT DISTINCT r.provider_id, r.client_id FROM requests r JOIN agreements a ON a.id = r.agreement_id
+                WHERE a.signed_version IS NULL
+                """
+            )
+            for pair in pairs {
+                try await Self.rematch(provider: try pair.decode(0), client: try pair.decode(1), in: db)
+            }
+        }
+    }
+
     /// Matches again every stored request between two units, after an agreement between them was
     /// signed by both sides: requests that arrived before it was in force, or matched to an older
     /// agreement the new one takes over from, now count for it, measured on its calendar.
@@ -81,7 +118,7 @@ extension RequestRepository {
             """
             SELECT \(Self.selected), r.id, r.agreement_id, r.opened_on
             FROM requests r JOIN units p ON p.id = r.provider_id JOIN units c ON c.id = r.client_id
-            WHERE r.provider_id = \(provider) AND r.client_id = \(client)
+            WHERE r.provider_id = \(provider) AND r.client_id = \(client) ORDER BY r.id
             """
         )
         var changed = 0

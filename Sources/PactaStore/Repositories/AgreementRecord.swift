@@ -79,8 +79,10 @@ public struct VerificationReport: Sendable, Hashable, Codable {
     /// The outcome of checking a head kept outside the database, when one was given.
     public var headCheck: HeadCheck?
     public var issues: [VerificationIssue]
+    /// Divergences in agreements the caller may not see (other units' drafts): counted, not shown.
+    public var hiddenIssues: Int
 
-    public var isIntact: Bool { self.issues.isEmpty && self.headCheck?.found != false }
+    public var isIntact: Bool { self.issues.isEmpty && self.hiddenIssues == 0 && self.headCheck?.found != false }
 
     /// Whether a head hash kept earlier is still in the ledger, at which entry.
     public struct HeadCheck: Sendable, Hashable, Codable {

@@ -5,8 +5,9 @@ import PactaCore
 /// locked in a transaction, checks that the actor takes part in the agreement, then writes
 /// exactly what the rule changed and the ledger entry that records it.
 ///
-/// Drafts and agreements pending their first signatures are private to the members of their
-/// two units (and the units above them) and administrators: to anyone else they do not exist.
+/// Agreements never signed by both sides (drafts, those pending their first signatures, and those
+/// cancelled or expired before) are private to the members of their two units (and the units
+/// above them) and administrators: to anyone else they do not exist.
 public struct AgreementRepository: Sendable {
     let database: any Database
 
@@ -31,7 +32,7 @@ public struct AgreementRepository: Sendable {
                 updatedAt: try row.decode(11)
             )
         }.filter {
-            Self.isVisible(state: $0.state, signedVersion: $0.signedVersion, provider: $0.provider, client: $0.client, to: actor, in: tree)
+            Self.isVisible(signedVersion: $0.signedVersion, provider: $0.provider, client: $0.client, to: actor, in: tree)
         }
     }
 
@@ -80,11 +81,11 @@ public struct AgreementRepository: Sendable {
     /// named instead of taking the page down. Two queries, whatever the number of agreements.
     public func published(on today: LocalDate) async throws -> Publication {
         let filter: SQL = " WHERE a.state = \(AgreementState.active) AND a.valid_to >= \(today)"
-        let rows = try await self.database.query("SELECT " + Self.columns + Self.from + filter + " ORDER BY a.code")
-        let signatures = try await Self.signatures(
-            in: self.database,
-            where: "s.agreement_id IN (SELECT a.id FROM agreements a" + filter + ")"
-        )
+        let (rows, signatures) = try await self.database.snapshot { db in
+            let rows = try await db.query("SELECT " + Self.columns + Self.from + filter + " ORDER BY a.code")
+            let signatures = try await Self.signatures(in: db, where: "s.agreement_id IN (SELECT a.id FROM agreements a" + filter + ")")
+            return (rows, signatures)
+        }
         var publication = Publication(inForce: [], upcoming: [], withheld: [])
         for row in rows {
             let code = try row.decode(1, as: String.self)
@@ -167,7 +168,14 @@ public struct AgreementRepository: Sendable {
         return try await self.database.transaction { db in
             let loaded = try await Self.loadForChange(code, by: actor, in: db)
             let references = try await Self.checkReferences(of: terms, in: db)
-            try Self.requireParty(actor, of: terms, in: try await UnitRepository.tree(in: db))
+            let tree = try await UnitRepository.tree(in: db)
+            try Self.requireParty(actor, of: terms, in: tree)
+            // A party changes only by the hand of whoever acts for it: nobody pushes the other side out.
+            let before = loaded.agreement.terms
+            for (side, old, new) in [("provider", before.provider, terms.provider), ("client", before.client, terms.client)]
+            where old != new && !loaded.agreement.partiesAreFixed && !actor.reaches(old, in: tree) {
+                throw ScopeError("Only someone who acts for \(old) may replace it as the \(side) of \(code).", field: side)
+            }
             var agreement = loaded.agreement
             let revision = try agreement.revise(terms, calendars: references.calendars, on: today)
             let stored = try StoredVersion(agreement.document)
@@ -240,10 +248,11 @@ public struct AgreementRepository: Sendable {
                 "side": .string(signature.side.rawValue), "signer": .string(signature.signer), "signer_name": .string(signature.signerName),
                 "unit": .string(signature.unit), "sha256": .string(signature.sha256), "channel": .string(signature.channel),
             ]
-            try await LedgerRepository.record(.signed, agreement, actor: signer, data: data, at: instant, in: db)
             if agreement.signedVersion != loaded.agreement.signedVersion {
                 try await RequestRepository.rematch(provider: loaded.providerID, client: loaded.clientID, in: db)
             }
+            // Last, so that the ledger's lock is held only for the append.
+            try await LedgerRepository.record(.signed, agreement, actor: signer, data: data, at: instant, in: db)
             return agreement
         }
     }
@@ -306,12 +315,11 @@ public struct AgreementRepository: Sendable {
         }
     }
 
-    /// Whether `actor` may see an agreement: a published one everybody, a private one only its parties.
-    static func isVisible(
-        state: AgreementState, signedVersion: Int?, provider: String, client: String, to actor: Actor?, in tree: UnitTree
-    ) -> Bool {
+    /// Whether `actor` may see an agreement: one both sides ever signed everybody; one never
+    /// signed (a draft, pending, or cancelled or expired without signatures) only its parties.
+    static func isVisible(signedVersion: Int?, provider: String, client: String, to actor: Actor?, in tree: UnitTree) -> Bool {
         guard let actor else { return true }
-        return !state.isPrivate || signedVersion != nil || actor.takesPart(provider: provider, client: client, in: tree)
+        return signedVersion != nil || actor.takesPart(provider: provider, client: client, in: tree)
     }
 
     /// Refuses terms in which the actor's unit takes no part.
@@ -372,8 +380,8 @@ public struct AgreementRepository: Sendable {
 
         func isVisible(to actor: Actor?, in tree: UnitTree) -> Bool {
             AgreementRepository.isVisible(
-                state: self.agreement.state, signedVersion: self.agreement.signedVersion, provider: self.agreement.terms.provider,
-                client: self.agreement.terms.client, to: actor, in: tree
+                signedVersion: self.agreement.signedVersion, provider: self.agreement.terms.provider, client: self.agreement.terms.client,
+                to: actor, in: tree
             )
         }
     }

@@ -5,10 +5,15 @@ extension AgreementRepository {
     /// Proves the agreements are what was signed and recorded: recomputes the hash of every stored
     /// version against its signatures, checks the ledger's chain, replays the ledger against the
     /// tables, and, given a head hash kept outside the database, checks that it is still in the chain.
-    public func verify(head expected: String? = nil) async throws -> VerificationReport {
-        let entries = try await LedgerRepository.entries(in: self.database)
+    /// - Parameter actor: who asks; divergences in agreements they may not see are only counted.
+    public func verify(head expected: String? = nil, visibleTo actor: Actor? = nil) async throws -> VerificationReport {
+        // The ledger and the tables as of one instant: a signature committed in between is no divergence.
+        let (entries, facts, factIssues, hidden) = try await self.database.snapshot { db in
+            let entries = try await LedgerRepository.entries(in: db)
+            let (facts, issues) = try await Self.storedFacts(in: db)
+            return (entries, facts, issues, try await Self.hiddenAgreements(from: actor, in: db))
+        }
         var issues = LedgerAudit.chainIssues(entries)
-        let (facts, factIssues) = try await self.storedFacts()
         issues += factIssues
         issues += LedgerAudit.compare(entries, with: facts)
         let head = entries.last.map { LedgerHead(seq: $0.seq, hash: $0.hash) } ?? LedgerHead(seq: 0, hash: LedgerEntry.genesis)
@@ -19,27 +24,41 @@ extension AgreementRepository {
             let entry = intact.first { $0.hash == expected }
             headCheck = .init(hash: expected, found: entry != nil || expected == LedgerEntry.genesis, seq: entry?.seq ?? (expected == LedgerEntry.genesis ? 0 : nil))
         }
+        let shown = issues.filter { !hidden.contains($0.agreement) }
         return VerificationReport(
             checkedSignatures: facts.reduce(0) { $0 + $1.signatures.count }, checkedVersions: facts.reduce(0) { $0 + $1.versions.count },
-            checkedEntries: entries.count, head: head, headCheck: headCheck, issues: issues
+            checkedEntries: entries.count, head: head, headCheck: headCheck, issues: shown, hiddenIssues: issues.count - shown.count
         )
+    }
+
+    /// Codes of the agreements `actor` may not see.
+    private static func hiddenAgreements(from actor: Actor?, in db: any DatabaseExecutor) async throws -> Set<String> {
+        guard let actor, !actor.reachesEverything else { return [] }
+        let tree = try await UnitRepository.tree(in: db)
+        var hidden: Set<String> = []
+        for row in try await db.query(
+            "SELECT a.code, a.signed_version, p.code, c.code FROM agreements a JOIN units p ON p.id = a.provider_id JOIN units c ON c.id = a.client_id"
+        ) where !Self.isVisible(signedVersion: try row.decode(1, as: Int?.self), provider: try row.decode(2), client: try row.decode(3), to: actor, in: tree) {
+            hidden.insert(try row.decode(0))
+        }
+        return hidden
     }
 
     /// Every agreement as the tables hold it, and what is wrong within the tables themselves:
     /// unreadable documents, documents of another agreement, columns that disagree with the
     /// current version.
-    private func storedFacts() async throws -> ([StoredAgreementFacts], [VerificationIssue]) {
-        let agreements = try await self.database.query(
+    private static func storedFacts(in db: any DatabaseExecutor) async throws -> ([StoredAgreementFacts], [VerificationIssue]) {
+        let agreements = try await db.query(
             """
             SELECT a.id, a.code, a.state, a.signed_version, a.termination_reason, a.version, p.code, c.code, a.valid_from, a.valid_to, a.title
             FROM agreements a JOIN units p ON p.id = a.provider_id JOIN units c ON c.id = a.client_id ORDER BY a.code
             """
         )
         var versions: [Int64: [(Int, String, Int, String?)]] = [:]
-        for row in try await self.database.query("SELECT agreement_id, version, document, format, calendars FROM agreement_versions ORDER BY agreement_id, version") {
+        for row in try await db.query("SELECT agreement_id, version, document, format, calendars FROM agreement_versions ORDER BY agreement_id, version") {
             versions[try row.decode(0), default: []].append((try row.decode(1), try row.decode(2), try row.decode(3), try row.decode(4, as: String?.self)))
         }
-        let signatures = try await Self.signatures(in: self.database, where: "1 = 1")
+        let signatures = try await Self.signatures(in: db, where: "1 = 1")
         var facts: [StoredAgreementFacts] = []
         var issues: [VerificationIssue] = []
         for row in agreements {
@@ -47,9 +66,11 @@ extension AgreementRepository {
             let code = try row.decode(1, as: String.self)
             let current = try row.decode(5, as: Int.self)
             var hashes: [Int: String] = [:]
+            var formats: [Int: Int] = [:]
             var frozen: [Int: String] = [:]
             for (version, text, format, calendars) in versions[id, default: []] {
                 hashes[version] = Hashing.sha256Hex(text.utf8)
+                formats[version] = format
                 if format == StoredVersion.legacyFormat, let calendars { frozen[version] = Hashing.sha256Hex(calendars.utf8) }
                 let stored: StoredVersion
                 do {
@@ -87,7 +108,7 @@ extension AgreementRepository {
             facts.append(
                 StoredAgreementFacts(
                     code: code, state: try row.decode(2), signedVersion: try row.decode(3, as: Int?.self), terminationReason: try row.decode(4, as: String?.self),
-                    versions: hashes, frozenCalendars: frozen, signatures: signatures[id, default: []]
+                    versions: hashes, formats: formats, frozenCalendars: frozen, signatures: signatures[id, default: []]
                 )
             )
         }

@@ -4,7 +4,9 @@ import PactaCore
 /// Slows down, then refuses, password guessing, with counters in the database so that every
 /// instance sees the same ones.
 ///
-/// Failures are counted per username, per address, and per username at one address, over a
+/// Every attempt is counted before its password is checked, in one transaction, so that a burst of
+/// simultaneous guesses meets the limits too; a right password takes its own attempt back.
+/// Attempts are counted per username, per address, and per username at one address, over a
 /// window. A username under attack answers more slowly from everywhere, but is refused only at
 /// the addresses that guessed wrong: its owner, elsewhere, still signs in.
 public struct LoginThrottle: Sendable {
@@ -12,9 +14,9 @@ public struct LoginThrottle: Sendable {
 
     /// The limits.
     public struct Policy: Sendable, Hashable {
-        /// How long failures are remembered.
+        /// How long attempts are remembered.
         public var window: Duration = .seconds(15 * 60)
-        /// Failures (for the username or the address) answered at full speed.
+        /// Failed attempts (for the username or the address) answered at full speed.
         public var slowAfter = 3
         /// The longest an answer is delayed.
         public var longestDelay: Duration = .seconds(8)
@@ -36,36 +38,19 @@ public struct LoginThrottle: Sendable {
         case refused(retryAfter: Int)
     }
 
-    public func check(username: String, address: String, at now: Date, policy: Policy) async throws -> Decision {
-        let keys = Self.keys(username: username, address: address)
-        let rows = try await self.database.query(
-            "SELECT key, failures, window_start, blocked_until FROM login_throttle WHERE key IN (\(keys.user), \(keys.address), \(keys.pair))"
-        )
-        let cutoff = now.addingTimeInterval(-policy.window.seconds)
-        var failures = 0
-        var blockedUntil: Date?
-        for row in rows {
-            if let until = try row.decode(3, as: Date?.self), until > now {
-                let key = try row.decode(0, as: String.self)
-                if key != keys.user { blockedUntil = max(blockedUntil ?? until, until) }
-            }
-            if try row.decode(2, as: Date.self) >= cutoff { failures = max(failures, try row.decode(1, as: Int.self)) }
-        }
-        if let blockedUntil {
-            return .refused(retryAfter: max(1, Int(blockedUntil.timeIntervalSince(now).rounded(.up))))
-        }
-        guard failures >= policy.slowAfter else { return .allowed(delay: .zero) }
-        let seconds = min(pow(2, Double(failures - policy.slowAfter)), policy.longestDelay.seconds)
-        return .allowed(delay: .milliseconds(Int64(seconds * 1000)))
-    }
-
-    /// Counts a wrong password, and refuses the pair or the address once they reach their limits.
-    public func recordFailure(username: String, address: String, at now: Date, policy: Policy) async throws {
+    /// Counts an attempt and says whether to check its password. Call ``succeeded(username:address:)``
+    /// when the password was right.
+    public func attempt(username: String, address: String, at now: Date, policy: Policy) async throws -> Decision {
         let keys = Self.keys(username: username, address: address)
         let cutoff = now.addingTimeInterval(-policy.window.seconds)
-        let until = now.addingTimeInterval(policy.refusal.seconds)
-        try await self.database.transaction { db in
-            for (key, limit) in [(keys.user, Int.max), (keys.address, policy.refuseAddressAt), (keys.pair, policy.refuseAccountAt)] {
+        return try await self.database.transaction { db in
+            // Already refused: not counted again, so that the refusal ends when it says.
+            let blocked = try await db.query(
+                "SELECT blocked_until FROM login_throttle WHERE key IN (\(keys.address), \(keys.pair)) AND blocked_until > \(now)"
+            ).compactMap { try $0.decode(0, as: Date?.self) }.max()
+            if let blocked { return .refused(retryAfter: Self.seconds(from: now, to: blocked)) }
+            var counts: [String: Int] = [:]
+            for key in [keys.user, keys.address, keys.pair] {
                 try await db.execute(
                     """
                     INSERT INTO login_throttle (key, failures, window_start) VALUES (\(key), 1, \(now))
@@ -74,16 +59,33 @@ public struct LoginThrottle: Sendable {
                     window_start = CASE WHEN login_throttle.window_start < \(cutoff) THEN \(now) ELSE login_throttle.window_start END
                     """
                 )
-                if limit < Int.max {
-                    try await db.execute("UPDATE login_throttle SET blocked_until = \(until) WHERE key = \(key) AND failures >= \(limit)")
-                }
+                counts[key] = try await db.first("SELECT failures FROM login_throttle WHERE key = \(key)")?.decode(0, as: Int.self) ?? 1
             }
+            // This attempt is counted: past the limit, it and the next ones are refused.
+            if counts[keys.pair, default: 0] > policy.refuseAccountAt || counts[keys.address, default: 0] > policy.refuseAddressAt {
+                let until = now.addingTimeInterval(policy.refusal.seconds)
+                for (key, limit) in [(keys.pair, policy.refuseAccountAt), (keys.address, policy.refuseAddressAt)] where counts[key, default: 0] > limit {
+                    try await db.execute("UPDATE login_throttle SET blocked_until = \(until) WHERE key = \(key)")
+                }
+                return .refused(retryAfter: Self.seconds(from: now, to: until))
+            }
+            let failures = max(counts[keys.user, default: 1], counts[keys.address, default: 1]) - 1
+            guard failures >= policy.slowAfter else { return .allowed(delay: .zero) }
+            let seconds = min(pow(2, Double(failures - policy.slowAfter)), policy.longestDelay.seconds)
+            return .allowed(delay: .milliseconds(Int64(seconds * 1000)))
         }
     }
 
-    /// Forgets the failures of this username at this address after a right password.
-    public func recordSuccess(username: String, address: String) async throws {
-        try await self.database.execute("DELETE FROM login_throttle WHERE key = \(Self.keys(username: username, address: address).pair)")
+    /// A right password: forgets this username's failures at this address, and takes back the
+    /// attempt from the username's and the address's counts.
+    public func succeeded(username: String, address: String) async throws {
+        let keys = Self.keys(username: username, address: address)
+        try await self.database.transaction { db in
+            try await db.execute("DELETE FROM login_throttle WHERE key = \(keys.pair)")
+            try await db.execute(
+                "UPDATE login_throttle SET failures = failures - 1 WHERE key IN (\(keys.user), \(keys.address)) AND failures > 0"
+            )
+        }
     }
 
     /// Deletes counters past their window and refusal.
@@ -93,9 +95,14 @@ public struct LoginThrottle: Sendable {
         )
     }
 
+    /// The counters' keys: hashed, so that whatever is typed as a username fits the index.
     private static func keys(username: String, address: String) -> (user: String, address: String, pair: String) {
-        let user = username.lowercased()
-        return ("user:" + user, "address:" + address, "pair:" + user + "\u{1F}" + address)
+        let user = Hashing.sha256Hex(username.lowercased().utf8)
+        return ("user:" + user, "address:" + Hashing.sha256Hex(address.utf8), "pair:" + Hashing.sha256Hex((user + "\u{1F}" + address).utf8))
+    }
+
+    private static func seconds(from now: Date, to until: Date) -> Int {
+        max(1, Int(until.timeIntervalSince(now).rounded(.up)))
     }
 }
 

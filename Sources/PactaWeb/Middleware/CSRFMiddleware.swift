@@ -9,13 +9,18 @@ import PactaStore
 ///
 /// A browser with a session sends back its session's token. One without (the sign-in form) sends
 /// back the token of its `pacta_csrf` cookie: a double-submitted cookie, so that looking at the
-/// sign-in page stores nothing in the database.
+/// sign-in page stores nothing in the database. Behind TLS the cookie is `__Host-pacta_csrf`,
+/// which no other host (a sibling subdomain, say) can set.
 struct CSRFMiddleware: RouterMiddleware {
-    static let cookie = "pacta_csrf"
+    /// Whether cookies are `Secure` (behind TLS).
+    let secure: Bool
+
+    /// The name of the sign-in form's cookie.
+    static func cookie(secure: Bool) -> String { secure ? "__Host-pacta_csrf" : "pacta_csrf" }
 
     func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
         var context = context
-        if let cookie = request.cookies[Self.cookie]?.value, cookie.count == 64 {
+        if let cookie = request.cookies[Self.cookie(secure: self.secure)]?.value, cookie.count == 64 {
             context.anonymousCSRF = String(cookie)
         }
         guard request.method == .post else { return try await next(request, context) }

@@ -69,6 +69,13 @@ struct AdminAPIController: Sendable {
     /// The secret is in this answer only.
     @Sendable func createToken(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<NewTokenJSON> {
         struct Body: Decodable { var name: String; var username: String? }
+        // A token someone else made for this person cannot make one that would count as theirs.
+        if case .token(_, own: false) = context.channel {
+            throw APIError(
+                .forbidden, code: "not_your_own_token",
+                message: "This token was created for you by someone else: it cannot create tokens. Sign in, or use a token you created yourself."
+            )
+        }
         let body = try await request.decodeJSON(as: Body.self, context: context)
         let owner: User
         if let username = body.username, username != context.identity?.username {
@@ -93,7 +100,7 @@ struct AdminAPIController: Sendable {
 
     /// `?head=` a ledger hash kept earlier: the report says whether everything up to it is intact.
     @Sendable func verify(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<VerificationReport> {
-        let report = try await self.services.store.agreements.verify(head: request.uri.queryParameters.get("head"))
+        let report = try await self.services.store.agreements.verify(head: request.uri.queryParameters.get("head"), visibleTo: try context.actor)
         return EditedResponse(status: .ok, response: report)
     }
 }

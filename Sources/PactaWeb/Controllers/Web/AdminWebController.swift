@@ -170,11 +170,11 @@ struct AdminWebController: Sendable {
     /// The verification report; `?head=` checks a ledger head kept outside the database.
     @Sendable func verify(_ request: Request, context: AppRequestContext) async throws -> HTML {
         let head = request.uri.queryParameters.get("head").map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
-        let report = try await self.services.store.agreements.verify(head: head)
+        let report = try await self.services.store.agreements.verify(head: head, visibleTo: try context.actor)
         let messages = self.services.renderer.messages(context.language)
         var page: [String: Any] = [
             "checked": report.checkedSignatures, "checkedVersions": report.checkedVersions, "checkedEntries": report.checkedEntries,
-            "intact": report.isIntact, "headHash": report.head.hash, "headSeq": report.head.seq,
+            "intact": report.isIntact, "headHash": report.head.hash, "headSeq": report.head.seq, "hiddenIssues": report.hiddenIssues,
             "issues": report.issues.map { issue -> [String: Any] in
                 [
                     "agreement": issue.agreement, "version": issue.version.map(String.init) ?? "",

@@ -34,7 +34,7 @@ struct SessionWebController: Sendable {
     }
 
     /// Checks the password, unless this username or address guessed wrong too often lately: then
-    /// the answer comes slower, and at the limit it is a 429 without looking at the password.
+    /// the answer comes slower, and past the limit it is a 429 without looking at the password.
     @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> Response {
         let form = context.form
         let username = form.text("username")
@@ -43,7 +43,7 @@ struct SessionWebController: Sendable {
         let throttle = self.services.store.loginThrottle
         let policy = self.services.loginPolicy
         let messages = self.services.renderer.messages(context.language)
-        switch try await throttle.check(username: username, address: address, at: self.services.now(), policy: policy) {
+        switch try await throttle.attempt(username: username, address: address, at: self.services.now(), policy: policy) {
         case .refused(let retryAfter):
             var response = try self.page(
                 request, context: context, username: username, next: next,
@@ -55,13 +55,12 @@ struct SessionWebController: Sendable {
             if delay > .zero { try await Task.sleep(for: delay) }
         }
         guard let user = try await Accounts(store: self.services.store).authenticate(username: username, password: form["password"] ?? "") else {
-            try await throttle.recordFailure(username: username, address: address, at: self.services.now(), policy: policy)
             return try self.page(
                 request, context: context, username: username, next: next,
                 error: messages.text("errors.invalid_credentials", or: "Wrong username or password."), status: .unauthorized
             ).response(from: request, context: context)
         }
-        try await throttle.recordSuccess(username: username, address: address)
+        try await throttle.succeeded(username: username, address: address)
         // A fresh session (new id, new CSRF token) on every sign-in.
         context.sessions.createSession(WebSession(userID: user.id, epoch: user.sessionEpoch))
         return redirect(next)
@@ -123,7 +122,8 @@ struct SessionWebController: Sendable {
         guard context.sessions.session == nil, context.anonymousCSRF == nil else { return nil }
         let token = WebSession.makeToken()
         context.anonymousCSRF = token
-        return Cookie(name: CSRFMiddleware.cookie, value: token, path: "/", secure: self.services.secureCookies, httpOnly: true, sameSite: .strict)
+        let secure = self.services.secureCookies
+        return Cookie(name: CSRFMiddleware.cookie(secure: secure), value: token, path: "/", secure: secure, httpOnly: true, sameSite: .strict)
     }
 
     private func page(
