@@ -63,6 +63,26 @@ struct AgreementViews {
         ]
     }
 
+    /// The calendars written into a version, as its signers read them.
+    func calendars(_ calendars: [BusinessCalendar]) -> [[String: Any]] {
+        calendars.map { calendar in
+            [
+                "code": calendar.code, "name": calendar.name, "timeZone": calendar.timeZone, "hoursSummary": self.hoursSummary(calendar),
+                "holidays": calendar.holidays.sorted { $0.date < $1.date }.map { "\($0.date)\($0.name.isEmpty ? "" : " " + $0.name)" }.joined(separator: " · "),
+            ]
+        }
+    }
+
+    /// `Lun 08:30-13:00, 14:00-17:30 · Mar …`
+    func hoursSummary(_ calendar: BusinessCalendar) -> String {
+        Weekday.allCases.compactMap { day -> String? in
+            let ranges = calendar.hours[day]
+            guard !ranges.isEmpty else { return nil }
+            let name = self.messages.text("weekdays.\(day.rawValue)", or: day.rawValue)
+            return "\(name.prefix(3)) \(ranges.map(\.description).joined(separator: ", "))"
+        }.joined(separator: " · ")
+    }
+
     func signature(_ signature: Signature) -> [String: Any] {
         [
             "sideLabel": self.messages.text("sides.\(signature.side.rawValue)", or: signature.side.rawValue),

@@ -174,7 +174,7 @@ struct AdminWebController: Sendable {
         let messages = self.services.renderer.messages(context.language)
         var page: [String: Any] = [
             "checked": report.checkedSignatures, "checkedVersions": report.checkedVersions, "checkedEntries": report.checkedEntries,
-            "intact": report.isIntact, "headHash": report.head.hash, "headSeq": report.head.seq, "hiddenIssues": report.hiddenIssues,
+            "intact": report.isIntact, "headHash": report.head.hash, "headSeq": report.head.seq, "hiddenIssues": report.hiddenIssues, "hasHiddenIssues": report.hiddenIssues > 0,
             "issues": report.issues.map { issue -> [String: Any] in
                 [
                     "agreement": issue.agreement, "version": issue.version.map(String.init) ?? "",

@@ -92,6 +92,7 @@ struct AgreementsWebController: Sendable {
         let takesPart = actor.takesPart(provider: agreement.terms.provider, client: agreement.terms.client, in: tree)
         var page = views.card(agreement, providerName: record.providerName, clientName: record.clientName)
         page["summary"] = agreement.terms.summary
+        page["calendars"] = views.calendars(agreement.calendars)
         page["stateLabel"] = views.stateLabel(state, validFrom: agreement.terms.validFrom)
         page["stateClass"] = views.stateClass(state)
         page["terminationReason"] = agreement.terminationReason
@@ -120,8 +121,10 @@ struct AgreementsWebController: Sendable {
         // The calendars written into the version may have changed since: say so, and offer a revision.
         let changed = agreement.calendarsChanged(comparedWith: try await store.calendars.list())
         if !changed.isEmpty {
-            page["calendarsChanged"] = changed.joined(separator: ", ")
-            page["calendarsSigned"] = !agreement.signatures.isEmpty || agreement.signedVersion != nil
+            let signed = !agreement.signatures.isEmpty || agreement.signedVersion != nil
+            page["calendarsChanged"] = messages.text(signed ? "agreement.calendars_changed_signed" : "agreement.calendars_changed_unsigned", or: "")
+                .replacingOccurrences(of: "{codes}", with: changed.joined(separator: ", "))
+            page["calendarsSigned"] = signed
             if canEdit && state.isOpen { page["calendarsAction"] = "/agreements/\(code)/calendars" }
         }
         if state == .pendingSignatures, let side = Self.side(of: actor, in: agreement), agreement.signature(of: side) == nil,
@@ -308,6 +311,7 @@ struct AgreementsWebController: Sendable {
         let side = Self.side(of: actor, in: agreement)
         page["sha256"] = agreement.sha256
         page["summary"] = agreement.terms.summary
+        page["calendars"] = views.calendars(agreement.calendars)
         page["action"] = "/agreements/\(agreement.code)/sign"
         page["backHref"] = "/agreements/\(agreement.code)"
         page["documentHref"] = "/agreements/\(agreement.code)/versions/\(agreement.version)/document.json"

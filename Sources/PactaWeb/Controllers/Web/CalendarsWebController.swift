@@ -23,16 +23,11 @@ struct CalendarsWebController: Sendable {
         let actor = try context.actor
         let tree = try await self.services.store.units.tree()
         let mayEdit = Role.editors.contains(actor.role)
+        let views = AgreementViews(messages: messages, timeZone: self.services.timeZone)
         let rows: [[String: Any]] = try await self.services.store.calendars.listOwned().map { owned in
             let calendar = owned.calendar
-            let summary = Weekday.allCases.compactMap { day -> String? in
-                let ranges = calendar.hours[day]
-                guard !ranges.isEmpty else { return nil }
-                let name = messages.text("weekdays.\(day.rawValue)", or: day.rawValue)
-                return "\(name.prefix(3)) \(ranges.map(\.description).joined(separator: ", "))"
-            }.joined(separator: " · ")
             return [
-                "code": calendar.code, "name": calendar.name, "timeZone": calendar.timeZone, "hoursSummary": summary,
+                "code": calendar.code, "name": calendar.name, "timeZone": calendar.timeZone, "hoursSummary": views.hoursSummary(calendar),
                 "holidayCount": calendar.holidays.count,
                 "owner": owned.owner ?? messages.text("calendars.organisation", or: "Organisation"),
                 "editHref": mayEdit && CalendarRepository.mayChange(owned, by: actor, in: tree) ? "/calendars/\(calendar.code)/edit" : "",
