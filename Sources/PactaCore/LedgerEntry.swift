@@ -23,19 +23,15 @@ public struct LedgerEntry: Sendable, Hashable {
     /// What the first entry chains to.
     public static let genesis = String(repeating: "0", count: 64)
 
+    /// A new entry, with its hash computed.
     public init(
         seq: Int64, recordedAt: Int64, event: LedgerEvent, agreement: String, version: Int?, actor: String,
         data: [String: JSONValue], previous: String
     ) throws {
-        self.seq = seq
-        self.recordedAt = recordedAt
-        self.event = event
-        self.agreement = agreement
-        self.version = version
-        self.actor = actor
-        self.data = data
-        self.previous = previous
-        self.hash = ""
+        self.init(
+            stored: seq, recordedAt: recordedAt, event: event, agreement: agreement, version: version, actor: actor, data: data,
+            previous: previous, hash: ""
+        )
         self.hash = try self.computedHash()
     }
 

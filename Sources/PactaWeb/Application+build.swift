@@ -72,11 +72,11 @@ public func buildApplication(reader: ConfigReader) async throws -> some Applicat
         return services
     }()
     let router = try buildRouter(services: services, metrics: registry)
-    let expiry = AgreementExpiry(services: services, logger: logger)
+    let housekeeping = Housekeeping(services: services, logger: logger)
     var app = Application(
         router: router,
         configuration: ApplicationConfiguration(reader: reader.scoped(to: "http")),
-        services: [store.database, ExpiredSessionPurger(store: store, logger: logger), expiry],
+        services: [store.database, housekeeping],
         logger: logger
     )
     app.beforeServerStarts {
@@ -86,7 +86,7 @@ public func buildApplication(reader: ConfigReader) async throws -> some Applicat
                 DemoOrganisation.printCredentials()
             }
         }
-        await expiry.expireNow()
+        await housekeeping.expireAgreements()
         logger.info("Pacta is using \(store.database.dialect == .postgres ? "PostgreSQL" : "SQLite at \(settings.databaseURL)")")
     }
     return app

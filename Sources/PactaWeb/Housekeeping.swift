@@ -1,0 +1,43 @@
+import Foundation
+import Logging
+import PactaCore
+import PactaStore
+import ServiceLifecycle
+
+/// Pacta's hourly chores, safe with several instances: deletes expired sessions and spent
+/// sign-in counters, and marks agreements whose validity ended as expired, each with its ledger
+/// entry (each change locks its agreement and checks again). Pages already show agreements
+/// expired by date; this makes the stored state and the ledger say so too.
+struct Housekeeping: Service {
+    let services: AppServices
+    let logger: Logger
+    var interval: Duration = .seconds(3600)
+
+    func run() async throws {
+        // Sleeping first leaves start-up (and its migrations) alone; shutdown ends the sleep early.
+        while (try? await cancelWhenGracefulShutdown({ try await Task.sleep(for: self.interval) })) != nil {
+            await self.purge()
+            await self.expireAgreements()
+        }
+    }
+
+    func purge() async {
+        let now = self.services.now()
+        do {
+            try await self.services.store.keyValues.purgeExpired(now: now)
+            try await self.services.store.loginThrottle.purge(before: now.addingTimeInterval(-3600), now: now)
+        } catch {
+            self.logger.warning("Could not purge expired sessions", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Also run once at start-up, after the migrations.
+    func expireAgreements() async {
+        do {
+            let expired = try await self.services.store.agreements.expire(today: self.services.today, at: self.services.now())
+            if !expired.isEmpty { self.logger.info("Agreements expired", metadata: ["agreements": "\(expired.joined(separator: ", "))"]) }
+        } catch {
+            self.logger.warning("Could not expire agreements", metadata: ["error": "\(error)"])
+        }
+    }
+}
