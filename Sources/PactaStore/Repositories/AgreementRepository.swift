@@ -23,7 +23,7 @@ public struct AgreementRepository: Sendable {
             FROM agreements a JOIN units p ON p.id = a.provider_id JOIN units c ON c.id = a.client_id
             """ + filter + " ORDER BY a.updated_at DESC, a.code"
         )
-        let tree = try await UnitRepository.tree(in: self.database)
+        let tree = try await Self.tree(for: actor, in: self.database)
         return try rows.map { row in
             AgreementSummary(
                 code: try row.decode(0), title: try row.decode(1), state: try row.decode(2), version: try row.decode(3),
@@ -41,7 +41,7 @@ public struct AgreementRepository: Sendable {
     /// - Throws: ``CorruptRecordError`` when its stored document cannot be read.
     public func get(_ code: String, visibleTo actor: Actor?) async throws -> AgreementRecord? {
         guard let loaded = try await Self.load(code, in: self.database, lock: false) else { return nil }
-        let tree = try await UnitRepository.tree(in: self.database)
+        let tree = try await Self.tree(for: actor, in: self.database)
         guard loaded.isVisible(to: actor, in: tree) else { return nil }
         let signatures = try await Self.signatures(in: self.database, where: "s.agreement_id = \(loaded.id)")[loaded.id, default: []]
         let rows = try await self.database.query(
@@ -115,7 +115,7 @@ public struct AgreementRepository: Sendable {
     /// One version exactly as stored, or nil when there is none or `actor` may not see the agreement.
     public func version(_ code: String, _ number: Int, visibleTo actor: Actor?) async throws -> StoredVersion? {
         guard let loaded = try await Self.load(code, in: self.database, lock: false),
-            loaded.isVisible(to: actor, in: try await UnitRepository.tree(in: self.database)),
+            loaded.isVisible(to: actor, in: try await Self.tree(for: actor, in: self.database)),
             let row = try await self.database.first(
                 "SELECT document, format, calendars FROM agreement_versions WHERE agreement_id = \(loaded.id) AND version = \(number)"
             )
@@ -320,6 +320,12 @@ public struct AgreementRepository: Sendable {
     static func isVisible(signedVersion: Int?, provider: String, client: String, to actor: Actor?, in tree: UnitTree) -> Bool {
         guard let actor else { return true }
         return signedVersion != nil || actor.takesPart(provider: provider, client: client, in: tree)
+    }
+
+    /// The units' tree when visibility depends on it; Pacta itself and administrators see everything.
+    private static func tree(for actor: Actor?, in db: any DatabaseExecutor) async throws -> UnitTree {
+        guard let actor, !actor.reachesEverything else { return UnitTree([]) }
+        return try await UnitRepository.tree(in: db)
     }
 
     /// Refuses terms in which the actor's unit takes no part.
