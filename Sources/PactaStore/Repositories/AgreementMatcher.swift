@@ -15,9 +15,9 @@ struct AgreementMatcher: Sendable {
         var clock: BusinessClock?
     }
 
+    /// Candidates by provider and client; an agreement with a version that cannot be read takes
+    /// no requests (`pacta verify` and the published page name it).
     private let candidates: [Int64: [Int64: [Candidate]]]
-    /// Codes of agreements whose signed version could not be read; they take no requests.
-    let unreadable: [String]
 
     /// Loads the agreements signed by both sides, or only those between `provider` and `client`.
     /// An agreement covers the days of every version both sides signed (a revision that moves its
@@ -36,14 +36,11 @@ struct AgreementMatcher: Sendable {
         )
         var candidates: [Int64: [Int64: [Candidate]]] = [:]
         var clocks: [Int64: BusinessClock?] = [:]
-        var unreadable: [String] = []
         var current: (id: Int64, code: String, provider: Int64, client: Int64, candidate: Candidate?, readable: Bool)?
         func close() {
             guard let done = current else { return }
             if let candidate = done.candidate, done.readable {
                 candidates[done.provider, default: [:]][done.client, default: []].append(candidate)
-            } else {
-                unreadable.append(done.code)
             }
         }
         for row in rows {
@@ -81,7 +78,6 @@ struct AgreementMatcher: Sendable {
             }
         }
         self.candidates = candidates
-        self.unreadable = unreadable
     }
 
     func match(provider: Int64, client: Int64, on day: LocalDate) -> Candidate? {
