@@ -72,6 +72,16 @@ public struct LedgerEntry: Sendable, Hashable {
     }
 }
 
+extension Signature {
+    /// What a `signed` ledger entry records of the signature.
+    public var ledgerData: [String: JSONValue] {
+        [
+            "side": .string(self.side.rawValue), "signer": .string(self.signer), "signer_name": .string(self.signerName),
+            "unit": .string(self.unit), "sha256": .string(self.sha256), "channel": .string(self.channel),
+        ]
+    }
+}
+
 /// What a ledger entry records.
 public enum LedgerEvent: String, Sendable, Hashable, CaseIterable {
     /// A version was written: `sha256` of its document, its `format`, the version it `supersedes`.

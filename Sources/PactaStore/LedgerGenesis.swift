@@ -67,13 +67,7 @@ enum LedgerGenesis {
             }
         }
         for signature in signatures {
-            try await append(
-                .signed, version: signature.version,
-                [
-                    "side": .string(signature.side.rawValue), "signer": .string(signature.signer), "signer_name": .string(signature.signerName),
-                    "unit": .string(signature.unit), "sha256": .string(signature.sha256), "channel": .string(signature.channel),
-                ]
-            )
+            try await append(.signed, version: signature.version, signature.ledgerData)
         }
         try await append(
             .recorded, version: nil,

@@ -244,15 +244,11 @@ public struct AgreementRepository: Sendable {
                 WHERE id = \(loaded.id)
                 """
             )
-            let data: [String: JSONValue] = [
-                "side": .string(signature.side.rawValue), "signer": .string(signature.signer), "signer_name": .string(signature.signerName),
-                "unit": .string(signature.unit), "sha256": .string(signature.sha256), "channel": .string(signature.channel),
-            ]
             if agreement.signedVersion != loaded.agreement.signedVersion {
                 try await RequestRepository.rematch(provider: loaded.providerID, client: loaded.clientID, in: db)
             }
             // Last, so that the ledger's lock is held only for the append.
-            try await LedgerRepository.record(.signed, agreement, actor: signer, data: data, at: instant, in: db)
+            try await LedgerRepository.record(.signed, agreement, actor: signer, data: signature.ledgerData, at: instant, in: db)
             return agreement
         }
     }

@@ -63,6 +63,15 @@ struct AgreementViews {
         ]
     }
 
+    /// An agreement's card with what its own pages add: the scope in words and the calendars.
+    func detail(_ record: AgreementRecord) -> [String: Any] {
+        var page = self.card(record.agreement, providerName: record.providerName, clientName: record.clientName)
+        page["summary"] = record.agreement.terms.summary
+        page["calendars"] = self.calendars(record.agreement.calendars)
+        page["sha256"] = record.agreement.sha256
+        return page
+    }
+
     /// The calendars written into a version, as its signers read them.
     func calendars(_ calendars: [BusinessCalendar]) -> [[String: Any]] {
         calendars.map { calendar in

@@ -1,5 +1,4 @@
 import Foundation
-import HTTPTypes
 import Hummingbird
 import HummingbirdAuth
 import PactaCore
@@ -139,18 +138,6 @@ struct PublishedJSON: ResponseEncodable, Sendable {
     var withheld: [String]
     /// Keep it outside the database: `pacta verify --head` proves nothing up to it was rewritten.
     var ledgerHead: LedgerHead
-}
-
-/// A version's document as stored, byte for byte.
-enum CanonicalDocument {
-    static func response(_ stored: StoredVersion, code: String, attachment: Bool) -> Response {
-        var response = Response.text(stored.text, contentType: "application/json")
-        response.headers[HTTPField.Name("X-Pacta-SHA256")!] = stored.sha256
-        if attachment {
-            response.headers[.contentDisposition] = "attachment; filename=\"\(code)-v\(stored.document.version).json\""
-        }
-        return response
-    }
 }
 
 /// A row of the agreements list.

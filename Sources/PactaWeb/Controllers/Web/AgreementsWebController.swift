@@ -90,13 +90,10 @@ struct AgreementsWebController: Sendable {
         let messages = self.services.renderer.messages(context.language)
         let tree = try await store.units.tree()
         let takesPart = actor.takesPart(provider: agreement.terms.provider, client: agreement.terms.client, in: tree)
-        var page = views.card(agreement, providerName: record.providerName, clientName: record.clientName)
-        page["summary"] = agreement.terms.summary
-        page["calendars"] = views.calendars(agreement.calendars)
+        var page = views.detail(record)
         page["stateLabel"] = views.stateLabel(state, validFrom: agreement.terms.validFrom)
         page["stateClass"] = views.stateClass(state)
         page["terminationReason"] = agreement.terminationReason
-        page["sha256"] = agreement.sha256
         page["indicatorsHref"] = "/agreements/\(code)/indicators"
         page["pendingSides"] =
             state == .pendingSignatures
@@ -307,11 +304,8 @@ struct AgreementsWebController: Sendable {
         let views = self.views(context)
         let messages = self.services.renderer.messages(context.language)
         let actor = try context.actor
-        var page = views.card(agreement, providerName: record.providerName, clientName: record.clientName)
+        var page = views.detail(record)
         let side = Self.side(of: actor, in: agreement)
-        page["sha256"] = agreement.sha256
-        page["summary"] = agreement.terms.summary
-        page["calendars"] = views.calendars(agreement.calendars)
         page["action"] = "/agreements/\(agreement.code)/sign"
         page["backHref"] = "/agreements/\(agreement.code)"
         page["documentHref"] = "/agreements/\(agreement.code)/versions/\(agreement.version)/document.json"
