@@ -4,11 +4,14 @@ public struct CSVRecord: Sendable, Hashable {
     public var fields: [String]
     /// Why the record is malformed, if it is.
     public var problem: String?
+    /// The position (0-based) of the field at fault, when one is.
+    public var problemField: Int?
 
-    public init(line: Int, fields: [String], problem: String? = nil) {
+    public init(line: Int, fields: [String], problem: String? = nil, problemField: Int? = nil) {
         self.line = line
         self.fields = fields
         self.problem = problem
+        self.problemField = problemField
     }
 }
 
@@ -18,8 +21,10 @@ public struct CSVSyntaxError: Error, Sendable, Hashable {
     public var message: String
 }
 
-/// Reads RFC 4180 CSV (quoted fields, doubled quotes, CRLF or LF line ends, a leading BOM),
+/// Reads RFC 4180 CSV (quoted fields, doubled quotes, CRLF, LF or CR line ends, a leading BOM),
 /// keeping the line each record starts on so that problems can be reported where they are.
+/// Text must be UTF-8: a field with bytes that are not, or with a NUL, or longer than
+/// ``CSVParser/maximumFieldBytes`` is reported, never changed or kept whole.
 ///
 /// Written here rather than taken from a package because reports must name the exact line of
 /// records that span several lines, which the available CSV packages do not expose.
@@ -28,9 +33,14 @@ public struct CSVReader: Sendable {
 
     /// Every record of `text`; blank lines are skipped. Throws at the first malformed record.
     public func records(in text: String) throws(CSVSyntaxError) -> [CSVRecord] {
+        try self.records(in: Array(text.utf8))
+    }
+
+    /// Every record of the bytes of a file; blank lines are skipped. Throws at the first malformed record.
+    public func records(in bytes: some Sequence<UInt8>) throws(CSVSyntaxError) -> [CSVRecord] {
         var parser = CSVParser()
         var records: [CSVRecord] = []
-        parser.consume(text.utf8) { records.append($0) }
+        parser.consume(bytes) { records.append($0) }
         parser.finish { records.append($0) }
         if let bad = records.first(where: { $0.problem != nil }) {
             throw CSVSyntaxError(line: bad.line, message: bad.problem!)
@@ -40,17 +50,26 @@ public struct CSVReader: Sendable {
 }
 
 /// An incremental CSV parser: feed it chunks of any size, it hands back each complete record.
-/// Memory stays at one record whatever the input size. A malformed record is handed back with
-/// its `problem` and parsing goes on at the next line.
+/// Memory stays at one record, at most ``maximumRecordBytes``, whatever the input size. A
+/// malformed record is handed back with its `problem` and parsing goes on at the next line.
 public struct CSVParser: Sendable {
+    /// The longest field taken; a longer one is reported and not kept.
+    public static let maximumFieldBytes = 1 << 20
+    /// The longest record taken, all its fields together.
+    public static let maximumRecordBytes = 4 << 20
+
     private var field: [UInt8] = []
     private var fields: [String] = []
+    private var recordBytes = 0
     private var line = 1
     private var recordLine = 1
     private var inQuotes = false
     private var quotePending = false
     private var fieldWasQuoted = false
+    /// The last byte was a CR: a LF right after it ends the same line.
+    private var afterCR = false
     private var problem: String?
+    private var problemField: Int?
     private var started = false
 
     public init() {}
@@ -74,11 +93,13 @@ public struct CSVParser: Sendable {
                 self.skippingBOM -= 1
                 continue
             }
+            let afterCR = self.afterCR
+            self.afterCR = byte == UInt8(ascii: "\r")
             if self.inQuotes {
                 if self.quotePending {
                     self.quotePending = false
                     if byte == UInt8(ascii: "\"") {
-                        self.field.append(byte)
+                        self.append(byte)
                         continue
                     }
                     self.inQuotes = false  // that quote closed the field; read this byte outside quotes
@@ -86,17 +107,18 @@ public struct CSVParser: Sendable {
                     self.quotePending = true
                     continue
                 } else {
-                    if byte == UInt8(ascii: "\n") { self.line += 1 }
-                    self.field.append(byte)
+                    // CR, LF and CRLF inside a field each count as one line.
+                    if byte == UInt8(ascii: "\r") || (byte == UInt8(ascii: "\n") && !afterCR) { self.line += 1 }
+                    self.append(byte)
                     continue
                 }
             }
             switch byte {
             case UInt8(ascii: ","):
                 self.endField()
-            case UInt8(ascii: "\r"):
-                break
-            case UInt8(ascii: "\n"):
+            case UInt8(ascii: "\n") where afterCR:
+                break  // the LF of a CRLF: the CR ended the line
+            case UInt8(ascii: "\r"), UInt8(ascii: "\n"):
                 try self.endRecord(emit)
                 self.line += 1
                 self.recordLine = self.line
@@ -105,15 +127,35 @@ public struct CSVParser: Sendable {
                     self.inQuotes = true
                     self.fieldWasQuoted = true
                 } else {
-                    self.problem = self.problem ?? "A quote appears inside an unquoted field; quote the whole field and double inner quotes."
+                    self.report("A quote appears inside an unquoted field; quote the whole field and double inner quotes.")
                 }
             default:
                 if self.fieldWasQuoted {
-                    self.problem = self.problem ?? "Text follows the closing quote of a field."
+                    self.report("Text follows the closing quote of a field.")
                 }
-                self.field.append(byte)
+                self.append(byte)
             }
         }
+    }
+
+    /// Adds a byte to the field, unless the field or the record is already too long.
+    private mutating func append(_ byte: UInt8) {
+        guard self.field.count < Self.maximumFieldBytes, self.recordBytes + self.field.count < Self.maximumRecordBytes else {
+            self.report(
+                self.field.count >= Self.maximumFieldBytes
+                    ? "A field is longer than \(Self.maximumFieldBytes >> 20) MB, the most Pacta takes."
+                    : "The record is longer than \(Self.maximumRecordBytes >> 20) MB, the most Pacta takes."
+            )
+            return
+        }
+        self.field.append(byte)
+    }
+
+    /// Records the first problem of the record, with the field it is in.
+    private mutating func report(_ problem: String) {
+        guard self.problem == nil else { return }
+        self.problem = problem
+        self.problemField = self.fields.count
     }
 
     /// Ends the input, handing back the last record if it did not end with a line break.
@@ -131,8 +173,17 @@ public struct CSVParser: Sendable {
     private var skippingBOM = 0
 
     private mutating func endField() {
-        self.fields.append(String(decoding: self.field, as: UTF8.self))
-        self.field.removeAll(keepingCapacity: true)
+        if self.field.contains(0) {
+            self.report("The text contains a NUL byte, which Pacta does not take.")
+        }
+        if let text = String(validating: self.field, as: UTF8.self) {
+            self.fields.append(text)
+        } else {
+            self.report("The text is not UTF-8 (\(UTF8Check.describeFirstInvalid(in: self.field))). Save the file as UTF-8 (in Excel: \"CSV UTF-8\") and send it again.")
+            self.fields.append(String(decoding: self.field, as: UTF8.self))
+        }
+        self.recordBytes += self.field.count
+        self.field.removeAll(keepingCapacity: self.field.count <= 1 << 16)
         self.fieldWasQuoted = false
     }
 
@@ -140,16 +191,59 @@ public struct CSVParser: Sendable {
         let blank = self.fields.isEmpty && self.field.isEmpty && !self.fieldWasQuoted && self.problem == nil
         self.endField()
         if !blank {
-            try emit(CSVRecord(line: self.recordLine, fields: self.fields, problem: self.problem))
+            try emit(CSVRecord(line: self.recordLine, fields: self.fields, problem: self.problem, problemField: self.problemField))
         }
         self.fields.removeAll(keepingCapacity: true)
+        self.recordBytes = 0
         self.problem = nil
+        self.problemField = nil
+    }
+}
+
+/// Where text stops being UTF-8.
+public enum UTF8Check {
+    /// The first byte of `bytes` that does not start a UTF-8 character: its line and column
+    /// (1-based, counting characters) and the byte itself; nil when all the text is UTF-8.
+    public static func firstInvalid(in bytes: some Collection<UInt8>) -> (line: Int, column: Int, byte: UInt8)? {
+        var line = 1
+        var column = 1
+        var index = bytes.startIndex
+        while index != bytes.endIndex {
+            let lead = bytes[index]
+            let length =
+                switch lead {
+                case 0x00...0x7F: 1
+                case 0xC2...0xDF: 2
+                case 0xE0...0xEF: 3
+                case 0xF0...0xF4: 4
+                default: 0
+                }
+            guard length > 0, let end = bytes.index(index, offsetBy: length, limitedBy: bytes.endIndex),
+                String(validating: bytes[index..<end], as: UTF8.self) != nil
+            else { return (line, column, lead) }
+            if lead == UInt8(ascii: "\n") {
+                line += 1
+                column = 1
+            } else {
+                column += 1
+            }
+            index = end
+        }
+        return nil
+    }
+
+    /// "byte 0xE9 at character 5 of the field" for the first byte of `field` that is not UTF-8.
+    static func describeFirstInvalid(in field: [UInt8]) -> String {
+        guard let (line, column, byte) = Self.firstInvalid(in: field) else { return "" }
+        let hex = String(byte, radix: 16, uppercase: true)
+        return "byte 0x\(hex.count == 1 ? "0" + hex : hex) at character \(column) of the field" + (line > 1 ? ", line \(line) within it" : "")
     }
 }
 
 /// A CSV file's header: where each named column is, whatever the order, extra columns ignored.
 public struct CSVHeader: Sendable {
     private let positions: [String: Int]
+    private let names: [String]
 
     /// Reads the header record; `required` columns must all be present.
     public init(_ record: CSVRecord, required: [String]) throws(ImportProblem.List) {
@@ -167,6 +261,27 @@ public struct CSVHeader: Sendable {
             )
         }
         self.positions = positions
+        self.names = record.fields.map { $0.trimmed.lowercased() }
+    }
+
+    /// The column a field position falls under, "" past the header's last one.
+    public func name(at position: Int) -> String {
+        position < self.names.count ? self.names[position] : ""
+    }
+
+    /// Why `record` cannot be read through this header: a CSV problem, or more or fewer fields
+    /// than the header has columns (a row cut short or split wrongly would otherwise shift values).
+    public func problem(with record: CSVRecord) -> ImportProblem? {
+        if let problem = record.problem {
+            return ImportProblem(line: record.line, column: record.problemField.map(self.name(at:)) ?? "", code: "invalid_csv", message: problem)
+        }
+        guard record.fields.count == self.names.count else {
+            let counted = "The row has \(record.fields.count) field\(record.fields.count == 1 ? "" : "s"); the header has \(self.names.count) columns."
+            return ImportProblem(
+                line: record.line, column: "", code: record.fields.count < self.names.count ? "missing_fields" : "extra_fields", message: counted
+            )
+        }
+        return nil
     }
 
     /// The value of `column` in `record`, trimmed; "" when the record is short.

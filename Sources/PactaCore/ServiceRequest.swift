@@ -198,6 +198,10 @@ public struct RawServiceRequest: Sendable, Hashable, Codable {
                 problems.append((column, "invalid_timestamp", "'\(value)' is not an ISO 8601 instant with offset, like 2026-10-05T09:15:00-05:00."))
                 return nil
             }
+            guard Timestamp.range.contains(seconds) else {
+                problems.append((column, "out_of_range", "'\(value)' is outside the years Pacta takes (1900 to 9999, in UTC)."))
+                return nil
+            }
             return seconds
         }
         let opened = instant(self.openedAt, "opened_at")
@@ -210,11 +214,24 @@ public struct RawServiceRequest: Sendable, Hashable, Codable {
         if let opened, let resolved, resolved < opened {
             problems.append(("resolved_at", "before_opened", "The request is resolved (\(self.resolvedAt)) before it was opened (\(self.openedAt))."))
         }
+        if let firstResponse, let resolved, firstResponse > resolved {
+            problems.append(
+                ("first_response_at", "after_resolved", "The first response (\(self.firstResponseAt)) comes after the resolution (\(self.resolvedAt)).")
+            )
+        }
         var pauses: [Interval] = []
         for part in self.pauses.split(separator: ";") where !part.trimmed.isEmpty {
             let ends = part.split(separator: "/", omittingEmptySubsequences: false)
-            guard ends.count == 2, let start = Timestamp.parse(ends[0].trimmed), let end = Timestamp.parse(ends[1].trimmed), end >= start else {
+            guard ends.count == 2, let start = Timestamp.parse(ends[0].trimmed), let end = Timestamp.parse(ends[1].trimmed), end >= start,
+                Timestamp.range.contains(start), Timestamp.range.contains(end)
+            else {
                 problems.append(("pauses", "invalid_pause", "'\(part.trimmed)' is not a pause start/end with ISO 8601 instants, the end not before the start."))
+                continue
+            }
+            if let opened, resolved.map({ $0 >= opened }) ?? true, start < opened || resolved.map({ end > $0 }) ?? false {
+                problems.append(
+                    ("pauses", "pause_outside_request", "The pause '\(part.trimmed)' is not within the request's life, from its opening to its resolution.")
+                )
                 continue
             }
             pauses.append(Interval(start: start, end: end))

@@ -43,27 +43,55 @@ public struct Migrator: Sendable {
     }
 
     /// Checks the recorded migrations against the files and applies the pending ones, unless `dryRun`.
+    ///
+    /// Every step holds the migration lock, so that instances starting together on one database
+    /// take turns: the second finds the first one's migrations recorded and skips them.
     @discardableResult
     public func migrate(_ database: any Database, dryRun: Bool = false, logger: Logger) async throws -> Report {
-        try await database.execute(
-            """
-            CREATE TABLE IF NOT EXISTS schema_migrations (
-                name TEXT PRIMARY KEY,
-                checksum TEXT NOT NULL,
-                applied_at TEXT NOT NULL
+        let report = try await database.transaction(.init(unlimited: true)) { db in
+            try await db.lock(.migration)
+            try await db.execute(
+                """
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    name TEXT PRIMARY KEY,
+                    checksum TEXT NOT NULL,
+                    applied_at TEXT NOT NULL
+                )
+                """
             )
-            """
-        )
-        let applied = try await database.query("SELECT name, checksum FROM schema_migrations ORDER BY name")
+            let recorded = try await self.check(in: db)
+            let pending = self.migrations.filter { recorded[$0.name] == nil }
+            return Report(alreadyApplied: recorded.keys.sorted(), pending: pending.map(\.name))
+        }
+        guard !dryRun else { return report }
+        for migration in self.migrations where report.pending.contains(migration.name) {
+            try await database.transaction(.init(unlimited: true)) { db in
+                try await db.lock(.migration)
+                // Another instance may have applied it meanwhile.
+                guard try await db.first("SELECT 1 FROM schema_migrations WHERE name = \(migration.name)") == nil else { return }
+                logger.info("Applying migration", metadata: ["migration": "\(migration.name)"])
+                for statement in SQL.statements(in: migration.script) {
+                    try await db.execute(SQL(stringLiteral: statement))
+                }
+                try await db.execute(
+                    "INSERT INTO schema_migrations (name, checksum, applied_at) VALUES (\(migration.name), \(migration.checksum), \(ISO8601DateFormatter().string(from: Date())))"
+                )
+            }
+        }
+        return report
+    }
+
+    /// The recorded migrations by name, once checked against the files: none unknown, none changed.
+    private func check(in db: any DatabaseExecutor) async throws -> [String: String] {
         var recorded: [String: String] = [:]
-        for row in applied {
+        for row in try await db.query("SELECT name, checksum FROM schema_migrations ORDER BY name") {
             recorded[try row.decode(0, as: String.self)] = try row.decode(1, as: String.self)
         }
         let known = Dictionary(uniqueKeysWithValues: self.migrations.map { ($0.name, $0) })
         for (name, checksum) in recorded.sorted(by: { $0.key < $1.key }) {
             guard let migration = known[name] else {
                 throw DatabaseError.migration(
-                    "The database has migration \(name) applied, but no such file exists in sql/\(database.dialect.rawValue)/. Is this Pacta older than the database?"
+                    "The database has migration \(name) applied, but no such file exists in sql/\(db.dialect.rawValue)/. Is this Pacta older than the database?"
                 )
             }
             guard migration.checksum == checksum else {
@@ -72,20 +100,6 @@ public struct Migrator: Sendable {
                 )
             }
         }
-        let pending = self.migrations.filter { recorded[$0.name] == nil }
-        let report = Report(alreadyApplied: recorded.keys.sorted(), pending: pending.map(\.name))
-        guard !dryRun else { return report }
-        for migration in pending {
-            logger.info("Applying migration", metadata: ["migration": "\(migration.name)"])
-            try await database.transaction { executor in
-                for statement in SQL.statements(in: migration.script) {
-                    try await executor.execute(SQL(stringLiteral: statement))
-                }
-                try await executor.execute(
-                    "INSERT INTO schema_migrations (name, checksum, applied_at) VALUES (\(migration.name), \(migration.checksum), \(ISO8601DateFormatter().string(from: Date())))"
-                )
-            }
-        }
-        return report
+        return recorded
     }
 }

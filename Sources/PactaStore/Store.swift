@@ -23,9 +23,9 @@ public struct Store: Sendable {
     public var loginThrottle: LoginThrottle { LoginThrottle(database: self.database) }
 
     /// Opens the database named by `url`: `postgres://…` selects PostgreSQL, anything else is a SQLite file path.
-    public static func open(url: String, logger: Logger) async throws -> Store {
+    public static func open(url: String, timeouts: DatabaseTimeouts = .init(), logger: Logger) async throws -> Store {
         if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
-            return Store(database: try PostgresBackend(url: url, logger: logger))
+            return Store(database: try PostgresBackend(url: url, timeouts: timeouts, logger: logger))
         }
         let path = url.hasPrefix("sqlite://") ? String(url.dropFirst("sqlite://".count)) : url
         return Store(database: try await SQLiteBackend.open(path: path, logger: logger))
@@ -42,6 +42,22 @@ public struct Store: Sendable {
             try await RequestRepository.rematchUnsigned(in: self.database)
         }
         return report
+    }
+
+    /// Runs `body` until the database answers it, for start-up: an instance may start before its
+    /// database does. Waits at most `limit`, logging each failed try; other errors are thrown at once.
+    public static func untilAvailable<Result: Sendable>(
+        limit: Duration = .seconds(60), logger: Logger, _ body: () async throws -> Result
+    ) async throws -> Result {
+        let deadline = ContinuousClock.now + limit
+        while true {
+            do {
+                return try await body()
+            } catch let error as DatabaseError where error.isTemporary && ContinuousClock.now < deadline {
+                logger.warning("Waiting for the database", metadata: ["error": "\(error)"])
+                try await Task.sleep(for: .seconds(1))
+            }
+        }
     }
 
     /// Runs the database's connection pool while `body` runs; for commands and tests outside a service group.

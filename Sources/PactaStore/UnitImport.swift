@@ -34,14 +34,20 @@ extension UnitRepository {
     /// lists every bad row either way. Re-importing a code updates that unit.
     /// Each row must be within the actor's reach (see ``UnitRepository/scopeProblem(_:existing:by:before:after:)``).
     public func importCSV(_ text: String, skipInvalid: Bool, by actor: Actor, at instant: Date) async throws -> ImportReport {
-        let records: [CSVRecord]
-        do {
-            records = try CSVReader().records(in: text)
-        } catch {
-            return ImportReport(problems: [ImportProblem(line: error.line, column: "", code: "invalid_csv", message: error.message)])
-        }
+        try await self.importCSV(bytes: Array(text.utf8), skipInvalid: skipInvalid, by: actor, at: instant)
+    }
+
+    /// Imports units from the bytes of a CSV file, which must be UTF-8.
+    public func importCSV(bytes: [UInt8], skipInvalid: Bool, by actor: Actor, at instant: Date) async throws -> ImportReport {
+        var parser = CSVParser()
+        var records: [CSVRecord] = []
+        parser.consume(bytes) { records.append($0) }
+        parser.finish { records.append($0) }
         guard let headerRecord = records.first else {
             return ImportReport(problems: [ImportProblem(line: 1, column: "", code: "missing_column", message: "The file is empty: it needs a header code,name,parent.")])
+        }
+        if let problem = headerRecord.problem {
+            return ImportReport(problems: [ImportProblem(line: headerRecord.line, column: "", code: "invalid_csv", message: problem)])
         }
         let header: CSVHeader
         do {
@@ -53,6 +59,10 @@ extension UnitRepository {
         var candidates: [(line: Int, unit: OrgUnit)] = []
         var lineOfCode: [String: Int] = [:]
         for record in records.dropFirst() {
+            if let problem = header.problem(with: record) {
+                problems.append(problem)
+                continue
+            }
             let parent = header.value("parent", in: record)
             let unit = OrgUnit(code: header.value("code", in: record), name: header.value("name", in: record), parent: parent.isEmpty ? nil : parent)
             do {

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdAuth
+import NIOCore
 import PactaCore
 import PactaStore
 
@@ -16,6 +17,8 @@ public struct APIError: Error, Sendable {
     public var current: ErrorBody.Current?
     /// Seconds after which a refused caller may try again (`Retry-After`).
     public var retryAfter: Int?
+    /// With `too_large`: the limit the body went over, as people read it ("20 MB").
+    public var limit: String?
 
     public init(
         _ status: HTTPResponse.Status, code: String, message: String, field: String? = nil, issues: [FieldIssue] = [],
@@ -67,11 +70,40 @@ public struct APIError: Error, Sendable {
             self.init(.badRequest, code: "invalid_json", message: message, field: field)
         case let error as HTTPError:
             self.init(error.status, code: Self.code(for: error.status), message: error.body ?? error.status.reasonPhrase)
+        case let error as DatabaseError where error.isTemporary:
+            self = .unavailable(error)
+        case DatabaseError.invalidValue(let message):
+            self.init(.unprocessableContent, code: "invalid_value", message: "A value cannot be stored: \(message).")
+        case let error as NIOTooManyBytesError:
+            self = .tooLarge(error.maxBytes)
         case DatabaseError.uniqueViolation(let constraint):
             self.init(.conflict, code: "conflict", message: "A record with the same key already exists (\(constraint)).")
         default:
             self.init(.internalServerError, code: "internal", message: "Something went wrong on our side; it has been logged.")
         }
+    }
+
+    /// 413 naming the limit the body went over.
+    static func tooLarge(_ bytes: Int?) -> APIError {
+        let limit = ByteCountFormatter.limit(bytes)
+        var error = APIError(.contentTooLarge, code: "too_large", message: "The body is larger than the \(limit) this route accepts.")
+        error.limit = limit
+        return error
+    }
+
+    /// 503 with `Retry-After`: the database is away or busy, nothing was changed, the caller may retry.
+    static func unavailable(_ error: DatabaseError) -> APIError {
+        if case .transient = error {
+            return APIError(
+                .serviceUnavailable, code: "busy",
+                message: "The database gave up this change to let a concurrent one through; nothing was changed. Send it again.",
+                retryAfter: 1
+            )
+        }
+        return APIError(
+            .serviceUnavailable, code: "database_unavailable",
+            message: "The database is not answering right now; nothing was changed. Try again in a few seconds.", retryAfter: 5
+        )
     }
 
     static func code(for status: HTTPResponse.Status) -> String {
@@ -163,5 +195,15 @@ public struct APIError: Error, Sendable {
             public var sha256: String
         }
         public var error: Detail
+    }
+}
+
+extension ByteCountFormatter {
+    /// A byte limit as people read it: "64 MB", "1 MB", "20 KB".
+    static func limit(_ bytes: Int?) -> String {
+        guard let bytes else { return "limit" }
+        if bytes >= 1 << 20 && bytes % (1 << 20) == 0 { return "\(bytes >> 20) MB" }
+        if bytes >= 1 << 10 && bytes % (1 << 10) == 0 { return "\(bytes >> 10) KB" }
+        return "\(bytes) bytes"
     }
 }

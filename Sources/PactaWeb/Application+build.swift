@@ -34,6 +34,11 @@ public struct ServerSettings: Sendable {
     public var trustProxy: Bool
     /// What Prometheus sends as `Authorization: Bearer …` to read `/metrics`.
     public var metricsToken: String?
+    /// How long to wait for a database connection and for each statement (`DATABASE_CONNECT_TIMEOUT`,
+    /// `DATABASE_STATEMENT_TIMEOUT`, in seconds).
+    public var databaseTimeouts: DatabaseTimeouts
+    /// How long SIGTERM waits for requests under way before cancelling them (`HTTP_SHUTDOWN_GRACE`, seconds).
+    public var shutdownGrace: Duration
 
     /// Default SQLite file, relative to the working directory.
     public static let defaultDatabase = "data/pacta.sqlite"
@@ -49,6 +54,11 @@ public struct ServerSettings: Sendable {
         self.warningThreshold = min(max(reader.double(forKey: "warnings.threshold", default: 0.75), 0), 1)
         self.trustProxy = reader.bool(forKey: "http.trust.proxy", default: false)
         self.metricsToken = reader.string(forKey: "metrics.token").flatMap { $0.isEmpty ? nil : $0 }
+        self.databaseTimeouts = DatabaseTimeouts(
+            connect: .seconds(max(reader.double(forKey: "database.connect.timeout", default: 5), 0.1)),
+            statement: .seconds(max(reader.double(forKey: "database.statement.timeout", default: 30), 0.1))
+        )
+        self.shutdownGrace = .seconds(max(reader.double(forKey: "http.shutdown.grace", default: 10), 0))
     }
 }
 
@@ -60,7 +70,7 @@ public func buildApplication(reader: ConfigReader) async throws -> some Applicat
         return logger
     }()
     let settings = ServerSettings(reader: reader)
-    let store = try await Store.open(url: settings.databaseURL, logger: logger)
+    let store = try await Store.open(url: settings.databaseURL, timeouts: settings.databaseTimeouts, logger: logger)
     let registry = PrometheusCollectorRegistry()
     MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
     let renderer = try await PageRenderer(directory: try ResourceLocator.home().appendingPathComponent("templates"))
@@ -80,7 +90,7 @@ public func buildApplication(reader: ConfigReader) async throws -> some Applicat
         logger: logger
     )
     app.beforeServerStarts {
-        try await store.migrate(logger: logger)
+        try await Store.untilAvailable(logger: logger) { try await store.migrate(logger: logger) }
         if settings.demo {
             if try await DemoOrganisation(store: store).seedIfEmpty(at: Date(), today: services.today) {
                 DemoOrganisation.printCredentials()
@@ -107,7 +117,18 @@ public func buildRouter(
     let home = try ResourceLocator.home()
     let stylesheet = try String(contentsOf: home.appendingPathComponent("templates/pacta.css"), encoding: .utf8)
     let openAPI = try String(contentsOf: home.appendingPathComponent("openapi.yaml"), encoding: .utf8)
+    // Liveness: the process answers. Readiness: it can serve, its database answering.
     router.get("health") { _, _ in "ok" }
+    router.get("health/ready") { _, _ in
+        do {
+            try await services.store.database.ping()
+            return Response.text("{\"status\":\"ready\",\"database\":\"ok\"}", contentType: "application/json", cacheControl: "no-store")
+        } catch {
+            var response = try ErrorMiddleware.json(APIError.unavailable(error as? DatabaseError ?? .unavailable("\(error)")))
+            response.headers[.cacheControl] = "no-store"
+            return response
+        }
+    }
     router.get("static/pacta.css") { _, _ in
         Response.text(stylesheet, contentType: "text/css; charset=utf-8", cacheControl: "public, max-age=300")
     }
@@ -131,6 +152,7 @@ public func buildRouter(
     }
 
     let web = router.group()
+        .add(middleware: SessionLoadFailureMiddleware())
         .add(
             middleware: SessionMiddleware(
                 storage: DatabasePersistDriver(store: services.store, now: services.now),

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdAuth
 import PactaCore
 import PactaStore
+import Synchronization
 
 /// Hummingbird's key/value persistence on Pacta's own database, so that every instance shares
 /// sessions. Keys are stored as their SHA-256: whoever reads the table cannot take over a session.
@@ -33,7 +34,14 @@ public struct DatabasePersistDriver: PersistDriver {
 
     public func getWithTTL<Object: Codable & Sendable>(key: String, as type: Object.Type) async throws -> (object: Object, ttl: Duration?)? {
         let now = self.now()
-        guard let (value, expiresAt) = try await self.store.keyValues.get(key: Self.stored(key), now: now) else { return nil }
+        let stored: (String, Date?)?
+        do {
+            stored = try await self.store.keyValues.get(key: Self.stored(key), now: now)
+        } catch {
+            SessionLoadFailure.current?.record(error)
+            throw error
+        }
+        guard let (value, expiresAt) = stored else { return nil }
         guard let object = try? JSONDecoder().decode(Object.self, from: Data(value.utf8)) else {
             throw PersistError.invalidConversion
         }
@@ -57,5 +65,20 @@ public struct DatabasePersistDriver: PersistDriver {
     /// Plain JSON: stored values are internal, and Pacta's snake_case keys would not round-trip `userID`.
     private static func encode(_ value: some Encodable) throws -> String {
         String(decoding: try JSONEncoder().encode(value), as: UTF8.self)
+    }
+}
+
+/// What went wrong reading a request's session. Hummingbird's `SessionMiddleware` logs a failed
+/// load and goes on as if nobody were signed in, which would send a signed-in person to the
+/// login page while the database is away; ``SessionUserMiddleware`` answers with the error instead.
+final class SessionLoadFailure: Sendable {
+    @TaskLocal static var current: SessionLoadFailure?
+
+    private let failure = Mutex<(any Error)?>(nil)
+
+    var error: (any Error)? { self.failure.withLock { $0 } }
+
+    func record(_ error: any Error) {
+        self.failure.withLock { $0 = error }
     }
 }

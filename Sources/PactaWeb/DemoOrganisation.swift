@@ -258,9 +258,11 @@ public struct DemoOrganisation: Sendable {
                     pauses.append(Interval(start: start, end: start + Int64(uniform(3600...30 * 3600))))
                 }
                 // Business time to the first response and the resolution: within target but for one in eight.
-                let response = clock.instant(after: opened, businessSeconds: Int64(2 * 3600 * uniform(0.02...(random.next() % 10 == 0 ? 1.4 : 0.9))), pauses: pauses)
+                let answered = clock.instant(after: opened, businessSeconds: Int64(2 * 3600 * uniform(0.02...(random.next() % 10 == 0 ? 1.4 : 0.9))), pauses: pauses)
                 let late = random.next() % 8 == 0
                 let resolution = clock.instant(after: opened, businessSeconds: Int64(target * (late ? uniform(1.05...1.8) : uniform(0.1...0.98))), pauses: pauses)
+                // Resolving answers the request too: the first response comes by the resolution.
+                let response = [answered, resolution].compactMap { $0 }.min()
                 if let response, response <= now { request.firstResponseAt = Timestamp.format(response) }
                 if let resolution, resolution <= now { request.resolvedAt = Timestamp.format(resolution) }
                 // A pause only runs while the request is open.

@@ -26,30 +26,46 @@ public struct FormData: Sendable {
 
     /// Reads the form from the request body (collected, so handlers can still read it).
     static func parse(_ request: inout Request, context: AppRequestContext) async throws -> FormData {
-        let buffer = try await request.collectBody(upTo: Self.maximumSize)
+        let buffer = try await request.body(upTo: Self.maximumSize)
+        request.body = .init(buffer: buffer)
         let contentType = request.headers[.contentType] ?? ""
         let bytes = Array(buffer.readableBytesView)
         if contentType.lowercased().hasPrefix("multipart/form-data") {
             guard let boundary = Self.parameter("boundary", in: contentType) else {
                 throw APIError(.badRequest, code: "bad_request", message: "multipart/form-data without a boundary.")
             }
-            return FormData(fields: Self.multipart(bytes, boundary: boundary))
+            return FormData(fields: try Self.multipart(bytes, boundary: boundary))
         }
-        return FormData(fields: Self.urlEncoded(String(decoding: bytes, as: UTF8.self)))
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw ValidationError(field: "", code: "not_utf8", message: "The form is not UTF-8 text.")
+        }
+        return FormData(fields: try Self.urlEncoded(text))
     }
 
-    static func urlEncoded(_ text: String) -> [String: String] {
+    static func urlEncoded(_ text: String) throws(ValidationError) -> [String: String] {
         var fields: [String: String] = [:]
         for pair in text.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let name = Self.decodeComponent(parts[0])
-            fields[name] = parts.count > 1 ? Self.decodeComponent(parts[1]) : ""
+            let name = try Self.decodeComponent(parts[0], field: "")
+            fields[name] = parts.count > 1 ? try Self.decodeComponent(parts[1], field: name) : ""
         }
         return fields
     }
 
-    private static func decodeComponent(_ text: Substring) -> String {
-        String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(text)
+    private static func decodeComponent(_ text: Substring, field: String) throws(ValidationError) -> String {
+        let plain = String(text).replacingOccurrences(of: "+", with: " ")
+        guard let decoded = plain.removingPercentEncoding else {
+            throw ValidationError(field: field, code: "not_utf8", message: "\(field.isEmpty ? "A field name" : field) is not UTF-8 text.")
+        }
+        return try Self.checked(decoded, field: field)
+    }
+
+    /// Text as posted, unless it holds a NUL, which no field of Pacta's takes.
+    private static func checked(_ text: String, field: String) throws(ValidationError) -> String {
+        guard !text.utf8.contains(0) else {
+            throw ValidationError(field: field, code: "nul_byte", message: "\(field) contains a NUL character, which Pacta does not take.")
+        }
+        return text
     }
 
     private static func parameter(_ name: String, in header: String) -> String? {
@@ -63,7 +79,7 @@ public struct FormData: Sendable {
     }
 
     /// Splits a multipart body at its boundary and reads each part's name and content.
-    static func multipart(_ body: [UInt8], boundary: String) -> [String: String] {
+    static func multipart(_ body: [UInt8], boundary: String) throws(ValidationError) -> [String: String] {
         let delimiter = Array("--\(boundary)".utf8)
         var fields: [String: String] = [:]
         var parts: [ArraySlice<UInt8>] = []
@@ -89,9 +105,15 @@ public struct FormData: Sendable {
             guard let disposition = headers.split(separator: "\r\n").first(where: { $0.lowercased().hasPrefix("content-disposition") }),
                 let name = Self.parameter("name", in: String(disposition))
             else { continue }
-            var text = String(decoding: content, as: UTF8.self)
+            guard var text = String(validating: content, as: UTF8.self) else {
+                let (line, column, byte) = UTF8Check.firstInvalid(in: content) ?? (1, 1, 0)
+                throw ValidationError(
+                    field: name, code: "not_utf8",
+                    message: "\(name) is not UTF-8: byte 0x\(String(byte, radix: 16, uppercase: true)) on line \(line), column \(column). Save the file as UTF-8 (in Excel: \"CSV UTF-8\") and send it again."
+                )
+            }
             if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-            fields[name] = text
+            fields[name] = try Self.checked(text, field: name)
         }
         return fields
     }

@@ -119,8 +119,10 @@ struct Bench: AsyncParsableCommand {
                 let open = generator.next() % 5 == 0
                 var pauses = ""
                 if generator.next() % 10 == 0 {
+                    // A pause runs while the request is open: it ends by the resolution.
                     let start = response + Int64(generator.next() % 3600)
-                    pauses = "\(Timestamp.format(start))/\(Timestamp.format(start + Int64(generator.next() % 86_400)))"
+                    let end = start + Int64(generator.next() % 86_400)
+                    pauses = "\(Timestamp.format(open ? start : min(start, resolved)))/\(Timestamp.format(open ? end : min(end, resolved)))"
                 }
                 let provider = Self.providers[Int(generator.next() % 8)]
                 let client = Self.clients[Int(generator.next() % 7)]

@@ -169,15 +169,15 @@ struct Import: AsyncParsableCommand {
         @Flag(help: "Import the valid rows and report the others.") var skipInvalid = false
 
         func run() async throws {
-            let text: String
+            let bytes: [UInt8]
             if self.file == "-" {
-                text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+                bytes = Array(FileHandle.standardInput.readDataToEndOfFile())
             } else {
                 guard let data = FileManager.default.contents(atPath: self.file) else { throw CommandFailure("Cannot read \(self.file).") }
-                text = String(decoding: data, as: UTF8.self)
+                bytes = Array(data)
             }
             let report = try await self.database.withStore { store in
-                try await store.units.importCSV(text, skipInvalid: self.skipInvalid, by: .system("pacta-cli"), at: Date())
+                try await store.units.importCSV(bytes: bytes, skipInvalid: self.skipInvalid, by: .system("pacta-cli"), at: Date())
             }
             try printReport(report, file: self.file, noun: "Units")
         }

@@ -2,6 +2,8 @@ import ArgumentParser
 import Configuration
 import Hummingbird
 import PactaWeb
+import ServiceLifecycle
+import UnixSignals
 
 /// `pacta serve`: runs the web server and the API until SIGINT or SIGTERM.
 struct Serve: AsyncParsableCommand {
@@ -21,7 +23,13 @@ struct Serve: AsyncParsableCommand {
         if demo { values["demo"] = .init(.bool(true), isSecret: false) }
         if let timezone { values["timezone"] = .init(.string(timezone), isSecret: false) }
         if let logLevel { values["log.level"] = .init(.string(logLevel), isSecret: false) }
-        let app = try await buildApplication(reader: self.database.reader(extra: values))
-        try await app.runService()
+        let reader = self.database.reader(extra: values)
+        let app = try await buildApplication(reader: reader)
+        // SIGTERM lets requests under way finish for the grace period, then cancels what is left;
+        // the process ends either way.
+        var configuration = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: app.logger)
+        configuration.maximumGracefulShutdownDuration = ServerSettings(reader: reader).shutdownGrace
+        configuration.maximumCancellationDuration = .seconds(5)
+        try await ServiceGroup(configuration: configuration).run()
     }
 }

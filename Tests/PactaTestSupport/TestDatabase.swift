@@ -57,6 +57,34 @@ public enum TestDatabase: String, Sendable, CaseIterable {
         }
     }
 
+    /// Runs `body` with the URL of a fresh database that nothing has migrated, thrown away afterwards.
+    public func withEmptyDatabase<Result: Sendable>(_ body: @Sendable (String) async throws -> Result) async throws -> Result {
+        switch self {
+        case .sqlite:
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pacta-test-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            return try await body(directory.appendingPathComponent("pacta.sqlite").path)
+        case .postgres:
+            let adminURL = ProcessInfo.processInfo.environment["PACTA_TEST_POSTGRES_URL"]!
+            let name = "pacta_test_\(UUID().uuidString.prefix(8).lowercased())"
+            let admin = try await Store.open(url: adminURL, logger: Self.logger)
+            return try await admin.withRunning { admin in
+                try await admin.database.execute(SQL(stringLiteral: "CREATE DATABASE \(name)"))
+                do {
+                    let result = try await body(Self.replacingDatabase(in: adminURL, with: name))
+                    try await admin.database.execute(SQL(stringLiteral: "DROP DATABASE \(name) WITH (FORCE)"))
+                    return result
+                } catch {
+                    try? await admin.database.execute(SQL(stringLiteral: "DROP DATABASE \(name) WITH (FORCE)"))
+                    throw error
+                }
+            }
+        }
+    }
+
+    /// The logger tests give stores they open themselves.
+    public static var testLogger: Logger { Self.logger }
+
     private static func replacingDatabase(in url: String, with name: String) -> String {
         var components = URLComponents(string: url)!
         components.path = "/" + name

@@ -34,6 +34,7 @@ import Testing
 
     static let routes: [Route] = [
         Route(method: .get, pattern: "/health", roles: nil),
+        Route(method: .get, pattern: "/health/ready", roles: nil),
         Route(method: .get, pattern: "/static/pacta.css", roles: nil),
         Route(method: .get, pattern: "/api/v1/openapi.yaml", roles: nil),
         Route(method: .get, pattern: "/login", roles: nil),

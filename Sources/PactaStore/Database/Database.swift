@@ -40,28 +40,48 @@ extension DatabaseExecutor {
             start += perStatement
         }
     }
-
-    /// ` FOR UPDATE` where the dialect locks rows; SQLite's write transactions already exclude others.
-    public var forUpdate: SQL { self.dialect == .postgres ? " FOR UPDATE" : "" }
 }
 
 /// The storage protocol: PostgreSQL and SQLite both implement it, and everything else is written once on top.
 public protocol Database: DatabaseExecutor, Service {
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
-    func transaction<Result: Sendable>(_ body: @Sendable (any DatabaseExecutor) async throws -> Result) async throws -> Result
+    /// Unless `options` say otherwise, a transaction the database rolled back for a transient
+    /// reason (a deadlock, a dropped connection before the commit) runs again.
+    func transaction<Result: Sendable>(
+        _ options: TransactionOptions, _ body: @escaping @Sendable (any DatabaseExecutor) async throws -> Result
+    ) async throws -> Result
+    /// Runs `body` on one consistent, read-only view of the database, for reads that span several
+    /// queries; on SQLite it does not wait for a writer.
+    func snapshot<Result: Sendable>(_ body: @escaping @Sendable (any DatabaseExecutor) async throws -> Result) async throws -> Result
     /// Runs a script of several statements (a migration), separated by `;` at the end of a line.
     func executeScript(_ script: String) async throws
+    /// Checks that the database answers, within the connect timeout.
+    func ping() async throws
     /// Closes connections.
     func close() async throws
 }
 
 extension Database {
-    /// Runs `body` on one consistent view of the database, for reads that span several queries
-    /// (REPEATABLE READ on PostgreSQL; SQLite's transactions see one state already).
-    public func snapshot<Result: Sendable>(_ body: @Sendable (any DatabaseExecutor) async throws -> Result) async throws -> Result {
-        try await self.transaction { db in
-            if db.dialect == .postgres { try await db.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY") }
-            return try await body(db)
+    /// Runs `body` in one transaction, again if the database rolled it back for a transient reason.
+    public func transaction<Result: Sendable>(_ body: @escaping @Sendable (any DatabaseExecutor) async throws -> Result) async throws -> Result {
+        try await self.transaction(.default, body)
+    }
+}
+
+/// Locks that serialise work across every instance on one database, held until the transaction
+/// ends. On SQLite the write transaction already excludes every other writer.
+public enum ExclusiveWork: Int64, Sendable {
+    /// Applying migrations: two instances starting on a fresh database must not both create tables.
+    case migration = 0x7061_6374_6101
+    /// Importing requests: two imports touching the same requests would otherwise deadlock.
+    case requestImport = 0x7061_6374_6102
+}
+
+extension DatabaseExecutor {
+    /// Waits until no other transaction does `work`, and holds it until this transaction ends.
+    public func lock(_ work: ExclusiveWork) async throws {
+        if self.dialect == .postgres {
+            try await self.execute("SELECT pg_advisory_xact_lock(\(work.rawValue))")
         }
     }
 }

@@ -4,45 +4,92 @@ import NIOCore
 import NIOSSL
 import PostgresNIO
 import ServiceLifecycle
+import Synchronization
 
 /// The production store: PostgreSQL through a pooled `PostgresClient`.
+///
+/// Every piece of work is bounded in time: waiting for a connection by ``DatabaseTimeouts/connect``
+/// (then `unavailable`), each statement by ``DatabaseTimeouts/statement`` (enforced by the server,
+/// and by closing the connection should the server not answer at all). When the pool still cannot
+/// connect after the database came back (its back-off grows to a minute), a fresh pool replaces it.
 public final class PostgresBackend: Database {
     public let dialect = SQLDialect.postgres
-    /// The connection pool; it runs as a service (see ``run()``).
-    public let client: PostgresClient
+    private let configuration: PostgresClient.Configuration
+    /// The same server for a single connection outside the pool: the watch's probe.
+    private let probe: PostgresConnection.Configuration
+    private let timeouts: DatabaseTimeouts
     private let logger: Logger
+    private let pools: Pools
 
     /// Creates a backend for `url` (`postgres://user:password@host:port/database?sslmode=disable`).
     /// Nothing connects until ``run()`` runs the pool.
-    public init(url: String, logger: Logger) throws {
-        self.client = PostgresClient(configuration: try Self.configuration(url: url), backgroundLogger: logger)
+    public init(url: String, timeouts: DatabaseTimeouts = .init(), logger: Logger) throws {
+        var configuration = try Self.configuration(url: url)
+        configuration.options.connectTimeout = timeouts.connect
+        if let statement = timeouts.statement {
+            configuration.options.additionalStartupParameters.append(("statement_timeout", "\(statement.components.seconds * 1000 + statement.components.attoseconds / 1_000_000_000_000_000)"))
+        }
+        self.configuration = configuration
+        self.probe = try Self.probeConfiguration(url: url, connectTimeout: timeouts.connect)
+        self.timeouts = timeouts
         self.logger = logger
+        self.pools = Pools(PostgresClient(configuration: configuration, backgroundLogger: logger))
     }
 
+    /// Runs the pool, and a watch that replaces it when it cannot reach a database that answers again.
     public func run() async throws {
-        await self.client.run()
+        await withDiscardingTaskGroup { group in
+            group.addTask {
+                await cancelWhenGracefulShutdown { await self.watch() }
+                self.pools.finish()
+            }
+            for await client in self.pools.started {
+                group.addTask { await self.pools.run(client) }
+            }
+        }
     }
 
     public func close() async throws {}
 
+    public func ping() async throws {
+        _ = try await self.query("SELECT 1")
+    }
+
     public func query(_ sql: SQL) async throws -> [DatabaseRow] {
-        try await Self.translatingErrors {
-            try await Self.collect(try await self.client.query(Self.postgresQuery(sql), logger: self.logger))
+        try await retrying {
+            try await self.withConnection { try await $0.query(sql) }
         }
     }
 
-    public func transaction<Result: Sendable>(_ body: @Sendable (any DatabaseExecutor) async throws -> Result) async throws -> Result {
-        try await self.client.withConnection { connection in
-            let executor = Connection(connection: connection, logger: self.logger)
-            try await executor.execute("BEGIN")
-            do {
-                let result = try await body(executor)
-                try await executor.execute("COMMIT")
+    public func transaction<Result: Sendable>(
+        _ options: TransactionOptions, _ body: @escaping @Sendable (any DatabaseExecutor) async throws -> Result
+    ) async throws -> Result {
+        try await retrying(attempts: options.retry ? 3 : 1) {
+            try await self.withConnection(unlimited: options.unlimited) { executor in
+                try await executor.execute("BEGIN")
+                let result: Result
+                do {
+                    if options.unlimited { try await executor.execute("SET LOCAL statement_timeout = 0") }
+                    result = try await body(executor)
+                } catch {
+                    _ = try? await executor.connection.query("ROLLBACK", logger: self.logger)
+                    throw error
+                }
+                do {
+                    try await executor.execute("COMMIT")
+                } catch DatabaseError.connectionLost(let message) {
+                    // Whether the commit happened is unknown: never run the body again.
+                    throw DatabaseError.unavailable("the connection was lost while committing (\(message)); the change may or may not be stored")
+                }
                 return result
-            } catch {
-                _ = try? await connection.query("ROLLBACK", logger: self.logger)
-                throw error
             }
+        }
+    }
+
+    public func snapshot<Result: Sendable>(_ body: @escaping @Sendable (any DatabaseExecutor) async throws -> Result) async throws -> Result {
+        try await self.transaction { db in
+            try await db.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            return try await body(db)
         }
     }
 
@@ -52,14 +99,69 @@ public final class PostgresBackend: Database {
         }
     }
 
-    /// A connection lent to one transaction.
-    private struct Connection: DatabaseExecutor {
+    /// Leases a connection, waiting at most the connect timeout, and lends it to `body`.
+    private func withConnection<Result: Sendable>(
+        unlimited: Bool = false, _ body: @Sendable @escaping (Connection) async throws -> Result
+    ) async throws -> Result {
+        // A pool leased before it runs warns and waits: give the service a moment to start it.
+        while !self.pools.isRunning { try await Task.sleep(for: .milliseconds(1)) }
+        let client = self.pools.current
+        let leased = Flag()
+        let statementTimeout = unlimited ? nil : self.timeouts.statement
+        return try await withThrowingTaskGroup(of: Result?.self) { group in
+            group.addTask {
+                try await Self.translatingErrors {
+                    try await client.withConnection { connection in
+                        leased.set()
+                        self.pools.leaseSucceeded()
+                        return try await body(Connection(connection: connection, statementTimeout: statementTimeout, logger: self.logger))
+                    }
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: self.timeouts.connect)
+                guard leased.isSet else {
+                    self.pools.leaseTimedOut()
+                    throw DatabaseError.unavailable("no connection to PostgreSQL within \(self.timeouts.connect)")
+                }
+                return nil
+            }
+            while let next = try await group.next() {
+                if let result = next {
+                    group.cancelAll()
+                    return result
+                }
+            }
+            throw CancellationError()
+        }
+    }
+
+    /// Every second while connections cannot be had: if a connection made outside the pool
+    /// succeeds, the pool is stuck in its back-off and a fresh one takes over.
+    private func watch() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(1))
+            guard self.pools.isFailing else { continue }
+            do {
+                let connection = try await PostgresConnection.connect(configuration: self.probe, id: 0, logger: self.logger)
+                try? await connection.close()
+                self.logger.notice("PostgreSQL answers again: starting a fresh connection pool")
+                self.pools.replace(with: PostgresClient(configuration: self.configuration, backgroundLogger: self.logger), retiring: .seconds(900))
+            } catch {
+                continue
+            }
+        }
+    }
+
+    /// A connection lent to one piece of work; every statement is bounded by the statement timeout.
+    fileprivate struct Connection: DatabaseExecutor {
         let connection: PostgresConnection
+        let statementTimeout: Duration?
         let logger: Logger
         var dialect: SQLDialect { .postgres }
 
         func query(_ sql: SQL) async throws -> [DatabaseRow] {
-            try await PostgresBackend.translatingErrors {
+            try await self.bounded {
                 try await PostgresBackend.collect(
                     try await self.connection.query(PostgresBackend.postgresQuery(sql), logger: self.logger)
                 )
@@ -69,7 +171,7 @@ public final class PostgresBackend: Database {
         /// COPY in text format, streamed in buffers of about a megabyte.
         func insert(into table: String, columns: [String], rows: [[DatabaseValue]]) async throws {
             guard !rows.isEmpty else { return }
-            try await PostgresBackend.translatingErrors {
+            try await self.bounded {
                 try await self.connection.copyFrom(table: table, columns: columns, logger: self.logger) { writer in
                     var buffer = ByteBuffer()
                     buffer.reserveCapacity(1 << 20)
@@ -86,6 +188,29 @@ public final class PostgresBackend: Database {
                     }
                     if buffer.readableBytes > 0 { try await writer.write(buffer) }
                 }
+            }
+        }
+
+        /// Runs one statement; should neither it nor the server's own timeout end it a little
+        /// after the statement timeout (the server is gone without a word), the connection is
+        /// closed, which fails the statement.
+        private func bounded<Result: Sendable>(_ body: @Sendable @escaping () async throws -> Result) async throws -> Result {
+            guard let timeout = self.statementTimeout else { return try await PostgresBackend.translatingErrors(body) }
+            let connection = self.connection
+            return try await withThrowingTaskGroup(of: Result?.self) { group in
+                group.addTask { try await PostgresBackend.translatingErrors(body) }
+                group.addTask {
+                    try await Task.sleep(for: timeout + .seconds(2))
+                    connection.close().whenComplete { _ in }
+                    throw DatabaseError.unavailable("PostgreSQL did not answer within \(timeout)")
+                }
+                while let next = try await group.next() {
+                    if let result = next {
+                        group.cancelAll()
+                        return result
+                    }
+                }
+                throw CancellationError()
             }
         }
     }
@@ -130,40 +255,164 @@ public final class PostgresBackend: Database {
         do {
             return try await body()
         } catch let error as PSQLError {
-            guard let info = error.serverInfo else { throw DatabaseError.other(String(reflecting: error)) }
-            let constraint = info[.constraintName] ?? ""
-            switch info[.sqlState] {
-            case "23505": throw DatabaseError.uniqueViolation(constraint: constraint)
-            case "23503": throw DatabaseError.foreignKeyViolation(constraint: constraint)
-            default: throw DatabaseError.other(info[.message] ?? String(reflecting: error))
+            throw Self.translate(error)
+        }
+    }
+
+    /// What a PostgreSQL error means for the caller, by its SQLSTATE.
+    static func translate(_ error: PSQLError) -> DatabaseError {
+        guard let info = error.serverInfo, let state = info[.sqlState] else {
+            switch error.code {
+            case .connectionError, .uncleanShutdown:
+                return .unavailable("cannot connect to PostgreSQL")
+            case .serverClosedConnection, .clientClosedConnection, .messageDecodingFailure:
+                return .connectionLost(String(describing: error.code))
+            default:
+                return .other(String(reflecting: error))
             }
+        }
+        let message = info[.message] ?? String(reflecting: error)
+        let constraint = info[.constraintName] ?? ""
+        switch state {
+        case "23505": return .uniqueViolation(constraint: constraint)
+        case "23503": return .foreignKeyViolation(constraint: constraint)
+        case "40001", "40P01": return .transient(message)
+        case "57014": return .unavailable("a statement ran past the statement timeout")
+        case "57P01", "57P02": return .connectionLost(message)
+        case "57P03", "53300": return .unavailable(message)
+        case _ where state.hasPrefix("08"): return .connectionLost(message)
+        case _ where state.hasPrefix("22"): return .invalidValue(message)
+        default: return .other(message)
+        }
+    }
+
+    /// The parts of a `postgres://` URL.
+    private struct Endpoint {
+        var host: String
+        var port: Int
+        var username: String
+        var password: String?
+        var database: String?
+        var sslmode: String
+        var poolSize: Int
+
+        init(url text: String) throws {
+            guard let url = URLComponents(string: text), url.scheme == "postgres" || url.scheme == "postgresql",
+                let host = url.host, !host.isEmpty
+            else {
+                throw DatabaseError.other("DATABASE_URL must look like postgres://user:password@host:5432/database")
+            }
+            let parameters = Dictionary((url.queryItems ?? []).map { ($0.name, $0.value ?? "") }) { $1 }
+            let database = url.path.hasPrefix("/") ? String(url.path.dropFirst()) : url.path
+            self.host = host
+            self.port = url.port ?? 5432
+            self.username = url.user?.removingPercentEncoding ?? "postgres"
+            self.password = url.password?.removingPercentEncoding
+            self.database = database.isEmpty ? nil : database
+            self.sslmode = parameters["sslmode"] ?? "prefer"
+            self.poolSize = Int(parameters["pool_max"] ?? "") ?? 20
         }
     }
 
     /// Reads a `postgres://` URL into a client configuration.
     static func configuration(url text: String) throws -> PostgresClient.Configuration {
-        guard let url = URLComponents(string: text), url.scheme == "postgres" || url.scheme == "postgresql",
-            let host = url.host, !host.isEmpty
-        else {
-            throw DatabaseError.other("DATABASE_URL must look like postgres://user:password@host:5432/database")
-        }
-        let parameters = Dictionary((url.queryItems ?? []).map { ($0.name, $0.value ?? "") }) { $1 }
+        let endpoint = try Endpoint(url: text)
         let tls: PostgresClient.Configuration.TLS
-        switch parameters["sslmode"] ?? "prefer" {
+        switch endpoint.sslmode {
         case "disable": tls = .disable
         case "require", "verify-ca", "verify-full": tls = .require(.makeClientConfiguration())
         default: tls = .prefer(.makeClientConfiguration())
         }
-        let database = url.path.hasPrefix("/") ? String(url.path.dropFirst()) : url.path
         var configuration = PostgresClient.Configuration(
-            host: host,
-            port: url.port ?? 5432,
-            username: url.user?.removingPercentEncoding ?? "postgres",
-            password: url.password?.removingPercentEncoding,
-            database: database.isEmpty ? nil : database,
-            tls: tls
+            host: endpoint.host, port: endpoint.port, username: endpoint.username, password: endpoint.password,
+            database: endpoint.database, tls: tls
         )
-        configuration.options.maximumConnections = Int(parameters["pool_max"] ?? "") ?? 20
+        configuration.options.maximumConnections = endpoint.poolSize
         return configuration
     }
+
+    private static func probeConfiguration(url text: String, connectTimeout: Duration) throws -> PostgresConnection.Configuration {
+        let endpoint = try Endpoint(url: text)
+        let tls: PostgresConnection.Configuration.TLS
+        switch endpoint.sslmode {
+        case "disable": tls = .disable
+        case "require", "verify-ca", "verify-full": tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        default: tls = .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        }
+        var configuration = PostgresConnection.Configuration(
+            host: endpoint.host, port: endpoint.port, username: endpoint.username, password: endpoint.password,
+            database: endpoint.database, tls: tls
+        )
+        configuration.options.connectTimeout = .seconds(max(1, connectTimeout.components.seconds))
+        return configuration
+    }
+}
+
+/// The pool in use, and the ones it replaced until they are retired.
+private final class Pools: Sendable {
+    private struct State {
+        var current: PostgresClient
+        /// Since when leases time out; nil while connections are had.
+        var failingSince: ContinuousClock.Instant?
+        /// The task running each pool.
+        var running: [ObjectIdentifier: Task<Void, Never>] = [:]
+    }
+
+    /// Whether the pool in use runs.
+    var isRunning: Bool { self.state.withLock { $0.running[ObjectIdentifier($0.current)] != nil } }
+    private let state: Mutex<State>
+    /// Each pool to run, the first one included.
+    let started: AsyncStream<PostgresClient>
+    private let start: AsyncStream<PostgresClient>.Continuation
+
+    init(_ first: PostgresClient) {
+        self.state = Mutex(State(current: first))
+        (self.started, self.start) = AsyncStream.makeStream()
+        self.start.yield(first)
+    }
+
+    var current: PostgresClient { self.state.withLock { $0.current } }
+
+    var isFailing: Bool { self.state.withLock { $0.failingSince != nil } }
+
+    func leaseSucceeded() {
+        self.state.withLock { $0.failingSince = nil }
+    }
+
+    func leaseTimedOut() {
+        self.state.withLock { $0.failingSince = $0.failingSince ?? .now }
+    }
+
+    /// Makes `client` the pool in use; the one before keeps serving what it lent (a long import,
+    /// say) for `retiring`.
+    func replace(with client: PostgresClient, retiring: Duration) {
+        let old = self.state.withLock { state in
+            defer {
+                state.current = client
+                state.failingSince = nil
+            }
+            return state.current
+        }
+        self.start.yield(client)
+        Task {
+            try? await Task.sleep(for: retiring)
+            self.state.withLock { $0.running.removeValue(forKey: ObjectIdentifier(old)) }?.cancel()
+        }
+    }
+
+    /// Runs `client` until it is retired, cancelled or the service shuts down.
+    func run(_ client: PostgresClient) async {
+        let running = Task { await client.run() }
+        self.state.withLock { $0.running[ObjectIdentifier(client)] = running }
+        await withTaskCancellationHandler { await running.value } onCancel: { running.cancel() }
+    }
+
+    func finish() { self.start.finish() }
+}
+
+/// A flag set once, read from any task.
+private final class Flag: Sendable {
+    private let value = Mutex(false)
+    var isSet: Bool { self.value.withLock { $0 } }
+    func set() { self.value.withLock { $0 = true } }
 }

@@ -6,16 +6,24 @@ import ServiceLifecycle
 
 /// The embedded store: one SQLite file in WAL mode, zero set-up.
 ///
-/// One connection serves every statement, and a lock keeps a transaction's statements together:
-/// SQLite allows a single writer anyway, and this avoids "database is locked" surprises.
+/// One connection writes, and a lock keeps a transaction's statements together: SQLite allows a
+/// single writer anyway, and this avoids "database is locked" surprises. Reads outside a
+/// transaction (`SELECT`s and snapshots) go to a few read-only connections instead, which WAL
+/// lets see the last commit while a writer works: a long import never holds up the pages.
 public final class SQLiteBackend: Database {
     public let dialect = SQLDialect.sqlite
     private let connection: SQLiteConnection
     private let lock = AsyncLock()
+    /// Read-only connections; nil for an in-memory database, which only its one connection sees.
+    private let readers: ReaderPool<SQLiteConnection>?
 
-    private init(connection: SQLiteConnection) {
+    private init(connection: SQLiteConnection, readers: [SQLiteConnection]) {
         self.connection = connection
+        self.readers = readers.isEmpty ? nil : ReaderPool(readers)
     }
+
+    /// How many read-only connections a file database opens.
+    static let readerCount = 3
 
     /// Opens (creating if needed) the database file at `path`; `":memory:"` opens a private in-memory database.
     public static func open(path: String, logger: Logger) async throws -> SQLiteBackend {
@@ -25,39 +33,82 @@ public final class SQLiteBackend: Database {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
         let connection = try await SQLiteConnection.open(storage: storage, logger: logger)
-        let backend = SQLiteBackend(connection: connection)
         for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA foreign_keys = ON", "PRAGMA busy_timeout = 5000", "PRAGMA synchronous = NORMAL"] {
-            _ = try await backend.run(pragma, [])
+            _ = try await Self.run(pragma, [], on: connection)
         }
-        return backend
+        var readers: [SQLiteConnection] = []
+        if case .file = storage {
+            for _ in 0..<Self.readerCount {
+                let reader = try await SQLiteConnection.open(storage: storage, logger: logger)
+                for pragma in ["PRAGMA query_only = ON", "PRAGMA foreign_keys = ON", "PRAGMA busy_timeout = 5000"] {
+                    _ = try await Self.run(pragma, [], on: reader)
+                }
+                readers.append(reader)
+            }
+        }
+        return SQLiteBackend(connection: connection, readers: readers)
     }
 
     public func query(_ sql: SQL) async throws -> [DatabaseRow] {
-        try await self.lock.withLock { try await self.run(sql) }
+        if let readers = self.readers, sql.isSelect {
+            return try await readers.withConnection { try await Self.run(sql, on: $0) }
+        }
+        return try await self.lock.withLock { try await self.run(sql) }
     }
 
-    public func transaction<Result: Sendable>(_ body: @Sendable (any DatabaseExecutor) async throws -> Result) async throws -> Result {
-        try await self.lock.withLock {
-            _ = try await self.run("BEGIN IMMEDIATE", [])
+    public func transaction<Result: Sendable>(
+        _ options: TransactionOptions, _ body: @escaping @Sendable (any DatabaseExecutor) async throws -> Result
+    ) async throws -> Result {
+        try await retrying(attempts: options.retry ? 3 : 1) {
+            try await self.lock.withLock {
+                _ = try await Self.run("BEGIN IMMEDIATE", [], on: self.connection)
+                do {
+                    let result = try await body(Transaction(connection: self.connection))
+                    _ = try await Self.run("COMMIT", [], on: self.connection)
+                    return result
+                } catch {
+                    _ = try? await Self.run("ROLLBACK", [], on: self.connection)
+                    throw error
+                }
+            }
+        }
+    }
+
+    public func snapshot<Result: Sendable>(_ body: @escaping @Sendable (any DatabaseExecutor) async throws -> Result) async throws -> Result {
+        guard let readers = self.readers else { return try await self.transaction(body) }
+        return try await readers.withConnection { reader in
+            // A read transaction sees one state from its first read to its end.
+            _ = try await Self.run("BEGIN", [], on: reader)
             do {
-                let result = try await body(Transaction(backend: self))
-                _ = try await self.run("COMMIT", [])
+                let result = try await body(Transaction(connection: reader))
+                _ = try await Self.run("COMMIT", [], on: reader)
                 return result
             } catch {
-                _ = try? await self.run("ROLLBACK", [])
+                _ = try? await Self.run("ROLLBACK", [], on: reader)
                 throw error
             }
         }
     }
 
+    public func ping() async throws {
+        _ = try await self.query("SELECT 1")
+    }
+
     public func executeScript(_ script: String) async throws {
-        for statement in SQL.statements(in: script) {
-            _ = try await self.run(statement, [])
+        try await self.lock.withLock {
+            for statement in SQL.statements(in: script) {
+                _ = try await Self.run(statement, [], on: self.connection)
+            }
         }
     }
 
     public func close() async throws {
-        try await self.connection.close()
+        try await self.lock.withLock {
+            for reader in await self.readers?.drain() ?? [] {
+                try await reader.close()
+            }
+            try await self.connection.close()
+        }
     }
 
     public func run() async throws {
@@ -66,29 +117,36 @@ public final class SQLiteBackend: Database {
         try await Task { try await self.close() }.value
     }
 
-    /// Runs a statement on the connection; the caller holds the lock.
-    fileprivate func run(_ sql: SQL) async throws -> [DatabaseRow] {
-        try await self.run(sql.render { "?\($0)" }, sql.binds)
+    /// Runs a statement on the writing connection; the caller holds the lock.
+    private func run(_ sql: SQL) async throws -> [DatabaseRow] {
+        try await Self.run(sql, on: self.connection)
     }
 
-    private func run(_ text: String, _ binds: [DatabaseValue]) async throws -> [DatabaseRow] {
+    fileprivate static func run(_ sql: SQL, on connection: SQLiteConnection) async throws -> [DatabaseRow] {
+        try await Self.run(sql.render { "?\($0)" }, sql.binds, on: connection)
+    }
+
+    private static func run(_ text: String, _ binds: [DatabaseValue], on connection: SQLiteConnection) async throws -> [DatabaseRow] {
         do {
-            let rows = try await self.connection.query(text, binds.map(Self.sqliteData))
+            let rows = try await connection.query(text, try binds.map(Self.sqliteData))
             return rows.map { row in DatabaseRow(row.columns.map { Self.value($0.data) }) }
         } catch let error as SQLiteError {
             throw Self.translate(error)
         }
     }
 
-    private static func sqliteData(_ value: DatabaseValue) -> SQLiteData {
+    private static func sqliteData(_ value: DatabaseValue) throws -> SQLiteData {
         switch value {
-        case .null: .null
-        case .integer(let value): .integer(Int(value))
-        case .double(let value): .float(value)
-        case .text(let value): .text(value)
-        case .bool(let value): .integer(value ? 1 : 0)
-        case .instant(let date): .integer(Int(date.timeIntervalSince1970.rounded(.down)))
-        case .blob(let bytes): .blob(ByteBuffer(bytes: bytes))
+        case .null: return .null
+        case .integer(let value): return .integer(Int(value))
+        case .double(let value): return .float(value)
+        case .text(let value):
+            // SQLite would keep the text up to the NUL only; PostgreSQL refuses it: refuse it here too.
+            guard !value.utf8.contains(0) else { throw DatabaseError.invalidValue("text with a NUL byte") }
+            return .text(value)
+        case .bool(let value): return .integer(value ? 1 : 0)
+        case .instant(let date): return .integer(Int(date.timeIntervalSince1970.rounded(.down)))
+        case .blob(let bytes): return .blob(ByteBuffer(bytes: bytes))
         }
     }
 
@@ -110,15 +168,26 @@ public final class SQLiteBackend: Database {
         if message.hasPrefix("FOREIGN KEY constraint failed") {
             return .foreignKeyViolation(constraint: "")
         }
+        if error.reason == .busy || error.reason == .locked {
+            return .transient(message)
+        }
         return .other(message)
     }
 
-    /// The connection lent to a transaction's body, while the backend's lock is held.
+    /// The connection lent to a transaction's body, while the backend's lock (or a reader) is held.
     private struct Transaction: DatabaseExecutor {
-        let backend: SQLiteBackend
+        let connection: SQLiteConnection
         var dialect: SQLDialect { .sqlite }
         func query(_ sql: SQL) async throws -> [DatabaseRow] {
-            try await self.backend.run(sql)
+            try await SQLiteBackend.run(sql, on: self.connection)
         }
+    }
+}
+
+extension SQL {
+    /// Whether the statement is a plain `SELECT`, which a read-only connection can answer.
+    var isSelect: Bool {
+        let text = self.render { "?\($0)" }.drop { $0.isWhitespace || $0 == "(" }
+        return text.prefix(6).uppercased() == "SELECT"
     }
 }

@@ -109,6 +109,8 @@ extension RequestRepository {
     /// - Returns: how many requests changed agreement or were measured again.
     @discardableResult
     static func rematch(provider: Int64, client: Int64, in db: any DatabaseExecutor) async throws -> Int {
+        // After any import under way: its rows are then seen here, and the two never deadlock.
+        try await db.lock(.requestImport)
         let matcher = try await AgreementMatcher(db, provider: provider, client: client)
         let rows = try await db.query(
             """

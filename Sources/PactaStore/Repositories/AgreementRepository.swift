@@ -401,8 +401,13 @@ public struct AgreementRepository: Sendable {
 
     /// Loads an agreement with the signatures of its current version; `lock` holds its row until the transaction ends.
     static func load(_ code: String, in db: any DatabaseExecutor, lock: Bool) async throws -> Loaded? {
-        let locking: SQL = lock && db.dialect == .postgres ? " FOR UPDATE OF a" : ""
-        guard let row = try await db.first("SELECT " + Self.columns + Self.from + " WHERE a.code = \(code)" + locking) else { return nil }
+        if lock && db.dialect == .postgres {
+            // Locked by itself first: a statement that joins the row to its version and waits for
+            // the lock would drop the row if the holder moved it to a new version. The query
+            // below, a new statement, then reads what the holder committed.
+            guard try await db.first("SELECT id FROM agreements WHERE code = \(code) FOR UPDATE") != nil else { return nil }
+        }
+        guard let row = try await db.first("SELECT " + Self.columns + Self.from + " WHERE a.code = \(code)") else { return nil }
         var loaded = try Loaded(row)
         loaded.agreement.signatures = try await Self.signatures(in: db, where: "s.agreement_id = \(loaded.id) AND s.version = \(loaded.agreement.version)")[
             loaded.id, default: []

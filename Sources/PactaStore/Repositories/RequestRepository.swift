@@ -24,7 +24,8 @@ public struct RequestRepository: Sendable {
     public func importCSV<Chunks: AsyncSequence & Sendable>(
         _ chunks: Chunks, skipInvalid: Bool, by actor: Actor, at instant: Date, timeZone: TimeZone
     ) async throws -> ImportReport where Chunks.Element == ByteBuffer {
-        try await self.run(skipInvalid: skipInvalid, by: actor, at: instant, timeZone: timeZone) { importer in
+        // The body is read once: a transaction rolled back by the database cannot run again.
+        try await self.run(.once, skipInvalid: skipInvalid, by: actor, at: instant, timeZone: timeZone) { importer in
             var parser = CSVParser()
             var header: CSVHeader?
             var records: [CSVRecord] = []
@@ -35,6 +36,9 @@ public struct RequestRepository: Sendable {
             func deliver() async throws {
                 var rest = records[...]
                 if header == nil, let first = rest.popFirst() {
+                    if let problem = first.problem {
+                        throw ImportAborted(problems: [ImportProblem(line: first.line, column: "", code: "invalid_csv", message: problem)])
+                    }
                     do {
                         header = try CSVHeader(first, required: RawServiceRequest.requiredColumns)
                     } catch {
@@ -62,7 +66,7 @@ public struct RequestRepository: Sendable {
     public func importRows(
         _ rows: [RawServiceRequest], skipInvalid: Bool, by actor: Actor, at instant: Date, timeZone: TimeZone
     ) async throws -> ImportReport {
-        try await self.run(skipInvalid: skipInvalid, by: actor, at: instant, timeZone: timeZone) { importer in
+        try await self.run(.default, skipInvalid: skipInvalid, by: actor, at: instant, timeZone: timeZone) { importer in
             for (index, row) in rows.enumerated() {
                 try await importer.add(row, line: index + 1)
             }
@@ -163,14 +167,17 @@ public struct RequestRepository: Sendable {
     // MARK: - The import pipeline
 
     private func run(
+        _ options: TransactionOptions,
         skipInvalid: Bool,
         by actor: Actor,
         at instant: Date,
         timeZone: TimeZone,
-        _ feed: @Sendable (RequestImporter) async throws -> Void
+        _ feed: @escaping @Sendable (RequestImporter) async throws -> Void
     ) async throws -> ImportReport {
         do {
-            return try await self.database.transaction { db in
+            return try await self.database.transaction(options) { db in
+                // One import at a time: two writing the same requests in different orders would deadlock.
+                try await db.lock(.requestImport)
                 var units: [String: Int64] = [:]
                 for row in try await db.query("SELECT code, id FROM units") {
                     units[try row.decode(0)] = try row.decode(1)
@@ -388,8 +395,8 @@ actor RequestImporter {
 
     func add(_ records: ArraySlice<CSVRecord>, header: CSVHeader) async throws {
         for record in records {
-            if let problem = record.problem {
-                self.reject(line: record.line, [RawServiceRequest.ProblemList.Problem(column: "", code: "invalid_csv", message: problem)])
+            if let problem = header.problem(with: record) {
+                self.reject(line: record.line, [RawServiceRequest.ProblemList.Problem(column: problem.column, code: problem.code, message: problem.message)])
             } else {
                 try await self.add(RawServiceRequest(record, header: header), line: record.line)
             }

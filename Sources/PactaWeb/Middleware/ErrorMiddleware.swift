@@ -46,18 +46,24 @@ struct ErrorMiddleware: RouterMiddleware {
             case .forbidden: messages.text("error.forbidden", or: "Forbidden")
             case .internalServerError where error.code == "corrupt_record": messages.text("error.corrupt", or: "Unreadable record")
             case .internalServerError: messages.text("error.internal", or: "Error")
+            case .serviceUnavailable: messages.text("error.unavailable", or: "Service unavailable")
             default: messages.text("error.heading", or: "Error")
             }
-        let message = error.status == .internalServerError && error.code != "corrupt_record"
-            ? messages.text("error.internal_message", or: error.message)
-            : messages.text("errors.\(error.code)", or: error.message)
-        return try self.renderer.render(
+        let message =
+            switch error.status {
+            case .internalServerError where error.code != "corrupt_record": messages.text("error.internal_message", or: error.message)
+            case .serviceUnavailable: messages.text("error.unavailable_message", or: error.message)
+            default: messages.text("errors.\(error.code)", or: error.message)
+            }
+        var response = try self.renderer.render(
             "error",
             titleKey: "error.title",
-            page: ["status": Int(error.status.code), "heading": heading, "message": message],
+            page: ["status": Int(error.status.code), "heading": heading, "message": message, "field": error.field ?? "", "limit": error.limit ?? ""],
             request: request,
             context: context,
             status: error.status
         ).response(from: request, context: context)
+        if let retryAfter = error.retryAfter { response.headers[.retryAfter] = String(retryAfter) }
+        return response
     }
 }

@@ -5,11 +5,13 @@ import PactaCore
 import PactaStore
 
 /// Puts the signed-in user of the browser session into the context; a session begun before the
-/// user's last password change, or of a user who may no longer sign in, ends here.
+/// user's last password change, or of a user who may no longer sign in, ends here. A session
+/// that could not be read (the database away) is that error, not a signed-out visitor.
 struct SessionUserMiddleware: RouterMiddleware {
     let store: Store
 
     func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
+        if let error = SessionLoadFailure.current?.error { throw error }
         var context = context
         if let userID = context.sessions.session?.userID {
             if let user = try await self.store.users.get(id: userID), user.active, (context.sessions.session?.epoch ?? 0) == user.sessionEpoch {
@@ -19,5 +21,14 @@ struct SessionUserMiddleware: RouterMiddleware {
             }
         }
         return try await next(request, context)
+    }
+}
+
+/// Gives the request a place where reading its session records a failure (see ``SessionLoadFailure``).
+struct SessionLoadFailureMiddleware: RouterMiddleware {
+    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
+        try await SessionLoadFailure.$current.withValue(SessionLoadFailure()) {
+            try await next(request, context)
+        }
     }
 }

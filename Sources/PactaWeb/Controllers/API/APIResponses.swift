@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 import HummingbirdAuth
 import PactaCore
 import PactaStore
@@ -51,13 +52,18 @@ struct NewTokenJSON: ResponseEncodable, Sendable {
 }
 
 extension Request {
-    /// Decodes a JSON body, turning decoding failures into 400 answers that name the field.
-    func decodeJSON<Value: Decodable>(as type: Value.Type, context: AppRequestContext) async throws -> Value {
-        let body = try await self.body.collect(upTo: context.maxUploadSize)
+    /// Decodes a JSON body strictly (see ``StrictJSON``): decoding failures are 400 answers that
+    /// name the field, unknown fields and NUL characters 422 answers that name them.
+    func decodeJSON<Value: Codable>(as type: Value.Type, context: AppRequestContext) async throws -> Value {
+        try StrictJSON.decode(type, from: try await self.body(upTo: context.maxUploadSize))
+    }
+
+    /// The whole body; one larger than `limit` bytes is refused with 413 naming the limit.
+    func body(upTo limit: Int) async throws -> ByteBuffer {
         do {
-            return try PactaJSON.decoder.decode(type, from: Data(body.readableBytesView))
-        } catch let error as DecodingError {
-            throw APIError(error)
+            return try await self.body.collect(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw APIError.tooLarge(limit)
         }
     }
 }

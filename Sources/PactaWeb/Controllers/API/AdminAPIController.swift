@@ -31,7 +31,7 @@ struct AdminAPIController: Sendable {
     }
 
     @Sendable func createUser(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<UserJSON> {
-        struct Body: Decodable {
+        struct Body: Codable {
             var username: String
             var name: String
             var role: Role
@@ -47,7 +47,7 @@ struct AdminAPIController: Sendable {
 
     /// Changes a user's role, unit and access; `password` when given replaces the password.
     @Sendable func updateUser(_ request: Request, context: AppRequestContext) async throws -> UserJSON {
-        struct Body: Decodable {
+        struct Body: Codable {
             var role: Role
             var unit: String
             var active: Bool
@@ -68,7 +68,7 @@ struct AdminAPIController: Sendable {
     /// Creates a token for `username` (default: the caller; someone else only for an administrator).
     /// The secret is in this answer only.
     @Sendable func createToken(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<NewTokenJSON> {
-        struct Body: Decodable { var name: String; var username: String? }
+        struct Body: Codable { var name: String; var username: String? }
         // A token someone else made for this person cannot make one that would count as theirs.
         if case .token(_, own: false) = context.channel {
             throw APIError(

@@ -77,13 +77,19 @@ struct AgreementJSON: Codable, Sendable {
 }
 
 /// The body of `POST /agreements` and `PUT /agreements/{code}`: the terms, plus the code on creation.
-struct AgreementInput: Decodable, Sendable {
+struct AgreementInput: Codable, Sendable {
     var code: String?
     var terms: AgreementTerms
 
     init(from decoder: any Decoder) throws {
         self.terms = try AgreementTerms(from: decoder)
         self.code = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(String.self, forKey: .code)
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        try self.terms.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(self.code, forKey: .code)
     }
 
     enum CodingKeys: String, CodingKey {

@@ -95,7 +95,7 @@ struct AgreementsAPIController: Sendable {
     }
 
     @Sendable func terminate(_ request: Request, context: AppRequestContext) async throws -> AgreementJSON {
-        struct Body: Decodable { var reason: String }
+        struct Body: Codable { var reason: String }
         let code = try context.parameters.require("code")
         let body = try await request.decodeJSON(as: Body.self, context: context)
         _ = try await self.services.store.agreements.terminate(
@@ -107,7 +107,7 @@ struct AgreementsAPIController: Sendable {
     /// The caller signs, for their unit, the version and hash they read (`{"version": 2, "sha256": "…"}`);
     /// if the agreement changed since, nothing is signed and the answer (409) gives the current ones.
     @Sendable func sign(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<AgreementJSON> {
-        struct Body: Decodable {
+        struct Body: Codable {
             var version: Int
             var sha256: String
         }

@@ -42,7 +42,7 @@ struct CalendarsAPIController: Sendable {
 
     /// Replaces the calendar; `owner`, when present, hands it to another unit (`null`: to the organisation).
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> CalendarJSON {
-        struct Body: Decodable {
+        struct Body: Codable {
             var name: String
             var timeZone: String
             var hours: WeeklyHours
@@ -71,13 +71,19 @@ struct CalendarsAPIController: Sendable {
 }
 
 /// The body of `POST /calendars`: a calendar and, optionally, its owner unit.
-struct CalendarInput: Decodable, Sendable {
+struct CalendarInput: Codable, Sendable {
     var calendar: BusinessCalendar
     var owner: String?
 
     init(from decoder: any Decoder) throws {
         self.calendar = try BusinessCalendar(from: decoder)
         self.owner = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(String.self, forKey: .owner)
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        try self.calendar.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(self.owner, forKey: .owner)
     }
 
     enum CodingKeys: String, CodingKey { case owner }

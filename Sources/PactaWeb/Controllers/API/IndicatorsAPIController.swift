@@ -17,7 +17,7 @@ struct IndicatorsAPIController: Sendable {
 
     /// Records the value of a `manual` commitment for a period, with its evidence.
     @Sendable func setManual(_ request: Request, context: AppRequestContext) async throws -> IndicatorsJSON {
-        struct Body: Decodable {
+        struct Body: Codable {
             var commitment: String
             var period: String
             var value: Double

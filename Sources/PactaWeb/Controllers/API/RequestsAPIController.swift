@@ -37,17 +37,13 @@ struct RequestsAPIController: Sendable {
                 request.body, skipInvalid: skipInvalid, by: try context.actor, at: self.services.now(), timeZone: self.services.timeZone
             )
         } else {
-            let body = try await request.body.collect(upTo: Self.maximumJSONSize)
-            let rows: [RawServiceRequest]
-            do {
+            let body = try await request.body(upTo: Self.maximumJSONSize)
+            let rows: [RawServiceRequest] =
                 if body.readableBytesView.first(where: { !$0.isWhitespace }) == UInt8(ascii: "[") {
-                    rows = try PactaJSON.decoder.decode([RawServiceRequest].self, from: Data(body.readableBytesView))
+                    try StrictJSON.decode([RawServiceRequest].self, from: body)
                 } else {
-                    rows = [try PactaJSON.decoder.decode(RawServiceRequest.self, from: Data(body.readableBytesView))]
+                    [try StrictJSON.decode(RawServiceRequest.self, from: body)]
                 }
-            } catch let error as DecodingError {
-                throw APIError(error)
-            }
             report = try await store.requests.importRows(
                 rows, skipInvalid: skipInvalid, by: try context.actor, at: self.services.now(), timeZone: self.services.timeZone
             )

@@ -35,7 +35,7 @@ struct UnitsAPIController: Sendable {
     }
 
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> OrgUnit {
-        struct Body: Decodable { var name: String; var parent: String? }
+        struct Body: Codable { var name: String; var parent: String? }
         let body = try await request.decodeJSON(as: Body.self, context: context)
         let unit = OrgUnit(code: try context.parameters.require("code"), name: body.name, parent: body.parent)
         try await self.services.store.units.update(unit, by: try context.actor, at: self.services.now())
@@ -44,9 +44,9 @@ struct UnitsAPIController: Sendable {
 
     /// Takes the CSV as the body (`text/csv`); `?skip_invalid=true` imports the good rows.
     @Sendable func importCSV(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<ImportReport> {
-        let body = try await request.body.collect(upTo: FormData.maximumSize)
+        let body = try await request.body(upTo: FormData.maximumSize)
         let skipInvalid = request.uri.queryParameters.get("skip_invalid").map { $0 == "true" || $0 == "1" } ?? false
-        let report = try await self.services.store.units.importCSV(String(buffer: body), skipInvalid: skipInvalid, by: try context.actor, at: self.services.now())
+        let report = try await self.services.store.units.importCSV(bytes: Array(body.readableBytesView), skipInvalid: skipInvalid, by: try context.actor, at: self.services.now())
         return EditedResponse(status: report.status, response: report)
     }
 }

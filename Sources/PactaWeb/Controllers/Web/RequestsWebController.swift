@@ -38,7 +38,7 @@ struct RequestsWebController: Sendable {
     /// The request page of `?provider=&ref=`, from the search form.
     @Sendable func lookup(_ request: Request, context: AppRequestContext) async throws -> Response {
         // Read as a form, so that a space typed in the box (sent as +) stays a space.
-        let query = FormData(fields: FormData.urlEncoded(request.uri.query ?? ""))
+        let query = FormData(fields: try FormData.urlEncoded(request.uri.query ?? ""))
         let provider = query.text("provider")
         let ref = query.text("ref")
         guard !provider.isEmpty, !ref.isEmpty else { return .redirect(to: "/requests", type: .normal) }
