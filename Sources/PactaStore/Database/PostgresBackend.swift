@@ -72,7 +72,7 @@ public final class PostgresBackend: Database {
                     if options.unlimited { try await executor.execute("SET LOCAL statement_timeout = 0") }
                     result = try await body(executor)
                 } catch {
-                    _ = try? await executor.connection.query("ROLLBACK", logger: self.logger)
+                    try? await executor.execute("ROLLBACK")
                     throw error
                 }
                 do {
@@ -191,26 +191,16 @@ public final class PostgresBackend: Database {
             }
         }
 
-        /// Runs one statement; should neither it nor the server's own timeout end it a little
-        /// after the statement timeout (the server is gone without a word), the connection is
-        /// closed, which fails the statement.
+        /// Runs one statement. Should neither it nor the server's own timeout end it a little
+        /// after the statement timeout (the server went away without a word, a COPY waits on a
+        /// dead socket), the caller is answered `unavailable` and the connection closed; the
+        /// statement is left to fail on its own.
         private func bounded<Result: Sendable>(_ body: @Sendable @escaping () async throws -> Result) async throws -> Result {
             guard let timeout = self.statementTimeout else { return try await PostgresBackend.translatingErrors(body) }
             let connection = self.connection
-            return try await withThrowingTaskGroup(of: Result?.self) { group in
-                group.addTask { try await PostgresBackend.translatingErrors(body) }
-                group.addTask {
-                    try await Task.sleep(for: timeout + .seconds(2))
-                    connection.close().whenComplete { _ in }
-                    throw DatabaseError.unavailable("PostgreSQL did not answer within \(timeout)")
-                }
-                while let next = try await group.next() {
-                    if let result = next {
-                        group.cancelAll()
-                        return result
-                    }
-                }
-                throw CancellationError()
+            return try await Deadline.race(timeout + .seconds(2), body: { try await PostgresBackend.translatingErrors(body) }) {
+                connection.close().whenComplete { _ in }
+                return DatabaseError.unavailable("PostgreSQL did not answer within \(timeout)")
             }
         }
     }
@@ -415,4 +405,43 @@ private final class Flag: Sendable {
     private let value = Mutex(false)
     var isSet: Bool { self.value.withLock { $0 } }
     func set() { self.value.withLock { $0 = true } }
+}
+
+/// Answers a caller in time even when the work it waits for never ends.
+enum Deadline {
+    /// The result of `body`, or the error `expired` gives once `limit` has passed. Unlike a task
+    /// group, which waits for every child, this leaves a `body` that ignores cancellation to end
+    /// on its own.
+    static func race<Result: Sendable>(
+        _ limit: Duration, body: @escaping @Sendable () async throws -> Result, expired: @escaping @Sendable () -> any Error
+    ) async throws -> Result {
+        let answer = Once()
+        return try await withCheckedThrowingContinuation { continuation in
+            let timer = Task {
+                try await Task.sleep(for: limit)
+                if answer.claim() { continuation.resume(throwing: expired()) }
+            }
+            Task {
+                do {
+                    let result = try await body()
+                    if answer.claim() { continuation.resume(returning: result) }
+                } catch {
+                    if answer.claim() { continuation.resume(throwing: error) }
+                }
+                timer.cancel()
+            }
+        }
+    }
+
+    /// Claimed by whichever side answers first.
+    private final class Once: Sendable {
+        private let claimed = Mutex(false)
+
+        func claim() -> Bool {
+            self.claimed.withLock { claimed in
+                defer { claimed = true }
+                return !claimed
+            }
+        }
+    }
 }
