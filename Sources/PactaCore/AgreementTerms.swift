@@ -38,7 +38,8 @@ public struct AgreementTerms: Sendable, Hashable, Codable {
     public func validate() throws(ValidationError) {
         var validator = Validator()
         validator.check(!self.title.trimmed.isEmpty, "title", "required", "A title is required.")
-        validator.check(self.title.count <= 200, "title", "too_long", "A title has at most 200 characters.")
+        validator.limit(self.title, TextLimit.name, "title")
+        validator.limit(self.summary, TextLimit.text, "summary")
         Code.validate(self.provider, field: "provider", into: &validator)
         Code.validate(self.client, field: "client", into: &validator)
         if !self.provider.isEmpty, self.provider == self.client {

@@ -26,8 +26,11 @@ public struct BusinessCalendar: Sendable, Hashable, Codable {
         var validator = Validator()
         Code.validate(self.code, field: "code", into: &validator)
         validator.check(!self.name.trimmed.isEmpty, "name", "required", "A name is required.")
+        validator.limit(self.name, TextLimit.name, "name")
         if self.timeZone.isEmpty {
             validator.fail("time_zone", "required", "A time zone is required.")
+        } else if self.timeZone.count > TextLimit.timeZone {
+            validator.limit(self.timeZone, TextLimit.timeZone, "time_zone")
         } else if !Self.isIANATimeZone(self.timeZone) {
             validator.fail("time_zone", "invalid_time_zone", "'\(self.timeZone)' is not an IANA time zone.")
         }
@@ -37,6 +40,7 @@ public struct BusinessCalendar: Sendable, Hashable, Codable {
             if !seen.insert(holiday.date).inserted {
                 validator.fail("holidays[\(index)].date", "duplicate_holiday", "\(holiday.date) is listed twice.")
             }
+            validator.limit(holiday.name, TextLimit.name, "holidays[\(index)].name")
         }
         try validator.finish()
     }

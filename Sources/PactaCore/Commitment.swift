@@ -56,6 +56,11 @@ public struct Commitment: Sendable, Hashable, Codable {
     public func validate(into validator: inout Validator) {
         Code.validate(self.key, field: "key", into: &validator)
         validator.check(!self.name.trimmed.isEmpty, "name", "required", "Describe the commitment.")
+        validator.limit(self.name, TextLimit.name, "name")
+        if let calendar = self.calendar, !calendar.isEmpty { Code.validate(calendar, field: "calendar", into: &validator) }
+        if self.priorities.count > TextLimit.priorities {
+            validator.fail("priorities", "too_many", "A commitment lists at most \(TextLimit.priorities) priorities.")
+        }
         validator.check(
             self.kind == self.metric.kind,
             "kind",
@@ -101,6 +106,8 @@ public struct Commitment: Sendable, Hashable, Codable {
         for (index, priority) in self.priorities.enumerated() {
             if priority.trimmed.isEmpty {
                 validator.fail("priorities[\(index)]", "required", "A priority cannot be empty.")
+            } else if priority.count > TextLimit.priority {
+                validator.limit(priority, TextLimit.priority, "priorities[\(index)]")
             } else if !seen.insert(priority).inserted {
                 validator.fail("priorities[\(index)]", "duplicate", "Priority '\(priority)' is listed twice.")
             }

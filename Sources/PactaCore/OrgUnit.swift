@@ -5,7 +5,7 @@ public struct OrgUnit: Sendable, Hashable, Codable {
     /// Display name, e.g. "Tecnología de la Información".
     public var name: String
     /// Code of the unit this one belongs to, if any.
-    public var parent: String?
+    @Nullable public var parent: String?
 
     public init(code: String, name: String, parent: String? = nil) {
         self.code = code
@@ -18,7 +18,7 @@ public struct OrgUnit: Sendable, Hashable, Codable {
         var validator = Validator()
         Code.validate(self.code, field: "code", into: &validator)
         validator.check(!self.name.trimmed.isEmpty, "name", "required", "A name is required.")
-        validator.check(self.name.count <= 200, "name", "too_long", "A name has at most 200 characters.")
+        validator.limit(self.name, TextLimit.name, "name")
         if let parent = self.parent {
             validator.check(parent != self.code, "parent", "parent_is_self", "A unit cannot be its own parent.")
         }

@@ -182,7 +182,11 @@ public struct RawServiceRequest: Sendable, Hashable, Codable {
             if value.isEmpty { problems.append((column, "required", "\(column) is required.")) }
         }
         required(self.externalRef, "external_ref")
-        if self.externalRef.count > 200 { problems.append(("external_ref", "too_long", "external_ref has at most 200 characters.")) }
+        for (value, column, limit) in [
+            (self.externalRef, "external_ref", TextLimit.service), (self.service, "service", TextLimit.service), (self.priority, "priority", TextLimit.priority),
+        ] where value.count > limit {
+            problems.append((column, "too_long", "\(column) has at most \(limit) characters."))
+        }
         for (value, column) in [(self.provider, "provider"), (self.client, "client")] {
             if value.isEmpty {
                 required(value, column)

@@ -40,6 +40,11 @@ public struct Validator: Sendable {
         self.issues.append(FieldIssue(field: field, code: code, message: message))
     }
 
+    /// Records `too_long` for `field` when `text` has more than `limit` characters.
+    public mutating func limit(_ text: String, _ limit: Int, _ field: String) {
+        if text.count > limit { self.fail(field, "too_long", "\(field) has at most \(limit) characters.") }
+    }
+
     /// Records a problem with `field` unless `condition` holds.
     public mutating func check(_ condition: Bool, _ field: String, _ code: String, _ message: String) {
         if !condition { self.fail(field, code, message) }
@@ -65,4 +70,24 @@ extension ValidationError: CustomStringConvertible {
     public var description: String {
         self.issues.map { $0.field.isEmpty ? $0.message : "\($0.field): \($0.message)" }.joined(separator: "\n")
     }
+}
+
+/// The longest text each kind of field takes, as `openapi.yaml` states them (codes: ``Code/maxLength``).
+public enum TextLimit {
+    /// Names and titles: of units, agreements, commitments, calendars, holidays, people, tokens.
+    public static let name = 200
+    /// Free text: an agreement's summary, a manual value's evidence.
+    public static let text = 4000
+    /// Why an agreement ends.
+    public static let reason = 1000
+    /// A request's service; its external reference.
+    public static let service = 200
+    /// A priority label (`P1`), in requests and commitments.
+    public static let priority = 50
+    /// How many priorities a commitment lists.
+    public static let priorities = 20
+    /// An IANA time zone identifier.
+    public static let timeZone = 64
+    /// A password.
+    public static let password = 200
 }

@@ -152,4 +152,51 @@ import Testing
             }
         }
     }
+
+    @Test(arguments: TestDatabase.available)
+    func nullableFieldsArePresentAsNull(database: TestDatabase) async throws {
+        try await TestApp.withApp(database) { app in
+            try await app.test { client in
+                let unit = try await client.execute(uri: "/api/v1/units/GG", method: .get, headers: app.api(.viewer))
+                #expect(unit.json["parent"] is NSNull, "\(unit.text)")
+                let calendar = try await client.execute(uri: "/api/v1/calendars/oficina-uio", method: .get, headers: app.api(.viewer))
+                #expect(calendar.json["owner"] is NSNull, "\(calendar.text)")
+                let created = try await client.execute(uri: "/api/v1/agreements", method: .post, headers: app.api(.manager), body: TestApp.json(APITests.agreement))
+                #expect(created.json["signed_version"] is NSNull && created.json["termination_reason"] is NSNull, "\(created.text)")
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func everyTextFieldHasALimit(database: TestDatabase) async throws {
+        try await TestApp.withApp(database) { app in
+            try await app.test { client in
+                let long = String(repeating: "a", count: 201)
+                let cases: [(String, String, String)] = [
+                    ("/api/v1/units", #"{"code": "NUEVA", "name": "\#(long)"}"#, "name"),
+                    ("/api/v1/calendars", #"{"code": "c", "name": "\#(long)", "time_zone": "UTC", "hours": {"monday": ["09:00-17:00"]}}"#, "name"),
+                    (
+                        "/api/v1/agreements",
+                        #"{"code": "X", "title": "T", "summary": "\#(String(repeating: "s", count: 4001))", "provider": "TI", "client": "CRED", "valid_from": "2026-01-01", "valid_to": "2026-12-31"}"#,
+                        "summary"
+                    ),
+                    ("/api/v1/tokens", #"{"name": "\#(long)"}"#, "name"),
+                ]
+                for (path, body, field) in cases {
+                    let response = try await client.execute(uri: path, method: .post, headers: app.api(.admin), body: TestApp.json(body))
+                    #expect(response.status == .unprocessableContent, "\(path): \(response.text)")
+                    let error = response.json["error"] as? [String: Any]
+                    #expect(error?["field"] as? String == field, "\(path): \(response.text)")
+                    #expect(error?["code"] as? String == "too_long", "\(path): \(response.text)")
+                }
+                let request = try await client.execute(
+                    uri: "/api/v1/requests", method: .post, headers: app.api(.admin),
+                    body: TestApp.json(#"{"external_ref": "INC-1", "provider": "TI", "client": "CRED", "service": "\#(long)", "priority": "P1", "opened_at": "2026-10-05T09:00:00-05:00"}"#)
+                )
+                #expect(request.status == .unprocessableContent)
+                let problem = (request.json["problems"] as? [[String: Any]])?.first
+                #expect(problem?["column"] as? String == "service" && problem?["code"] as? String == "too_long", "\(request.text)")
+            }
+        }
+    }
 }

@@ -25,6 +25,7 @@ public struct ManualValueRepository: Sendable {
         var validator = Validator()
         validator.check(value.isFinite, "value", "invalid_number", "The value must be a number.")
         validator.check(!evidence.trimmed.isEmpty, "evidence", "required", "Say what the value rests on.")
+        validator.limit(evidence, TextLimit.text, "evidence")
         try validator.finish()
         try await self.database.transaction { db in
             let tree = try await UnitRepository.tree(in: db)

@@ -10,11 +10,11 @@ public struct APIToken: Sendable, Hashable, Codable {
     public var prefix: String
     public var createdAt: Date
     /// Who created it: its owner, an administrator, or nobody for the command line.
-    public var createdBy: String?
+    @Nullable public var createdBy: String?
     /// `web`, `api`, `cli`, or `unknown` for tokens made before this was recorded.
     public var createdVia: String
-    public var lastUsedAt: Date?
-    public var revokedAt: Date?
+    @Nullable public var lastUsedAt: Date?
+    @Nullable public var revokedAt: Date?
 
     /// Whether its owner created it: only such a token may sign for them.
     public var isOwn: Bool { self.createdBy == self.username }
@@ -47,6 +47,9 @@ public struct TokenRepository: Sendable {
     public func create(userID: Int64, name: String, by actor: User?, via: String, at instant: Date) async throws -> (secret: String, token: APIToken) {
         guard !name.trimmed.isEmpty else {
             throw ValidationError(field: "name", code: "required", message: "Name the token after what uses it.")
+        }
+        guard name.count <= TextLimit.name else {
+            throw ValidationError(field: "name", code: "too_long", message: "name has at most \(TextLimit.name) characters.")
         }
         if let actor, actor.role != .admin, actor.id != userID {
             throw ScopeError("Only an administrator creates tokens for other people; \(actor.username) may create their own.", field: "username")

@@ -71,6 +71,7 @@ public struct UserRepository: Sendable {
         var validator = Validator()
         Code.validate(username, field: "username", into: &validator)
         validator.check(!name.trimmed.isEmpty, "name", "required", "A full name is required.")
+        validator.limit(name, TextLimit.name, "name")
         try validator.finish()
         return try await self.database.transaction { db in
             guard let unitRow = try await db.first("SELECT id FROM units WHERE code = \(unit)") else {

@@ -24,17 +24,17 @@ struct AgreementJSON: Codable, Sendable {
     /// SHA-256 of the current version's document: what a signature must name.
     var sha256: String
     /// The latest version both sides signed, on which the agreement is measured.
-    var signedVersion: Int?
+    @Nullable var signedVersion: Int?
     /// The calendars the current version's time commitments run on, as written into it.
     var calendars: [BusinessCalendar]
-    var terminationReason: String?
+    @Nullable var terminationReason: String?
     var versions: [Version]?
-    var createdAt: Date?
-    var updatedAt: Date?
+    @Nullable var createdAt: Date?
+    @Nullable var updatedAt: Date?
 
     struct Version: Codable, Sendable {
         var version: Int
-        var supersedes: Int?
+        @Nullable var supersedes: Int?
         var createdBy: String
         var createdAt: Date
         var sha256: String

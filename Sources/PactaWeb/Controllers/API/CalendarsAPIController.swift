@@ -96,8 +96,8 @@ struct CalendarJSON: ResponseEncodable, Sendable {
     var timeZone: String
     var hours: WeeklyHours
     var holidays: [Holiday]
-    /// Code of the unit whose managers change it; absent for an organisation-wide calendar.
-    var owner: String?
+    /// Code of the unit whose managers change it; null for an organisation-wide calendar.
+    @Nullable var owner: String?
 
     init(_ owned: OwnedCalendar) {
         self.code = owned.calendar.code

@@ -83,7 +83,7 @@ struct IndicatorsJSON: ResponseEncodable, Sendable {
         var met: Int
         var missed: Int
         var pending: Int
-        var value: Double?
+        @Nullable var value: Double?
         var status: CommitmentStatus
     }
     var agreement: String

@@ -64,7 +64,7 @@ struct RequestDetailJSON: ResponseEncodable, Sendable {
         var targetSeconds: Int64
         var businessSeconds: Int64
         var outcome: Outcome
-        var dueAt: String?
+        @Nullable var dueAt: String?
     }
     var externalRef: String
     var provider: String
@@ -72,10 +72,10 @@ struct RequestDetailJSON: ResponseEncodable, Sendable {
     var service: String
     var priority: String
     var openedAt: String
-    var firstResponseAt: String?
-    var resolvedAt: String?
+    @Nullable var firstResponseAt: String?
+    @Nullable var resolvedAt: String?
     var pauses: [Pause]
-    var agreement: String?
+    @Nullable var agreement: String?
     var evaluatedAt: String
     var commitments: [Evaluation]
 
