@@ -28,7 +28,7 @@ public struct Store: Sendable {
             return Store(database: try PostgresBackend(url: url, timeouts: timeouts, logger: logger))
         }
         let path = url.hasPrefix("sqlite://") ? String(url.dropFirst("sqlite://".count)) : url
-        return Store(database: try await SQLiteBackend.open(path: path, logger: logger))
+        return Store(database: try await SQLiteBackend.open(path: path, writeTimeout: timeouts.statement, logger: logger))
     }
 
     /// Applies pending migrations from `sql/<dialect>/`, then starts the ledger if agreements

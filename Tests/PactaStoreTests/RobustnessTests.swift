@@ -148,6 +148,33 @@ import Testing
         }
     }
 
+    @Test(arguments: TestDatabase.available)
+    func aWriteWaitingOnAnotherLongerThanTheTimeoutIsAnsweredUnavailable(database: TestDatabase) async throws {
+        try await database.withEmptyDatabase { url in
+            let store = try await Store.open(url: url, timeouts: .init(connect: .seconds(5), statement: .seconds(1)), logger: TestDatabase.testLogger)
+            try await store.withRunning { store in
+                try await store.migrate(logger: TestDatabase.testLogger)
+                try await store.seedOrganisation()
+                let released = Gate()
+                let (entered, enter) = AsyncStream<Void>.makeStream()
+                async let holding: Void = store.database.transaction(.init(retry: false, unlimited: true)) { db in
+                    try await db.execute("UPDATE units SET name = 'Tecnología' WHERE code = 'TI'")
+                    enter.finish()
+                    await released.wait(atMost: .seconds(8))
+                }
+                for await _ in entered {}
+                let error = await #expect(throws: DatabaseError.self) {
+                    try await Self.within(.seconds(6)) {
+                        try await store.database.execute("UPDATE units SET name = 'TI' WHERE code = 'TI'")
+                    }
+                }
+                #expect(error?.isTemporary == true, "\(String(describing: error))")
+                await released.open()
+                try await holding
+            }
+        }
+    }
+
     // MARK: - Bad bytes
 
     @Test(arguments: TestDatabase.available)

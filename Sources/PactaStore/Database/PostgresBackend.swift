@@ -120,11 +120,16 @@ public final class PostgresBackend: Database {
             }
             group.addTask {
                 try await Task.sleep(for: self.timeouts.connect)
-                guard leased.isSet else {
-                    self.pools.leaseTimedOut()
-                    throw DatabaseError.unavailable("no connection to PostgreSQL within \(self.timeouts.connect)")
+                guard !leased.isSet else { return nil }
+                if await self.answers() {
+                    // PostgreSQL answers: the pool is busy, not cut off. Wait as long as a statement may run.
+                    let longest = max(self.timeouts.statement ?? .seconds(30), self.timeouts.connect)
+                    try await Task.sleep(for: longest - self.timeouts.connect)
+                    guard leased.isSet else { throw DatabaseError.unavailable("every connection to PostgreSQL stayed busy for \(longest)") }
+                    return nil
                 }
-                return nil
+                self.pools.leaseTimedOut()
+                throw DatabaseError.unavailable("no connection to PostgreSQL within \(self.timeouts.connect)")
             }
             while let next = try await group.next() {
                 if let result = next {
@@ -141,16 +146,17 @@ public final class PostgresBackend: Database {
     private func watch() async {
         while !Task.isCancelled {
             try? await Task.sleep(for: .seconds(1))
-            guard self.pools.isFailing else { continue }
-            do {
-                let connection = try await PostgresConnection.connect(configuration: self.probe, id: 0, logger: self.logger)
-                try? await connection.close()
-                self.logger.notice("PostgreSQL answers again: starting a fresh connection pool")
-                self.pools.replace(with: PostgresClient(configuration: self.configuration, backgroundLogger: self.logger), retiring: .seconds(900))
-            } catch {
-                continue
-            }
+            guard self.pools.isFailing, await self.answers() else { continue }
+            self.logger.notice("PostgreSQL answers again: starting a fresh connection pool")
+            self.pools.replace(with: PostgresClient(configuration: self.configuration, backgroundLogger: self.logger), retiring: .seconds(900))
         }
+    }
+
+    /// Whether PostgreSQL takes a connection made outside the pool.
+    private func answers() async -> Bool {
+        guard let connection = try? await PostgresConnection.connect(configuration: self.probe, id: 0, logger: self.logger) else { return false }
+        try? await connection.close()
+        return true
     }
 
     /// A connection lent to one piece of work; every statement is bounded by the statement timeout.
@@ -333,7 +339,7 @@ public final class PostgresBackend: Database {
             host: endpoint.host, port: endpoint.port, username: endpoint.username, password: endpoint.password,
             database: endpoint.database, tls: tls
         )
-        configuration.options.connectTimeout = .seconds(max(1, connectTimeout.components.seconds))
+        configuration.options.connectTimeout = .seconds(max(1, min(2, connectTimeout.components.seconds)))
         return configuration
     }
 }

@@ -16,17 +16,20 @@ public final class SQLiteBackend: Database {
     private let lock = AsyncLock()
     /// Read-only connections; nil for an in-memory database, which only its one connection sees.
     private let readers: ReaderPool<SQLiteConnection>?
+    /// Longest wait for the writing connection, held by another write (a long import): then `unavailable`.
+    private let writeTimeout: Duration?
 
-    private init(connection: SQLiteConnection, readers: [SQLiteConnection]) {
+    private init(connection: SQLiteConnection, readers: [SQLiteConnection], writeTimeout: Duration?) {
         self.connection = connection
         self.readers = readers.isEmpty ? nil : ReaderPool(readers)
+        self.writeTimeout = writeTimeout
     }
 
     /// How many read-only connections a file database opens.
     static let readerCount = 3
 
     /// Opens (creating if needed) the database file at `path`; `":memory:"` opens a private in-memory database.
-    public static func open(path: String, logger: Logger) async throws -> SQLiteBackend {
+    public static func open(path: String, writeTimeout: Duration? = nil, logger: Logger) async throws -> SQLiteBackend {
         let storage: SQLiteConnection.Storage = path == ":memory:" ? .memory : .file(path: path)
         if case .file = storage {
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
@@ -46,21 +49,21 @@ public final class SQLiteBackend: Database {
                 readers.append(reader)
             }
         }
-        return SQLiteBackend(connection: connection, readers: readers)
+        return SQLiteBackend(connection: connection, readers: readers, writeTimeout: writeTimeout)
     }
 
     public func query(_ sql: SQL) async throws -> [DatabaseRow] {
         if let readers = self.readers, sql.isSelect {
             return try await readers.withConnection { try await Self.run(sql, on: $0) }
         }
-        return try await self.lock.withLock { try await self.run(sql) }
+        return try await self.lock.withLock(timeout: self.writeTimeout) { try await self.run(sql) }
     }
 
     public func transaction<Result: Sendable>(
         _ options: TransactionOptions, _ body: @escaping @Sendable (any DatabaseExecutor) async throws -> Result
     ) async throws -> Result {
         try await retrying(attempts: options.retry ? 3 : 1) {
-            try await self.lock.withLock {
+            try await self.lock.withLock(timeout: options.unlimited ? nil : self.writeTimeout) {
                 _ = try await Self.run("BEGIN IMMEDIATE", [], on: self.connection)
                 do {
                     let result = try await body(Transaction(connection: self.connection))
