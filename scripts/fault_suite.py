@@ -205,7 +205,7 @@ def restart_load(restarts=5, workers=4):
     secret = token(url)
     headers = {"Authorization": f"Bearer {secret}"}
     failures = []
-    counts = {"tries": 0, "ok": 0, "503": 0, "slowest": 0.0}
+    counts = {"tries": 0, "ok": 0, "503": 0, "slowest": 0.0, "slow": []}
     lock = threading.Lock()
     stop = threading.Event()
 
@@ -213,6 +213,7 @@ def restart_load(restarts=5, workers=4):
         sequence = 0
         while not stop.is_set():
             sequence += 1
+            started = time.monotonic() - begun
             if sequence % 3 == 0:
                 body = requests_csv(50, prefix=f"L{number}-{sequence}")
                 status, seconds, _ = http("POST", server.base + "/api/v1/requests", body=body,
@@ -222,8 +223,12 @@ def restart_load(restarts=5, workers=4):
             with lock:
                 counts["tries"] += 1
                 counts["slowest"] = max(counts["slowest"], seconds)
+                if seconds > 10:
+                    counts["slow"].append(f"{'import' if sequence % 3 == 0 else 'list'} started at {started:.1f} s: {status} after {seconds:.1f} s")
                 if status is None:
                     failures.append(f"no answer after {seconds:.1f} s")
+                elif seconds > 25:
+                    failures.append(f"answered {status} only after {seconds:.1f} s")
                 elif status >= 500 and status != 503:
                     failures.append(f"status {status}")
                 elif status == 503:
@@ -231,11 +236,13 @@ def restart_load(restarts=5, workers=4):
                 else:
                     counts["ok"] += 1
 
+    begun = time.monotonic()
     threads = [threading.Thread(target=worker, args=(n,)) for n in range(workers)]
     for thread in threads:
         thread.start()
     for _ in range(restarts):
         time.sleep(3)
+        log(f"restart at {time.monotonic() - begun:.1f} s")
         pg_ctl("restart", "-m", "fast", "-o",
                f"-c listen_addresses=127.0.0.1 -c port={PG_PORT} -c unix_socket_directories={PG_DATA}/..")
     time.sleep(3)
@@ -243,6 +250,8 @@ def restart_load(restarts=5, workers=4):
     for thread in threads:
         thread.join()
     ended = server.stop()
+    for slow in counts["slow"]:
+        log(f"  slow: {slow}")
     tries = counts["tries"] + 1
     if ended is None or ended > 10:
         failures.append(f"SIGTERM: ended after {ended} s")

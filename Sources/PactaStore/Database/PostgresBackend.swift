@@ -72,7 +72,8 @@ public final class PostgresBackend: Database {
                     if options.unlimited { try await executor.execute("SET LOCAL statement_timeout = 0") }
                     result = try await body(executor)
                 } catch {
-                    try? await executor.execute("ROLLBACK")
+                    // A closed connection rolled back with the server's session; asking it would only wait.
+                    if !executor.connection.isClosed { try? await executor.execute("ROLLBACK") }
                     throw error
                 }
                 do {
@@ -113,7 +114,8 @@ public final class PostgresBackend: Database {
                 try await Self.translatingErrors {
                     try await client.withConnection { connection in
                         leased.set()
-                        self.pools.leaseSucceeded()
+                        self.pools.lent()
+                        defer { self.pools.returned() }
                         return try await body(Connection(connection: connection, statementTimeout: statementTimeout, logger: self.logger))
                     }
                 }
@@ -121,8 +123,9 @@ public final class PostgresBackend: Database {
             group.addTask {
                 try await Task.sleep(for: self.timeouts.connect)
                 guard !leased.isSet else { return nil }
-                if await self.answers() {
-                    // PostgreSQL answers: the pool is busy, not cut off. Wait as long as a statement may run.
+                if self.pools.isBusy, await self.answers() {
+                    // Others hold every connection and PostgreSQL answers: the pool is busy, not cut
+                    // off. Wait as long as a statement may run.
                     let longest = max(self.timeouts.statement ?? .seconds(30), self.timeouts.connect)
                     try await Task.sleep(for: longest - self.timeouts.connect)
                     guard leased.isSet else { throw DatabaseError.unavailable("every connection to PostgreSQL stayed busy for \(longest)") }
@@ -197,17 +200,23 @@ public final class PostgresBackend: Database {
             }
         }
 
-        /// Runs one statement. Should neither it nor the server's own timeout end it a little
-        /// after the statement timeout (the server went away without a word, a COPY waits on a
-        /// dead socket), the caller is answered `unavailable` and the connection closed; the
-        /// statement is left to fail on its own.
+        /// Runs one statement. Should the connection close under it, the caller is answered
+        /// `connectionLost` at once; should neither it nor the server's own timeout end it a little
+        /// after the statement timeout (the server went away without a word), `unavailable`, and
+        /// the connection is closed. Either way the statement is left to fail on its own.
         private func bounded<Result: Sendable>(_ body: @Sendable @escaping () async throws -> Result) async throws -> Result {
             guard let timeout = self.statementTimeout else { return try await PostgresBackend.translatingErrors(body) }
             let connection = self.connection
-            return try await Deadline.race(timeout + .seconds(2), body: { try await PostgresBackend.translatingErrors(body) }) {
-                connection.close().whenComplete { _ in }
-                return DatabaseError.unavailable("PostgreSQL did not answer within \(timeout)")
-            }
+            return try await Deadline.race(
+                timeout + .seconds(2),
+                body: { try await PostgresBackend.translatingErrors(body) },
+                expired: {
+                    connection.close().whenComplete { _ in }
+                    return DatabaseError.unavailable("PostgreSQL did not answer within \(timeout)")
+                },
+                // A connection the server closes (a restart) ends the statement at once, even a COPY.
+                or: connection.closeFuture, { DatabaseError.connectionLost("the server closed the connection") }
+            )
         }
     }
 
@@ -350,6 +359,8 @@ private final class Pools: Sendable {
         var current: PostgresClient
         /// Since when leases time out; nil while connections are had.
         var failingSince: ContinuousClock.Instant?
+        /// How many connections are lent right now.
+        var lent = 0
         /// The task running each pool.
         var running: [ObjectIdentifier: Task<Void, Never>] = [:]
     }
@@ -371,9 +382,19 @@ private final class Pools: Sendable {
 
     var isFailing: Bool { self.state.withLock { $0.failingSince != nil } }
 
-    func leaseSucceeded() {
-        self.state.withLock { $0.failingSince = nil }
+    func lent() {
+        self.state.withLock {
+            $0.failingSince = nil
+            $0.lent += 1
+        }
     }
+
+    func returned() {
+        self.state.withLock { $0.lent -= 1 }
+    }
+
+    /// Whether someone holds a connection: a lease that waits may be waiting for them, not for PostgreSQL.
+    var isBusy: Bool { self.state.withLock { $0.lent > 0 } }
 
     func leaseTimedOut() {
         self.state.withLock { $0.failingSince = $0.failingSince ?? .now }
@@ -418,11 +439,16 @@ enum Deadline {
     /// The result of `body`, or the error `expired` gives once `limit` has passed. Unlike a task
     /// group, which waits for every child, this leaves a `body` that ignores cancellation to end
     /// on its own.
+    /// When `event` completes first, the error `happened` gives is the answer.
     static func race<Result: Sendable>(
-        _ limit: Duration, body: @escaping @Sendable () async throws -> Result, expired: @escaping @Sendable () -> any Error
+        _ limit: Duration, body: @escaping @Sendable () async throws -> Result, expired: @escaping @Sendable () -> any Error,
+        or event: EventLoopFuture<Void>? = nil, _ happened: @escaping @Sendable () -> any Error = { CancellationError() }
     ) async throws -> Result {
         let answer = Once()
         return try await withCheckedThrowingContinuation { continuation in
+            event?.whenComplete { _ in
+                if answer.claim() { continuation.resume(throwing: happened()) }
+            }
             let timer = Task {
                 try await Task.sleep(for: limit)
                 if answer.claim() { continuation.resume(throwing: expired()) }
