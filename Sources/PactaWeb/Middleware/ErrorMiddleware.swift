@@ -58,12 +58,24 @@ struct ErrorMiddleware: RouterMiddleware {
         var response = try self.renderer.render(
             "error",
             titleKey: "error.title",
-            page: ["status": Int(error.status.code), "heading": heading, "message": message, "field": error.field ?? "", "limit": error.limit ?? ""],
+            page: Self.page(error, heading: heading, message: message, request: request),
             request: request,
             context: context,
             status: error.status
         ).response(from: request, context: context)
         if let retryAfter = error.retryAfter { response.headers[.retryAfter] = String(retryAfter) }
         return response
+    }
+
+    /// The error page's data (templates/README.md): what went wrong, where, and what to do next.
+    private static func page(_ error: APIError, heading: String, message: String, request: Request) -> [String: Any] {
+        var page: [String: Any] = ["status": Int(error.status.code), "heading": heading, "message": message]
+        if let field = error.field, !field.isEmpty { page["field"] = field }
+        if let limit = error.limit { page["limit"] = limit }
+        // Nothing was done: the same page, a moment later, is the way on.
+        if error.status == .serviceUnavailable, request.method == .get {
+            page["retry"] = LocalPath.safe(request.uri.description)
+        }
+        return page
     }
 }
