@@ -175,6 +175,63 @@ import Testing
         }
     }
 
+    @Test(arguments: TestDatabase.available)
+    func aTransactionRolledBackForATransientReasonRunsAgainUnlessItCannot(database: TestDatabase) async throws {
+        try await database.withStore { store in
+            try await store.seedOrganisation()
+            let tries = Counter()
+            // The first try writes, then meets a deadlock: rolled back, then run again whole.
+            try await store.database.transaction { db in
+                try await db.execute("UPDATE units SET name = name || '+' WHERE code = 'TI'")
+                if await tries.next() == 1 { throw DatabaseError.transient("deadlock detected") }
+            }
+            #expect(await tries.count == 2)
+            #expect(try await store.units.get("TI")?.name.hasSuffix("+") == true)
+            #expect(try await store.units.get("TI")?.name.hasSuffix("++") == false)
+            // A body that reads something once (a streamed upload) is not run again.
+            let once = Counter()
+            await #expect(throws: DatabaseError.transient("deadlock detected")) {
+                try await store.database.transaction(.once) { _ in
+                    if await once.next() == 1 { throw DatabaseError.transient("deadlock detected") }
+                }
+            }
+            #expect(await once.count == 1)
+        }
+    }
+
+    @Test(.enabled(if: Self.postgresURL != nil))
+    func twoTransactionsThatDeadlockBothSucceed() async throws {
+        try await TestDatabase.postgres.withStore { store in
+            try await store.seedOrganisation()
+            let first = Gate()
+            let second = Gate()
+            // Each locks one unit, waits for the other to lock the other, then wants it: PostgreSQL
+            // rolls one back, which runs again once the other is done.
+            async let one: Void = store.database.transaction { db in
+                try await db.execute("UPDATE units SET name = name WHERE code = 'TI'")
+                await first.open()
+                await second.wait(atMost: .seconds(3))
+                try await db.execute("UPDATE units SET name = name WHERE code = 'CRED'")
+            }
+            async let two: Void = store.database.transaction { db in
+                try await db.execute("UPDATE units SET name = name WHERE code = 'CRED'")
+                await second.open()
+                await first.wait(atMost: .seconds(3))
+                try await db.execute("UPDATE units SET name = name WHERE code = 'TI'")
+            }
+            try await one
+            try await two
+        }
+    }
+
+    actor Counter {
+        private(set) var count = 0
+        func next() -> Int {
+            self.count += 1
+            return self.count
+        }
+    }
+
     // MARK: - Bad bytes
 
     @Test(arguments: TestDatabase.available)
