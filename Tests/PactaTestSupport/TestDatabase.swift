@@ -26,33 +26,10 @@ public enum TestDatabase: String, Sendable, CaseIterable {
 
     /// Runs `body` with a fresh, migrated, empty store of this kind, and throws it away afterwards.
     public func withStore<Result: Sendable>(_ body: @Sendable (Store) async throws -> Result) async throws -> Result {
-        switch self {
-        case .sqlite:
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pacta-test-\(UUID().uuidString)")
-            defer { try? FileManager.default.removeItem(at: directory) }
-            let store = try await Store.open(url: directory.appendingPathComponent("pacta.sqlite").path, logger: Self.logger)
-            return try await store.withRunning { store in
+        try await self.withEmptyDatabase { url in
+            try await Store.open(url: url, logger: Self.logger).withRunning { store in
                 try await store.migrate(logger: Self.logger)
                 return try await body(store)
-            }
-        case .postgres:
-            let adminURL = ProcessInfo.processInfo.environment["PACTA_TEST_POSTGRES_URL"]!
-            let name = "pacta_test_\(UUID().uuidString.prefix(8).lowercased())"
-            let admin = try await Store.open(url: adminURL, logger: Self.logger)
-            return try await admin.withRunning { admin in
-                try await admin.database.execute(SQL(stringLiteral: "CREATE DATABASE \(name)"))
-                let url = Self.replacingDatabase(in: adminURL, with: name)
-                do {
-                    let result = try await Store.open(url: url, logger: Self.logger).withRunning { store in
-                        try await store.migrate(logger: Self.logger)
-                        return try await body(store)
-                    }
-                    try await admin.database.execute(SQL(stringLiteral: "DROP DATABASE \(name) WITH (FORCE)"))
-                    return result
-                } catch {
-                    try? await admin.database.execute(SQL(stringLiteral: "DROP DATABASE \(name) WITH (FORCE)"))
-                    throw error
-                }
             }
         }
     }
