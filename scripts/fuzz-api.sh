@@ -13,7 +13,8 @@
 #   FUZZ_PHASES        Schemathesis phases (default examples,coverage,fuzzing,stateful)
 #   FUZZ_CHECKS        checks to run (default all)
 #   FUZZ_EXCLUDE_CHECKS  checks to leave out (default none), e.g. unsupported_method
-#   FUZZ_DATABASE_URL  a throwaway database to fuzz instead of a new SQLite file (it is changed!)
+#   FUZZ_DATABASE_URL  an empty throwaway database (PostgreSQL URL or SQLite path) instead of a new
+#                      SQLite file: the demo is seeded into it and the run changes it
 #   FUZZ_POSTGRES=1    fuzz a throwaway PostgreSQL cluster (scripts/throwaway-postgres.sh)
 #   FUZZ_REPORT_DIR    where the JUnit/NDJSON reports and the server log go (default: a temp dir, kept)
 set -euo pipefail
@@ -33,6 +34,8 @@ checks=${FUZZ_CHECKS:-all}
 dir=$(mktemp -d /tmp/pacta-fuzz.XXXXXX)
 report=${FUZZ_REPORT_DIR:-$dir/report}
 mkdir -p "$report"
+report=$(cd "$report" && pwd)
+repo=$PWD
 server_pid=
 
 cleanup() {
@@ -57,7 +60,9 @@ fi
 # Schemathesis 4 (its command line differs from 3.x).
 if ! command -v schemathesis >/dev/null; then
     echo "fuzz-api: installing schemathesis…" >&2
-    python3 -m pip install --quiet 'schemathesis>=4,<5' >&2
+    python3 -m pip install --quiet 'schemathesis>=4,<5' >&2 \
+        || python3 -m pip install --quiet --break-system-packages 'schemathesis>=4,<5' >&2
+    PATH="$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))'):$PATH"
 fi
 version=$(schemathesis --version | sed -n 's/.*version \([0-9][0-9.]*\).*/\1/p')
 case "$version" in
@@ -77,7 +82,8 @@ for _ in $(seq 1 120); do
 done
 curl -fsS "$base/health" >/dev/null || { echo "fuzz-api: the server did not answer /health in 60 s" >&2; exit 1; }
 
-token=$("$pacta" token create --user admin --name fuzz --database "$database" 2>/dev/null)
+token=$("$pacta" token create --user admin --name fuzz --database "$database" 2>"$report/token.log") \
+    || { echo "fuzz-api: pacta token create failed (is the database empty, so that --demo seeds it?):" >&2; cat "$report/token.log" >&2; exit 1; }
 # DELETE /tokens/{id} revokes a decoy (or none), never the token the run uses.
 "$pacta" token create --user admin --name fuzz-decoy --database "$database" >/dev/null 2>&1
 api() { curl -fsS -H "Authorization: Bearer $token" "$base/api/v1/$1"; }
@@ -96,7 +102,7 @@ def values(items, key="code"):
     return "[" + ", ".join(json.dumps(v) for v in sorted({item[key] for item in items})[:100]) + "]"
 decoy = next(t["id"] for t in load("tokens") if t["name"] == "fuzz-decoy")
 # PUT /users/{id} changes a viewer, never the administrator the run acts as.
-viewer = next(u["id"] for u in load("users") if u["role"] == "viewer")
+viewer = next((u["id"] for u in load("users") if u["role"] == "viewer"), 999998)
 refs = load("warnings") or [{"external_ref": "none"}]
 print(f"""[checks.positive_data_acceptance]
 expected-statuses = ["2xx", "401", "403", "404", "409", "422"]
@@ -155,8 +161,9 @@ PY
 exclude=()
 [ -n "${FUZZ_EXCLUDE_CHECKS:-}" ] && exclude=(--exclude-checks "$FUZZ_EXCLUDE_CHECKS")
 echo "fuzz-api: pacta on $base ($database), $examples examples per operation, seed $seed, reports in $report" >&2
+# Run from the temporary folder, so that the caches of Schemathesis and Hypothesis stay out of the repository.
 set +e
-schemathesis --config-file "$dir/schemathesis.toml" run openapi.yaml \
+(cd "$dir" && schemathesis --config-file "$dir/schemathesis.toml" run "$repo/openapi.yaml" \
     --url "$base/api/v1" \
     --header "Authorization: Bearer $token" \
     --checks "$checks" "${exclude[@]}" \
@@ -168,7 +175,7 @@ schemathesis --config-file "$dir/schemathesis.toml" run openapi.yaml \
     --suppress-health-check all \
     --continue-on-failure \
     --report junit,ndjson --report-dir "$report" \
-    --no-color | tee "$report/schemathesis.txt"
+    --no-color) | tee "$report/schemathesis.txt"
 status=${PIPESTATUS[0]}
 set -e
 

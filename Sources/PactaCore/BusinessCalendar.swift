@@ -29,7 +29,7 @@ public struct BusinessCalendar: Sendable, Hashable, Codable {
         validator.limit(self.name, TextLimit.name, "name")
         if self.timeZone.isEmpty {
             validator.fail("time_zone", "required", "A time zone is required.")
-        } else if self.timeZone.count > TextLimit.timeZone {
+        } else if self.timeZone.unicodeScalars.count > TextLimit.timeZone {
             validator.limit(self.timeZone, TextLimit.timeZone, "time_zone")
         } else if !Self.isIANATimeZone(self.timeZone) {
             validator.fail("time_zone", "invalid_time_zone", "'\(self.timeZone)' is not an IANA time zone.")

@@ -106,7 +106,7 @@ public struct Commitment: Sendable, Hashable, Codable {
         for (index, priority) in self.priorities.enumerated() {
             if priority.trimmed.isEmpty {
                 validator.fail("priorities[\(index)]", "required", "A priority cannot be empty.")
-            } else if priority.count > TextLimit.priority {
+            } else if priority.unicodeScalars.count > TextLimit.priority {
                 validator.limit(priority, TextLimit.priority, "priorities[\(index)]")
             } else if !seen.insert(priority).inserted {
                 validator.fail("priorities[\(index)]", "duplicate", "Priority '\(priority)' is listed twice.")

@@ -7,10 +7,19 @@ public struct OrgUnit: Sendable, Hashable, Codable {
     /// Code of the unit this one belongs to, if any.
     @Nullable public var parent: String?
 
+    /// An empty `parent` means none, as a form's empty choice does.
     public init(code: String, name: String, parent: String? = nil) {
         self.code = code
         self.name = name
-        self.parent = parent
+        self.parent = parent?.isEmpty == true ? nil : parent
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            code: try container.decode(String.self, forKey: .code), name: try container.decode(String.self, forKey: .name),
+            parent: try container.decodeIfPresent(String.self, forKey: .parent)
+        )
     }
 
     /// Checks the fields that can be checked without looking at other units.

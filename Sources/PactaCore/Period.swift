@@ -35,15 +35,18 @@ public struct Period: Sendable, Hashable, Comparable, StringCodable {
         self.isQuarter = isQuarter
     }
 
-    /// Parses `YYYY-MM` or `YYYY-Qn`.
+    /// Parses `YYYY-MM` or `YYYY-Qn` exactly (`2026-10`, `2026-Q4`; `q` too), nothing else.
     public init?(_ text: String) {
-        let parts = text.split(separator: "-")
-        guard parts.count == 2, parts[0].count == 4, let year = Int(parts[0]) else { return nil }
+        let bytes = Array(text.utf8)
+        func digits(_ range: Range<Int>) -> Int? {
+            range.allSatisfy { bytes[$0] &- 48 < 10 } ? range.reduce(0) { $0 * 10 + Int(bytes[$1] &- 48) } : nil
+        }
+        guard bytes.count == 7, let year = digits(0..<4), bytes[4] == UInt8(ascii: "-") else { return nil }
         let period: Period?
-        if parts[1].first == "Q" || parts[1].first == "q" {
-            period = Int(parts[1].dropFirst()).flatMap { Self.quarter(year, $0) }
+        if bytes[5] == UInt8(ascii: "Q") || bytes[5] == UInt8(ascii: "q") {
+            period = digits(6..<7).flatMap { Self.quarter(year, $0) }
         } else {
-            period = parts[1].count == 2 ? Int(parts[1]).flatMap { Self.month(year, $0) } : nil
+            period = digits(5..<7).flatMap { Self.month(year, $0) }
         }
         guard let period else { return nil }
         self = period
@@ -51,7 +54,8 @@ public struct Period: Sendable, Hashable, Comparable, StringCodable {
 
     public var description: String {
         let month = self.first.month
-        return self.isQuarter ? "\(self.first.year)-Q\((month - 1) / 3 + 1)" : "\(self.first.year)-\(month < 10 ? "0" : "")\(month)"
+        let year = String(repeating: "0", count: max(0, 4 - String(self.first.year).count)) + String(self.first.year)
+        return self.isQuarter ? "\(year)-Q\((month - 1) / 3 + 1)" : "\(year)-\(month < 10 ? "0" : "")\(month)"
     }
 
     /// Whether `day` falls in the period.

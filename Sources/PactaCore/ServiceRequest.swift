@@ -184,7 +184,7 @@ public struct RawServiceRequest: Sendable, Hashable, Codable {
         required(self.externalRef, "external_ref")
         for (value, column, limit) in [
             (self.externalRef, "external_ref", TextLimit.service), (self.service, "service", TextLimit.service), (self.priority, "priority", TextLimit.priority),
-        ] where value.count > limit {
+        ] where value.unicodeScalars.count > limit {
             problems.append((column, "too_long", "\(column) has at most \(limit) characters."))
         }
         for (value, column) in [(self.provider, "provider"), (self.client, "client")] {

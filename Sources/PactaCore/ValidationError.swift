@@ -40,9 +40,10 @@ public struct Validator: Sendable {
         self.issues.append(FieldIssue(field: field, code: code, message: message))
     }
 
-    /// Records `too_long` for `field` when `text` has more than `limit` characters.
+    /// Records `too_long` for `field` when `text` has more than `limit` characters (Unicode code
+    /// points, as JSON Schema's `maxLength` counts them).
     public mutating func limit(_ text: String, _ limit: Int, _ field: String) {
-        if text.count > limit { self.fail(field, "too_long", "\(field) has at most \(limit) characters.") }
+        if text.unicodeScalars.count > limit { self.fail(field, "too_long", "\(field) has at most \(limit) characters.") }
     }
 
     /// Records a problem with `field` unless `condition` holds.

@@ -19,6 +19,8 @@ public struct APIError: Error, Sendable {
     public var retryAfter: Int?
     /// With `too_large`: the limit the body went over, as people read it ("20 MB").
     public var limit: String?
+    /// With 405: the methods the path takes (`Allow`).
+    public var allow: String?
 
     public init(
         _ status: HTTPResponse.Status, code: String, message: String, field: String? = nil, issues: [FieldIssue] = [],

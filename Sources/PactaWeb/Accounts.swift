@@ -49,7 +49,7 @@ public struct Accounts: Sendable {
                 message: "A password has at least \(Self.minimumPasswordLength) characters."
             )
         }
-        guard password.count <= TextLimit.password else {
+        guard password.unicodeScalars.count <= TextLimit.password else {
             throw ValidationError(field: field, code: "too_long", message: "A password has at most \(TextLimit.password) characters.")
         }
         return try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: Self.cost) }

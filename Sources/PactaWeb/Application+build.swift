@@ -113,6 +113,8 @@ public func buildRouter(
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: LanguageMiddleware())
     router.add(middleware: ErrorMiddleware(renderer: services.renderer))
+    let routes = RouteTable()
+    router.add(middleware: MethodNotAllowedMiddleware(table: routes))
 
     let home = try ResourceLocator.home()
     let stylesheet = try String(contentsOf: home.appendingPathComponent("templates/pacta.css"), encoding: .utf8)
@@ -175,5 +177,6 @@ public func buildRouter(
     UnitsWebController(services: services).addRoutes(to: web)
     CalendarsWebController(services: services).addRoutes(to: web)
     AdminWebController(services: services).addRoutes(to: web)
+    routes.fill(from: router)
     return router
 }

@@ -98,4 +98,13 @@ import Testing
         raw.pauses = "2026-10-05T10:30:00-05:00/2026-10-06T11:30:00-05:00"
         #expect(self.problems(raw) == [])
     }
+
+    @Test func periodsAreReadExactlyAndWrittenWithFourDigitYears() {
+        #expect(Period("2026-10")?.description == "2026-10")
+        #expect(Period("2026-q4")?.description == "2026-Q4")
+        #expect(Period("0007-05")?.description == "0007-05")
+        for text in ["2026-Q01", "2026-1", "+202-10", "2026-13", "2026-Q5", "2026/10", "2026-10 "] {
+            #expect(Period(text) == nil, "\(text)")
+        }
+    }
 }

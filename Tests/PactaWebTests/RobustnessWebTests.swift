@@ -199,4 +199,52 @@ import Testing
             }
         }
     }
+
+    /// What a fuzz run of openapi.yaml found: each answered as the document says.
+    @Test(arguments: TestDatabase.available)
+    func queriesAndBodiesTheDocumentRefusesAreRefused(database: TestDatabase) async throws {
+        try await TestApp.withApp(database) { app in
+            try await app.test { client in
+                _ = try await APITests.activate(client, app)
+                for (path, field) in [
+                    ("/api/v1/agreements/TI-CRED/indicators/requests?format=AAA", "format"),
+                    ("/api/v1/agreements/TI-CRED/indicators?period=0007-05", "period"),
+                    ("/api/v1/agreements/TI-CRED/indicators?period=2026-Q01", "period"),
+                    ("/api/v1/agreements/TI-CRED/indicators?at=9999-12-31T23:59:59Z", "at"),
+                    ("/api/v1/verify?head=xyz", "head"),
+                ] {
+                    let response = try await client.execute(uri: path, method: .get, headers: app.api(.admin))
+                    #expect(response.status == .badRequest, "\(path): \(response.text)")
+                    #expect((response.json["error"] as? [String: Any])?["field"] as? String == field, "\(path)")
+                }
+                var csv = app.api(.admin, json: false)
+                csv[.contentType] = "text/csv"
+                var response = try await client.execute(uri: "/api/v1/requests?skip_invalid=2", method: .post, headers: csv, body: ByteBuffer(string: "x\n"))
+                #expect(response.status == .badRequest)
+                // A field the type does not read is unknown, null or not.
+                response = try await client.execute(
+                    uri: "/api/v1/agreements/TI-CRED/terminate", method: .post, headers: app.api(.admin), body: TestApp.json(#"{"reason": "Fin", "0": null}"#)
+                )
+                #expect(response.status == .unprocessableContent)
+                #expect((response.json["error"] as? [String: Any])?["field"] as? String == "0")
+                // A day without hours may be sent empty; an empty parent is none.
+                response = try await client.execute(
+                    uri: "/api/v1/calendars", method: .post, headers: app.api(.admin),
+                    body: TestApp.json(#"{"code": "cal1", "name": "x", "time_zone": "UTC", "hours": {"monday": ["08:00-12:00"], "sunday": []}}"#)
+                )
+                #expect(response.status == .created, "\(response.text)")
+                response = try await client.execute(
+                    uri: "/api/v1/units", method: .post, headers: app.api(.admin), body: TestApp.json(#"{"code": "U0", "name": "x", "parent": ""}"#)
+                )
+                #expect(response.status == .created)
+                #expect(response.json["parent"] is NSNull, "\(response.text)")
+                // A path that exists takes only its methods.
+                response = try await client.execute(uri: "/api/v1/units", method: .patch, headers: app.api(.admin))
+                #expect(response.status == .methodNotAllowed)
+                #expect(response.headers[.allow] == "GET, POST")
+                response = try await client.execute(uri: "/api/v1/nowhere", method: .patch, headers: app.api(.admin))
+                #expect(response.status == .notFound)
+            }
+        }
+    }
 }

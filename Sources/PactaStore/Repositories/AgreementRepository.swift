@@ -216,7 +216,7 @@ public struct AgreementRepository: Sendable {
         guard !reason.trimmed.isEmpty else {
             throw ValidationError(field: "reason", code: "required", message: "Say why the agreement ends.")
         }
-        guard reason.count <= TextLimit.reason else {
+        guard reason.unicodeScalars.count <= TextLimit.reason else {
             throw ValidationError(field: "reason", code: "too_long", message: "reason has at most \(TextLimit.reason) characters.")
         }
         return try await self.change(code, by: actor, at: instant, .terminated, data: ["termination_reason": .string(reason.trimmed)]) { agreement in

@@ -48,7 +48,7 @@ public struct TokenRepository: Sendable {
         guard !name.trimmed.isEmpty else {
             throw ValidationError(field: "name", code: "required", message: "Name the token after what uses it.")
         }
-        guard name.count <= TextLimit.name else {
+        guard name.unicodeScalars.count <= TextLimit.name else {
             throw ValidationError(field: "name", code: "too_long", message: "name has at most \(TextLimit.name) characters.")
         }
         if let actor, actor.role != .admin, actor.id != userID {

@@ -35,6 +35,7 @@ struct ErrorMiddleware: RouterMiddleware {
         buffer.writeBytes(try PactaJSON.encoder.encode(error.body))
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
         if let retryAfter = error.retryAfter { headers[.retryAfter] = String(retryAfter) }
+        if let allow = error.allow { headers[.allow] = allow }
         return Response(status: error.status, headers: headers, body: .init(byteBuffer: buffer))
     }
 
@@ -64,6 +65,7 @@ struct ErrorMiddleware: RouterMiddleware {
             status: error.status
         ).response(from: request, context: context)
         if let retryAfter = error.retryAfter { response.headers[.retryAfter] = String(retryAfter) }
+        if let allow = error.allow { response.headers[.allow] = allow }
         return response
     }
 

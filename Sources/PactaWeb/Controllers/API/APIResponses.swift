@@ -66,4 +66,13 @@ extension Request {
             throw APIError.tooLarge(limit)
         }
     }
+
+    /// A true-or-false query parameter: `true`/`1`, `false`/`0`, false when absent; anything else is a 400.
+    func flag(_ name: String) throws -> Bool {
+        switch self.uri.queryParameters.get(name) {
+        case nil, "false", "0": false
+        case "true", "1": true
+        case let other?: throw APIError(.badRequest, code: "invalid_flag", message: "\(name) is true or false, not '\(other)'.", field: name)
+        }
+    }
 }

@@ -100,7 +100,11 @@ struct AdminAPIController: Sendable {
 
     /// `?head=` a ledger hash kept earlier: the report says whether everything up to it is intact.
     @Sendable func verify(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<VerificationReport> {
-        let report = try await self.services.store.agreements.verify(head: request.uri.queryParameters.get("head"), visibleTo: try context.actor)
+        let head = request.uri.queryParameters.get("head")
+        if let head, head.utf8.count != 64 || !head.utf8.allSatisfy({ ($0 &- 48) < 10 || ($0 &- 97) < 6 }) {
+            throw APIError(.badRequest, code: "invalid_head", message: "head is a ledger hash: 64 lowercase hexadecimal digits.", field: "head")
+        }
+        let report = try await self.services.store.agreements.verify(head: head, visibleTo: try context.actor)
         return EditedResponse(status: .ok, response: report)
     }
 }

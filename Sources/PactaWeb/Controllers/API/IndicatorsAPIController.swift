@@ -42,8 +42,12 @@ struct IndicatorsAPIController: Sendable {
 
     /// One row per request × time commitment; `?format=csv` for the spreadsheet.
     @Sendable func requests(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let format = request.uri.queryParameters.get("format") ?? "json"
+        guard format == "json" || format == "csv" else {
+            throw APIError(.badRequest, code: "invalid_format", message: "format is json or csv, not '\(format)'.", field: "format")
+        }
         let report = try await self.report(request, context: context)
-        if request.uri.queryParameters.get("format") == "csv" {
+        if format == "csv" {
             return IndicatorsCSV.download(report)
         }
         return try ItemList(items: report.lines.map(AuditLineJSON.init)).response(from: request, context: context)
@@ -56,19 +60,32 @@ struct IndicatorsAPIController: Sendable {
         return try await self.services.store.hardIndicators(agreement: code, period: period, at: evaluation, visibleTo: try context.actor)
     }
 
+    /// The years reports look at: measuring business time over centuries would hold a core for seconds.
+    static let reportedYears = 1970...2100
+
     /// The evaluation instant of `?at=`, now when absent.
     static func evaluation(_ text: String?, now: Date) throws -> Date {
         guard let text else { return now }
         guard let seconds = Timestamp.parse(text) else {
             throw APIError(.badRequest, code: "invalid_timestamp", message: "at must be an ISO 8601 instant with offset.", field: "at")
         }
-        return Date(timeIntervalSince1970: TimeInterval(seconds))
+        let instant = Date(timeIntervalSince1970: TimeInterval(seconds))
+        guard Self.reportedYears.contains(LocalDate(instant, in: .gmt).year) else {
+            throw APIError(.badRequest, code: "out_of_range", message: "at lies between the years \(Self.reportedYears.lowerBound) and \(Self.reportedYears.upperBound).", field: "at")
+        }
+        return instant
     }
 
     static func period(_ text: String?, today: LocalDate) throws -> Period {
         guard let text, !text.isEmpty else { return Period.containing(today, cadence: .monthly) }
         guard let period = Period(text) else {
             throw APIError(.badRequest, code: "invalid_period", message: "'\(text)' is not a period like 2026-10 or 2026-Q4.", field: "period")
+        }
+        guard Self.reportedYears.contains(period.first.year) else {
+            throw APIError(
+                .badRequest, code: "out_of_range",
+                message: "A period lies between the years \(Self.reportedYears.lowerBound) and \(Self.reportedYears.upperBound).", field: "period"
+            )
         }
         return period
     }

@@ -28,7 +28,7 @@ struct RequestsAPIController: Sendable {
     /// All or nothing unless `?skip_invalid=true`; 200 with the report when written, 422 when not
     /// (403 when a row is another unit's).
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<ImportReport> {
-        let skipInvalid = request.uri.queryParameters.get("skip_invalid").map { $0 == "true" || $0 == "1" } ?? false
+        let skipInvalid = try request.flag("skip_invalid")
         let contentType = (request.headers[.contentType] ?? "").lowercased()
         let store = self.services.store
         let report: ImportReport

@@ -45,7 +45,7 @@ struct UnitsAPIController: Sendable {
     /// Takes the CSV as the body (`text/csv`); `?skip_invalid=true` imports the good rows.
     @Sendable func importCSV(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<ImportReport> {
         let body = try await request.body(upTo: FormData.maximumSize)
-        let skipInvalid = request.uri.queryParameters.get("skip_invalid").map { $0 == "true" || $0 == "1" } ?? false
+        let skipInvalid = try request.flag("skip_invalid")
         let report = try await self.services.store.units.importCSV(bytes: Array(body.readableBytesView), skipInvalid: skipInvalid, by: try context.actor, at: self.services.now())
         return EditedResponse(status: report.status, response: report)
     }
