@@ -202,7 +202,7 @@ public struct RawServiceRequest: Sendable, Hashable, Codable {
                 problems.append((column, "invalid_timestamp", "'\(value)' is not an ISO 8601 instant with offset, like 2026-10-05T09:15:00-05:00."))
                 return nil
             }
-            guard Timestamp.range.contains(seconds) else {
+            guard Timestamp.year(of: value).map(Timestamp.years.contains) == true else {
                 problems.append((column, "out_of_range", "'\(value)' is outside the years Pacta takes (1900 to 9999, in UTC)."))
                 return nil
             }
@@ -227,7 +227,7 @@ public struct RawServiceRequest: Sendable, Hashable, Codable {
         for part in self.pauses.split(separator: ";") where !part.trimmed.isEmpty {
             let ends = part.split(separator: "/", omittingEmptySubsequences: false)
             guard ends.count == 2, let start = Timestamp.parse(ends[0].trimmed), let end = Timestamp.parse(ends[1].trimmed), end >= start,
-                Timestamp.range.contains(start), Timestamp.range.contains(end)
+                [ends[0], ends[1]].allSatisfy({ Timestamp.year(of: $0.trimmed).map(Timestamp.years.contains) == true })
             else {
                 problems.append(("pauses", "invalid_pause", "'\(part.trimmed)' is not a pause start/end with ISO 8601 instants, the end not before the start."))
                 continue

@@ -3,9 +3,14 @@
 ///
 /// Parsed by hand: imports read millions of them, and a formatter per value would dominate the time.
 public enum Timestamp {
-    /// The instants Pacta takes: from 1900-01-01T00:00:00Z to 9999-12-31T23:59:59Z. Both
-    /// databases store them, and no request or answer is older or further ahead.
-    public static let range: ClosedRange<Int64> = -2_208_988_800...253_402_300_799
+    /// The years Pacta takes instants in, as written (whatever the offset): both databases store
+    /// them, and no request or answer is older or further ahead.
+    public static let years = 1900...9999
+
+    /// The year `text` is written in, when it is a parsed instant.
+    public static func year(of text: some StringProtocol) -> Int? {
+        Int(text.prefix(4))
+    }
 
     /// Unix seconds (fractions dropped), or nil when `text` is not such an instant.
     public static func parse(_ text: some StringProtocol) -> Int64? {

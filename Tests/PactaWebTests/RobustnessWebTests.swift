@@ -242,6 +242,8 @@ import Testing
                 response = try await client.execute(uri: "/api/v1/units", method: .patch, headers: app.api(.admin))
                 #expect(response.status == .methodNotAllowed)
                 #expect(response.headers[.allow] == "GET, POST")
+                response = try await client.execute(uri: "/api/v1/units/import", method: .patch, headers: app.api(.admin))
+                #expect(response.headers[.allow] == "POST", "a literal segment wins over /units/{code}")
                 response = try await client.execute(uri: "/api/v1/nowhere", method: .patch, headers: app.api(.admin))
                 #expect(response.status == .notFound)
             }

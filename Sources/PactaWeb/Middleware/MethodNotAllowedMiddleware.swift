@@ -32,17 +32,27 @@ final class RouteTable: Sendable {
         self.routes.withLock { $0 = routes }
     }
 
-    /// The methods of the routes whose pattern `path` matches, sorted.
+    /// The methods of the route `path` leads to, sorted: as the router matches, a literal segment
+    /// wins over a parameter (`/units/import` is not `/units/{code}`).
     func methods(for path: String) -> [String] {
         let segments = path.split(separator: "/")
-        let methods = self.routes.withLock { routes in
-            routes.filter { route in
-                route.segments.count == segments.count
-                    && zip(route.segments, segments).allSatisfy { pattern, segment in
-                        pattern == segment || pattern.hasPrefix(":") || pattern.hasPrefix("{") || pattern == "*"
+        let matches: [(literals: [Bool], method: String)] = self.routes.withLock { routes in
+            routes.compactMap { route in
+                guard route.segments.count == segments.count else { return nil }
+                var literals: [Bool] = []
+                for (pattern, segment) in zip(route.segments, segments) {
+                    if pattern == segment {
+                        literals.append(true)
+                    } else if pattern.hasPrefix(":") || pattern.hasPrefix("{") || pattern == "*" {
+                        literals.append(false)
+                    } else {
+                        return nil
                     }
-            }.map(\.method)
+                }
+                return (literals, route.method)
+            }
         }
-        return Set(methods).sorted()
+        guard let best = matches.map(\.literals).max(by: { $0.lexicographicallyPrecedes($1) { !$0 && $1 } }) else { return [] }
+        return Set(matches.filter { $0.literals == best }.map(\.method)).sorted()
     }
 }

@@ -100,9 +100,9 @@ struct AdminAPIController: Sendable {
 
     /// `?head=` a ledger hash kept earlier: the report says whether everything up to it is intact.
     @Sendable func verify(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<VerificationReport> {
-        let head = request.uri.queryParameters.get("head")
+        let head = request.uri.queryParameters.get("head")?.lowercased()
         if let head, head.utf8.count != 64 || !head.utf8.allSatisfy({ ($0 &- 48) < 10 || ($0 &- 97) < 6 }) {
-            throw APIError(.badRequest, code: "invalid_head", message: "head is a ledger hash: 64 lowercase hexadecimal digits.", field: "head")
+            throw APIError(.badRequest, code: "invalid_head", message: "head is a ledger hash: 64 hexadecimal digits.", field: "head")
         }
         let report = try await self.services.store.agreements.verify(head: head, visibleTo: try context.actor)
         return EditedResponse(status: .ok, response: report)

@@ -70,7 +70,7 @@ struct IndicatorsAPIController: Sendable {
             throw APIError(.badRequest, code: "invalid_timestamp", message: "at must be an ISO 8601 instant with offset.", field: "at")
         }
         let instant = Date(timeIntervalSince1970: TimeInterval(seconds))
-        guard Self.reportedYears.contains(LocalDate(instant, in: .gmt).year) else {
+        guard Timestamp.year(of: text).map(Self.reportedYears.contains) == true else {
             throw APIError(.badRequest, code: "out_of_range", message: "at lies between the years \(Self.reportedYears.lowerBound) and \(Self.reportedYears.upperBound).", field: "at")
         }
         return instant
