@@ -77,7 +77,10 @@ import Testing
         #expect(self.problems(raw) == ["opened_at out_of_range"])
         raw.openedAt = "1900-01-01T00:00:00Z"
         #expect(self.problems(raw) == [])
+        // The year as written counts, whatever the offset: a document pattern can say so.
         raw.openedAt = "9999-12-31T23:59:59-01:00"
+        #expect(self.problems(raw) == [])
+        raw.openedAt = "1899-12-31T23:00:00-05:00"
         #expect(self.problems(raw) == ["opened_at out_of_range"])
     }
 
