@@ -11,6 +11,7 @@ pacta. Each scenario counts tries and failures; the last line sums them up:
                     never silence); SIGTERM then ends the server within its grace period
   kill-import       kill -9 in the middle of 100k-row imports: all of an import or none of it
   import-race       two instances import the same rows in opposite orders at once: both succeed
+  sqlite-readers    on SQLite, pages and API reads answer while a 400k-row import writes
 """
 
 import os
@@ -324,10 +325,45 @@ def import_race(tries=3, rows=20_000):
     record("import-race", tries * 2, failures, f"{rows:,} rows, forwards on one instance and backwards on the other.")
 
 
+def sqlite_readers(rows=400_000):
+    path = os.path.join(WORK, "readers.sqlite")
+    server = Server(path, demo=True)
+    secret = token(path)
+    headers = {"Authorization": f"Bearer {secret}"}
+    done = threading.Event()
+    result = {}
+
+    def send():
+        result["import"] = http("POST", server.base + "/api/v1/requests", body=requests_csv(rows, prefix="S"),
+                                headers=dict(headers, **{"Content-Type": "text/csv"}), timeout=600)
+        done.set()
+
+    thread = threading.Thread(target=send)
+    thread.start()
+    time.sleep(1)
+    failures, latencies = [], []
+    while not done.is_set():
+        status, seconds, _ = http("GET", server.base + "/api/v1/agreements", headers=headers, timeout=60)
+        latencies.append(seconds)
+        if status != 200:
+            failures.append(f"GET /api/v1/agreements during the import: {status}")
+        time.sleep(0.2)
+    thread.join()
+    status, seconds, _ = result["import"]
+    if status != 200:
+        failures.append(f"the import answered {status}")
+    stop_in_grace(server, failures)
+    slowest = max(latencies, default=0)
+    if slowest > 1:
+        failures.append(f"a read waited {slowest:.1f} s for the import")
+    record("sqlite-readers", len(latencies) + 1, failures,
+           f"{rows:,}-row import in {seconds:.1f} s; {len(latencies)} reads meanwhile, the slowest in {slowest:.2f} s.")
+
+
 if __name__ == "__main__":
-    chosen = sys.argv[1:] or ["migrate-race", "database-stopped", "restart-load", "kill-import", "import-race"]
     scenarios = {"migrate-race": migrate_race, "database-stopped": database_stopped, "restart-load": restart_load,
-                 "kill-import": kill_import, "import-race": import_race}
+                 "kill-import": kill_import, "import-race": import_race, "sqlite-readers": sqlite_readers}
+    chosen = sys.argv[1:] or list(scenarios)
     started = time.monotonic()
     for name in chosen:
         log(f"— {name}")
