@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The command line, end to end on a throwaway SQLite file: the demo, a first API token without the
-# web, and `pacta verify` catching a signer renamed in the database and a kept head rewritten.
+# web, a bad file reported by line and column, and `pacta verify` catching a signer renamed in the
+# database and a kept head rewritten.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build --product pacta >/dev/null 2>&1
@@ -15,6 +16,12 @@ secret=$("$pacta" token create --database "$db" --user gestor --name "ci" 2>/dev
 [[ $secret =~ ^pacta_[0-9a-f]{64}$ ]] || fail "token create printed '$secret'"
 if "$pacta" token create --database "$db" --user nadie --name ci >/dev/null 2>&1; then fail "a token for an unknown user"; fi
 
+# A Latin-1 file with a date out of range: every problem by file, line and column; nothing written.
+printf 'external_ref,provider,client,service,priority,opened_at,first_response_at,resolved_at,pauses\rX-1,TI,AGEN,Caf\xe9,P1,2026-10-05T09:00:00-05:00,,,\rX-2,TI,AGEN,Correo,P1,0001-01-01T00:00:00+14:00,,,\r' >"$dir/bad.csv"
+if out=$("$pacta" import requests "$dir/bad.csv" --database "$db" 2>&1); then fail "a bad file was imported: $out"; fi
+grep -q "bad.csv:2, column service: The text is not UTF-8" <<<"$out" || fail "import said: $out"
+grep -q "bad.csv:3, column opened_at: .* outside the years" <<<"$out" || fail "import said: $out"
+
 out=$("$pacta" verify --database "$db") || fail "verify of the demo: $out"
 grep -q " 0 divergences" <<<"$out" || fail "verify said: $out"
 head=$(sed -n 's/.*Ledger head: \([0-9a-f]\{64\}\).*/\1/p' <<<"$out")
@@ -28,4 +35,4 @@ grep -q "signature_altered" <<<"$out" || fail "verify said: $out"
 # A head no ledger entry has.
 out=$("$pacta" verify --database "$db" --head "$(printf '1%.0s' {1..64})" || true)
 grep -q "HEAD NOT FOUND" <<<"$out" || fail "an unknown head was not reported: $out"
-echo "cli-checks: demo, token create and verify (--head) behave"
+echo "cli-checks: demo, token create, a bad import and verify (--head) behave"
