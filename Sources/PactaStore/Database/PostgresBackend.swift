@@ -123,9 +123,11 @@ public final class PostgresBackend: Database {
             group.addTask {
                 try await Task.sleep(for: self.timeouts.connect)
                 guard !leased.isSet else { return nil }
-                if self.pools.isBusy, await self.answers() {
-                    // Others hold every connection and PostgreSQL answers: the pool is busy, not cut
-                    // off. Wait as long as a statement may run.
+                if await self.answers() {
+                    // PostgreSQL answers: the pool is busy, or slow to connect under load, not cut
+                    // off. Wait as long as a statement may run. With no connection lent at all, the
+                    // pool may be stuck in its back-off: the watch replaces it should that last.
+                    if !self.pools.isBusy { self.pools.leaseTimedOut() }
                     let longest = max(self.timeouts.statement ?? .seconds(30), self.timeouts.connect)
                     try await Task.sleep(for: longest - self.timeouts.connect)
                     guard leased.isSet else { throw DatabaseError.unavailable("every connection to PostgreSQL stayed busy for \(longest)") }
@@ -149,7 +151,7 @@ public final class PostgresBackend: Database {
     private func watch() async {
         while !Task.isCancelled {
             try? await Task.sleep(for: .seconds(1))
-            guard self.pools.isFailing, await self.answers() else { continue }
+            guard self.pools.isFailing(for: .seconds(2)), await self.answers() else { continue }
             self.logger.notice("PostgreSQL answers again: starting a fresh connection pool")
             self.pools.replace(with: PostgresClient(configuration: self.configuration, backgroundLogger: self.logger), retiring: .seconds(900))
         }
@@ -380,7 +382,10 @@ private final class Pools: Sendable {
 
     var current: PostgresClient { self.state.withLock { $0.current } }
 
-    var isFailing: Bool { self.state.withLock { $0.failingSince != nil } }
+    /// Whether leases have been timing out, with none lent since, for at least `interval`.
+    func isFailing(for interval: Duration) -> Bool {
+        self.state.withLock { $0.failingSince.map { ContinuousClock.now - $0 >= interval } ?? false }
+    }
 
     func lent() {
         self.state.withLock {

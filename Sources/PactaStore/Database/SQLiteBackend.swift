@@ -64,32 +64,29 @@ public final class SQLiteBackend: Database {
     ) async throws -> Result {
         try await retrying(attempts: options.retry ? 3 : 1) {
             try await self.lock.withLock(timeout: options.unlimited ? nil : self.writeTimeout) {
-                _ = try await Self.run("BEGIN IMMEDIATE", [], on: self.connection)
-                do {
-                    let result = try await body(Transaction(connection: self.connection))
-                    _ = try await Self.run("COMMIT", [], on: self.connection)
-                    return result
-                } catch {
-                    _ = try? await Self.run("ROLLBACK", [], on: self.connection)
-                    throw error
-                }
+                try await Self.inTransaction("BEGIN IMMEDIATE", on: self.connection, body)
             }
         }
     }
 
     public func snapshot<Result: Sendable>(_ body: @escaping @Sendable (any DatabaseExecutor) async throws -> Result) async throws -> Result {
         guard let readers = self.readers else { return try await self.transaction(body) }
-        return try await readers.withConnection { reader in
-            // A read transaction sees one state from its first read to its end.
-            _ = try await Self.run("BEGIN", [], on: reader)
-            do {
-                let result = try await body(Transaction(connection: reader))
-                _ = try await Self.run("COMMIT", [], on: reader)
-                return result
-            } catch {
-                _ = try? await Self.run("ROLLBACK", [], on: reader)
-                throw error
-            }
+        // A read transaction sees one state from its first read to its end.
+        return try await readers.withConnection { try await Self.inTransaction("BEGIN", on: $0, body) }
+    }
+
+    /// Runs `body` between `begin` and `COMMIT` on `connection`, rolled back when it throws.
+    private static func inTransaction<Result: Sendable>(
+        _ begin: SQL, on connection: SQLiteConnection, _ body: @Sendable (any DatabaseExecutor) async throws -> Result
+    ) async throws -> Result {
+        _ = try await Self.run(begin, on: connection)
+        do {
+            let result = try await body(Transaction(connection: connection))
+            _ = try await Self.run("COMMIT", on: connection)
+            return result
+        } catch {
+            _ = try? await Self.run("ROLLBACK", on: connection)
+            throw error
         }
     }
 
