@@ -6,12 +6,15 @@ public struct CSVRecord: Sendable, Hashable {
     public var problem: String?
     /// The position (0-based) of the field at fault, when one is.
     public var problemField: Int?
+    /// The problem's code: `invalid_csv`, `not_utf8`, `nul_byte` or `too_long`.
+    public var problemCode: String
 
-    public init(line: Int, fields: [String], problem: String? = nil, problemField: Int? = nil) {
+    public init(line: Int, fields: [String], problem: String? = nil, problemField: Int? = nil, problemCode: String = "invalid_csv") {
         self.line = line
         self.fields = fields
         self.problem = problem
         self.problemField = problemField
+        self.problemCode = problemCode
     }
 }
 
@@ -70,6 +73,7 @@ public struct CSVParser: Sendable {
     private var afterCR = false
     private var problem: String?
     private var problemField: Int?
+    private var problemCode = "invalid_csv"
     private var started = false
 
     public init() {}
@@ -144,7 +148,8 @@ public struct CSVParser: Sendable {
             self.report(
                 self.field.count >= Self.maximumFieldBytes
                     ? "A field is longer than \(Self.maximumFieldBytes >> 20) MB, the most Pacta takes."
-                    : "The record is longer than \(Self.maximumRecordBytes >> 20) MB, the most Pacta takes."
+                    : "The record is longer than \(Self.maximumRecordBytes >> 20) MB, the most Pacta takes.",
+                code: "too_long"
             )
             return
         }
@@ -152,10 +157,11 @@ public struct CSVParser: Sendable {
     }
 
     /// Records the first problem of the record, with the field it is in.
-    private mutating func report(_ problem: String) {
+    private mutating func report(_ problem: String, code: String = "invalid_csv") {
         guard self.problem == nil else { return }
         self.problem = problem
         self.problemField = self.fields.count
+        self.problemCode = code
     }
 
     /// Ends the input, handing back the last record if it did not end with a line break.
@@ -174,12 +180,15 @@ public struct CSVParser: Sendable {
 
     private mutating func endField() {
         if self.field.contains(0) {
-            self.report("The text contains a NUL byte, which Pacta does not take.")
+            self.report("The text contains a NUL byte, which Pacta does not take.", code: "nul_byte")
         }
         if let text = String(validating: self.field, as: UTF8.self) {
             self.fields.append(text)
         } else {
-            self.report("The text is not UTF-8 (\(UTF8Check.describeFirstInvalid(in: self.field))). Save the file as UTF-8 (in Excel: \"CSV UTF-8\") and send it again.")
+            self.report(
+                "The text is not UTF-8 (\(UTF8Check.describeFirstInvalid(in: self.field))). Save the file as UTF-8 (in Excel: \"CSV UTF-8\") and send it again.",
+                code: "not_utf8"
+            )
             self.fields.append(String(decoding: self.field, as: UTF8.self))
         }
         self.recordBytes += self.field.count
@@ -191,12 +200,15 @@ public struct CSVParser: Sendable {
         let blank = self.fields.isEmpty && self.field.isEmpty && !self.fieldWasQuoted && self.problem == nil
         self.endField()
         if !blank {
-            try emit(CSVRecord(line: self.recordLine, fields: self.fields, problem: self.problem, problemField: self.problemField))
+            try emit(
+                CSVRecord(line: self.recordLine, fields: self.fields, problem: self.problem, problemField: self.problemField, problemCode: self.problemCode)
+            )
         }
         self.fields.removeAll(keepingCapacity: true)
         self.recordBytes = 0
         self.problem = nil
         self.problemField = nil
+        self.problemCode = "invalid_csv"
     }
 }
 
@@ -273,7 +285,7 @@ public struct CSVHeader: Sendable {
     /// than the header has columns (a row cut short or split wrongly would otherwise shift values).
     public func problem(with record: CSVRecord) -> ImportProblem? {
         if let problem = record.problem {
-            return ImportProblem(line: record.line, column: record.problemField.map(self.name(at:)) ?? "", code: "invalid_csv", message: problem)
+            return ImportProblem(line: record.line, column: record.problemField.map(self.name(at:)) ?? "", code: record.problemCode, message: problem)
         }
         guard record.fields.count == self.names.count else {
             let counted = "The row has \(record.fields.count) field\(record.fields.count == 1 ? "" : "s"); the header has \(self.names.count) columns."

@@ -47,7 +47,7 @@ extension UnitRepository {
             return ImportReport(problems: [ImportProblem(line: 1, column: "", code: "missing_column", message: "The file is empty: it needs a header code,name,parent.")])
         }
         if let problem = headerRecord.problem {
-            return ImportReport(problems: [ImportProblem(line: headerRecord.line, column: "", code: "invalid_csv", message: problem)])
+            return ImportReport(problems: [ImportProblem(line: headerRecord.line, column: "", code: headerRecord.problemCode, message: problem)])
         }
         let header: CSVHeader
         do {

@@ -4,14 +4,18 @@ import HummingbirdAuth
 import PactaCore
 import PactaStore
 
-/// The fields of a posted form, `application/x-www-form-urlencoded` or `multipart/form-data`
-/// (whose file parts are read as UTF-8 text: Pacta only takes CSV files).
+/// The fields of a posted form, `application/x-www-form-urlencoded` or `multipart/form-data`.
+/// Text fields must be UTF-8 without NUL (422 otherwise); uploaded files are kept as bytes too,
+/// for the import that reads them to report a bad byte by line and column.
 public struct FormData: Sendable {
-    /// Field values by name; the last one wins when a name repeats.
+    /// Field values by name; the last one wins when a name repeats. A file that is not UTF-8 has none.
     public private(set) var fields: [String: String] = [:]
+    /// The bytes of each uploaded file, by field name.
+    public private(set) var files: [String: [UInt8]] = [:]
 
-    public init(fields: [String: String] = [:]) {
+    public init(fields: [String: String] = [:], files: [String: [UInt8]] = [:]) {
         self.fields = fields
+        self.files = files
     }
 
     public subscript(name: String) -> String? { self.fields[name] }
@@ -34,7 +38,7 @@ public struct FormData: Sendable {
             guard let boundary = Self.parameter("boundary", in: contentType) else {
                 throw APIError(.badRequest, code: "bad_request", message: "multipart/form-data without a boundary.")
             }
-            return FormData(fields: try Self.multipart(bytes, boundary: boundary))
+            return try Self.multipart(bytes, boundary: boundary)
         }
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw ValidationError(field: "", code: "not_utf8", message: "The form is not UTF-8 text.")
@@ -79,9 +83,9 @@ public struct FormData: Sendable {
     }
 
     /// Splits a multipart body at its boundary and reads each part's name and content.
-    static func multipart(_ body: [UInt8], boundary: String) throws(ValidationError) -> [String: String] {
+    static func multipart(_ body: [UInt8], boundary: String) throws(ValidationError) -> FormData {
         let delimiter = Array("--\(boundary)".utf8)
-        var fields: [String: String] = [:]
+        var form = FormData()
         var parts: [ArraySlice<UInt8>] = []
         var start: Int?
         var index = 0
@@ -105,17 +109,21 @@ public struct FormData: Sendable {
             guard let disposition = headers.split(separator: "\r\n").first(where: { $0.lowercased().hasPrefix("content-disposition") }),
                 let name = Self.parameter("name", in: String(disposition))
             else { continue }
+            if Self.parameter("filename", in: String(disposition)) != nil {
+                form.files[name] = Array(content)
+                if var text = String(validating: content, as: UTF8.self) {
+                    if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+                    form.fields[name] = text
+                }
+                continue
+            }
             guard var text = String(validating: content, as: UTF8.self) else {
-                let (line, column, byte) = UTF8Check.firstInvalid(in: content) ?? (1, 1, 0)
-                throw ValidationError(
-                    field: name, code: "not_utf8",
-                    message: "\(name) is not UTF-8: byte 0x\(String(byte, radix: 16, uppercase: true)) on line \(line), column \(column). Save the file as UTF-8 (in Excel: \"CSV UTF-8\") and send it again."
-                )
+                throw ValidationError(field: name, code: "not_utf8", message: "\(name) is not UTF-8 text.")
             }
             if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-            fields[name] = try Self.checked(text, field: name)
+            form.fields[name] = try Self.checked(text, field: name)
         }
-        return fields
+        return form
     }
 
     private static func find(_ needle: [UInt8], in haystack: ArraySlice<UInt8>) -> Int? {

@@ -248,7 +248,7 @@ import Testing
             )
             #expect(!report.committed)
             let problems = report.problems.map { "\($0.line) \($0.column) \($0.code)" }
-            #expect(problems == ["3 service invalid_csv", "4 service invalid_csv", "5 opened_at out_of_range", "6  missing_fields"])
+            #expect(problems == ["3 service nul_byte", "4 service not_utf8", "5 opened_at out_of_range", "6  missing_fields"])
             #expect(report.problems[1].message.contains("UTF-8"))
             #expect(report.problems[1].message.contains("0xE9"))
             #expect(try await store.requests.counts().total == 0)

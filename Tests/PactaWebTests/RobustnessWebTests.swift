@@ -249,4 +249,25 @@ import Testing
             }
         }
     }
+
+    @Test(arguments: TestDatabase.available)
+    func anUploadedFileThatIsNotUTF8IsReportedOnTheImportPageByLineAndColumn(database: TestDatabase) async throws {
+        try await TestApp.withApp(database) { app in
+            try await app.test { client in
+                let boundary = "----pacta-test"
+                var body = Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(app.csrf)\r\n".utf8)
+                body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"latin1.csv\"\r\nContent-Type: text/csv\r\n\r\n".utf8)
+                body += Array("external_ref,provider,client,service,priority,opened_at\r\nINC-1,TI,CRED,Caf".utf8) + [0xE9]
+                body += Array(",P1,2026-10-05T09:00:00-05:00\r\n\r\n--\(boundary)--\r\n".utf8)
+                var headers = app.browser(.manager)
+                headers[.contentType] = "multipart/form-data; boundary=\(boundary)"
+                let response = try await client.execute(uri: "/requests/import", method: .post, headers: headers, body: ByteBuffer(bytes: body))
+                #expect(response.status == .unprocessableContent)
+                // The import page, in Spanish, names the row and the column.
+                #expect(response.text.contains("guarde el archivo como «CSV UTF-8»"), "\(response.text)")
+                #expect(response.text.contains("service"))
+            }
+            #expect(try await app.store.requests.counts().total == 0)
+        }
+    }
 }

@@ -37,7 +37,7 @@ public struct RequestRepository: Sendable {
                 var rest = records[...]
                 if header == nil, let first = rest.popFirst() {
                     if let problem = first.problem {
-                        throw ImportAborted(problems: [ImportProblem(line: first.line, column: "", code: "invalid_csv", message: problem)])
+                        throw ImportAborted(problems: [ImportProblem(line: first.line, column: "", code: first.problemCode, message: problem)])
                     }
                     do {
                         header = try CSVHeader(first, required: RawServiceRequest.requiredColumns)

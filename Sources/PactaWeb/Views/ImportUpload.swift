@@ -4,6 +4,9 @@ import PactaStore
 
 /// A CSV import form as posted: the uploaded file, or else the pasted text, and the skip option.
 struct ImportUpload {
+    /// What the import reads: the file's bytes as uploaded, which the CSV reader checks.
+    var bytes: [UInt8]
+    /// The text shown back on the page; empty for a file that is not UTF-8.
     var csv: String
     var skipInvalid: Bool
 
@@ -11,8 +14,14 @@ struct ImportUpload {
     static let echoedSize = 200_000
 
     init(_ form: FormData) {
-        let file = form["file"] ?? ""
-        self.csv = file.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? form["csv"] ?? "" : file
+        let file = form.files["file"] ?? []
+        if file.contains(where: { !(UInt8(ascii: " ") == $0 || (9...13).contains($0)) }) {
+            self.bytes = file
+            self.csv = form["file"] ?? ""
+        } else {
+            self.csv = form["csv"] ?? ""
+            self.bytes = Array(self.csv.utf8)
+        }
         self.skipInvalid = form["skip_invalid"] != nil
     }
 

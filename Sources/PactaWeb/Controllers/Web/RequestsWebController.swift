@@ -104,7 +104,7 @@ struct RequestsWebController: Sendable {
     @Sendable func importCSV(_ request: Request, context: AppRequestContext) async throws -> HTML {
         let upload = ImportUpload(context.form)
         let chunks = AsyncStream<ByteBuffer> { continuation in
-            continuation.yield(ByteBuffer(string: upload.csv))
+            continuation.yield(ByteBuffer(bytes: upload.bytes))
             continuation.finish()
         }
         let report = try await self.services.store.requests.importCSV(

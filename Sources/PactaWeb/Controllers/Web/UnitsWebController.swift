@@ -82,7 +82,7 @@ struct UnitsWebController: Sendable {
     /// Takes the CSV from the uploaded file, or else from the text area.
     @Sendable func importCSV(_ request: Request, context: AppRequestContext) async throws -> HTML {
         let upload = ImportUpload(context.form)
-        let report = try await self.services.store.units.importCSV(upload.csv, skipInvalid: upload.skipInvalid, by: try context.actor, at: self.services.now())
+        let report = try await self.services.store.units.importCSV(bytes: upload.bytes, skipInvalid: upload.skipInvalid, by: try context.actor, at: self.services.now())
         return self.services.renderer.render(
             "units-import", titleKey: "units_import.title", section: "units",
             page: upload.page(report, messages: self.services.renderer.messages(context.language)), request: request, context: context,
