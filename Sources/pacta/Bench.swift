@@ -18,14 +18,15 @@ struct Bench: AsyncParsableCommand {
         )
         @OptionGroup var database: DatabaseOptions
         @Option(help: "How many requests.") var rows = 1_000_000
-        @Option(help: "Where to write the generated CSV, kept for reuse (default: /tmp/pacta-bench-requests-ROWS.csv).")
+        @Option(help: "Where to write the generated CSV, kept for reuse (default: /tmp/pacta-bench-requests-v2-ROWS.csv).")
         var file: String?
         @Flag(help: "Then import the same file again: every request is unchanged.") var again = false
         @Flag(help: "Then import a variant in which every request changed (answered a minute, resolved an hour later).")
         var changed = false
 
         func run() async throws {
-            let file = self.file ?? "/tmp/pacta-bench-requests-\(self.rows).csv"
+            // v2: pauses end by the resolution, as imports now require; a v1 file would be refused.
+            let file = self.file ?? "/tmp/pacta-bench-requests-v2-\(self.rows).csv"
             let files = [file] + (self.again ? [file] : []) + (self.changed ? [file.replacingOccurrences(of: ".csv", with: "-changed.csv")] : [])
             for path in Set(files) where !FileManager.default.fileExists(atPath: path) {
                 let started = ContinuousClock.now
