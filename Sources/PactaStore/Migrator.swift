@@ -3,7 +3,8 @@ import Logging
 import PactaCore
 
 /// Applies the plain `.sql` files of `sql/<dialect>/` in name order, each in its own transaction,
-/// and records each one with the SHA-256 of its text. An applied file that changed since is an error.
+/// and records each one with the SHA-256 of its text. An applied file that changed since, or a new
+/// file that sorts before one already applied, is an error.
 public struct Migrator: Sendable {
     /// One migration file.
     public struct Migration: Sendable, Hashable {
@@ -61,6 +62,13 @@ public struct Migrator: Sendable {
             )
             let recorded = try await self.check(in: db)
             let pending = self.migrations.filter { recorded[$0.name] == nil }
+            // A file slipped in before one already applied would run after it here, but before it
+            // on a fresh database: the two would end up with different schemas.
+            if let latest = recorded.keys.max(), let early = pending.first(where: { $0.name < latest }) {
+                throw DatabaseError.migration(
+                    "Migration \(early.name) sorts before \(latest), which this database already has: it would be applied out of order. Rename it to sort after \(latest)."
+                )
+            }
             return Report(alreadyApplied: recorded.keys.sorted(), pending: pending.map(\.name))
         }
         guard !dryRun else { return report }

@@ -47,4 +47,20 @@ import Testing
             #expect(report.pending == ["9999_broken.sql"])
         }
     }
+
+    @Test(arguments: TestDatabase.available)
+    func aMigrationThatSortsBeforeOneAppliedIsRefused(database: TestDatabase) async throws {
+        try await database.withStore { store in
+            let files = try Migrator(directory: try ResourceLocator.migrations(for: store.database.dialect)).migrations
+            let later = Migrator.Migration(name: "9999_later.sql", script: "CREATE TABLE later (id INTEGER);")
+            try await Migrator(migrations: files + [later]).migrate(store.database, logger: self.logger)
+            // Written on a branch before 9999 landed: applied now, it would run after 9999 here and before it elsewhere.
+            let slipped = Migrator.Migration(name: "9000_slipped.sql", script: "CREATE TABLE slipped (id INTEGER);")
+            let error = try await #require(throws: DatabaseError.self) {
+                try await Migrator(migrations: files + [slipped, later]).migrate(store.database, logger: self.logger)
+            }
+            #expect("\(error)".contains("9000_slipped.sql sorts before 9999_later.sql"))
+            await #expect(throws: DatabaseError.self) { try await store.database.execute("SELECT id FROM slipped") }
+        }
+    }
 }

@@ -190,13 +190,19 @@ import Testing
         }
     }
 
+    /// `requests` has no foreign keys: the triggers alone keep the units and agreements it refers to.
     @Test(arguments: TestDatabase.available)
     func unitsAndAgreementsAreNeverDeleted(database: TestDatabase) async throws {
         try await database.withStore { store in
             try await store.seedActiveAgreement()
-            await #expect(throws: (any Error).self) { try await store.database.execute("DELETE FROM units") }
-            await #expect(throws: (any Error).self) { try await store.database.execute("DELETE FROM agreements") }
-            #expect(try await store.units.get("TI") != nil)
+            // A unit nothing refers to but a request: no foreign key would stop its deletion.
+            try await store.units.create(OrgUnit(code: "SOLO", name: "Solo solicitudes"), by: Fixtures.system, at: Fixtures.now)
+            let report = try await Self.importing("INC-1,SOLO,CRED,Correo,P1,2026-10-05T09:00:00-05:00,,,,\n", into: store)
+            #expect(report.committed)
+            func refusedByTheTrigger(_ error: any Error) -> Bool { "\(error)".contains("never deleted") }
+            await #expect(performing: { try await store.database.execute("DELETE FROM units WHERE code = 'SOLO'") }, throws: refusedByTheTrigger)
+            await #expect(performing: { try await store.database.execute("DELETE FROM agreements WHERE code = 'TI-CRED'") }, throws: refusedByTheTrigger)
+            #expect(try await store.units.get("SOLO") != nil)
             #expect(try await store.agreements.get("TI-CRED", visibleTo: nil) != nil)
         }
     }
