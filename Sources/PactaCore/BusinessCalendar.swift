@@ -101,7 +101,9 @@ extension BusinessCalendar {
             var holidays: [LocalDate]
         }
         let rules = Rules(
-            timeZone: self.timeZone, zoneData: TimeZone.timeZoneDataVersion, hours: self.hours,
+            timeZone: self.timeZone,
+            zoneData: TimeZone.timeZoneDataVersion,
+            hours: self.hours,
             holidays: self.holidays.map(\.date).sorted()
         )
         // Encoding plain value types with string keys cannot fail.

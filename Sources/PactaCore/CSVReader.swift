@@ -91,7 +91,10 @@ public struct CSVParser: Sendable {
         for byte in bytes {
             if !self.started {
                 self.started = true
-                if byte == 0xEF { self.skippingBOM = 2; continue }
+                if byte == 0xEF {
+                    self.skippingBOM = 2
+                    continue
+                }
             }
             if self.skippingBOM > 0 {
                 self.skippingBOM -= 1
@@ -201,7 +204,13 @@ public struct CSVParser: Sendable {
         self.endField()
         if !blank {
             try emit(
-                CSVRecord(line: self.recordLine, fields: self.fields, problem: self.problem, problemField: self.problemField, problemCode: self.problemCode)
+                CSVRecord(
+                    line: self.recordLine,
+                    fields: self.fields,
+                    problem: self.problem,
+                    problemField: self.problemField,
+                    problemCode: self.problemCode
+                )
             )
         }
         self.fields.removeAll(keepingCapacity: true)
@@ -288,9 +297,13 @@ public struct CSVHeader: Sendable {
             return ImportProblem(line: record.line, column: record.problemField.map(self.name(at:)) ?? "", code: record.problemCode, message: problem)
         }
         guard record.fields.count == self.names.count else {
-            let counted = "The row has \(record.fields.count) field\(record.fields.count == 1 ? "" : "s"); the header has \(self.names.count) columns."
+            let counted =
+                "The row has \(record.fields.count) field\(record.fields.count == 1 ? "" : "s"); the header has \(self.names.count) columns."
             return ImportProblem(
-                line: record.line, column: "", code: record.fields.count < self.names.count ? "missing_fields" : "extra_fields", message: counted
+                line: record.line,
+                column: "",
+                code: record.fields.count < self.names.count ? "missing_fields" : "extra_fields",
+                message: counted
             )
         }
         return nil

@@ -74,8 +74,14 @@ public enum HardIndicators {
     ) -> HardMeasurement {
         let relevant = requests.filter { Self.applies(commitment, to: $0.priority) }
         var measurement = HardMeasurement(
-            commitment: commitment.key, metric: commitment.metric, met: 0, missed: 0, pending: 0,
-            requests: relevant.count, value: nil, status: .noData
+            commitment: commitment.key,
+            metric: commitment.metric,
+            met: 0,
+            missed: 0,
+            pending: 0,
+            requests: relevant.count,
+            value: nil,
+            status: .noData
         )
         switch commitment.metric {
         case .resolutionWithin, .firstResponseWithin:
@@ -115,8 +121,14 @@ public enum HardIndicators {
     /// Measures a `manual` commitment from the value a manager entered for the period, if any.
     public static func measure(_ commitment: Commitment, value: Double?) -> HardMeasurement {
         HardMeasurement(
-            commitment: commitment.key, metric: commitment.metric, met: 0, missed: 0, pending: 0, requests: 0,
-            value: value, status: value.map { Self.compare($0, commitment) } ?? .noData
+            commitment: commitment.key,
+            metric: commitment.metric,
+            met: 0,
+            missed: 0,
+            pending: 0,
+            requests: 0,
+            value: value,
+            status: value.map { Self.compare($0, commitment) } ?? .noData
         )
     }
 

@@ -14,7 +14,13 @@ public struct VerificationIssue: Sendable, Hashable, Codable {
     public var found: String?
 
     public init(
-        agreement: String, version: Int? = nil, side: Side? = nil, code: String, problem: String, expected: String? = nil, found: String? = nil
+        agreement: String,
+        version: Int? = nil,
+        side: Side? = nil,
+        code: String,
+        problem: String,
+        expected: String? = nil,
+        found: String? = nil
     ) {
         self.agreement = agreement
         self.version = version
@@ -42,8 +48,14 @@ public struct StoredAgreementFacts: Sendable, Hashable {
     public var signatures: [Signature]
 
     public init(
-        code: String, state: String, signedVersion: Int?, terminationReason: String?, versions: [Int: String], formats: [Int: Int] = [:],
-        frozenCalendars: [Int: String], signatures: [Signature]
+        code: String,
+        state: String,
+        signedVersion: Int?,
+        terminationReason: String?,
+        versions: [Int: String],
+        formats: [Int: Int] = [:],
+        frozenCalendars: [Int: String],
+        signatures: [Signature]
     ) {
         self.code = code
         self.state = state
@@ -68,18 +80,22 @@ public enum LedgerAudit {
             if entry.seq != Int64(index + 1) {
                 issues.append(
                     VerificationIssue(
-                        agreement: entry.agreement, code: "sequence_gap",
+                        agreement: entry.agreement,
+                        code: "sequence_gap",
                         problem: "\(where_) is at position \(index + 1): entries are missing or were inserted.",
-                        expected: String(index + 1), found: String(entry.seq)
+                        expected: String(index + 1),
+                        found: String(entry.seq)
                     )
                 )
             }
             if entry.previous != previous {
                 issues.append(
                     VerificationIssue(
-                        agreement: entry.agreement, code: "chain_broken",
+                        agreement: entry.agreement,
+                        code: "chain_broken",
                         problem: "\(where_) does not follow the entry before it: the ledger was rewritten before this point.",
-                        expected: previous, found: entry.previous
+                        expected: previous,
+                        found: entry.previous
                     )
                 )
             }
@@ -87,8 +103,11 @@ public enum LedgerAudit {
             if computed != entry.hash {
                 issues.append(
                     VerificationIssue(
-                        agreement: entry.agreement, code: "entry_altered",
-                        problem: "\(where_) was changed after it was written.", expected: entry.hash, found: computed
+                        agreement: entry.agreement,
+                        code: "entry_altered",
+                        problem: "\(where_) was changed after it was written.",
+                        expected: entry.hash,
+                        found: computed
                     )
                 )
             }
@@ -179,14 +198,19 @@ public enum LedgerAudit {
         for code in Set(replayed.keys).union(tables.keys).sorted() {
             guard let table = tables[code] else {
                 issues.append(
-                    VerificationIssue(agreement: code, code: "missing_from_tables", problem: "The ledger records agreement \(code), but the tables no longer hold it.")
+                    VerificationIssue(
+                        agreement: code,
+                        code: "missing_from_tables",
+                        problem: "The ledger records agreement \(code), but the tables no longer hold it."
+                    )
                 )
                 continue
             }
             guard let ledger = replayed[code] else {
                 issues.append(
                     VerificationIssue(
-                        agreement: code, code: "not_in_ledger",
+                        agreement: code,
+                        code: "not_in_ledger",
                         problem: "Agreement \(code) is in the tables but the ledger never recorded it: it was written around Pacta."
                     )
                 )
@@ -200,66 +224,114 @@ public enum LedgerAudit {
     private static func compare(_ code: String, ledger: Replayed, table: StoredAgreementFacts) -> [VerificationIssue] {
         var issues: [VerificationIssue] = []
         func differ(_ issueCode: String, _ problem: String, version: Int? = nil, side: Side? = nil, expected: String?, found: String?) {
-            issues.append(VerificationIssue(agreement: code, version: version, side: side, code: issueCode, problem: problem, expected: expected, found: found))
+            issues.append(
+                VerificationIssue(agreement: code, version: version, side: side, code: issueCode, problem: problem, expected: expected, found: found)
+            )
         }
         if ledger.state != table.state {
             differ("state_mismatch", "The stored state is not the one the ledger recorded.", expected: ledger.state, found: table.state)
         }
         if ledger.signedVersion != table.signedVersion {
             differ(
-                "signed_version_mismatch", "The version recorded as signed by both sides is not the one the ledger recorded.",
-                expected: ledger.signedVersion.map(String.init), found: table.signedVersion.map(String.init)
+                "signed_version_mismatch",
+                "The version recorded as signed by both sides is not the one the ledger recorded.",
+                expected: ledger.signedVersion.map(String.init),
+                found: table.signedVersion.map(String.init)
             )
         }
         if ledger.terminationReason != table.terminationReason {
-            differ("termination_mismatch", "The termination reason differs from the one recorded.", expected: ledger.terminationReason, found: table.terminationReason)
+            differ(
+                "termination_mismatch",
+                "The termination reason differs from the one recorded.",
+                expected: ledger.terminationReason,
+                found: table.terminationReason
+            )
         }
         for version in Set(ledger.versions.keys).union(table.versions.keys).sorted() {
             switch (ledger.versions[version], table.versions[version]) {
             case (let recorded?, let current?) where recorded != current:
-                differ("version_altered", "Version \(version) is not the document the ledger recorded.", version: version, expected: recorded, found: current)
+                differ(
+                    "version_altered",
+                    "Version \(version) is not the document the ledger recorded.",
+                    version: version,
+                    expected: recorded,
+                    found: current
+                )
             case (_?, nil):
-                differ("version_missing", "Version \(version) was recorded but is no longer stored.", version: version, expected: ledger.versions[version], found: nil)
+                differ(
+                    "version_missing",
+                    "Version \(version) was recorded but is no longer stored.",
+                    version: version,
+                    expected: ledger.versions[version],
+                    found: nil
+                )
             case (nil, _?):
-                differ("version_not_in_ledger", "Version \(version) is stored but the ledger never recorded it.", version: version, expected: nil, found: table.versions[version])
+                differ(
+                    "version_not_in_ledger",
+                    "Version \(version) is stored but the ledger never recorded it.",
+                    version: version,
+                    expected: nil,
+                    found: table.versions[version]
+                )
             default:
                 break
             }
         }
         for (version, recorded) in ledger.formats.sorted(by: { $0.key < $1.key }) where table.formats[version].map({ $0 != recorded }) ?? false {
             differ(
-                "format_altered", "Version \(version) is marked as stored in another format than the one recorded.", version: version,
-                expected: String(recorded), found: table.formats[version].map(String.init)
+                "format_altered",
+                "Version \(version) is marked as stored in another format than the one recorded.",
+                version: version,
+                expected: String(recorded),
+                found: table.formats[version].map(String.init)
             )
         }
         // Frozen calendars both ways: none may appear, change or go where the ledger says otherwise.
         for version in Set(ledger.frozenCalendars.keys).union(table.frozenCalendars.keys).sorted()
         where ledger.frozenCalendars[version] != table.frozenCalendars[version] {
             differ(
-                "calendars_altered", "The calendars frozen for version \(version) are not the ones the ledger recorded.", version: version,
-                expected: ledger.frozenCalendars[version], found: table.frozenCalendars[version]
+                "calendars_altered",
+                "The calendars frozen for version \(version) are not the ones the ledger recorded.",
+                version: version,
+                expected: ledger.frozenCalendars[version],
+                found: table.frozenCalendars[version]
             )
         }
-        let stored = Dictionary(table.signatures.map { (SignatureKey(version: $0.version, side: $0.side), $0) }, uniquingKeysWith: { first, _ in first })
+        let stored = Dictionary(
+            table.signatures.map { (SignatureKey(version: $0.version, side: $0.side), $0) },
+            uniquingKeysWith: { first, _ in first }
+        )
         for key in Set(ledger.signatures.keys).union(stored.keys).sorted() {
             switch (ledger.signatures[key], stored[key]) {
             case (let recorded?, let signature?):
                 let found = Self.facts(of: signature)
                 for fact in Self.signatureFacts where recorded[fact] != found[fact] {
                     differ(
-                        "signature_altered", "The \(key.side.rawValue) signature of version \(key.version) has a different \(fact) than the one recorded.",
-                        version: key.version, side: key.side, expected: recorded[fact], found: found[fact]
+                        "signature_altered",
+                        "The \(key.side.rawValue) signature of version \(key.version) has a different \(fact) than the one recorded.",
+                        version: key.version,
+                        side: key.side,
+                        expected: recorded[fact],
+                        found: found[fact]
                     )
                 }
             case (let recorded?, nil):
                 differ(
-                    "signature_missing", "The \(key.side.rawValue) signature of version \(key.version) was recorded but is no longer stored.",
-                    version: key.version, side: key.side, expected: recorded["signer"], found: nil
+                    "signature_missing",
+                    "The \(key.side.rawValue) signature of version \(key.version) was recorded but is no longer stored.",
+                    version: key.version,
+                    side: key.side,
+                    expected: recorded["signer"],
+                    found: nil
                 )
             case (nil, let signature?):
                 differ(
-                    "signature_not_in_ledger", "The \(key.side.rawValue) signature of version \(key.version) is stored but was never recorded.",
-                    version: key.version, side: key.side, expected: nil, found: signature.signer
+                    "signature_not_in_ledger",
+                    "The \(key.side.rawValue) signature of version \(key.version) is stored but was never recorded.",
+                    version: key.version,
+                    side: key.side,
+                    expected: nil,
+                    found: signature.signer
                 )
             case (nil, nil):
                 break
@@ -268,8 +340,12 @@ public enum LedgerAudit {
         for signature in table.signatures {
             if let current = table.versions[signature.version], current != signature.sha256 {
                 differ(
-                    "modified_after_signing", "Version \(signature.version) was modified after it was signed.", version: signature.version,
-                    side: signature.side, expected: signature.sha256, found: current
+                    "modified_after_signing",
+                    "Version \(signature.version) was modified after it was signed.",
+                    version: signature.version,
+                    side: signature.side,
+                    expected: signature.sha256,
+                    found: current
                 )
             }
         }

@@ -25,20 +25,40 @@ public struct LedgerEntry: Sendable, Hashable {
 
     /// A new entry, with its hash computed.
     public init(
-        seq: Int64, recordedAt: Int64, event: LedgerEvent, agreement: String, version: Int?, actor: String,
-        data: [String: JSONValue], previous: String
+        seq: Int64,
+        recordedAt: Int64,
+        event: LedgerEvent,
+        agreement: String,
+        version: Int?,
+        actor: String,
+        data: [String: JSONValue],
+        previous: String
     ) throws {
         self.init(
-            stored: seq, recordedAt: recordedAt, event: event, agreement: agreement, version: version, actor: actor, data: data,
-            previous: previous, hash: ""
+            stored: seq,
+            recordedAt: recordedAt,
+            event: event,
+            agreement: agreement,
+            version: version,
+            actor: actor,
+            data: data,
+            previous: previous,
+            hash: ""
         )
         self.hash = try self.computedHash()
     }
 
     /// An entry as stored, with the hash it was stored with (which may not be its true one).
     public init(
-        stored seq: Int64, recordedAt: Int64, event: LedgerEvent, agreement: String, version: Int?, actor: String,
-        data: [String: JSONValue], previous: String, hash: String
+        stored seq: Int64,
+        recordedAt: Int64,
+        event: LedgerEvent,
+        agreement: String,
+        version: Int?,
+        actor: String,
+        data: [String: JSONValue],
+        previous: String,
+        hash: String
     ) {
         self.seq = seq
         self.recordedAt = recordedAt

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A calendar date without a time zone (a holiday, the first day of validity), written `YYYY-MM-DD`.
 public struct LocalDate: Sendable, Hashable, Comparable, StringCodable {
     public static let expectedForm = "a date in the form YYYY-MM-DD"
@@ -73,7 +75,6 @@ public struct LocalDate: Sendable, Hashable, Comparable, StringCodable {
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
     }
 
-
     /// Number of days in `month` of `year`.
     public static func daysIn(month: Int, year: Int) -> Int {
         switch month {
@@ -97,8 +98,6 @@ public struct LocalDate: Sendable, Hashable, Comparable, StringCodable {
         return String(repeating: "0", count: max(0, width - text.count)) + text
     }
 }
-
-import Foundation
 
 extension LocalDate {
     /// The local date of `instant` in `timeZone`.

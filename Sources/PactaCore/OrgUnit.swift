@@ -17,7 +17,8 @@ public struct OrgUnit: Sendable, Hashable, Codable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
-            code: try container.decode(String.self, forKey: .code), name: try container.decode(String.self, forKey: .name),
+            code: try container.decode(String.self, forKey: .code),
+            name: try container.decode(String.self, forKey: .name),
             parent: try container.decodeIfPresent(String.self, forKey: .parent)
         )
     }

@@ -18,7 +18,11 @@ public struct Period: Sendable, Hashable, Comparable, StringCodable {
     public static func quarter(_ year: Int, _ quarter: Int) -> Period? {
         guard (1...4).contains(quarter), let first = LocalDate(year: year, month: quarter * 3 - 2, day: 1) else { return nil }
         let lastMonth = quarter * 3
-        return Period(first: first, last: LocalDate(year: year, month: lastMonth, day: LocalDate.daysIn(month: lastMonth, year: year))!, isQuarter: true)
+        return Period(
+            first: first,
+            last: LocalDate(year: year, month: lastMonth, day: LocalDate.daysIn(month: lastMonth, year: year))!,
+            isQuarter: true
+        )
     }
 
     /// The period of `cadence` holding `day`.

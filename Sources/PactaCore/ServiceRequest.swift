@@ -123,8 +123,15 @@ public struct RawServiceRequest: Sendable, Hashable, Codable {
     public static let requiredColumns = ["external_ref", "provider", "client", "service", "priority", "opened_at"]
 
     public init(
-        externalRef: String = "", provider: String = "", client: String = "", service: String = "", priority: String = "",
-        openedAt: String = "", firstResponseAt: String = "", resolvedAt: String = "", pauses: String = ""
+        externalRef: String = "",
+        provider: String = "",
+        client: String = "",
+        service: String = "",
+        priority: String = "",
+        openedAt: String = "",
+        firstResponseAt: String = "",
+        resolvedAt: String = "",
+        pauses: String = ""
     ) {
         self.externalRef = externalRef
         self.provider = provider
@@ -164,9 +171,15 @@ public struct RawServiceRequest: Sendable, Hashable, Codable {
             pauses = try text(.pauses)
         }
         self.init(
-            externalRef: try text(.externalRef), provider: try text(.provider), client: try text(.client),
-            service: try text(.service), priority: try text(.priority), openedAt: try text(.openedAt),
-            firstResponseAt: try text(.firstResponseAt), resolvedAt: try text(.resolvedAt), pauses: pauses
+            externalRef: try text(.externalRef),
+            provider: try text(.provider),
+            client: try text(.client),
+            service: try text(.service),
+            priority: try text(.priority),
+            openedAt: try text(.openedAt),
+            firstResponseAt: try text(.firstResponseAt),
+            resolvedAt: try text(.resolvedAt),
+            pauses: pauses
         )
     }
 
@@ -183,7 +196,8 @@ public struct RawServiceRequest: Sendable, Hashable, Codable {
         }
         required(self.externalRef, "external_ref")
         for (value, column, limit) in [
-            (self.externalRef, "external_ref", TextLimit.service), (self.service, "service", TextLimit.service), (self.priority, "priority", TextLimit.priority),
+            (self.externalRef, "external_ref", TextLimit.service), (self.service, "service", TextLimit.service),
+            (self.priority, "priority", TextLimit.priority),
         ] where value.unicodeScalars.count > limit {
             problems.append((column, "too_long", "\(column) has at most \(limit) characters."))
         }
@@ -213,14 +227,19 @@ public struct RawServiceRequest: Sendable, Hashable, Codable {
         let firstResponse = instant(self.firstResponseAt, "first_response_at")
         let resolved = instant(self.resolvedAt, "resolved_at")
         if let opened, let firstResponse, firstResponse < opened {
-            problems.append(("first_response_at", "before_opened", "The first response (\(self.firstResponseAt)) comes before the opening (\(self.openedAt))."))
+            problems.append(
+                ("first_response_at", "before_opened", "The first response (\(self.firstResponseAt)) comes before the opening (\(self.openedAt)).")
+            )
         }
         if let opened, let resolved, resolved < opened {
             problems.append(("resolved_at", "before_opened", "The request is resolved (\(self.resolvedAt)) before it was opened (\(self.openedAt))."))
         }
         if let firstResponse, let resolved, firstResponse > resolved {
             problems.append(
-                ("first_response_at", "after_resolved", "The first response (\(self.firstResponseAt)) comes after the resolution (\(self.resolvedAt)).")
+                (
+                    "first_response_at", "after_resolved",
+                    "The first response (\(self.firstResponseAt)) comes after the resolution (\(self.resolvedAt))."
+                )
             )
         }
         var pauses: [Interval] = []
@@ -229,12 +248,17 @@ public struct RawServiceRequest: Sendable, Hashable, Codable {
             guard ends.count == 2, let start = Timestamp.parse(ends[0].trimmed), let end = Timestamp.parse(ends[1].trimmed), end >= start,
                 [ends[0], ends[1]].allSatisfy({ Timestamp.year(of: $0.trimmed).map(Timestamp.years.contains) == true })
             else {
-                problems.append(("pauses", "invalid_pause", "'\(part.trimmed)' is not a pause start/end with ISO 8601 instants, the end not before the start."))
+                problems.append(
+                    ("pauses", "invalid_pause", "'\(part.trimmed)' is not a pause start/end with ISO 8601 instants, the end not before the start.")
+                )
                 continue
             }
             if let opened, resolved.map({ $0 >= opened }) ?? true, start < opened || resolved.map({ end > $0 }) ?? false {
                 problems.append(
-                    ("pauses", "pause_outside_request", "The pause '\(part.trimmed)' is not within the request's life, from its opening to its resolution.")
+                    (
+                        "pauses", "pause_outside_request",
+                        "The pause '\(part.trimmed)' is not within the request's life, from its opening to its resolution."
+                    )
                 )
                 continue
             }
@@ -245,8 +269,15 @@ public struct RawServiceRequest: Sendable, Hashable, Codable {
         }
         return .success(
             ServiceRequest(
-                externalRef: self.externalRef, provider: self.provider, client: self.client, service: self.service,
-                priority: self.priority, openedAt: opened, firstResponseAt: firstResponse, resolvedAt: resolved, pauses: pauses
+                externalRef: self.externalRef,
+                provider: self.provider,
+                client: self.client,
+                service: self.service,
+                priority: self.priority,
+                openedAt: opened,
+                firstResponseAt: firstResponse,
+                resolvedAt: resolved,
+                pauses: pauses
             )
         )
     }

@@ -34,9 +34,15 @@ extension Store {
                 guard let clock = clocks[key] else { continue }
                 for request in requests {
                     if let warning = HardIndicators.warning(
-                        for: request, commitment: commitment, clock: clock, now: Interval.seconds(now), threshold: threshold
+                        for: request,
+                        commitment: commitment,
+                        clock: clock,
+                        now: Interval.seconds(now),
+                        threshold: threshold
                     ) {
-                        warnings.append(AgreementWarning(agreement: code, agreementTitle: measured.terms.title, commitmentName: commitment.name, warning: warning))
+                        warnings.append(
+                            AgreementWarning(agreement: code, agreementTitle: measured.terms.title, commitmentName: commitment.name, warning: warning)
+                        )
                     }
                 }
             }

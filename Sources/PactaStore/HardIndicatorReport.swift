@@ -30,7 +30,12 @@ extension Store {
     /// on the terms and calendars of its latest version both sides signed. Each commitment counts
     /// the requests opened in the period in its calendar's time zone.
     /// - Parameter actor: who asks; a private agreement they may not see is not found.
-    public func hardIndicators(agreement code: String, period: Period, at evaluation: Date, visibleTo actor: Actor? = nil) async throws -> HardIndicatorReport {
+    public func hardIndicators(
+        agreement code: String,
+        period: Period,
+        at evaluation: Date,
+        visibleTo actor: Actor? = nil
+    ) async throws -> HardIndicatorReport {
         guard let record = try await self.agreements.get(code, visibleTo: actor) else { throw NotFoundError("agreement", code) }
         let measured = record.measured
         let evaluatedAt = Interval.seconds(evaluation)
@@ -66,17 +71,33 @@ extension Store {
             measurements.append(HardIndicators.measure(commitment, requests: inPeriod, clock: clock, at: evaluatedAt))
             guard commitment.metric.hasGoal, let clock else { continue }
             for request in inPeriod where HardIndicators.applies(commitment, to: request.priority) {
-                let evaluation = HardIndicators.evaluate(request, metric: commitment.metric, target: commitment.targetSeconds, clock: clock, at: evaluatedAt)
+                let evaluation = HardIndicators.evaluate(
+                    request,
+                    metric: commitment.metric,
+                    target: commitment.targetSeconds,
+                    clock: clock,
+                    at: evaluatedAt
+                )
                 lines.append(
                     .init(
-                        externalRef: request.externalRef, commitment: commitment.key, priority: request.priority,
-                        openedAt: request.openedAt, businessSeconds: evaluation.businessSeconds, outcome: evaluation.outcome
+                        externalRef: request.externalRef,
+                        commitment: commitment.key,
+                        priority: request.priority,
+                        openedAt: request.openedAt,
+                        businessSeconds: evaluation.businessSeconds,
+                        outcome: evaluation.outcome
                     )
                 )
             }
         }
         return HardIndicatorReport(
-            agreement: code, terms: measured.terms, period: period, evaluatedAt: evaluatedAt, measurements: measurements, manualValues: manualValues, lines: lines
+            agreement: code,
+            terms: measured.terms,
+            period: period,
+            evaluatedAt: evaluatedAt,
+            measurements: measurements,
+            manualValues: manualValues,
+            lines: lines
         )
     }
 }

@@ -19,7 +19,8 @@ enum LedgerGenesis {
             let agreements = try await db.query("SELECT id, code, state, signed_version, termination_reason FROM agreements ORDER BY id")
             guard !agreements.isEmpty else { return }
             let calendars = Dictionary(
-                try await CalendarRepository.list(in: db).map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first }
+                try await CalendarRepository.list(in: db).map { ($0.code, $0) },
+                uniquingKeysWith: { first, _ in first }
             )
             for row in agreements {
                 try await Self.record(row, calendars: calendars, at: instant, in: db)
@@ -27,7 +28,8 @@ enum LedgerGenesis {
         }
     }
 
-    private static func record(_ row: DatabaseRow, calendars: [String: BusinessCalendar], at instant: Date, in db: any DatabaseExecutor) async throws {
+    private static func record(_ row: DatabaseRow, calendars: [String: BusinessCalendar], at instant: Date, in db: any DatabaseExecutor) async throws
+    {
         let id = try row.decode(0, as: Int64.self)
         let code = try row.decode(1, as: String.self)
         let signatures = try await AgreementRepository.signatures(in: db, where: "s.agreement_id = \(id)")[id, default: []]
@@ -70,7 +72,8 @@ enum LedgerGenesis {
             try await append(.signed, version: signature.version, signature.ledgerData)
         }
         try await append(
-            .recorded, version: nil,
+            .recorded,
+            version: nil,
             [
                 "state": .string(try row.decode(2)),
                 "signed_version": try row.decode(3, as: Int?.self).map { .number(Double($0)) } ?? .null,

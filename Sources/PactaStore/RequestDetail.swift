@@ -46,7 +46,9 @@ extension Store {
             let result = HardIndicators.evaluate(request, metric: commitment.metric, target: target, clock: clock, at: evaluatedAt)
             detail.evaluations.append(
                 .init(
-                    commitment: commitment, businessSeconds: result.businessSeconds, outcome: result.outcome,
+                    commitment: commitment,
+                    businessSeconds: result.businessSeconds,
+                    outcome: result.outcome,
                     dueAt: clock.instant(after: request.openedAt, businessSeconds: target, pauses: request.pauses)
                 )
             )

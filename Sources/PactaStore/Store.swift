@@ -47,7 +47,9 @@ public struct Store: Sendable {
     /// Runs `body` until the database answers it, for start-up: an instance may start before its
     /// database does. Waits at most `limit`, logging each failed try; other errors are thrown at once.
     public static func untilAvailable<Result: Sendable>(
-        limit: Duration = .seconds(60), logger: Logger, _ body: () async throws -> Result
+        limit: Duration = .seconds(60),
+        logger: Logger,
+        _ body: () async throws -> Result
     ) async throws -> Result {
         let deadline = ContinuousClock.now + limit
         while true {

@@ -16,8 +16,13 @@ public struct ImportReport: Sendable, Hashable, Codable {
     public var problemCount: Int
 
     public init(
-        created: Int = 0, updated: Int = 0, unchanged: Int = 0, skipped: Int = 0, problems: [ImportProblem] = [],
-        committed: Bool = false, problemCount: Int? = nil
+        created: Int = 0,
+        updated: Int = 0,
+        unchanged: Int = 0,
+        skipped: Int = 0,
+        problems: [ImportProblem] = [],
+        committed: Bool = false,
+        problemCount: Int? = nil
     ) {
         self.created = created
         self.updated = updated
@@ -44,7 +49,9 @@ extension UnitRepository {
         parser.consume(bytes) { records.append($0) }
         parser.finish { records.append($0) }
         guard let headerRecord = records.first else {
-            return ImportReport(problems: [ImportProblem(line: 1, column: "", code: "missing_column", message: "The file is empty: it needs a header code,name,parent.")])
+            return ImportReport(problems: [
+                ImportProblem(line: 1, column: "", code: "missing_column", message: "The file is empty: it needs a header code,name,parent.")
+            ])
         }
         if let problem = headerRecord.problem {
             return ImportReport(problems: [ImportProblem(line: headerRecord.line, column: "", code: headerRecord.problemCode, message: problem)])
@@ -72,7 +79,14 @@ extension UnitRepository {
                 continue
             }
             if let first = lineOfCode[unit.code] {
-                problems.append(ImportProblem(line: record.line, column: "code", code: "duplicate", message: "Unit \(unit.code) already appears on line \(first)."))
+                problems.append(
+                    ImportProblem(
+                        line: record.line,
+                        column: "code",
+                        code: "duplicate",
+                        message: "Unit \(unit.code) already appears on line \(first)."
+                    )
+                )
                 continue
             }
             lineOfCode[unit.code] = record.line

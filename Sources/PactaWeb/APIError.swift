@@ -23,8 +23,13 @@ public struct APIError: Error, Sendable {
     public var allow: String?
 
     public init(
-        _ status: HTTPResponse.Status, code: String, message: String, field: String? = nil, issues: [FieldIssue] = [],
-        current: ErrorBody.Current? = nil, retryAfter: Int? = nil
+        _ status: HTTPResponse.Status,
+        code: String,
+        message: String,
+        field: String? = nil,
+        issues: [FieldIssue] = [],
+        current: ErrorBody.Current? = nil,
+        retryAfter: Int? = nil
     ) {
         self.status = status
         self.code = code
@@ -45,8 +50,10 @@ public struct APIError: Error, Sendable {
             self.init(
                 .unprocessableContent,
                 code: error.issues.count == 1 ? first?.code ?? "invalid" : "validation_failed",
-                message: error.issues.count == 1 ? first?.message ?? "Invalid input." : "\(error.issues.count) fields are invalid: "
-                    + error.issues.map { "\($0.field): \($0.message)" }.joined(separator: " "),
+                message: error.issues.count == 1
+                    ? first?.message ?? "Invalid input."
+                    : "\(error.issues.count) fields are invalid: "
+                        + error.issues.map { "\($0.field): \($0.message)" }.joined(separator: " "),
                 field: first?.field,
                 issues: error.issues
             )
@@ -60,7 +67,10 @@ public struct APIError: Error, Sendable {
                 default: .conflict
                 }
             self.init(
-                status, code: error.reason.rawValue, message: error.message, field: error.reason == .partiesFixed ? "provider" : nil,
+                status,
+                code: error.reason.rawValue,
+                message: error.message,
+                field: error.reason == .partiesFixed ? "provider" : nil,
                 current: error.current.map { ErrorBody.Current(version: $0.version, sha256: $0.sha256) }
             )
         case let error as ScopeError:
@@ -97,14 +107,17 @@ public struct APIError: Error, Sendable {
     static func unavailable(_ error: DatabaseError) -> APIError {
         if case .transient = error {
             return APIError(
-                .serviceUnavailable, code: "busy",
+                .serviceUnavailable,
+                code: "busy",
                 message: "The database gave up this change to let a concurrent one through; nothing was changed. Send it again.",
                 retryAfter: 1
             )
         }
         return APIError(
-            .serviceUnavailable, code: "database_unavailable",
-            message: "The database is not answering right now; nothing was changed. Try again in a few seconds.", retryAfter: 5
+            .serviceUnavailable,
+            code: "database_unavailable",
+            message: "The database is not answering right now; nothing was changed. Try again in a few seconds.",
+            retryAfter: 5
         )
     }
 
@@ -179,7 +192,13 @@ public struct APIError: Error, Sendable {
     /// The JSON body `{"error": {"code", "message", "field"?, "issues"?}}`.
     public var body: ErrorBody {
         ErrorBody(
-            error: .init(code: self.code, message: self.message, field: self.field, issues: self.issues.isEmpty ? nil : self.issues, current: self.current)
+            error: .init(
+                code: self.code,
+                message: self.message,
+                field: self.field,
+                issues: self.issues.isEmpty ? nil : self.issues,
+                current: self.current
+            )
         )
     }
 

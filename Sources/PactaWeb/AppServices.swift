@@ -25,7 +25,10 @@ public struct AppServices: Sendable {
     public var metricsToken: String?
 
     public init(
-        store: Store, renderer: PageRenderer, timeZone: TimeZone, warningThreshold: Double = 0.75,
+        store: Store,
+        renderer: PageRenderer,
+        timeZone: TimeZone,
+        warningThreshold: Double = 0.75,
         now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.store = store

@@ -150,7 +150,9 @@ public func buildRouter(
     RequestsAPIController(services: services).addRoutes(to: api)
     IndicatorsAPIController(services: services).addRoutes(to: api)
     api.group("warnings").add(middleware: RequireRoleMiddleware(Role.everyone)).get { request, _ in
-        try await WarningsJSON(services.store.breachWarnings(at: services.now(), threshold: services.warningThreshold, unit: request.uri.queryParameters.get("unit")))
+        try await WarningsJSON(
+            services.store.breachWarnings(at: services.now(), threshold: services.warningThreshold, unit: request.uri.queryParameters.get("unit"))
+        )
     }
 
     let web = router.group()

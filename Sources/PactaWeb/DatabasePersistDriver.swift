@@ -18,7 +18,12 @@ public struct DatabasePersistDriver: PersistDriver {
 
     public func create<Object: Codable & Sendable>(key: String, value: Object, expires: Duration?) async throws {
         do {
-            try await self.store.keyValues.create(key: Self.stored(key), value: try Self.encode(value), expiresAt: self.expiry(expires), now: self.now())
+            try await self.store.keyValues.create(
+                key: Self.stored(key),
+                value: try Self.encode(value),
+                expiresAt: self.expiry(expires),
+                now: self.now()
+            )
         } catch DatabaseError.uniqueViolation {
             throw PersistError.duplicate
         }

@@ -41,7 +41,9 @@ public struct DemoOrganisation: Sendable {
     public static func printCredentials() {
         print("Demo organisation ready. Sign in with any of these users, password \(Self.password):")
         for (username, name, role, unit) in Self.users.prefix(4) {
-            print("  \(username.padding(toLength: 10, withPad: " ", startingAt: 0)) \(role.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(unit.padding(toLength: 6, withPad: " ", startingAt: 0)) \(name)")
+            print(
+                "  \(username.padding(toLength: 10, withPad: " ", startingAt: 0)) \(role.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(unit.padding(toLength: 6, withPad: " ", startingAt: 0)) \(name)"
+            )
         }
         print("  (and one signer per unit: ops.credito, contabilidad, banca.digital, comercial…)")
         fflush(nil)  // stdout is block-buffered when redirected to a file
@@ -98,7 +100,11 @@ public struct DemoOrganisation: Sendable {
         var agencyHours = Dictionary(uniqueKeysWithValues: weekdays.map { ($0, [TimeRange("09:00-18:00")!]) })
         agencyHours[.saturday] = [TimeRange("09:00-13:00")!]
         let agencies = BusinessCalendar(
-            code: "agencias", name: "Horario de agencias", timeZone: "America/Guayaquil", hours: WeeklyHours(agencyHours), holidays: holidays
+            code: "agencias",
+            name: "Horario de agencias",
+            timeZone: "America/Guayaquil",
+            hours: WeeklyHours(agencyHours),
+            holidays: holidays
         )
         let seeder = Actor.system("pacta-demo")
         try await self.store.calendars.create(office, owner: nil, by: seeder, at: instant)
@@ -118,9 +124,35 @@ public struct DemoOrganisation: Sendable {
         )
         func commitments(_ calendar: String, hours: Double, response: Double = 2) -> [Commitment] {
             [
-                Commitment(key: "RES-P1", name: "Solicitudes críticas resueltas dentro del plazo", metric: .resolutionWithin, target: hours * 3600, goal: 0.95, weight: 3, calendar: calendar, priorities: ["P1"]),
-                Commitment(key: "RES-P2", name: "Solicitudes normales resueltas dentro del plazo", metric: .resolutionWithin, target: hours * 3 * 3600, goal: 0.9, weight: 2, calendar: calendar, priorities: ["P2", "P3"]),
-                Commitment(key: "RESP", name: "Primera respuesta oportuna", metric: .firstResponseWithin, target: response * 3600, goal: 0.9, weight: 1, calendar: calendar),
+                Commitment(
+                    key: "RES-P1",
+                    name: "Solicitudes críticas resueltas dentro del plazo",
+                    metric: .resolutionWithin,
+                    target: hours * 3600,
+                    goal: 0.95,
+                    weight: 3,
+                    calendar: calendar,
+                    priorities: ["P1"]
+                ),
+                Commitment(
+                    key: "RES-P2",
+                    name: "Solicitudes normales resueltas dentro del plazo",
+                    metric: .resolutionWithin,
+                    target: hours * 3 * 3600,
+                    goal: 0.9,
+                    weight: 2,
+                    calendar: calendar,
+                    priorities: ["P2", "P3"]
+                ),
+                Commitment(
+                    key: "RESP",
+                    name: "Primera respuesta oportuna",
+                    metric: .firstResponseWithin,
+                    target: response * 3600,
+                    goal: 0.9,
+                    weight: 1,
+                    calendar: calendar
+                ),
                 Commitment(key: "PERC", name: "Índice de percepción del cliente interno", metric: .perceptionIndex, target: 80, weight: 2),
                 Commitment(key: "NPSI", name: "NPS interno", metric: .internalNPS, target: 30, weight: 1),
             ]
@@ -131,22 +163,130 @@ public struct DemoOrganisation: Sendable {
             var from: LocalDate? = nil, to: LocalDate? = nil
         }
         let plans: [Plan] = [
-            Plan(code: "TI-AGEN", title: "Soporte tecnológico a la Red de Agencias", provider: "TI", client: "AGEN", calendar: "agencias", hours: 4, state: .active),
-            Plan(code: "TI-BDIG", title: "Disponibilidad y soporte de la Banca Digital", provider: "TI", client: "BDIG", calendar: "oficina-uio", hours: 2, state: .active),
-            Plan(code: "OPCRED-COM", title: "Desembolso de créditos comerciales", provider: "OPCRED", client: "COM", calendar: "oficina-uio", hours: 16, state: .active),
-            Plan(code: "OPCRED-HIP", title: "Instrumentación de créditos hipotecarios", provider: "OPCRED", client: "HIP", calendar: "oficina-uio", hours: 24, state: .active, revised: true),
-            Plan(code: "ADQ-AGEN", title: "Mantenimiento de agencias", provider: "ADQ", client: "AGEN", calendar: "agencias", hours: 24, state: .active),
-            Plan(code: "SEG-BDIG", title: "Gestión de accesos a sistemas digitales", provider: "SEG", client: "BDIG", calendar: "oficina-uio", hours: 8, state: .active),
-            Plan(code: "CONT-COM", title: "Conciliaciones contables de cartera comercial", provider: "CONT", client: "COM", calendar: "oficina-uio", hours: 16, state: .pendingSignatures),
-            Plan(code: "TH-CC", title: "Selección de personal para el Centro de Contacto", provider: "TH", client: "CC", calendar: "oficina-uio", hours: 40, state: .pendingSignatures),
-            Plan(code: "CONT-RIES", title: "Reportes contables para riesgos", provider: "CONT", client: "RIES", calendar: "oficina-uio", hours: 16, state: .pendingSignatures, revised: true),
-            Plan(code: "JUR-HIP", title: "Revisión legal de garantías hipotecarias", provider: "JUR", client: "HIP", calendar: "oficina-uio", hours: 24, state: .draft),
-            Plan(code: "TES-COM", title: "Provisión de efectivo a Banca Comercial", provider: "TES", client: "COM", calendar: "oficina-uio", hours: 8, state: .expired,
-                 from: LocalDate(year: today.year - 1, month: 1, day: 1)!, to: LocalDate(year: today.year - 1, month: 12, day: 31)!),
-            Plan(code: "TI-CC", title: "Telefonía IP del Centro de Contacto", provider: "TI", client: "CC", calendar: "oficina-uio", hours: 4, state: .terminated),
+            Plan(
+                code: "TI-AGEN",
+                title: "Soporte tecnológico a la Red de Agencias",
+                provider: "TI",
+                client: "AGEN",
+                calendar: "agencias",
+                hours: 4,
+                state: .active
+            ),
+            Plan(
+                code: "TI-BDIG",
+                title: "Disponibilidad y soporte de la Banca Digital",
+                provider: "TI",
+                client: "BDIG",
+                calendar: "oficina-uio",
+                hours: 2,
+                state: .active
+            ),
+            Plan(
+                code: "OPCRED-COM",
+                title: "Desembolso de créditos comerciales",
+                provider: "OPCRED",
+                client: "COM",
+                calendar: "oficina-uio",
+                hours: 16,
+                state: .active
+            ),
+            Plan(
+                code: "OPCRED-HIP",
+                title: "Instrumentación de créditos hipotecarios",
+                provider: "OPCRED",
+                client: "HIP",
+                calendar: "oficina-uio",
+                hours: 24,
+                state: .active,
+                revised: true
+            ),
+            Plan(
+                code: "ADQ-AGEN",
+                title: "Mantenimiento de agencias",
+                provider: "ADQ",
+                client: "AGEN",
+                calendar: "agencias",
+                hours: 24,
+                state: .active
+            ),
+            Plan(
+                code: "SEG-BDIG",
+                title: "Gestión de accesos a sistemas digitales",
+                provider: "SEG",
+                client: "BDIG",
+                calendar: "oficina-uio",
+                hours: 8,
+                state: .active
+            ),
+            Plan(
+                code: "CONT-COM",
+                title: "Conciliaciones contables de cartera comercial",
+                provider: "CONT",
+                client: "COM",
+                calendar: "oficina-uio",
+                hours: 16,
+                state: .pendingSignatures
+            ),
+            Plan(
+                code: "TH-CC",
+                title: "Selección de personal para el Centro de Contacto",
+                provider: "TH",
+                client: "CC",
+                calendar: "oficina-uio",
+                hours: 40,
+                state: .pendingSignatures
+            ),
+            Plan(
+                code: "CONT-RIES",
+                title: "Reportes contables para riesgos",
+                provider: "CONT",
+                client: "RIES",
+                calendar: "oficina-uio",
+                hours: 16,
+                state: .pendingSignatures,
+                revised: true
+            ),
+            Plan(
+                code: "JUR-HIP",
+                title: "Revisión legal de garantías hipotecarias",
+                provider: "JUR",
+                client: "HIP",
+                calendar: "oficina-uio",
+                hours: 24,
+                state: .draft
+            ),
+            Plan(
+                code: "TES-COM",
+                title: "Provisión de efectivo a Banca Comercial",
+                provider: "TES",
+                client: "COM",
+                calendar: "oficina-uio",
+                hours: 8,
+                state: .expired,
+                from: LocalDate(year: today.year - 1, month: 1, day: 1)!,
+                to: LocalDate(year: today.year - 1, month: 12, day: 31)!
+            ),
+            Plan(
+                code: "TI-CC",
+                title: "Telefonía IP del Centro de Contacto",
+                provider: "TI",
+                client: "CC",
+                calendar: "oficina-uio",
+                hours: 4,
+                state: .terminated
+            ),
             // Signed by both sides, in force from next year: published, measuring nothing yet.
-            Plan(code: "SEG-CC", title: "Control de accesos del Centro de Contacto", provider: "SEG", client: "CC", calendar: "oficina-uio", hours: 8, state: .active,
-                 from: LocalDate(year: today.year + 1, month: 1, day: 1)!, to: LocalDate(year: today.year + 1, month: 12, day: 31)!),
+            Plan(
+                code: "SEG-CC",
+                title: "Control de accesos del Centro de Contacto",
+                provider: "SEG",
+                client: "CC",
+                calendar: "oficina-uio",
+                hours: 8,
+                state: .active,
+                from: LocalDate(year: today.year + 1, month: 1, day: 1)!,
+                to: LocalDate(year: today.year + 1, month: 12, day: 31)!
+            ),
         ]
         let agreements = self.store.agreements
         // Signs what the signer reads: the current version and its hash.
@@ -159,7 +299,11 @@ public struct DemoOrganisation: Sendable {
             let validTo = plan.to ?? to
             let signingDay = plan.state == .expired ? validFrom.adding(days: 14) : today
             var terms = AgreementTerms(
-                title: plan.title, provider: plan.provider, client: plan.client, validFrom: validFrom, validTo: validTo,
+                title: plan.title,
+                provider: plan.provider,
+                client: plan.client,
+                validFrom: validFrom,
+                validTo: validTo,
                 cadence: plan.hours >= 16 ? .quarterly : .monthly,
                 summary: "Servicio que \(names[plan.provider]!) presta a \(names[plan.client]!), acordado por ambas jefaturas en taller.",
                 commitments: commitments(plan.calendar, hours: plan.hours)
@@ -191,18 +335,23 @@ public struct DemoOrganisation: Sendable {
             }
             if plan.state == .terminated {
                 _ = try await agreements.terminate(
-                    plan.code, reason: "Migración de la telefonía a un proveedor externo.", by: author, at: instant, today: signingDay
+                    plan.code,
+                    reason: "Migración de la telefonía a un proveedor externo.",
+                    by: author,
+                    at: instant,
+                    today: signingDay
                 )
             }
         }
         let calendars = [office.code: office, agencies.code: agencies]
-        let streams = plans.filter { $0.state == .active && ($0.from ?? from) <= today }.map { plan in
-            RequestStream(provider: plan.provider, client: plan.client, calendar: calendars[plan.calendar]!, hours: plan.hours)
-        } + [
-            // Units that work together without a signed agreement: their requests stay unmatched.
-            RequestStream(provider: "TI", client: "MKT", calendar: office, hours: 4, perWeek: 2),
-            RequestStream(provider: "JUR", client: "HIP", calendar: office, hours: 24, perWeek: 1),
-        ]
+        let streams =
+            plans.filter { $0.state == .active && ($0.from ?? from) <= today }.map { plan in
+                RequestStream(provider: plan.provider, client: plan.client, calendar: calendars[plan.calendar]!, hours: plan.hours)
+            } + [
+                // Units that work together without a signed agreement: their requests stay unmatched.
+                RequestStream(provider: "TI", client: "MKT", calendar: office, hours: 4, perWeek: 2),
+                RequestStream(provider: "JUR", client: "HIP", calendar: office, hours: 24, perWeek: 1),
+            ]
         try await self.seedRequests(streams, from: from, at: instant)
     }
 
@@ -248,9 +397,11 @@ public struct DemoOrganisation: Sendable {
                 let target = stream.hours * 3600 * (priority == "P1" ? 1 : 3)
                 var request = RawServiceRequest(
                     externalRef: "\(stream.provider)-\(String(number + 1000))-\(stream.client)",
-                    provider: stream.provider, client: stream.client,
+                    provider: stream.provider,
+                    client: stream.client,
                     service: Self.services[stream.provider]!.randomElement(using: &random)!,
-                    priority: priority, openedAt: Timestamp.format(opened)
+                    priority: priority,
+                    openedAt: Timestamp.format(opened)
                 )
                 var pauses: [Interval] = []
                 if random.next() % 12 == 0 {
@@ -258,9 +409,17 @@ public struct DemoOrganisation: Sendable {
                     pauses.append(Interval(start: start, end: start + Int64(uniform(3600...30 * 3600))))
                 }
                 // Business time to the first response and the resolution: within target but for one in eight.
-                let answered = clock.instant(after: opened, businessSeconds: Int64(2 * 3600 * uniform(0.02...(random.next() % 10 == 0 ? 1.4 : 0.9))), pauses: pauses)
+                let answered = clock.instant(
+                    after: opened,
+                    businessSeconds: Int64(2 * 3600 * uniform(0.02...(random.next() % 10 == 0 ? 1.4 : 0.9))),
+                    pauses: pauses
+                )
                 let late = random.next() % 8 == 0
-                let resolution = clock.instant(after: opened, businessSeconds: Int64(target * (late ? uniform(1.05...1.8) : uniform(0.1...0.98))), pauses: pauses)
+                let resolution = clock.instant(
+                    after: opened,
+                    businessSeconds: Int64(target * (late ? uniform(1.05...1.8) : uniform(0.1...0.98))),
+                    pauses: pauses
+                )
                 // Resolving answers the request too: the first response comes by the resolution.
                 let response = [answered, resolution].compactMap { $0 }.min()
                 if let response, response <= now { request.firstResponseAt = Timestamp.format(response) }

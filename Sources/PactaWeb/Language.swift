@@ -28,9 +28,10 @@ public enum Language: String, Sendable, CaseIterable {
         for part in header.split(separator: ",") {
             let pieces = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
             guard let tag = pieces.first?.lowercased() else { continue }
-            let quality = pieces.dropFirst().compactMap { piece -> Double? in
-                piece.hasPrefix("q=") ? Double(piece.dropFirst(2)) : nil
-            }.first ?? 1
+            let quality =
+                pieces.dropFirst().compactMap { piece -> Double? in
+                    piece.hasPrefix("q=") ? Double(piece.dropFirst(2)) : nil
+                }.first ?? 1
             let primary = tag.split(separator: "-").first.map(String.init) ?? tag
             guard let language = Language(rawValue: primary), quality > 0 else { continue }
             if best == nil || quality > best!.quality { best = (language, quality) }

@@ -26,7 +26,13 @@ enum StrictJSON {
         Self.compare(sent, with: known, at: [], into: &issues, unseen: &unseen)
         for path in unseen where !Self.isRead(path, by: type, in: sent) {
             let field = Self.name(path)
-            issues.append(FieldIssue(field: field, code: "unknown_field", message: "\(field) is not a field Pacta knows here; check its spelling in openapi.yaml."))
+            issues.append(
+                FieldIssue(
+                    field: field,
+                    code: "unknown_field",
+                    message: "\(field) is not a field Pacta knows here; check its spelling in openapi.yaml."
+                )
+            )
         }
         guard issues.isEmpty else { throw ValidationError(issues.sorted { $0.field < $1.field }) }
         return value
@@ -45,7 +51,13 @@ enum StrictJSON {
         switch sent {
         case let text as String where text.utf8.contains(0):
             let field = Self.name(path)
-            issues.append(FieldIssue(field: field, code: "nul_byte", message: "\(field.isEmpty ? "The body" : field) contains a NUL character, which Pacta does not take."))
+            issues.append(
+                FieldIssue(
+                    field: field,
+                    code: "nul_byte",
+                    message: "\(field.isEmpty ? "The body" : field) contains a NUL character, which Pacta does not take."
+                )
+            )
         case let object as [String: Any]:
             let knownObject = known as? [String: Any]
             for (key, value) in object {
@@ -72,7 +84,11 @@ enum StrictJSON {
 
     /// Whether `Value` reads the field at `path`: with a foreign value there, decoding fails.
     private static func isRead<Value: Decodable>(_ path: [Step], by type: Value.Type, in sent: Any) -> Bool {
-        guard let probe = try? JSONSerialization.data(withJSONObject: Self.replacing(path[...], in: sent, with: Self.foreign), options: [.fragmentsAllowed])
+        guard
+            let probe = try? JSONSerialization.data(
+                withJSONObject: Self.replacing(path[...], in: sent, with: Self.foreign),
+                options: [.fragmentsAllowed]
+            )
         else { return true }
         return (try? PactaJSON.decoder.decode(type, from: probe)) == nil
     }

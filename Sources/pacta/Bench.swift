@@ -40,7 +40,11 @@ struct Bench: AsyncParsableCommand {
                     guard let handle = FileHandle(forReadingAtPath: file) else { throw CommandFailure("Cannot read \(file).") }
                     let started = ContinuousClock.now
                     let report = try await store.requests.importCSV(
-                        FileChunks(handle: handle), skipInvalid: false, by: .system("pacta-bench"), at: Date(), timeZone: TimeZone(identifier: Self.zone)!
+                        FileChunks(handle: handle),
+                        skipInvalid: false,
+                        by: .system("pacta-bench"),
+                        at: Date(),
+                        timeZone: TimeZone(identifier: Self.zone)!
                     )
                     let seconds = (ContinuousClock.now - started).seconds
                     let total = report.created + report.updated + report.unchanged
@@ -70,28 +74,55 @@ struct Bench: AsyncParsableCommand {
             let weekdays: [Weekday] = [.monday, .tuesday, .wednesday, .thursday, .friday]
             try await store.calendars.create(
                 BusinessCalendar(
-                    code: "bench", name: "Oficina", timeZone: Self.zone,
-                    hours: WeeklyHours(Dictionary(uniqueKeysWithValues: weekdays.map { ($0, [TimeRange("08:30-13:00")!, TimeRange("14:00-17:30")!]) }))
+                    code: "bench",
+                    name: "Oficina",
+                    timeZone: Self.zone,
+                    hours: WeeklyHours(
+                        Dictionary(uniqueKeysWithValues: weekdays.map { ($0, [TimeRange("08:30-13:00")!, TimeRange("14:00-17:30")!]) })
+                    )
                 ),
-                owner: nil, by: bench, at: now
+                owner: nil,
+                by: bench,
+                at: now
             )
             for provider in Self.providers {
                 for client in Self.clients.dropLast() {
                     let code = "\(provider)-\(client)"
                     let terms = AgreementTerms(
-                        title: "Servicio \(provider) a \(client)", provider: provider, client: client,
-                        validFrom: LocalDate(year: 2026, month: 1, day: 1)!, validTo: LocalDate(year: 2026, month: 12, day: 31)!,
-                        cadence: .monthly, summary: "Acuerdo de prueba de rendimiento.",
+                        title: "Servicio \(provider) a \(client)",
+                        provider: provider,
+                        client: client,
+                        validFrom: LocalDate(year: 2026, month: 1, day: 1)!,
+                        validTo: LocalDate(year: 2026, month: 12, day: 31)!,
+                        cadence: .monthly,
+                        summary: "Acuerdo de prueba de rendimiento.",
                         commitments: [
-                            Commitment(key: "C1", name: "Resolución en 16 horas hábiles", metric: .resolutionWithin, target: 16 * 3600, goal: 0.9, calendar: "bench")
+                            Commitment(
+                                key: "C1",
+                                name: "Resolución en 16 horas hábiles",
+                                metric: .resolutionWithin,
+                                target: 16 * 3600,
+                                goal: 0.9,
+                                calendar: "bench"
+                            )
                         ]
                     )
                     let agreement = try await store.agreements.create(code: code, terms: terms, by: bench, at: now)
                     _ = try await store.agreements.submit(code, by: bench, at: now, today: today)
                     for unit in [provider, client] {
-                        let signer = Actor(username: "bench-\(unit.lowercased())", name: "Firma \(unit)", role: .manager, unit: unit, channel: .system)
+                        let signer = Actor(
+                            username: "bench-\(unit.lowercased())",
+                            name: "Firma \(unit)",
+                            role: .manager,
+                            unit: unit,
+                            channel: .system
+                        )
                         _ = try await store.agreements.sign(
-                            code, shown: .init(version: agreement.version, sha256: agreement.sha256), by: signer, at: now, today: today
+                            code,
+                            shown: .init(version: agreement.version, sha256: agreement.sha256),
+                            by: signer,
+                            at: now,
+                            today: today
                         )
                     }
                 }
@@ -128,7 +159,8 @@ struct Bench: AsyncParsableCommand {
                 let provider = Self.providers[Int(generator.next() % 8)]
                 let client = Self.clients[Int(generator.next() % 7)]
                 let ref = String(index)
-                text += "INC\(String(repeating: "0", count: max(0, 9 - ref.count)))\(ref),\(provider),\(client),\(services[Int(generator.next() % 7)]),P\(1 + generator.next() % 3),"
+                text +=
+                    "INC\(String(repeating: "0", count: max(0, 9 - ref.count)))\(ref),\(provider),\(client),\(services[Int(generator.next() % 7)]),P\(1 + generator.next() % 3),"
                 text += "\(Timestamp.format(opened)),\(Timestamp.format(response)),\(open ? "" : Timestamp.format(resolved)),\(pauses)\n"
                 if text.utf8.count > 1 << 20 {
                     handle.write(Data(text.utf8))
@@ -160,7 +192,9 @@ struct Bench: AsyncParsableCommand {
         func run() throws {
             let weekdays: [Weekday] = [.monday, .tuesday, .wednesday, .thursday, .friday]
             let calendar = BusinessCalendar(
-                code: "bench", name: "Bench", timeZone: "America/Santiago",
+                code: "bench",
+                name: "Bench",
+                timeZone: "America/Santiago",
                 hours: WeeklyHours(Dictionary(uniqueKeysWithValues: weekdays.map { ($0, [TimeRange("08:30-13:00")!, TimeRange("14:00-17:30")!]) })),
                 holidays: (0..<12).map { Holiday(date: LocalDate(year: 2026, month: $0 + 1, day: 10)!) }
             )
@@ -191,7 +225,9 @@ struct Bench: AsyncParsableCommand {
             }
             let seconds = (ContinuousClock.now - started).seconds
             print("calendar built in \(buildTime) (\(clock.firstDay) … \(clock.lastDay))")
-            print("\(self.count) evaluations in \(String(format: "%.3f", seconds)) s: \(Int(Double(self.count) / seconds)) per second on one core (checksum \(checksum))")
+            print(
+                "\(self.count) evaluations in \(String(format: "%.3f", seconds)) s: \(Int(Double(self.count) / seconds)) per second on one core (checksum \(checksum))"
+            )
         }
     }
 }

@@ -77,7 +77,8 @@ struct TokenCommand: AsyncParsableCommand {
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Create an API token for a user and print it once. It acts as that user, within their unit; made here, it cannot sign agreements."
+            abstract:
+                "Create an API token for a user and print it once. It acts as that user, within their unit; made here, it cannot sign agreements."
         )
         @OptionGroup var database: DatabaseOptions
         @Option(help: "Username the token acts as.") var user: String
@@ -91,7 +92,9 @@ struct TokenCommand: AsyncParsableCommand {
                 return try await store.tokens.create(userID: owner.id, name: self.name, by: nil, via: "cli", at: Date())
             }
             print(secret)
-            FileHandle.standardError.write(Data("Token \(token.prefix)… for \(token.username) (\(token.name)). It is shown this once: keep it now.\n".utf8))
+            FileHandle.standardError.write(
+                Data("Token \(token.prefix)… for \(token.username) (\(token.name)). It is shown this once: keep it now.\n".utf8)
+            )
         }
     }
 }
@@ -120,7 +123,12 @@ struct UserCommand: AsyncParsableCommand {
                     try await store.units.create(OrgUnit(code: self.unit, name: unitName), by: .system("pacta-cli"), at: Date())
                 }
                 return try await Accounts(store: store).createUser(
-                    username: self.username, name: self.name, role: role, unit: self.unit, password: password, at: Date()
+                    username: self.username,
+                    name: self.name,
+                    role: role,
+                    unit: self.unit,
+                    password: password,
+                    at: Date()
                 )
             }
             print("Created \(user.role.rawValue) \(user.username) (\(user.name)) in unit \(user.unit).")
@@ -142,7 +150,8 @@ struct Import: AsyncParsableCommand {
     /// Requests from a ticket tool's CSV export, streamed: memory stays flat whatever the file size.
     struct Requests: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Import requests (external_ref,provider,client,service,priority,opened_at,first_response_at,resolved_at,pauses). All or nothing unless --skip-invalid."
+            abstract:
+                "Import requests (external_ref,provider,client,service,priority,opened_at,first_response_at,resolved_at,pauses). All or nothing unless --skip-invalid."
         )
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "CSV file; - reads standard input.") var file: String
@@ -155,7 +164,11 @@ struct Import: AsyncParsableCommand {
             let timeZone = ServerSettings(reader: self.database.reader()).timeZone
             let report = try await self.database.withStore { store in
                 try await store.requests.importCSV(
-                    FileChunks(handle: handle), skipInvalid: self.skipInvalid, by: .system("pacta-cli"), at: Date(), timeZone: timeZone
+                    FileChunks(handle: handle),
+                    skipInvalid: self.skipInvalid,
+                    by: .system("pacta-cli"),
+                    at: Date(),
+                    timeZone: timeZone
                 )
             }
             try printReport(report, file: self.file, noun: "Requests")
@@ -246,7 +259,10 @@ struct Report: AsyncParsableCommand {
             let report = try await self.database.withStore { store in
                 try await store.hardIndicators(agreement: self.agreement, period: period, at: evaluation)
             }
-            print(self.format == "csv" ? IndicatorsCSV.requests(report) : try IndicatorsCSV.requestsJSON(report), terminator: self.format == "csv" ? "" : "\n")
+            print(
+                self.format == "csv" ? IndicatorsCSV.requests(report) : try IndicatorsCSV.requestsJSON(report),
+                terminator: self.format == "csv" ? "" : "\n"
+            )
         }
     }
 }

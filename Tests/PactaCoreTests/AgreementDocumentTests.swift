@@ -7,12 +7,23 @@ import Testing
     @Test func canonicalJSONIsRFC8785WithTheCalendarsByValue() throws {
         let document = AgreementDocument(code: "TI-CRED", version: 3, terms: Fixtures.terms(), calendars: [Fixtures.officeHours])
         let json = String(decoding: try document.canonicalJSON(), as: UTF8.self)
-        #expect(json.hasPrefix(#"{"calendars":[{"code":"oficina-uio","holidays":[{"date":"2026-08-10","name":"Primer Grito de Independencia"}],"hours":{"friday":["08:30-13:00","14:00-17:30"],"#))
-        #expect(json.contains(#""time_zone":"America/Guayaquil"}],"code":"TI-CRED","terms":{"cadence":"monthly","client":"CRED","commitments":[{"calendar":"oficina-uio","goal":0.95,"#))
+        #expect(
+            json.hasPrefix(
+                #"{"calendars":[{"code":"oficina-uio","holidays":[{"date":"2026-08-10","name":"Primer Grito de Independencia"}],"hours":{"friday":["08:30-13:00","14:00-17:30"],"#
+            )
+        )
+        #expect(
+            json.contains(
+                #""time_zone":"America/Guayaquil"}],"code":"TI-CRED","terms":{"cadence":"monthly","client":"CRED","commitments":[{"calendar":"oficina-uio","goal":0.95,"#
+            )
+        )
         #expect(json.contains(#""target":28800,"#), "numbers as ECMAScript writes them: no 28800.0")
         #expect(json.hasSuffix(#""valid_from":"2026-01-01","valid_to":"2026-12-31"},"version":3}"#))
         #expect(!json.contains(" :") && !json.contains("\n"))
-        #expect(try CanonicalJSON.serialize(try PactaJSON.decoder.decode(JSONValue.self, from: Data(json.utf8))) == Array(json.utf8), "already canonical")
+        #expect(
+            try CanonicalJSON.serialize(try PactaJSON.decoder.decode(JSONValue.self, from: Data(json.utf8))) == Array(json.utf8),
+            "already canonical"
+        )
     }
 
     @Test func hashIsStableAcrossARoundTripAndChangesWithAnyField() throws {

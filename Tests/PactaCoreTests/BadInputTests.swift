@@ -68,7 +68,12 @@ import Testing
     }
 
     static let request = RawServiceRequest(
-        externalRef: "INC-1", provider: "TI", client: "CRED", service: "Correo", priority: "P1", openedAt: "2026-10-05T09:00:00-05:00"
+        externalRef: "INC-1",
+        provider: "TI",
+        client: "CRED",
+        service: "Correo",
+        priority: "P1",
+        openedAt: "2026-10-05T09:00:00-05:00"
     )
 
     @Test func instantsOutsideTheYearsPactaTakesAreRefused() {

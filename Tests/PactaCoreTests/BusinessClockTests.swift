@@ -125,7 +125,9 @@ import Testing
         return total
     }
 
-    @Test(arguments: [("Europe/Madrid", "2026-03-28"), ("Europe/Madrid", "2026-10-24"), ("America/Santiago", "2026-04-04"), ("America/Santiago", "2026-09-05")])
+    @Test(arguments: [
+        ("Europe/Madrid", "2026-03-28"), ("Europe/Madrid", "2026-10-24"), ("America/Santiago", "2026-04-04"), ("America/Santiago", "2026-09-05"),
+    ])
     func matchesTheReferenceAcrossDaylightSavingChanges(zone: String, saturday: String) throws {
         let start = Self.instant("\(saturday) 00:00", zone) - 86_400
         for pattern in Self.patterns {
@@ -172,8 +174,12 @@ import Testing
         let base = Self.instant("2026-01-01 00:00", "UTC")
         await propertyCheck(
             count: 150,
-            input: Gen.int(in: 0...(Self.zones.count - 1)), Gen.int(in: 0...(Self.patterns.count - 1)), minute, span,
-            Gen.int(in: 0...(24 * 60)), Gen.int(in: 0...(2 * 24 * 60))
+            input: Gen.int(in: 0...(Self.zones.count - 1)),
+            Gen.int(in: 0...(Self.patterns.count - 1)),
+            minute,
+            span,
+            Gen.int(in: 0...(24 * 60)),
+            Gen.int(in: 0...(2 * 24 * 60))
         ) { zoneIndex, patternIndex, startMinute, spanMinutes, pauseOffset, pauseLength in
             let zone = Self.zones[zoneIndex]
             let start = base + Int64(startMinute) * 60

@@ -14,8 +14,14 @@ import Testing
 
     static func request(_ ref: String, opened: String, response: String? = nil, resolved: String? = nil, priority: String = "P1") -> ServiceRequest {
         ServiceRequest(
-            externalRef: ref, provider: "TI", client: "CRED", service: "Correo", priority: priority,
-            openedAt: Self.at(opened), firstResponseAt: response.map(Self.at), resolvedAt: resolved.map(Self.at)
+            externalRef: ref,
+            provider: "TI",
+            client: "CRED",
+            service: "Correo",
+            priority: priority,
+            openedAt: Self.at(opened),
+            firstResponseAt: response.map(Self.at),
+            resolvedAt: resolved.map(Self.at)
         )
     }
 
@@ -23,36 +29,66 @@ import Testing
 
     @Test func metWhenTheMilestoneHappenedWithinTheTarget() {
         let request = Self.request("A", opened: "2026-10-05 09:00", resolved: "2026-10-05 13:00")
-        let evaluation = HardIndicators.evaluate(request, metric: .resolutionWithin, target: 4 * 3600, clock: Self.clock, at: Self.at("2026-11-01 00:00"))
+        let evaluation = HardIndicators.evaluate(
+            request,
+            metric: .resolutionWithin,
+            target: 4 * 3600,
+            clock: Self.clock,
+            at: Self.at("2026-11-01 00:00")
+        )
         #expect(evaluation.outcome == .met && evaluation.businessSeconds == 4 * 3600)
     }
 
     @Test func missedWhenTheMilestoneHappenedLate() {
         let request = Self.request("A", opened: "2026-10-05 09:00", resolved: "2026-10-05 13:01")
-        #expect(HardIndicators.evaluate(request, metric: .resolutionWithin, target: 4 * 3600, clock: Self.clock, at: Self.at("2026-11-01 00:00")).outcome == .missed)
+        #expect(
+            HardIndicators.evaluate(request, metric: .resolutionWithin, target: 4 * 3600, clock: Self.clock, at: Self.at("2026-11-01 00:00")).outcome
+                == .missed
+        )
     }
 
     @Test func missedWhenNotHappenedAndTheTargetIsAlreadyExceeded() {
         let request = Self.request("A", opened: "2026-10-05 09:00")
-        let evaluation = HardIndicators.evaluate(request, metric: .resolutionWithin, target: 4 * 3600, clock: Self.clock, at: Self.at("2026-10-05 13:00") + 1)
+        let evaluation = HardIndicators.evaluate(
+            request,
+            metric: .resolutionWithin,
+            target: 4 * 3600,
+            clock: Self.clock,
+            at: Self.at("2026-10-05 13:00") + 1
+        )
         #expect(evaluation.outcome == .missed && evaluation.businessSeconds == 4 * 3600 + 1)
     }
 
     @Test func pendingWhenNotHappenedAndWithinTheTarget() {
         let request = Self.request("A", opened: "2026-10-05 16:00")
         // Monday 16:00 to Tuesday 08:00: the evening and the night do not count, one business hour does.
-        let evaluation = HardIndicators.evaluate(request, metric: .resolutionWithin, target: 4 * 3600, clock: Self.clock, at: Self.at("2026-10-06 08:00"))
+        let evaluation = HardIndicators.evaluate(
+            request,
+            metric: .resolutionWithin,
+            target: 4 * 3600,
+            clock: Self.clock,
+            at: Self.at("2026-10-06 08:00")
+        )
         #expect(evaluation.outcome == .pending && evaluation.businessSeconds == 3600)
     }
 
     @Test func aMilestoneAfterTheEvaluationInstantHasNotHappenedYet() {
         let request = Self.request("A", opened: "2026-10-05 09:00", resolved: "2026-10-05 10:00")
-        #expect(HardIndicators.evaluate(request, metric: .resolutionWithin, target: 4 * 3600, clock: Self.clock, at: Self.at("2026-10-05 09:30")).outcome == .pending)
+        #expect(
+            HardIndicators.evaluate(request, metric: .resolutionWithin, target: 4 * 3600, clock: Self.clock, at: Self.at("2026-10-05 09:30")).outcome
+                == .pending
+        )
     }
 
     @Test func firstResponseUsesItsOwnMilestone() {
         let request = Self.request("A", opened: "2026-10-05 09:00", response: "2026-10-05 09:20", resolved: "2026-10-07 09:00")
-        let evaluation = HardIndicators.evaluate(request, metric: .firstResponseWithin, target: 1800, clock: Self.clock, at: Self.at("2026-11-01 00:00"))
+        let evaluation = HardIndicators.evaluate(
+            request,
+            metric: .firstResponseWithin,
+            target: 1800,
+            clock: Self.clock,
+            at: Self.at("2026-11-01 00:00")
+        )
         #expect(evaluation.outcome == .met && evaluation.businessSeconds == 1200)
     }
 
@@ -78,7 +114,10 @@ import Testing
 
     @Test func noKnownOutcomeIsNoDataNeverMet() {
         let measurement = HardIndicators.measure(
-            Self.fourHours, requests: [Self.request("open", opened: "2026-10-05 16:30")], clock: Self.clock, at: Self.at("2026-10-05 17:00")
+            Self.fourHours,
+            requests: [Self.request("open", opened: "2026-10-05 16:30")],
+            clock: Self.clock,
+            at: Self.at("2026-10-05 17:00")
         )
         #expect(measurement.pending == 1 && measurement.value == nil && measurement.status == .noData)
         #expect(HardIndicators.measure(Self.fourHours, requests: [], clock: Self.clock, at: 0).status == .noData)
@@ -129,6 +168,9 @@ import Testing
         otherPriority.priority = "P9"
         var commitment = Self.fourHours
         commitment.priorities = ["P1"]
-        #expect(HardIndicators.warning(for: otherPriority, commitment: commitment, clock: Self.clock, now: Self.at("2026-10-06 09:00"), threshold: 0.75) == nil)
+        #expect(
+            HardIndicators.warning(for: otherPriority, commitment: commitment, clock: Self.clock, now: Self.at("2026-10-06 09:00"), threshold: 0.75)
+                == nil
+        )
     }
 }

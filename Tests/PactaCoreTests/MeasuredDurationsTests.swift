@@ -44,7 +44,13 @@ import Testing
         // A stored value that differs from the clock's shows which one the evaluation used.
         var request = Self.request
         request.measured = MeasuredDurations(calendar: Self.clock.fingerprint, firstResponse: 60, resolution: 5 * 3600)
-        let evaluation = HardIndicators.evaluate(request, metric: .resolutionWithin, target: 4 * 3600, clock: Self.clock, at: HardIndicatorsTests.at("2026-11-01 00:00"))
+        let evaluation = HardIndicators.evaluate(
+            request,
+            metric: .resolutionWithin,
+            target: 4 * 3600,
+            clock: Self.clock,
+            at: HardIndicatorsTests.at("2026-11-01 00:00")
+        )
         #expect(evaluation.businessSeconds == 5 * 3600 && evaluation.outcome == .missed)
         #expect(request.businessSeconds(to: .firstResponse, on: Self.clock) == 60)
 
@@ -57,7 +63,13 @@ import Testing
     @Test func aMilestoneAfterTheEvaluationInstantHasNotHappenedYet() {
         var request = Self.request
         request.measured = request.measuring(on: Self.clock)
-        let evaluation = HardIndicators.evaluate(request, metric: .resolutionWithin, target: 4 * 3600, clock: Self.clock, at: HardIndicatorsTests.at("2026-10-05 10:00"))
+        let evaluation = HardIndicators.evaluate(
+            request,
+            metric: .resolutionWithin,
+            target: 4 * 3600,
+            clock: Self.clock,
+            at: HardIndicatorsTests.at("2026-10-05 10:00")
+        )
         #expect(evaluation.outcome == .pending && evaluation.businessSeconds == 3600)
     }
 

@@ -59,8 +59,14 @@ import Testing
 
     static func raw(_ change: (inout RawServiceRequest) -> Void = { _ in }) -> RawServiceRequest {
         var raw = RawServiceRequest(
-            externalRef: "INC-1", provider: "TI", client: "CRED", service: "Correo", priority: "P1",
-            openedAt: "2026-10-05T09:15:00-05:00", firstResponseAt: "", resolvedAt: "2026-10-05T11:00:00-05:00",
+            externalRef: "INC-1",
+            provider: "TI",
+            client: "CRED",
+            service: "Correo",
+            priority: "P1",
+            openedAt: "2026-10-05T09:15:00-05:00",
+            firstResponseAt: "",
+            resolvedAt: "2026-10-05T11:00:00-05:00",
             pauses: "2026-10-05T10:00:00-05:00/2026-10-05T10:30:00-05:00; 2026-10-05T10:15:00-05:00/2026-10-05T10:45:00-05:00"
         )
         change(&raw)

@@ -10,7 +10,12 @@ import Testing
         try await database.withStore { store in
             try await store.seedOrganisation()
             let user = try await store.users.create(
-                username: "ana", name: "Ana Pérez", role: .manager, unit: "TI", passwordHash: "hash", at: Fixtures.now
+                username: "ana",
+                name: "Ana Pérez",
+                role: .manager,
+                unit: "TI",
+                passwordHash: "hash",
+                at: Fixtures.now
             )
             #expect(try await store.users.get(id: user.id) == user)
             #expect(try await store.users.credentials(username: "ana")?.passwordHash == "hash")

@@ -104,7 +104,13 @@ import Testing
             terms.commitments[0].goal = 0.5
             let (revised, _) = try await store.agreements.revise("A1", terms: terms, by: self.ana, at: self.now, today: self.today)
             let error = try await #require(throws: AgreementError.self) {
-                try await store.agreements.sign("A1", shown: .init(version: shown.version, sha256: shown.sha256), by: self.luis, at: self.now, today: self.today)
+                try await store.agreements.sign(
+                    "A1",
+                    shown: .init(version: shown.version, sha256: shown.sha256),
+                    by: self.luis,
+                    at: self.now,
+                    today: self.today
+                )
             }
             #expect(error.reason == .versionChanged)
             #expect(error.current == .init(version: 2, sha256: revised.sha256))
@@ -113,7 +119,13 @@ import Testing
             await #expect(throws: AgreementError.self) {
                 try await store.agreements.sign("A1", shown: .init(version: 2, sha256: shown.sha256), by: self.luis, at: self.now, today: self.today)
             }
-            let signed = try await store.agreements.sign("A1", shown: .init(version: 2, sha256: revised.sha256.uppercased()), by: self.luis, at: self.now, today: self.today)
+            let signed = try await store.agreements.sign(
+                "A1",
+                shown: .init(version: 2, sha256: revised.sha256.uppercased()),
+                by: self.luis,
+                at: self.now,
+                today: self.today
+            )
             #expect(signed.signatures.map(\.signer) == ["luis"])
         }
     }
@@ -212,13 +224,16 @@ import Testing
             await #expect(throws: CorruptRecordError.self) { try await store.agreements.get("B", visibleTo: nil) }
             // Imports go on: B never takes requests.
             let report = try await RequestImportPipelineTests.importing(
-                "R1,TI,CRED,Correo,P1,2026-09-14T09:00:00-05:00,,,,\n", into: store
+                "R1,TI,CRED,Correo,P1,2026-09-14T09:00:00-05:00,,,,\n",
+                into: store
             )
             #expect(report.committed && report.created == 1)
             let issues = try await store.agreements.verify().issues
             #expect(Set(issues.map(\.agreement)) == ["B", "C"])
             #expect(issues.contains { $0.agreement == "B" && $0.code == "unreadable" })
-            #expect(issues.contains { $0.agreement == "C" && $0.code == "state_mismatch" && $0.expected == "pending_signatures" && $0.found == "active" })
+            #expect(
+                issues.contains { $0.agreement == "C" && $0.code == "state_mismatch" && $0.expected == "pending_signatures" && $0.found == "active" }
+            )
         }
     }
 }

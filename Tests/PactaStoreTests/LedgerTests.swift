@@ -28,15 +28,19 @@ import Testing
 
     /// Each tampering, applied alone to a fresh active agreement, and the divergence verify reports.
     static let tamperings: [(name: String, sql: String, code: String)] = [
-        ("document and its hash rewritten together",
-         "UPDATE agreement_versions SET document = REPLACE(document, '0.95', '0.5')", "version_altered"),
+        (
+            "document and its hash rewritten together",
+            "UPDATE agreement_versions SET document = REPLACE(document, '0.95', '0.5')", "version_altered"
+        ),
         ("a signature row deleted", "DELETE FROM signatures WHERE side = 'client'", "signature_missing"),
         ("a signer renamed", "UPDATE signatures SET signer_name = 'Otra Persona' WHERE side = 'client'", "signature_altered"),
         ("a state edited", "UPDATE agreements SET state = 'terminated'", "state_mismatch"),
         ("a validity edited", "UPDATE agreements SET valid_to = '2030-12-31'", "columns_mismatch"),
         ("a signer replaced", "UPDATE signatures SET signer = 'intruso' WHERE side = 'provider'", "signature_altered"),
-        ("calendars slipped beside a signed version",
-         "UPDATE agreement_versions SET format = 1, calendars = '[]'", "format_altered"),
+        (
+            "calendars slipped beside a signed version",
+            "UPDATE agreement_versions SET format = 1, calendars = '[]'", "format_altered"
+        ),
     ]
 
     @Test(arguments: TestDatabase.available)
@@ -52,7 +56,10 @@ import Testing
                 }
                 let report = try await store.agreements.verify()
                 #expect(!report.isIntact, "\(tampering.name)")
-                #expect(report.issues.contains { $0.code == tampering.code && $0.agreement == "TI-CRED" }, "\(tampering.name): \(report.issues.map(\.code))")
+                #expect(
+                    report.issues.contains { $0.code == tampering.code && $0.agreement == "TI-CRED" },
+                    "\(tampering.name): \(report.issues.map(\.code))"
+                )
             }
         }
     }
@@ -90,8 +97,14 @@ import Testing
         var previous = LedgerEntry.genesis
         for stored in try await store.ledger.entries() {
             let entry = try LedgerEntry(
-                seq: stored.seq, recordedAt: stored.recordedAt, event: stored.event, agreement: stored.agreement, version: stored.version,
-                actor: stored.actor, data: stored.data, previous: previous
+                seq: stored.seq,
+                recordedAt: stored.recordedAt,
+                event: stored.event,
+                agreement: stored.agreement,
+                version: stored.version,
+                actor: stored.actor,
+                data: stored.data,
+                previous: previous
             )
             try await store.database.execute("UPDATE ledger SET previous = \(entry.previous), hash = \(entry.hash) WHERE seq = \(entry.seq)")
             previous = entry.hash
@@ -169,6 +182,9 @@ import Testing
             var version: Int
             var terms: AgreementTerms
         }
-        return String(decoding: try PactaJSON.encoder.encode(Legacy(code: document.code, version: document.version, terms: document.terms)), as: UTF8.self)
+        return String(
+            decoding: try PactaJSON.encoder.encode(Legacy(code: document.code, version: document.version, terms: document.terms)),
+            as: UTF8.self
+        )
     }
 }

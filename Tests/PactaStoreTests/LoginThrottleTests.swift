@@ -10,7 +10,9 @@ import Testing
             let policy = LoginThrottle.Policy()
             let decisions = try await withThrowingTaskGroup(of: LoginThrottle.Decision.self) { group in
                 for _ in 1...30 {
-                    group.addTask { try await store.loginThrottle.attempt(username: "admin", address: "203.0.113.7", at: Fixtures.now, policy: policy) }
+                    group.addTask {
+                        try await store.loginThrottle.attempt(username: "admin", address: "203.0.113.7", at: Fixtures.now, policy: policy)
+                    }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
             }

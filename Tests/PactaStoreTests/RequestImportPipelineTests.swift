@@ -14,7 +14,10 @@ import Testing
         requests.batchSize = batchSize
         return try await requests.importCSV(
             RequestRepositoryTests.chunks(RequestRepositoryTests.header + rows, size: 64),
-            skipInvalid: false, by: Fixtures.system, at: Fixtures.now, timeZone: RequestRepositoryTests.zone
+            skipInvalid: false,
+            by: Fixtures.system,
+            at: Fixtures.now,
+            timeZone: RequestRepositoryTests.zone
         )
     }
 
@@ -27,7 +30,8 @@ import Testing
                 INC-1,TI,CRED,Correo,P1,2026-10-05T09:00:00-05:00,,,,
                 INC-2,TI,CRED,Correo,P1,2026-10-05T09:00:00-05:00,,,,
                 """,
-                into: store, batchSize: 2
+                into: store,
+                batchSize: 2
             )
             #expect((first.created, first.updated) == (2, 0))
             // Batches: [INC-3, INC-4] all new; [INC-4 again, INC-1] meets stored ones; [INC-5] after it.
@@ -39,13 +43,16 @@ import Testing
                 INC-1,TI,CRED,Correo,P1,2026-10-05T09:00:00-05:00,,2026-10-05T11:00:00-05:00,,
                 INC-5,TI,CRED,Correo,P1,2026-10-07T09:00:00-05:00,,,,
                 """,
-                into: store, batchSize: 2
+                into: store,
+                batchSize: 2
             )
             #expect(second.committed)
             #expect((second.created, second.updated) == (3, 2), "INC-4 counts once created and once updated")
             #expect(try await store.requests.counts() == (total: 5, unmatched: 0))
             #expect(try await store.requests.get(provider: "TI", externalRef: "INC-4")?.request.service == "VPN")
-            #expect(try await store.requests.get(provider: "TI", externalRef: "INC-1")?.request.resolvedAt == Timestamp.parse("2026-10-05T11:00:00-05:00"))
+            #expect(
+                try await store.requests.get(provider: "TI", externalRef: "INC-1")?.request.resolvedAt == Timestamp.parse("2026-10-05T11:00:00-05:00")
+            )
         }
     }
 
@@ -97,7 +104,8 @@ import Testing
                 INC-2,TI,CRED,Correo,P1,2026-10-05T09:00:00-05:00,,,,
                 INC-3,TI,CRED,Correo,P1,mañana,,,,
                 """,
-                into: store, batchSize: 1
+                into: store,
+                batchSize: 1
             )
             #expect(!report.committed && report.problems.map(\.line) == [4])
             #expect(try await store.requests.counts().total == 0)
@@ -146,7 +154,11 @@ import Testing
 
             let evaluation = Date(timeIntervalSince1970: TimeInterval(Timestamp.parse("2026-11-02T10:00:00-05:00")!))
             func inc1() async throws -> HardIndicatorReport.Line {
-                try #require(try await store.hardIndicators(agreement: "TI-CRED", period: Period("2026-10")!, at: evaluation).lines.first { $0.externalRef == "INC-1" })
+                try #require(
+                    try await store.hardIndicators(agreement: "TI-CRED", period: Period("2026-10")!, at: evaluation).lines.first {
+                        $0.externalRef == "INC-1"
+                    }
+                )
             }
             #expect(try await inc1().businessSeconds == 9 * 3600)
             #expect(try await inc1().outcome == .missed)
@@ -165,7 +177,12 @@ import Testing
             #expect(revised.calendars == [calendar])
             #expect(try await inc1().businessSeconds == 9 * 3600, "still the signed version 1")
             try await store.agreements.signCurrentVersion("TI-CRED", by: ana, at: Fixtures.now, today: Fixtures.today)
-            try await store.agreements.signCurrentVersion("TI-CRED", by: Fixtures.signer("luis", unit: "CRED"), at: Fixtures.now, today: Fixtures.today)
+            try await store.agreements.signCurrentVersion(
+                "TI-CRED",
+                by: Fixtures.signer("luis", unit: "CRED"),
+                at: Fixtures.now,
+                today: Fixtures.today
+            )
             #expect(try await inc1().businessSeconds == 27_000)
             #expect(try await inc1().outcome == .met)
             let remeasured = try #require(try await store.requests.get(provider: "TI", externalRef: "INC-1")?.request)
@@ -180,7 +197,11 @@ import Testing
             let missing = "external_ref,provider,client,service,priority\nINC-1,TI,CRED,Correo,P1\n"
             for text in [missing, ""] {
                 let report = try await store.requests.importCSV(
-                    RequestRepositoryTests.chunks(text, size: 3), skipInvalid: true, by: Fixtures.system, at: Fixtures.now, timeZone: RequestRepositoryTests.zone
+                    RequestRepositoryTests.chunks(text, size: 3),
+                    skipInvalid: true,
+                    by: Fixtures.system,
+                    at: Fixtures.now,
+                    timeZone: RequestRepositoryTests.zone
                 )
                 #expect(!report.committed)
                 #expect(report.problems.map(\.code) == ["missing_column"])
@@ -201,7 +222,10 @@ import Testing
             #expect(report.committed)
             func refusedByTheTrigger(_ error: any Error) -> Bool { "\(error)".contains("never deleted") }
             await #expect(performing: { try await store.database.execute("DELETE FROM units WHERE code = 'SOLO'") }, throws: refusedByTheTrigger)
-            await #expect(performing: { try await store.database.execute("DELETE FROM agreements WHERE code = 'TI-CRED'") }, throws: refusedByTheTrigger)
+            await #expect(
+                performing: { try await store.database.execute("DELETE FROM agreements WHERE code = 'TI-CRED'") },
+                throws: refusedByTheTrigger
+            )
             #expect(try await store.units.get("SOLO") != nil)
             #expect(try await store.agreements.get("TI-CRED", visibleTo: nil) != nil)
         }

@@ -24,22 +24,35 @@ import Testing
     func aBadRowRejectsTheFileAndEveryBadRowIsReported(database: TestDatabase) async throws {
         try await database.withStore { store in
             try await store.seedActiveAgreement()
-            let csv = Self.header + """
-                INC-1,TI,CRED,Correo,P1,2026-10-05T09:15:00-05:00,,2026-10-05T11:00:00-05:00,,x
-                INC-2,TI,NOPE,Correo,P1,2026-10-05T09:15:00-05:00,,,,
-                INC-3,TI,CRED,Correo,P2,ayer,,,,
-                INC-4,TI,CRED,Correo,P2,2026-10-05T09:15:00-05:00,,2026-10-04T09:15:00-05:00,,
-                INC-5,TI,CRED,Correo,P2,2026-10-05T09:15:00-05:00,,,2026-10-05T10:00:00-05:00/mañana,
-                "INC-6,TI,CRED,Correo,P2
-                """
-            let report = try await store.requests.importCSV(Self.chunks(csv), skipInvalid: false, by: Fixtures.system, at: Fixtures.now, timeZone: Self.zone)
+            let csv =
+                Self.header + """
+                    INC-1,TI,CRED,Correo,P1,2026-10-05T09:15:00-05:00,,2026-10-05T11:00:00-05:00,,x
+                    INC-2,TI,NOPE,Correo,P1,2026-10-05T09:15:00-05:00,,,,
+                    INC-3,TI,CRED,Correo,P2,ayer,,,,
+                    INC-4,TI,CRED,Correo,P2,2026-10-05T09:15:00-05:00,,2026-10-04T09:15:00-05:00,,
+                    INC-5,TI,CRED,Correo,P2,2026-10-05T09:15:00-05:00,,,2026-10-05T10:00:00-05:00/mañana,
+                    "INC-6,TI,CRED,Correo,P2
+                    """
+            let report = try await store.requests.importCSV(
+                Self.chunks(csv),
+                skipInvalid: false,
+                by: Fixtures.system,
+                at: Fixtures.now,
+                timeZone: Self.zone
+            )
             #expect(!report.committed)
             #expect(report.problems.map(\.line) == [3, 4, 5, 6, 7])
             #expect(report.problems.map(\.column) == ["client", "opened_at", "resolved_at", "pauses", ""])
             #expect(report.problems.map(\.code) == ["unknown_unit", "invalid_timestamp", "before_opened", "invalid_pause", "invalid_csv"])
             #expect(try await store.requests.counts().total == 0)
 
-            let partial = try await store.requests.importCSV(Self.chunks(csv), skipInvalid: true, by: Fixtures.system, at: Fixtures.now, timeZone: Self.zone)
+            let partial = try await store.requests.importCSV(
+                Self.chunks(csv),
+                skipInvalid: true,
+                by: Fixtures.system,
+                at: Fixtures.now,
+                timeZone: Self.zone
+            )
             #expect(partial.committed && partial.created == 1 && partial.skipped == 5)
             #expect(partial.problems.count == 5)
             let stored = try #require(try await store.requests.get(provider: "TI", externalRef: "INC-1"))
@@ -52,22 +65,42 @@ import Testing
     func sendingARequestAgainUpdatesIt(database: TestDatabase) async throws {
         try await database.withStore { store in
             try await store.seedActiveAgreement()
-            let first = Self.header + """
-                INC-1,TI,CRED,Correo,P1,2026-10-05T09:15:00-05:00,,,,
-                INC-1,TI,CRED,Correo,P1,2026-10-05T09:15:00-05:00,2026-10-05T09:30:00-05:00,,,
-                INC-2,TI,CRED,VPN,P2,2025-03-01T09:00:00-05:00,,,,
-                """
-            let report = try await store.requests.importCSV(Self.chunks(first, size: 1), skipInvalid: false, by: Fixtures.system, at: Fixtures.now, timeZone: Self.zone)
+            let first =
+                Self.header + """
+                    INC-1,TI,CRED,Correo,P1,2026-10-05T09:15:00-05:00,,,,
+                    INC-1,TI,CRED,Correo,P1,2026-10-05T09:15:00-05:00,2026-10-05T09:30:00-05:00,,,
+                    INC-2,TI,CRED,VPN,P2,2025-03-01T09:00:00-05:00,,,,
+                    """
+            let report = try await store.requests.importCSV(
+                Self.chunks(first, size: 1),
+                skipInvalid: false,
+                by: Fixtures.system,
+                at: Fixtures.now,
+                timeZone: Self.zone
+            )
             #expect(report.created == 2 && report.updated == 0)
-            #expect(try await store.requests.get(provider: "TI", externalRef: "INC-1")?.request.firstResponseAt == Timestamp.parse("2026-10-05T09:30:00-05:00"))
+            #expect(
+                try await store.requests.get(provider: "TI", externalRef: "INC-1")?.request.firstResponseAt
+                    == Timestamp.parse("2026-10-05T09:30:00-05:00")
+            )
             #expect(try await store.requests.get(provider: "TI", externalRef: "INC-2")?.agreement == nil, "opened before the agreement's validity")
 
-            let again = Self.header + "INC-1,TI,CRED,Correo,P1,2026-10-05T09:15:00-05:00,2026-10-05T09:30:00-05:00,2026-10-06T10:00:00-05:00,2026-10-05T12:00:00-05:00/2026-10-05T14:00:00-05:00,\n"
-            let second = try await store.requests.importCSV(Self.chunks(again, size: 4096), skipInvalid: false, by: Fixtures.system, at: Fixtures.now, timeZone: Self.zone)
+            let again =
+                Self.header
+                + "INC-1,TI,CRED,Correo,P1,2026-10-05T09:15:00-05:00,2026-10-05T09:30:00-05:00,2026-10-06T10:00:00-05:00,2026-10-05T12:00:00-05:00/2026-10-05T14:00:00-05:00,\n"
+            let second = try await store.requests.importCSV(
+                Self.chunks(again, size: 4096),
+                skipInvalid: false,
+                by: Fixtures.system,
+                at: Fixtures.now,
+                timeZone: Self.zone
+            )
             #expect(second.created == 0 && second.updated == 1)
             let updated = try #require(try await store.requests.get(provider: "TI", externalRef: "INC-1")?.request)
             #expect(updated.resolvedAt == Timestamp.parse("2026-10-06T10:00:00-05:00"))
-            #expect(updated.pauses == [Interval(start: Timestamp.parse("2026-10-05T12:00:00-05:00")!, end: Timestamp.parse("2026-10-05T14:00:00-05:00")!)])
+            #expect(
+                updated.pauses == [Interval(start: Timestamp.parse("2026-10-05T12:00:00-05:00")!, end: Timestamp.parse("2026-10-05T14:00:00-05:00")!)]
+            )
             #expect(try await store.requests.counts() == (total: 2, unmatched: 1))
         }
     }
@@ -95,7 +128,11 @@ import Testing
     func aFileWithoutTheRequiredColumnsIsRefusedAtLineOne(database: TestDatabase) async throws {
         try await database.withStore { store in
             let report = try await store.requests.importCSV(
-                Self.chunks("external_ref,provider,opened_at\nX,TI,2026-10-05T09:15:00Z\n"), skipInvalid: true, by: Fixtures.system, at: Fixtures.now, timeZone: Self.zone
+                Self.chunks("external_ref,provider,opened_at\nX,TI,2026-10-05T09:15:00Z\n"),
+                skipInvalid: true,
+                by: Fixtures.system,
+                at: Fixtures.now,
+                timeZone: Self.zone
             )
             #expect(!report.committed)
             #expect(report.problems.map(\.column) == ["client", "service", "priority"])
@@ -109,14 +146,21 @@ import Testing
     func measuresTheRequestsOfThePeriodForEachHardCommitment(database: TestDatabase) async throws {
         try await database.withStore { store in
             try await store.seedActiveAgreement()
-            let csv = RequestRepositoryTests.header + """
-                R1,TI,CRED,Correo,P1,2026-10-05T09:00:00-05:00,,2026-10-05T10:00:00-05:00,,
-                R2,TI,CRED,Correo,P1,2026-10-05T09:00:00-05:00,,,,
-                R3,TI,CRED,Correo,P2,2026-10-05T09:00:00-05:00,,,,
-                R4,TI,CRED,Correo,P1,2026-10-31T23:30:00-05:00,,,,
-                R5,TI,CRED,Correo,P1,2026-11-02T09:00:00-05:00,,,,
-                """
-            let imported = try await store.requests.importCSV(RequestRepositoryTests.chunks(csv), skipInvalid: false, by: Fixtures.system, at: Fixtures.now, timeZone: RequestRepositoryTests.zone)
+            let csv =
+                RequestRepositoryTests.header + """
+                    R1,TI,CRED,Correo,P1,2026-10-05T09:00:00-05:00,,2026-10-05T10:00:00-05:00,,
+                    R2,TI,CRED,Correo,P1,2026-10-05T09:00:00-05:00,,,,
+                    R3,TI,CRED,Correo,P2,2026-10-05T09:00:00-05:00,,,,
+                    R4,TI,CRED,Correo,P1,2026-10-31T23:30:00-05:00,,,,
+                    R5,TI,CRED,Correo,P1,2026-11-02T09:00:00-05:00,,,,
+                    """
+            let imported = try await store.requests.importCSV(
+                RequestRepositoryTests.chunks(csv),
+                skipInvalid: false,
+                by: Fixtures.system,
+                at: Fixtures.now,
+                timeZone: RequestRepositoryTests.zone
+            )
             #expect(imported.created == 5)
             let evaluation = Date(timeIntervalSince1970: TimeInterval(Timestamp.parse("2026-11-02T10:00:00-05:00")!))
             let report = try await store.hardIndicators(agreement: "TI-CRED", period: Period("2026-10")!, at: evaluation)

@@ -41,20 +41,34 @@ import Testing
                 let code = "RACE-\(attempt)"
                 _ = try await store.agreements.create(code: code, terms: Fixtures.terms(), by: ana, at: Fixtures.now)
                 let shown = try await store.agreements.submit(code, by: ana, at: Fixtures.now, today: Fixtures.today)
-                _ = try await store.agreements.sign(code, shown: .init(version: shown.version, sha256: shown.sha256), by: ana, at: Fixtures.now, today: Fixtures.today)
+                _ = try await store.agreements.sign(
+                    code,
+                    shown: .init(version: shown.version, sha256: shown.sha256),
+                    by: ana,
+                    at: Fixtures.now,
+                    today: Fixtures.today
+                )
                 var revised = Fixtures.terms()
                 revised.summary = "Revisión \(attempt)"
                 // The client signs what it was shown while the provider revises it.
                 async let signing: Result<Agreement, any Error> = {
                     do {
                         return .success(
-                            try await store.agreements.sign(code, shown: .init(version: shown.version, sha256: shown.sha256), by: luis, at: Fixtures.now, today: Fixtures.today)
+                            try await store.agreements.sign(
+                                code,
+                                shown: .init(version: shown.version, sha256: shown.sha256),
+                                by: luis,
+                                at: Fixtures.now,
+                                today: Fixtures.today
+                            )
                         )
                     } catch {
                         return .failure(error)
                     }
                 }()
-                async let revising: Void = { _ = try await store.agreements.revise(code, terms: revised, by: ana, at: Fixtures.now, today: Fixtures.today) }()
+                async let revising: Void = {
+                    _ = try await store.agreements.revise(code, terms: revised, by: ana, at: Fixtures.now, today: Fixtures.today)
+                }()
                 try await revising
                 switch await signing {
                 case .success(let signed):
@@ -118,7 +132,9 @@ import Testing
     func anUnreachableDatabaseAnswersUnavailableInsteadOfHanging() async throws {
         // Nothing listens on port 1: every connection attempt fails.
         let store = try await Store.open(
-            url: "postgres://pacta@127.0.0.1:1/pacta?sslmode=disable", timeouts: .init(connect: .seconds(1)), logger: TestDatabase.testLogger
+            url: "postgres://pacta@127.0.0.1:1/pacta?sslmode=disable",
+            timeouts: .init(connect: .seconds(1)),
+            logger: TestDatabase.testLogger
         )
         try await store.withRunning { store in
             for attempt in 1...2 {
@@ -244,7 +260,11 @@ import Testing
             bytes += Array("INC-4,TI,CRED,Correo,P1,0001-01-01T00:00:00+14:00,,,,\n".utf8)
             bytes += Array("INC-5,TI,CRED,Correo,P1\n".utf8)
             let report = try await store.requests.importCSV(
-                Self.stream(bytes), skipInvalid: false, by: Fixtures.system, at: Fixtures.now, timeZone: RequestRepositoryTests.zone
+                Self.stream(bytes),
+                skipInvalid: false,
+                by: Fixtures.system,
+                at: Fixtures.now,
+                timeZone: RequestRepositoryTests.zone
             )
             #expect(!report.committed)
             let problems = report.problems.map { "\($0.line) \($0.column) \($0.code)" }
@@ -259,15 +279,25 @@ import Testing
     func aFileWithCarriageReturnsOnlyImportsEveryRow(database: TestDatabase) async throws {
         try await database.withStore { store in
             try await store.seedActiveAgreement()
-            let text = (RequestRepositoryTests.header + "INC-1,TI,CRED,Correo,P1,2026-10-05T09:00:00-05:00,,,,\nINC-2,TI,CRED,Correo,P1,2026-10-05T10:00:00-05:00,,,,\n")
+            let text =
+                (RequestRepositoryTests.header
+                + "INC-1,TI,CRED,Correo,P1,2026-10-05T09:00:00-05:00,,,,\nINC-2,TI,CRED,Correo,P1,2026-10-05T10:00:00-05:00,,,,\n")
                 .replacingOccurrences(of: "\n", with: "\r")
             let report = try await store.requests.importCSV(
-                Self.stream(Array(text.utf8)), skipInvalid: false, by: Fixtures.system, at: Fixtures.now, timeZone: RequestRepositoryTests.zone
+                Self.stream(Array(text.utf8)),
+                skipInvalid: false,
+                by: Fixtures.system,
+                at: Fixtures.now,
+                timeZone: RequestRepositoryTests.zone
             )
             #expect(report.committed && report.created == 2, "\(report.problems)")
             // A header without the required columns is an error, never "0 created".
             let headless = try await store.requests.importCSV(
-                Self.stream(Array("INC-9;TI;CRED\r".utf8)), skipInvalid: false, by: Fixtures.system, at: Fixtures.now, timeZone: RequestRepositoryTests.zone
+                Self.stream(Array("INC-9;TI;CRED\r".utf8)),
+                skipInvalid: false,
+                by: Fixtures.system,
+                at: Fixtures.now,
+                timeZone: RequestRepositoryTests.zone
             )
             #expect(!headless.committed)
             #expect(headless.problems.first?.code == "missing_column")
@@ -292,7 +322,10 @@ import Testing
     static func importing(_ rows: String, into store: Store) async throws -> ImportReport {
         try await store.requests.importCSV(
             RequestRepositoryTests.chunks(RequestRepositoryTests.header + rows, size: 4096),
-            skipInvalid: false, by: Fixtures.system, at: Fixtures.now, timeZone: RequestRepositoryTests.zone
+            skipInvalid: false,
+            by: Fixtures.system,
+            at: Fixtures.now,
+            timeZone: RequestRepositoryTests.zone
         )
     }
 

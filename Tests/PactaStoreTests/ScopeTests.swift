@@ -21,20 +21,31 @@ import Testing
     /// TH-SUB under TH; a calendar kept by TH.
     func seed(_ store: Store) async throws {
         try await store.seedActiveAgreement()
-        for unit in [OrgUnit(code: "TH", name: "Talento Humano", parent: "GG"), OrgUnit(code: "CC", name: "Centro de Contacto", parent: "GG"),
-            OrgUnit(code: "TH-SUB", name: "Selección", parent: "TH")]
-        {
+        for unit in [
+            OrgUnit(code: "TH", name: "Talento Humano", parent: "GG"), OrgUnit(code: "CC", name: "Centro de Contacto", parent: "GG"),
+            OrgUnit(code: "TH-SUB", name: "Selección", parent: "TH"),
+        ] {
             try await store.units.create(unit, by: Fixtures.system, at: self.now)
         }
         var calendar = Fixtures.officeHours
         calendar.code = "th-horario"
         try await store.calendars.create(calendar, owner: "TH", by: self.rosa, at: self.now)
         for code in ["TH-CC", "TH-DRAFT"] {
-            _ = try await store.agreements.create(code: code, terms: Fixtures.terms(provider: "TH", client: "CC", title: code), by: self.rosa, at: self.now)
+            _ = try await store.agreements.create(
+                code: code,
+                terms: Fixtures.terms(provider: "TH", client: "CC", title: code),
+                by: self.rosa,
+                at: self.now
+            )
         }
         _ = try await store.agreements.submit("TH-CC", by: self.rosa, at: self.now, today: self.today)
         try await store.agreements.signCurrentVersion("TH-CC", by: self.rosa, at: self.now, today: self.today)
-        try await store.agreements.signCurrentVersion("TH-CC", by: Fixtures.signer("carla", unit: "CC", role: .rater), at: self.now, today: self.today)
+        try await store.agreements.signCurrentVersion(
+            "TH-CC",
+            by: Fixtures.signer("carla", unit: "CC", role: .rater),
+            at: self.now,
+            today: self.today
+        )
     }
 
     @Test(arguments: TestDatabase.available)
@@ -44,7 +55,13 @@ import Testing
             let ledger = try await store.ledger.entries().count
             // Rewriting TH-CC with TI as a party: out of scope, as it is not TI's to begin with.
             await #expect(throws: ScopeError.self) {
-                try await store.agreements.revise("TH-CC", terms: Fixtures.terms(provider: "TI", client: "CC"), by: self.ana, at: self.now, today: self.today)
+                try await store.agreements.revise(
+                    "TH-CC",
+                    terms: Fixtures.terms(provider: "TI", client: "CC"),
+                    by: self.ana,
+                    at: self.now,
+                    today: self.today
+                )
             }
             await #expect(throws: ScopeError.self) {
                 try await store.agreements.terminate("TH-CC", reason: "Mío", by: self.ana, at: self.now, today: self.today)
@@ -52,7 +69,15 @@ import Testing
             // Another unit's draft does not exist for them.
             for attempt in [
                 { try await store.agreements.submit("TH-DRAFT", by: self.ana, at: self.now, today: self.today) },
-                { try await store.agreements.revise("TH-DRAFT", terms: Fixtures.terms(provider: "TI", client: "CC"), by: self.ana, at: self.now, today: self.today).agreement },
+                {
+                    try await store.agreements.revise(
+                        "TH-DRAFT",
+                        terms: Fixtures.terms(provider: "TI", client: "CC"),
+                        by: self.ana,
+                        at: self.now,
+                        today: self.today
+                    ).agreement
+                },
             ] as [@Sendable () async throws -> Agreement] {
                 await #expect(throws: NotFoundError("agreement", "TH-DRAFT")) { try await attempt() }
             }
@@ -63,10 +88,22 @@ import Testing
             }
             // Their own agreement cannot be handed to other units, nor change parties once signed.
             await #expect(throws: ScopeError.self) {
-                try await store.agreements.revise("TI-CRED", terms: Fixtures.terms(provider: "TH", client: "CC"), by: self.ana, at: self.now, today: self.today)
+                try await store.agreements.revise(
+                    "TI-CRED",
+                    terms: Fixtures.terms(provider: "TH", client: "CC"),
+                    by: self.ana,
+                    at: self.now,
+                    today: self.today
+                )
             }
             let fixed = try await #require(throws: AgreementError.self) {
-                try await store.agreements.revise("TI-CRED", terms: Fixtures.terms(provider: "TI", client: "CC"), by: self.ana, at: self.now, today: self.today)
+                try await store.agreements.revise(
+                    "TI-CRED",
+                    terms: Fixtures.terms(provider: "TI", client: "CC"),
+                    by: self.ana,
+                    at: self.now,
+                    today: self.today
+                )
             }
             #expect(fixed.reason == .partiesFixed)
             #expect(try await store.ledger.entries().count == ledger, "nothing was written")
@@ -74,7 +111,13 @@ import Testing
             _ = try await store.agreements.create(code: "TI-CC", terms: Fixtures.terms(provider: "TI", client: "CC"), by: self.ana, at: self.now)
             let carla = Fixtures.signer("carla", unit: "CC")
             let pushed = try await #require(throws: ScopeError.self) {
-                try await store.agreements.revise("TI-CC", terms: Fixtures.terms(provider: "TH", client: "CC"), by: carla, at: self.now, today: self.today)
+                try await store.agreements.revise(
+                    "TI-CC",
+                    terms: Fixtures.terms(provider: "TH", client: "CC"),
+                    by: carla,
+                    at: self.now,
+                    today: self.today
+                )
             }
             #expect(pushed.field == "provider")
             // A manager above both parties, and the parties themselves, may.
@@ -121,7 +164,10 @@ import Testing
             var requests = store.requests
             requests.batchSize = 1
             let refused = try await requests.importCSV(
-                RequestRepositoryTests.chunks(RequestRepositoryTests.header + rows), skipInvalid: false, by: self.ana, at: self.now,
+                RequestRepositoryTests.chunks(RequestRepositoryTests.header + rows),
+                skipInvalid: false,
+                by: self.ana,
+                at: self.now,
                 timeZone: RequestRepositoryTests.zone
             )
             #expect(!refused.committed)
@@ -130,18 +176,46 @@ import Testing
             #expect(refused.problems.map(\.code) == ["out_of_scope"])
             #expect(try await store.requests.counts().total == 0)
             let partial = try await requests.importCSV(
-                RequestRepositoryTests.chunks(RequestRepositoryTests.header + rows), skipInvalid: true, by: self.ana, at: self.now,
+                RequestRepositoryTests.chunks(RequestRepositoryTests.header + rows),
+                skipInvalid: true,
+                by: self.ana,
+                at: self.now,
                 timeZone: RequestRepositoryTests.zone
             )
             #expect(partial.committed && partial.created == 1 && partial.skipped == 1)
             // TH's own request, then TI re-sending it resolved: refused, and it stays as TH sent it.
             _ = try await requests.importRows(
-                [RawServiceRequest(externalRef: "TH-1", provider: "TH", client: "CC", service: "Selección", priority: "P1", openedAt: "2026-09-14T09:00:00-05:00")],
-                skipInvalid: false, by: self.rosa, at: self.now, timeZone: RequestRepositoryTests.zone
+                [
+                    RawServiceRequest(
+                        externalRef: "TH-1",
+                        provider: "TH",
+                        client: "CC",
+                        service: "Selección",
+                        priority: "P1",
+                        openedAt: "2026-09-14T09:00:00-05:00"
+                    )
+                ],
+                skipInvalid: false,
+                by: self.rosa,
+                at: self.now,
+                timeZone: RequestRepositoryTests.zone
             )
-            var resent = RawServiceRequest(externalRef: "TH-1", provider: "TH", client: "CC", service: "Selección", priority: "P1", openedAt: "2026-09-14T09:00:00-05:00")
+            var resent = RawServiceRequest(
+                externalRef: "TH-1",
+                provider: "TH",
+                client: "CC",
+                service: "Selección",
+                priority: "P1",
+                openedAt: "2026-09-14T09:00:00-05:00"
+            )
             resent.resolvedAt = "2026-09-30T09:00:00-05:00"
-            let overwrite = try await requests.importRows([resent], skipInvalid: false, by: self.ana, at: self.now, timeZone: RequestRepositoryTests.zone)
+            let overwrite = try await requests.importRows(
+                [resent],
+                skipInvalid: false,
+                by: self.ana,
+                at: self.now,
+                timeZone: RequestRepositoryTests.zone
+            )
             #expect(!overwrite.committed && overwrite.problems.map(\.code) == ["out_of_scope"])
             #expect(try await store.requests.get(provider: "TH", externalRef: "TH-1")?.request.resolvedAt == nil)
         }
@@ -214,10 +288,24 @@ import Testing
             let luis = Fixtures.signer("luis", unit: "CRED")
             await #expect(throws: ScopeError.self) {
                 try await store.manualValues.set(
-                    agreement: "TI-CRED", commitment: "M1", period: Period("2026-09")!, value: 9, evidence: "Acta", by: luis, at: self.now
+                    agreement: "TI-CRED",
+                    commitment: "M1",
+                    period: Period("2026-09")!,
+                    value: 9,
+                    evidence: "Acta",
+                    by: luis,
+                    at: self.now
                 )
             }
-            try await store.manualValues.set(agreement: "TI-CRED", commitment: "M1", period: Period("2026-09")!, value: 3, evidence: "Acta", by: self.ana, at: self.now)
+            try await store.manualValues.set(
+                agreement: "TI-CRED",
+                commitment: "M1",
+                period: Period("2026-09")!,
+                value: 3,
+                evidence: "Acta",
+                by: self.ana,
+                at: self.now
+            )
             #expect(try await store.manualValues.values(agreement: "TI-CRED", period: Period("2026-09")!)["M1"]?.value == 3)
         }
     }
@@ -253,7 +341,12 @@ import Testing
             let ana = Fixtures.signer("ana", unit: "TI")
             _ = try await store.agreements.revise("TI-CRED", terms: terms, by: ana, at: Fixtures.now, today: Fixtures.today)
             try await store.agreements.signCurrentVersion("TI-CRED", by: ana, at: Fixtures.now, today: Fixtures.today)
-            try await store.agreements.signCurrentVersion("TI-CRED", by: Fixtures.signer("luis", unit: "CRED"), at: Fixtures.now, today: Fixtures.today)
+            try await store.agreements.signCurrentVersion(
+                "TI-CRED",
+                by: Fixtures.signer("luis", unit: "CRED"),
+                at: Fixtures.now,
+                today: Fixtures.today
+            )
             #expect(try await store.requests.get(provider: "TI", externalRef: "INC-1")?.agreement == "TI-CRED", "version 1 covered February")
         }
     }
@@ -275,10 +368,17 @@ import Testing
             _ = try await store.agreements.submit("TI-CRED", by: ana, at: Fixtures.now, today: Fixtures.today)
             try await store.agreements.signCurrentVersion("TI-CRED", by: ana, at: Fixtures.now, today: Fixtures.today)
             #expect(try await store.requests.counts().unmatched == 2, "one signature is not an agreement")
-            try await store.agreements.signCurrentVersion("TI-CRED", by: Fixtures.signer("luis", unit: "CRED"), at: Fixtures.now, today: Fixtures.today)
+            try await store.agreements.signCurrentVersion(
+                "TI-CRED",
+                by: Fixtures.signer("luis", unit: "CRED"),
+                at: Fixtures.now,
+                today: Fixtures.today
+            )
             let matched = try #require(try await store.requests.get(provider: "TI", externalRef: "INC-1"))
             #expect(matched.agreement == "TI-CRED")
-            #expect(matched.request.measured == MeasuredDurations(calendar: Fixtures.officeHours.fingerprint, firstResponse: nil, resolution: 2 * 3600))
+            #expect(
+                matched.request.measured == MeasuredDurations(calendar: Fixtures.officeHours.fingerprint, firstResponse: nil, resolution: 2 * 3600)
+            )
             #expect(try await store.requests.get(provider: "TI", externalRef: "INC-2")?.agreement == nil, "opened before its validity")
         }
     }

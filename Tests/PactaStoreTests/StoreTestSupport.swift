@@ -18,6 +18,11 @@ extension Store {
         _ = try await self.agreements.create(code: "TI-CRED", terms: Fixtures.terms(), by: Fixtures.signer("ana", unit: "TI"), at: Fixtures.now)
         _ = try await self.agreements.submit("TI-CRED", by: Fixtures.signer("ana", unit: "TI"), at: Fixtures.now, today: Fixtures.today)
         _ = try await self.agreements.signCurrentVersion("TI-CRED", by: Fixtures.signer("ana", unit: "TI"), at: Fixtures.now, today: Fixtures.today)
-        _ = try await self.agreements.signCurrentVersion("TI-CRED", by: Fixtures.signer("luis", unit: "CRED"), at: Fixtures.now, today: Fixtures.today)
+        _ = try await self.agreements.signCurrentVersion(
+            "TI-CRED",
+            by: Fixtures.signer("luis", unit: "CRED"),
+            at: Fixtures.now,
+            today: Fixtures.today
+        )
     }
 }

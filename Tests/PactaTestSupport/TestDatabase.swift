@@ -8,7 +8,6 @@ public enum TestDatabase: String, Sendable, CaseIterable {
     case sqlite
     case postgres
 
-
     /// The backends available to this run. Under CI PostgreSQL is mandatory.
     public static var available: [TestDatabase] {
         if ProcessInfo.processInfo.environment["PACTA_TEST_POSTGRES_URL"] != nil { return [.sqlite, .postgres] }

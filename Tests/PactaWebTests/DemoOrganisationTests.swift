@@ -37,7 +37,10 @@ import Testing
             let met = august.measurements.reduce(0) { $0 + $1.met }
             let missed = august.measurements.reduce(0) { $0 + $1.missed }
             #expect(met > 4 * missed && missed > 0, "mostly on time, some late")
-            #expect(try await store.breachWarnings(at: Fixtures.now, threshold: 0.75, unit: nil).isEmpty == false, "the last days' requests are still open")
+            #expect(
+                try await store.breachWarnings(at: Fixtures.now, threshold: 0.75, unit: nil).isEmpty == false,
+                "the last days' requests are still open"
+            )
         }
     }
 }

@@ -17,7 +17,9 @@ import Testing
         try await TestApp.withApp(.sqlite) { app in
             // The same server, on a PostgreSQL nothing listens for.
             let away = try await Store.open(
-                url: "postgres://pacta@127.0.0.1:1/pacta?sslmode=disable", timeouts: .init(connect: .seconds(1)), logger: TestDatabase.testLogger
+                url: "postgres://pacta@127.0.0.1:1/pacta?sslmode=disable",
+                timeouts: .init(connect: .seconds(1)),
+                logger: TestDatabase.testLogger
             )
             let services = {
                 var services = app.services
@@ -56,9 +58,16 @@ import Testing
             #"{"code": "X", "title": "T", "provider": "TI", "client": "CRED", "valid_from": "2026-01-01", "valid_to": "2026-12-31", "commitments": [{"name": "C", "metric": "resolution_within", "target": 3600, "goal": 0.9, "calendar": "oficina-uio", "priority": ["P1"]}]}"#,
             "commitments[0].priority"
         ),
-        ("/api/v1/calendars", .post, #"{"code": "c", "name": "C", "time_zone": "UTC", "hours": {"monday": ["09:00-17:00"], "tue": ["09:00-17:00"]}}"#, "hours.tue"),
+        (
+            "/api/v1/calendars", .post,
+            #"{"code": "c", "name": "C", "time_zone": "UTC", "hours": {"monday": ["09:00-17:00"], "tue": ["09:00-17:00"]}}"#, "hours.tue"
+        ),
         ("/api/v1/units", .post, #"{"code": "NEW", "name": "Nueva", "parent": "TI", "manager": "ana"}"#, "manager"),
-        ("/api/v1/requests", .post, #"[{"external_ref": "INC-1", "provider": "TI", "client": "CRED", "service": "S", "priority": "P1", "opened_at": "2026-10-05T09:00:00-05:00", "resolved": "x"}]"#, "[0].resolved"),
+        (
+            "/api/v1/requests", .post,
+            #"[{"external_ref": "INC-1", "provider": "TI", "client": "CRED", "service": "S", "priority": "P1", "opened_at": "2026-10-05T09:00:00-05:00", "resolved": "x"}]"#,
+            "[0].resolved"
+        ),
     ]
 
     @Test(arguments: TestDatabase.available)
@@ -74,7 +83,10 @@ import Testing
                 }
                 // `null` is as good as absent.
                 let response = try await client.execute(
-                    uri: "/api/v1/units", method: .post, headers: app.api(.admin), body: TestApp.json(#"{"code": "NUEVA", "name": "Nueva", "parent": null}"#)
+                    uri: "/api/v1/units",
+                    method: .post,
+                    headers: app.api(.admin),
+                    body: TestApp.json(#"{"code": "NUEVA", "name": "Nueva", "parent": null}"#)
                 )
                 #expect(response.status == .created, "\(response.text)")
             }
@@ -87,19 +99,28 @@ import Testing
         try await TestApp.withApp(database) { app in
             try await app.test { client in
                 var response = try await client.execute(
-                    uri: "/api/v1/units", method: .post, headers: app.api(.admin), body: TestApp.json(#"{"code": "NUEVA", "name": "Nue\u0000va"}"#)
+                    uri: "/api/v1/units",
+                    method: .post,
+                    headers: app.api(.admin),
+                    body: TestApp.json(#"{"code": "NUEVA", "name": "Nue\u0000va"}"#)
                 )
                 #expect(response.status == .unprocessableContent)
                 #expect((response.json["error"] as? [String: Any])?["field"] as? String == "name")
                 response = try await client.execute(
-                    uri: "/api/v1/requests", method: .post, headers: app.api(.admin),
-                    body: TestApp.json(#"{"external_ref": "INC\u0000-1", "provider": "TI", "client": "CRED", "service": "S", "priority": "P1", "opened_at": "2026-10-05T09:00:00-05:00"}"#)
+                    uri: "/api/v1/requests",
+                    method: .post,
+                    headers: app.api(.admin),
+                    body: TestApp.json(
+                        #"{"external_ref": "INC\u0000-1", "provider": "TI", "client": "CRED", "service": "S", "priority": "P1", "opened_at": "2026-10-05T09:00:00-05:00"}"#
+                    )
                 )
                 #expect(response.status == .unprocessableContent)
                 #expect((response.json["error"] as? [String: Any])?["field"] as? String == "external_ref")
                 // A form field.
                 response = try await client.execute(
-                    uri: "/units", method: .post, headers: app.browser(.admin, form: true),
+                    uri: "/units",
+                    method: .post,
+                    headers: app.browser(.admin, form: true),
                     body: app.form(["code": "NUEVA", "name": "Nue\u{0}va", "parent": "GG"])
                 )
                 #expect(response.status == .unprocessableContent)
@@ -136,14 +157,19 @@ import Testing
             try await app.test { client in
                 let padding = String(repeating: " ", count: 3 << 20)
                 var response = try await client.execute(
-                    uri: "/api/v1/units", method: .post, headers: app.api(.admin), body: TestApp.json(#"{"code": "X", "name": "Y"}"# + padding)
+                    uri: "/api/v1/units",
+                    method: .post,
+                    headers: app.api(.admin),
+                    body: TestApp.json(#"{"code": "X", "name": "Y"}"# + padding)
                 )
                 #expect(response.status == .contentTooLarge)
                 #expect((response.json["error"] as? [String: Any])?["message"] as? String == "The body is larger than the 2 MB this route accepts.")
                 var headers = app.browser(nil, form: true)
                 headers[.cookie] = "pacta_csrf=t"
                 response = try await client.execute(
-                    uri: "/login", method: .post, headers: headers,
+                    uri: "/login",
+                    method: .post,
+                    headers: headers,
                     body: ByteBuffer(string: "_csrf=t&username=x&password=" + String(repeating: "a", count: 21 << 20))
                 )
                 #expect(response.status == .contentTooLarge)
@@ -161,7 +187,12 @@ import Testing
                 #expect(unit.json["parent"] is NSNull, "\(unit.text)")
                 let calendar = try await client.execute(uri: "/api/v1/calendars/oficina-uio", method: .get, headers: app.api(.viewer))
                 #expect(calendar.json["owner"] is NSNull, "\(calendar.text)")
-                let created = try await client.execute(uri: "/api/v1/agreements", method: .post, headers: app.api(.manager), body: TestApp.json(APITests.agreement))
+                let created = try await client.execute(
+                    uri: "/api/v1/agreements",
+                    method: .post,
+                    headers: app.api(.manager),
+                    body: TestApp.json(APITests.agreement)
+                )
                 #expect(created.json["signed_version"] is NSNull && created.json["termination_reason"] is NSNull, "\(created.text)")
             }
         }
@@ -190,8 +221,12 @@ import Testing
                     #expect(error?["code"] as? String == "too_long", "\(path): \(response.text)")
                 }
                 let request = try await client.execute(
-                    uri: "/api/v1/requests", method: .post, headers: app.api(.admin),
-                    body: TestApp.json(#"{"external_ref": "INC-1", "provider": "TI", "client": "CRED", "service": "\#(long)", "priority": "P1", "opened_at": "2026-10-05T09:00:00-05:00"}"#)
+                    uri: "/api/v1/requests",
+                    method: .post,
+                    headers: app.api(.admin),
+                    body: TestApp.json(
+                        #"{"external_ref": "INC-1", "provider": "TI", "client": "CRED", "service": "\#(long)", "priority": "P1", "opened_at": "2026-10-05T09:00:00-05:00"}"#
+                    )
                 )
                 #expect(request.status == .unprocessableContent)
                 let problem = (request.json["problems"] as? [[String: Any]])?.first
@@ -219,22 +254,35 @@ import Testing
                 }
                 var csv = app.api(.admin, json: false)
                 csv[.contentType] = "text/csv"
-                var response = try await client.execute(uri: "/api/v1/requests?skip_invalid=2", method: .post, headers: csv, body: ByteBuffer(string: "x\n"))
+                var response = try await client.execute(
+                    uri: "/api/v1/requests?skip_invalid=2",
+                    method: .post,
+                    headers: csv,
+                    body: ByteBuffer(string: "x\n")
+                )
                 #expect(response.status == .badRequest)
                 // A field the type does not read is unknown, null or not.
                 response = try await client.execute(
-                    uri: "/api/v1/agreements/TI-CRED/terminate", method: .post, headers: app.api(.admin), body: TestApp.json(#"{"reason": "Fin", "0": null}"#)
+                    uri: "/api/v1/agreements/TI-CRED/terminate",
+                    method: .post,
+                    headers: app.api(.admin),
+                    body: TestApp.json(#"{"reason": "Fin", "0": null}"#)
                 )
                 #expect(response.status == .unprocessableContent)
                 #expect((response.json["error"] as? [String: Any])?["field"] as? String == "0")
                 // A day without hours may be sent empty; an empty parent is none.
                 response = try await client.execute(
-                    uri: "/api/v1/calendars", method: .post, headers: app.api(.admin),
+                    uri: "/api/v1/calendars",
+                    method: .post,
+                    headers: app.api(.admin),
                     body: TestApp.json(#"{"code": "cal1", "name": "x", "time_zone": "UTC", "hours": {"monday": ["08:00-12:00"], "sunday": []}}"#)
                 )
                 #expect(response.status == .created, "\(response.text)")
                 response = try await client.execute(
-                    uri: "/api/v1/units", method: .post, headers: app.api(.admin), body: TestApp.json(#"{"code": "U0", "name": "x", "parent": ""}"#)
+                    uri: "/api/v1/units",
+                    method: .post,
+                    headers: app.api(.admin),
+                    body: TestApp.json(#"{"code": "U0", "name": "x", "parent": ""}"#)
                 )
                 #expect(response.status == .created)
                 #expect(response.json["parent"] is NSNull, "\(response.text)")
@@ -256,7 +304,9 @@ import Testing
             try await app.test { client in
                 let boundary = "----pacta-test"
                 var body = Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(app.csrf)\r\n".utf8)
-                body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"latin1.csv\"\r\nContent-Type: text/csv\r\n\r\n".utf8)
+                body += Array(
+                    "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"latin1.csv\"\r\nContent-Type: text/csv\r\n\r\n".utf8
+                )
                 body += Array("external_ref,provider,client,service,priority,opened_at\r\nINC-1,TI,CRED,Caf".utf8) + [0xE9]
                 body += Array(",P1,2026-10-05T09:00:00-05:00\r\n\r\n--\(boundary)--\r\n".utf8)
                 var headers = app.browser(.manager)

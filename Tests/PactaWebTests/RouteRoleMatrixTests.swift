@@ -2,8 +2,8 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import PactaCore
-import PactaTestSupport
 import PactaStore
+import PactaTestSupport
 import PactaWeb
 import Testing
 
@@ -155,7 +155,10 @@ import Testing
                                 #expect(status == .unauthorized, "\(route) as anonymous: \(status)")
                                 #expect((response.json["error"] as? [String: Any])?["code"] as? String == "unauthorized")
                             } else if route.method == .get {
-                                #expect(status == .seeOther && response.headers[.location]?.hasPrefix("/login") == true, "\(route) as anonymous: \(status)")
+                                #expect(
+                                    status == .seeOther && response.headers[.location]?.hasPrefix("/login") == true,
+                                    "\(route) as anonymous: \(status)"
+                                )
                             } else {
                                 // A browser without a session has no CSRF token: refused before anything else.
                                 #expect(status == .forbidden, "\(route) as anonymous: \(status)")

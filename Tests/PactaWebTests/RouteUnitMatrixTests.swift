@@ -62,57 +62,239 @@ import Testing
     static func probes(pendingSHA: String, raterToken: Int64) -> [Probe] {
         let calendarForm = ["code": "otro", "name": "Horario", "time_zone": "America/Guayaquil", "hours.monday": "08:00-17:00", "owner": "TH"]
         return [
-            Probe(method: .post, pattern: "/agreements", path: "/agreements", role: .manager, body: .form(Self.form.merging(["code": "X1", "provider": "TH"]) { $1 }), expected: .forbidden),
-            Probe(method: .post, pattern: "/agreements/{code}", path: "/agreements/TH-DRAFT", role: .manager, body: .form(Self.form), expected: .notFound),
-            Probe(method: .post, pattern: "/agreements/{code}", path: "/agreements/TH-ACT", role: .manager, body: .form(Self.form), expected: .forbidden),
-            Probe(method: .post, pattern: "/agreements/{code}/calendars", path: "/agreements/TH-ACT/calendars", role: .manager, body: .form([:]), expected: .forbidden),
-            Probe(method: .post, pattern: "/agreements/{code}/submit", path: "/agreements/TH-DRAFT/submit", role: .manager, body: .form([:]), expected: .notFound),
-            Probe(method: .post, pattern: "/agreements/{code}/terminate", path: "/agreements/TH-ACT/terminate", role: .manager, body: .form(["reason": "Mío"]), expected: .forbidden),
             Probe(
-                method: .post, pattern: "/agreements/{code}/sign", path: "/agreements/TH-PEND/sign", role: .rater,
-                body: .form(["version": "1", "sha256": pendingSHA, "confirm": "yes"]), expected: .notFound
+                method: .post,
+                pattern: "/agreements",
+                path: "/agreements",
+                role: .manager,
+                body: .form(Self.form.merging(["code": "X1", "provider": "TH"]) { $1 }),
+                expected: .forbidden
             ),
             Probe(
-                method: .post, pattern: "/agreements/{code}/indicators/manual", path: "/agreements/TH-ACT/indicators/manual", role: .manager,
-                body: .form(["commitment": "M1", "period": "2026-09", "value": "3", "evidence": "Acta"]), expected: .forbidden
+                method: .post,
+                pattern: "/agreements/{code}",
+                path: "/agreements/TH-DRAFT",
+                role: .manager,
+                body: .form(Self.form),
+                expected: .notFound
             ),
-            Probe(method: .post, pattern: "/units", path: "/units", role: .manager, body: .form(["code": "X1", "name": "Nueva", "parent": "TH"]), expected: .forbidden),
-            Probe(method: .post, pattern: "/units/{code}", path: "/units/TH-SUB", role: .manager, body: .form(["name": "Mía", "parent": "TH"]), expected: .forbidden),
-            Probe(method: .post, pattern: "/units/import", path: "/units/import", role: .manager, body: .form(["csv": "code,name,parent\nX1,Nueva,TH\n"]), expected: .forbidden),
+            Probe(
+                method: .post,
+                pattern: "/agreements/{code}",
+                path: "/agreements/TH-ACT",
+                role: .manager,
+                body: .form(Self.form),
+                expected: .forbidden
+            ),
+            Probe(
+                method: .post,
+                pattern: "/agreements/{code}/calendars",
+                path: "/agreements/TH-ACT/calendars",
+                role: .manager,
+                body: .form([:]),
+                expected: .forbidden
+            ),
+            Probe(
+                method: .post,
+                pattern: "/agreements/{code}/submit",
+                path: "/agreements/TH-DRAFT/submit",
+                role: .manager,
+                body: .form([:]),
+                expected: .notFound
+            ),
+            Probe(
+                method: .post,
+                pattern: "/agreements/{code}/terminate",
+                path: "/agreements/TH-ACT/terminate",
+                role: .manager,
+                body: .form(["reason": "Mío"]),
+                expected: .forbidden
+            ),
+            Probe(
+                method: .post,
+                pattern: "/agreements/{code}/sign",
+                path: "/agreements/TH-PEND/sign",
+                role: .rater,
+                body: .form(["version": "1", "sha256": pendingSHA, "confirm": "yes"]),
+                expected: .notFound
+            ),
+            Probe(
+                method: .post,
+                pattern: "/agreements/{code}/indicators/manual",
+                path: "/agreements/TH-ACT/indicators/manual",
+                role: .manager,
+                body: .form(["commitment": "M1", "period": "2026-09", "value": "3", "evidence": "Acta"]),
+                expected: .forbidden
+            ),
+            Probe(
+                method: .post,
+                pattern: "/units",
+                path: "/units",
+                role: .manager,
+                body: .form(["code": "X1", "name": "Nueva", "parent": "TH"]),
+                expected: .forbidden
+            ),
+            Probe(
+                method: .post,
+                pattern: "/units/{code}",
+                path: "/units/TH-SUB",
+                role: .manager,
+                body: .form(["name": "Mía", "parent": "TH"]),
+                expected: .forbidden
+            ),
+            Probe(
+                method: .post,
+                pattern: "/units/import",
+                path: "/units/import",
+                role: .manager,
+                body: .form(["csv": "code,name,parent\nX1,Nueva,TH\n"]),
+                expected: .forbidden
+            ),
             Probe(method: .post, pattern: "/calendars", path: "/calendars", role: .manager, body: .form(calendarForm), expected: .forbidden),
-            Probe(method: .post, pattern: "/calendars/{code}", path: "/calendars/th-horario", role: .manager, body: .form(calendarForm.merging(["owner": "TI"]) { $1 }), expected: .forbidden),
-            Probe(method: .post, pattern: "/requests/import", path: "/requests/import", role: .manager, body: .form(["csv": Self.request]), expected: .forbidden),
-            Probe(method: .post, pattern: "/tokens/{id}/revoke", path: "/tokens/\(raterToken)/revoke", role: .manager, body: .form([:]), expected: .notFound),
-            Probe(method: .post, pattern: "/api/v1/agreements", path: "/api/v1/agreements", role: .manager, body: .json(#"{"code": "X1", \#(Self.terms)}"#), expected: .forbidden),
-            Probe(method: .put, pattern: "/api/v1/agreements/{code}", path: "/api/v1/agreements/TH-DRAFT", role: .manager, body: .json("{\(Self.terms)}"), expected: .notFound),
             Probe(
-                method: .put, pattern: "/api/v1/agreements/{code}", path: "/api/v1/agreements/TH-ACT", role: .manager,
-                body: .json("{\(Self.terms.replacingOccurrences(of: "\"TH\"", with: "\"TI\""))}"), expected: .forbidden
-            ),
-            Probe(method: .post, pattern: "/api/v1/agreements/{code}/submit", path: "/api/v1/agreements/TH-DRAFT/submit", role: .manager, body: .none, expected: .notFound),
-            Probe(
-                method: .post, pattern: "/api/v1/agreements/{code}/terminate", path: "/api/v1/agreements/TH-ACT/terminate", role: .manager,
-                body: .json(#"{"reason": "Mío"}"#), expected: .forbidden
+                method: .post,
+                pattern: "/calendars/{code}",
+                path: "/calendars/th-horario",
+                role: .manager,
+                body: .form(calendarForm.merging(["owner": "TI"]) { $1 }),
+                expected: .forbidden
             ),
             Probe(
-                method: .post, pattern: "/api/v1/agreements/{code}/signatures", path: "/api/v1/agreements/TH-PEND/signatures", role: .rater,
-                body: .json(#"{"version": 1, "sha256": "\#(pendingSHA)"}"#), expected: .notFound
+                method: .post,
+                pattern: "/requests/import",
+                path: "/requests/import",
+                role: .manager,
+                body: .form(["csv": Self.request]),
+                expected: .forbidden
             ),
             Probe(
-                method: .put, pattern: "/api/v1/agreements/{code}/indicators/manual", path: "/api/v1/agreements/TH-ACT/indicators/manual", role: .manager,
-                body: .json(#"{"commitment": "M1", "period": "2026-09", "value": 3, "evidence": "Acta"}"#), expected: .forbidden
+                method: .post,
+                pattern: "/tokens/{id}/revoke",
+                path: "/tokens/\(raterToken)/revoke",
+                role: .manager,
+                body: .form([:]),
+                expected: .notFound
             ),
-            Probe(method: .post, pattern: "/api/v1/units", path: "/api/v1/units", role: .manager, body: .json(#"{"code": "X1", "name": "Nueva", "parent": "TH"}"#), expected: .forbidden),
-            Probe(method: .put, pattern: "/api/v1/units/{code}", path: "/api/v1/units/TH-SUB", role: .manager, body: .json(#"{"name": "Mía", "parent": "TH"}"#), expected: .forbidden),
-            Probe(method: .post, pattern: "/api/v1/units/import", path: "/api/v1/units/import", role: .manager, body: .csv("code,name,parent\nX1,Nueva,TH\n"), expected: .forbidden),
             Probe(
-                method: .post, pattern: "/api/v1/calendars", path: "/api/v1/calendars", role: .manager,
-                body: .json(#"{"code": "otro", \#(Self.calendar), "owner": "TH"}"#), expected: .forbidden
+                method: .post,
+                pattern: "/api/v1/agreements",
+                path: "/api/v1/agreements",
+                role: .manager,
+                body: .json(#"{"code": "X1", \#(Self.terms)}"#),
+                expected: .forbidden
             ),
-            Probe(method: .put, pattern: "/api/v1/calendars/{code}", path: "/api/v1/calendars/th-horario", role: .manager, body: .json("{\(Self.calendar)}"), expected: .forbidden),
-            Probe(method: .post, pattern: "/api/v1/requests", path: "/api/v1/requests", role: .manager, body: .csv(Self.request), expected: .forbidden),
-            Probe(method: .post, pattern: "/api/v1/tokens", path: "/api/v1/tokens", role: .manager, body: .json(#"{"name": "Ajeno", "username": "clienta"}"#), expected: .forbidden),
-            Probe(method: .delete, pattern: "/api/v1/tokens/{id}", path: "/api/v1/tokens/\(raterToken)", role: .manager, body: .none, expected: .notFound),
+            Probe(
+                method: .put,
+                pattern: "/api/v1/agreements/{code}",
+                path: "/api/v1/agreements/TH-DRAFT",
+                role: .manager,
+                body: .json("{\(Self.terms)}"),
+                expected: .notFound
+            ),
+            Probe(
+                method: .put,
+                pattern: "/api/v1/agreements/{code}",
+                path: "/api/v1/agreements/TH-ACT",
+                role: .manager,
+                body: .json("{\(Self.terms.replacingOccurrences(of: "\"TH\"", with: "\"TI\""))}"),
+                expected: .forbidden
+            ),
+            Probe(
+                method: .post,
+                pattern: "/api/v1/agreements/{code}/submit",
+                path: "/api/v1/agreements/TH-DRAFT/submit",
+                role: .manager,
+                body: .none,
+                expected: .notFound
+            ),
+            Probe(
+                method: .post,
+                pattern: "/api/v1/agreements/{code}/terminate",
+                path: "/api/v1/agreements/TH-ACT/terminate",
+                role: .manager,
+                body: .json(#"{"reason": "Mío"}"#),
+                expected: .forbidden
+            ),
+            Probe(
+                method: .post,
+                pattern: "/api/v1/agreements/{code}/signatures",
+                path: "/api/v1/agreements/TH-PEND/signatures",
+                role: .rater,
+                body: .json(#"{"version": 1, "sha256": "\#(pendingSHA)"}"#),
+                expected: .notFound
+            ),
+            Probe(
+                method: .put,
+                pattern: "/api/v1/agreements/{code}/indicators/manual",
+                path: "/api/v1/agreements/TH-ACT/indicators/manual",
+                role: .manager,
+                body: .json(#"{"commitment": "M1", "period": "2026-09", "value": 3, "evidence": "Acta"}"#),
+                expected: .forbidden
+            ),
+            Probe(
+                method: .post,
+                pattern: "/api/v1/units",
+                path: "/api/v1/units",
+                role: .manager,
+                body: .json(#"{"code": "X1", "name": "Nueva", "parent": "TH"}"#),
+                expected: .forbidden
+            ),
+            Probe(
+                method: .put,
+                pattern: "/api/v1/units/{code}",
+                path: "/api/v1/units/TH-SUB",
+                role: .manager,
+                body: .json(#"{"name": "Mía", "parent": "TH"}"#),
+                expected: .forbidden
+            ),
+            Probe(
+                method: .post,
+                pattern: "/api/v1/units/import",
+                path: "/api/v1/units/import",
+                role: .manager,
+                body: .csv("code,name,parent\nX1,Nueva,TH\n"),
+                expected: .forbidden
+            ),
+            Probe(
+                method: .post,
+                pattern: "/api/v1/calendars",
+                path: "/api/v1/calendars",
+                role: .manager,
+                body: .json(#"{"code": "otro", \#(Self.calendar), "owner": "TH"}"#),
+                expected: .forbidden
+            ),
+            Probe(
+                method: .put,
+                pattern: "/api/v1/calendars/{code}",
+                path: "/api/v1/calendars/th-horario",
+                role: .manager,
+                body: .json("{\(Self.calendar)}"),
+                expected: .forbidden
+            ),
+            Probe(
+                method: .post,
+                pattern: "/api/v1/requests",
+                path: "/api/v1/requests",
+                role: .manager,
+                body: .csv(Self.request),
+                expected: .forbidden
+            ),
+            Probe(
+                method: .post,
+                pattern: "/api/v1/tokens",
+                path: "/api/v1/tokens",
+                role: .manager,
+                body: .json(#"{"name": "Ajeno", "username": "clienta"}"#),
+                expected: .forbidden
+            ),
+            Probe(
+                method: .delete,
+                pattern: "/api/v1/tokens/{id}",
+                path: "/api/v1/tokens/\(raterToken)",
+                role: .manager,
+                body: .none,
+                expected: .notFound
+            ),
         ]
     }
 
@@ -121,9 +303,10 @@ import Testing
     static func seed(_ app: TestApp) async throws -> (pendingSHA: String, raterToken: Int64) {
         let store = app.store
         let system = Fixtures.system
-        for unit in [OrgUnit(code: "TH", name: "Talento Humano", parent: "GG"), OrgUnit(code: "CC", name: "Centro de Contacto", parent: "GG"),
-            OrgUnit(code: "TH-SUB", name: "Selección", parent: "TH")]
-        {
+        for unit in [
+            OrgUnit(code: "TH", name: "Talento Humano", parent: "GG"), OrgUnit(code: "CC", name: "Centro de Contacto", parent: "GG"),
+            OrgUnit(code: "TH-SUB", name: "Selección", parent: "TH"),
+        ] {
             try await store.units.create(unit, by: system, at: Fixtures.now)
         }
         var calendar = Fixtures.officeHours
@@ -142,8 +325,20 @@ import Testing
         }
         try await store.agreements.signCurrentVersion("TH-ACT", by: carla, at: Fixtures.now, today: Fixtures.today)
         _ = try await store.requests.importRows(
-            [RawServiceRequest(externalRef: "TH-1", provider: "TH", client: "CC", service: "Selección", priority: "P1", openedAt: "2026-09-14T09:00:00-05:00")],
-            skipInvalid: false, by: rosa, at: Fixtures.now, timeZone: app.services.timeZone
+            [
+                RawServiceRequest(
+                    externalRef: "TH-1",
+                    provider: "TH",
+                    client: "CC",
+                    service: "Selección",
+                    priority: "P1",
+                    openedAt: "2026-09-14T09:00:00-05:00"
+                )
+            ],
+            skipInvalid: false,
+            by: rosa,
+            at: Fixtures.now,
+            timeZone: app.services.timeZone
         )
         let pending = try #require(try await store.agreements.get("TH-PEND", visibleTo: nil)?.agreement.sha256)
         let rater = try #require(try await store.users.credentials(username: "clienta")?.user)
@@ -159,7 +354,9 @@ import Testing
         }
         lines += try await store.units.list().map { "\($0.code) \($0.name) \($0.parent ?? "")" }
         lines += try await store.calendars.listOwned().map { "\($0.calendar.code) \($0.calendar.name) \($0.owner ?? "")" }
-        lines += try await store.database.query("SELECT revoked_at FROM api_tokens ORDER BY id").map { "token revoked: \(try $0.decode(0, as: Date?.self) != nil)" }
+        lines += try await store.database.query("SELECT revoked_at FROM api_tokens ORDER BY id").map {
+            "token revoked: \(try $0.decode(0, as: Date?.self) != nil)"
+        }
         return lines
     }
 
@@ -191,7 +388,8 @@ import Testing
                     #expect(response.status == probe.expected, "\(probe): \(response.status) \(response.text.prefix(300))")
                     if probe.isAPI, probe.expected == .forbidden {
                         // An error, or an import's report naming the rows out of scope.
-                        let codes = [(response.json["error"] as? [String: Any])?["code"] as? String]
+                        let codes =
+                            [(response.json["error"] as? [String: Any])?["code"] as? String]
                             + (response.json["problems"] as? [[String: Any]] ?? []).map { $0["code"] as? String }
                         #expect(codes.contains("out_of_scope"), "\(probe): \(response.text.prefix(300))")
                     }
@@ -232,29 +430,50 @@ import Testing
                 // A manager's token form makes their own token, whatever user it names.
                 let before = try await app.store.tokens.list(for: try #require(try await app.store.users.credentials(username: "root")?.user)).count
                 var response = try await client.execute(
-                    uri: "/tokens", method: .post, headers: app.browser(.manager, form: true), body: app.form(["name": "Script", "user": "clienta"])
+                    uri: "/tokens",
+                    method: .post,
+                    headers: app.browser(.manager, form: true),
+                    body: app.form(["name": "Script", "user": "clienta"])
                 )
                 #expect(response.status == .created)
                 let tokens = try await app.store.tokens.list(for: try #require(try await app.store.users.credentials(username: "root")?.user))
                 #expect(tokens.count == before + 1 && tokens.first?.username == "gestora" && tokens.first?.createdBy == "gestora")
                 // An administrator mints a token for the rater: it acts as her, but cannot sign for her.
                 response = try await client.execute(
-                    uri: "/api/v1/tokens", method: .post, headers: app.api(.admin), body: TestApp.json(#"{"name": "Sistema", "username": "clienta"}"#)
+                    uri: "/api/v1/tokens",
+                    method: .post,
+                    headers: app.api(.admin),
+                    body: TestApp.json(#"{"name": "Sistema", "username": "clienta"}"#)
                 )
                 #expect(response.status == .created)
                 #expect((response.json["token"] as? [String: Any])?["created_by"] as? String == "root")
                 let minted = try #require(response.json["secret"] as? String)
-                let agreement = try await client.execute(uri: "/api/v1/agreements", method: .post, headers: app.api(.manager), body: TestApp.json(APITests.agreement))
+                let agreement = try await client.execute(
+                    uri: "/api/v1/agreements",
+                    method: .post,
+                    headers: app.api(.manager),
+                    body: TestApp.json(APITests.agreement)
+                )
                 #expect(agreement.status == .created)
                 let pending = try await client.execute(uri: "/api/v1/agreements/TI-CRED/submit", method: .post, headers: app.api(.manager))
                 var headers = app.api(nil)
                 headers[.authorization] = "Bearer \(minted)"
                 let body = #"{"version": 1, "sha256": "\#(pending.json["sha256"] as? String ?? "")"}"#
-                response = try await client.execute(uri: "/api/v1/agreements/TI-CRED/signatures", method: .post, headers: headers, body: TestApp.json(body))
+                response = try await client.execute(
+                    uri: "/api/v1/agreements/TI-CRED/signatures",
+                    method: .post,
+                    headers: headers,
+                    body: TestApp.json(body)
+                )
                 #expect(response.status == .forbidden)
                 #expect((response.json["error"] as? [String: Any])?["code"] as? String == "not_your_own_signature")
                 // Nor can it make itself a token that would count as hers.
-                response = try await client.execute(uri: "/api/v1/tokens", method: .post, headers: headers, body: TestApp.json(#"{"name": "Puente"}"#))
+                response = try await client.execute(
+                    uri: "/api/v1/tokens",
+                    method: .post,
+                    headers: headers,
+                    body: TestApp.json(#"{"name": "Puente"}"#)
+                )
                 #expect(response.status == .forbidden)
                 #expect((response.json["error"] as? [String: Any])?["code"] as? String == "not_your_own_token")
                 // Her own token signs, and the signature says how.

@@ -17,12 +17,19 @@ import Testing
 
     /// A sign-in attempt from `address` (the proxy's `X-Forwarded-For`).
     static func login(
-        _ client: some TestClientProtocol, _ app: TestApp, username: String, password: String, from address: String
+        _ client: some TestClientProtocol,
+        _ app: TestApp,
+        username: String,
+        password: String,
+        from address: String
     ) async throws -> TestResponse {
         let token = WebSession.makeToken()
         return try await client.execute(
-            uri: "/login", method: .post,
-            headers: [.cookie: "pacta_csrf=\(token)", .contentType: "application/x-www-form-urlencoded", HTTPField.Name("X-Forwarded-For")!: address],
+            uri: "/login",
+            method: .post,
+            headers: [
+                .cookie: "pacta_csrf=\(token)", .contentType: "application/x-www-form-urlencoded", HTTPField.Name("X-Forwarded-For")!: address,
+            ],
             body: ByteBuffer(string: "_csrf=\(token)&username=\(username)&password=\(password)")
         )
     }
@@ -91,7 +98,10 @@ import Testing
         try await TestApp.withApp(database) { app in
             try await app.test { client in
                 let before = try await Self.persisted(app)
-                for path in ["/login", "/login?next=/units", "/language?set=en&back=/", "/published", "/agreements/X", "/nowhere", "/static/pacta.css", "/health"] {
+                for path in [
+                    "/login", "/login?next=/units", "/language?set=en&back=/", "/published", "/agreements/X", "/nowhere", "/static/pacta.css",
+                    "/health",
+                ] {
                     _ = try await client.execute(uri: path, method: .get)
                 }
                 _ = try await client.execute(uri: "/logout", method: .post)
@@ -109,7 +119,11 @@ import Testing
                 // The attacker guesses at gestora's password from one address.
                 var statuses: [Int] = []
                 for attempt in 1...8 {
-                    statuses.append(Int(try await Self.login(client, app, username: "gestora", password: "guess-\(attempt)-xxxx", from: "203.0.113.9").status.code))
+                    statuses.append(
+                        Int(
+                            try await Self.login(client, app, username: "gestora", password: "guess-\(attempt)-xxxx", from: "203.0.113.9").status.code
+                        )
+                    )
                 }
                 #expect(statuses == [401, 401, 401, 401, 401, 429, 429, 429])
                 let refused = try await Self.login(client, app, username: "gestora", password: "correct-horse-battery", from: "203.0.113.9")
@@ -123,28 +137,44 @@ import Testing
                 // One address guessing at many usernames is refused altogether.
                 var spread: Set<Int> = []
                 for attempt in 1...20 {
-                    spread.insert(Int(try await Self.login(client, app, username: "user\(attempt)", password: "guess-guess", from: "203.0.113.50").status.code))
+                    spread.insert(
+                        Int(try await Self.login(client, app, username: "user\(attempt)", password: "guess-guess", from: "203.0.113.50").status.code)
+                    )
                 }
                 #expect(spread == [401], "twenty wrong passwords are answered")
-                #expect(try await Self.login(client, app, username: "root", password: "correct-horse-battery", from: "203.0.113.50").status == .tooManyRequests)
+                #expect(
+                    try await Self.login(client, app, username: "root", password: "correct-horse-battery", from: "203.0.113.50").status
+                        == .tooManyRequests
+                )
             }
             // Throttled sign-ins slow down first: the delay grows with the failures, up to the longest.
             let policy = LoginThrottle.Policy()
             let throttle = app.store.loginThrottle
             var delays: [Duration] = []
             for _ in 1...6 {
-                if case .allowed(let delay) = try await throttle.attempt(username: "clienta", address: "192.0.2.\(delays.count)", at: Fixtures.now, policy: policy) {
+                if case .allowed(let delay) = try await throttle.attempt(
+                    username: "clienta",
+                    address: "192.0.2.\(delays.count)",
+                    at: Fixtures.now,
+                    policy: policy
+                ) {
                     delays.append(delay)
                 }
             }
             #expect(delays == [.zero, .zero, .zero, .seconds(1), .seconds(2), .seconds(4)])
             // A right password takes its attempt back; past the window, nothing is held against anyone.
             try await throttle.succeeded(username: "clienta", address: "192.0.2.9")
-            #expect(try await throttle.attempt(username: "clienta", address: "192.0.2.9", at: Fixtures.now, policy: policy) == .allowed(delay: .seconds(4)))
+            #expect(
+                try await throttle.attempt(username: "clienta", address: "192.0.2.9", at: Fixtures.now, policy: policy)
+                    == .allowed(delay: .seconds(4))
+            )
             let later = Fixtures.now.addingTimeInterval(16 * 60)
             #expect(try await throttle.attempt(username: "clienta", address: "192.0.2.1", at: later, policy: policy) == .allowed(delay: .zero))
             // Whatever is typed as a username is counted, however long.
-            #expect(try await throttle.attempt(username: String(repeating: "ñ", count: 5000), address: "192.0.2.1", at: later, policy: policy) == .allowed(delay: .zero))
+            #expect(
+                try await throttle.attempt(username: String(repeating: "ñ", count: 5000), address: "192.0.2.1", at: later, policy: policy)
+                    == .allowed(delay: .zero)
+            )
         }
     }
 
@@ -159,18 +189,28 @@ import Testing
                 #expect(try await client.execute(uri: "/account", method: .get, headers: otherHeaders).status == .ok)
 
                 var response = try await client.execute(
-                    uri: "/account/password", method: .post, headers: app.browser(.rater, form: true),
-                    body: app.form(["current_password": "wrong-one-here", "new_password": "otra-clave-segura", "repeat_password": "otra-clave-segura"])
+                    uri: "/account/password",
+                    method: .post,
+                    headers: app.browser(.rater, form: true),
+                    body: app.form([
+                        "current_password": "wrong-one-here", "new_password": "otra-clave-segura", "repeat_password": "otra-clave-segura",
+                    ])
                 )
                 #expect(response.status == .unprocessableContent)
                 response = try await client.execute(
-                    uri: "/account/password", method: .post, headers: app.browser(.rater, form: true),
+                    uri: "/account/password",
+                    method: .post,
+                    headers: app.browser(.rater, form: true),
                     body: app.form(["current_password": "correct-horse-battery", "new_password": "otra-clave-segura", "repeat_password": "otra"])
                 )
                 #expect(response.status == .unprocessableContent)
                 response = try await client.execute(
-                    uri: "/account/password", method: .post, headers: app.browser(.rater, form: true),
-                    body: app.form(["current_password": "correct-horse-battery", "new_password": "otra-clave-segura", "repeat_password": "otra-clave-segura"])
+                    uri: "/account/password",
+                    method: .post,
+                    headers: app.browser(.rater, form: true),
+                    body: app.form([
+                        "current_password": "correct-horse-battery", "new_password": "otra-clave-segura", "repeat_password": "otra-clave-segura",
+                    ])
                 )
                 #expect(response.status == .seeOther)
                 // This session goes on; the other one ended.
@@ -183,7 +223,9 @@ import Testing
                 // An administrator setting someone's password ends all of theirs.
                 let manager = try #require(try await app.store.users.credentials(username: "gestora")?.user)
                 response = try await client.execute(
-                    uri: "/api/v1/users/\(manager.id)", method: .put, headers: app.api(.admin),
+                    uri: "/api/v1/users/\(manager.id)",
+                    method: .put,
+                    headers: app.api(.admin),
                     body: TestApp.json(#"{"role": "manager", "unit": "TI", "active": true, "password": "clave-puesta-por-admin"}"#)
                 )
                 #expect(response.status == .ok)
@@ -206,7 +248,10 @@ import Testing
                 #expect(response.status == .unauthorized)
                 #expect(try await client.execute(uri: "/metrics", method: .get, headers: app.api(.admin)).status == .ok)
                 #expect(try await client.execute(uri: "/metrics", method: .get, headers: app.api(.manager)).status == .forbidden)
-                #expect(try await client.execute(uri: "/metrics", method: .get, headers: app.browser(.admin)).status == .unauthorized, "not with a browser session")
+                #expect(
+                    try await client.execute(uri: "/metrics", method: .get, headers: app.browser(.admin)).status == .unauthorized,
+                    "not with a browser session"
+                )
             }
         }
     }
@@ -221,17 +266,31 @@ import Testing
                       "opened_at": "2026-10-05T09:00:00-05:00"},
                      {"external_ref": "+1-2", "provider": "TI", "client": "CRED", "service": "Correo", "priority": "P1", "opened_at": "2026-10-05T09:00:00-05:00"}]
                     """
-                var response = try await client.execute(uri: "/api/v1/requests", method: .post, headers: app.api(.manager), body: TestApp.json(requests))
+                var response = try await client.execute(
+                    uri: "/api/v1/requests",
+                    method: .post,
+                    headers: app.api(.manager),
+                    body: TestApp.json(requests)
+                )
                 #expect(response.json["created"] as? Int == 2)
                 // Priorities filter commitments: C1 takes P1 only, so "@P1" is not in the audit; "+1-2" is.
                 var agreement = APITests.agreement.replacingOccurrences(of: #""priorities": ["P1"]"#, with: #""priorities": ["P1", "@P1"]"#)
                 agreement = agreement.replacingOccurrences(of: #""code": "TI-CRED", "#, with: "")
-                response = try await client.execute(uri: "/api/v1/agreements/TI-CRED", method: .put, headers: app.api(.manager), body: TestApp.json(agreement))
+                response = try await client.execute(
+                    uri: "/api/v1/agreements/TI-CRED",
+                    method: .put,
+                    headers: app.api(.manager),
+                    body: TestApp.json(agreement)
+                )
                 #expect(response.status == .ok)
                 response = try await APITests.sign(client, app, as: .manager, shown: response)
                 response = try await APITests.sign(client, app, as: .rater, shown: response)
                 #expect(response.json["signed_version"] as? Int == 2)
-                response = try await client.execute(uri: "/agreements/TI-CRED/indicators.csv?period=2026-10", method: .get, headers: app.browser(.viewer))
+                response = try await client.execute(
+                    uri: "/agreements/TI-CRED/indicators.csv?period=2026-10",
+                    method: .get,
+                    headers: app.browser(.viewer)
+                )
                 let lines = response.text.split(separator: "\r\n").map(String.init)
                 #expect(lines.contains { $0.hasPrefix(#""'=HYPERLINK(""http://evil.example"",""x"")",C1,'@P1,"#) }, "\(lines)")
                 #expect(lines.contains { $0.hasPrefix("'+1-2,C1,P1,") }, "\(lines)")

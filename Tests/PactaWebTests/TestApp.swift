@@ -35,7 +35,12 @@ struct TestApp: Sendable {
             let persist = DatabasePersistDriver(store: store, now: { Fixtures.now })
             for (role, (username, unit)) in Self.users {
                 let user = try await store.users.create(
-                    username: username, name: username.capitalized, role: role, unit: unit, passwordHash: Self.passwordHash, at: Fixtures.now
+                    username: username,
+                    name: username.capitalized,
+                    role: role,
+                    unit: unit,
+                    passwordHash: Self.passwordHash,
+                    at: Fixtures.now
                 )
                 // Each person's own token, so that it may sign for them.
                 tokens[role] = try await store.tokens.create(userID: user.id, name: "test", by: user, via: "cli", at: Fixtures.now).secret

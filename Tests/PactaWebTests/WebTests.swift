@@ -44,17 +44,24 @@ import Testing
 
                 // Without the token, or with another: refused, nobody signed in.
                 var response = try await client.execute(
-                    uri: "/login", method: .post, headers: headers, body: ByteBuffer(string: "username=gestora&password=correct-horse-battery")
+                    uri: "/login",
+                    method: .post,
+                    headers: headers,
+                    body: ByteBuffer(string: "username=gestora&password=correct-horse-battery")
                 )
                 #expect(response.status == .forbidden)
                 response = try await client.execute(
-                    uri: "/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                    uri: "/login",
+                    method: .post,
+                    headers: [.contentType: "application/x-www-form-urlencoded"],
                     body: ByteBuffer(string: "_csrf=\(csrf)&username=gestora&password=correct-horse-battery")
                 )
                 #expect(response.status == .forbidden, "the form's token must match the browser's cookie")
 
                 response = try await client.execute(
-                    uri: "/login", method: .post, headers: headers,
+                    uri: "/login",
+                    method: .post,
+                    headers: headers,
                     body: ByteBuffer(string: "_csrf=\(csrf)&username=gestora&password=wrong-password-123")
                 )
                 #expect(response.status == .unauthorized)
@@ -62,14 +69,19 @@ import Testing
                 #expect(try await app.store.database.first("SELECT COUNT(*) FROM persist")?.decode(0, as: Int.self) == sessions, "no session stored")
 
                 response = try await client.execute(
-                    uri: "/login", method: .post, headers: headers,
+                    uri: "/login",
+                    method: .post,
+                    headers: headers,
                     body: ByteBuffer(string: "_csrf=\(csrf)&username=gestora&password=correct-horse-battery&next=%2Funits")
                 )
                 #expect(response.status == .seeOther)
                 #expect(response.headers[.location] == "/units")
                 let signedIn = try #require(Self.sessionCookie(response))
                 // Stored as a hash: the table does not hold the cookie's value.
-                #expect(try await app.store.database.first("SELECT COUNT(*) FROM persist WHERE key LIKE \("%" + signedIn + "%")")?.decode(0, as: Int.self) == 0)
+                #expect(
+                    try await app.store.database.first("SELECT COUNT(*) FROM persist WHERE key LIKE \("%" + signedIn + "%")")?.decode(0, as: Int.self)
+                        == 0
+                )
                 headers[.cookie] = "pacta_session=\(signedIn)"
                 response = try await client.execute(uri: "/units", method: .get, headers: headers)
                 #expect(response.status == .ok)
@@ -110,14 +122,18 @@ import Testing
         try await TestApp.withApp(database) { app in
             try await app.test { client in
                 var response = try await client.execute(
-                    uri: "/units", method: .post, headers: app.browser(.manager, form: true),
+                    uri: "/units",
+                    method: .post,
+                    headers: app.browser(.manager, form: true),
                     body: app.form(["code": "a b", "name": "", "parent": "NOPE"])
                 )
                 #expect(response.status == .unprocessableContent)
                 #expect(response.text.contains("a b"))
                 #expect(try await app.store.units.list().count == 3)
                 response = try await client.execute(
-                    uri: "/units", method: .post, headers: app.browser(.manager, form: true),
+                    uri: "/units",
+                    method: .post,
+                    headers: app.browser(.manager, form: true),
                     body: app.form(["code": "OPS", "name": "Operaciones", "parent": "TI"])
                 )
                 #expect(response.status == .seeOther)
@@ -142,12 +158,22 @@ import Testing
                 var bad = fields
                 bad["commitments[0].target"] = "ocho"
                 bad["valid_to"] = "31/12/2026"
-                var response = try await client.execute(uri: "/agreements", method: .post, headers: app.browser(.manager, form: true), body: app.form(bad))
+                var response = try await client.execute(
+                    uri: "/agreements",
+                    method: .post,
+                    headers: app.browser(.manager, form: true),
+                    body: app.form(bad)
+                )
                 #expect(response.status == .unprocessableContent)
                 #expect(response.text.contains("ocho") && response.text.contains("31/12/2026"))
                 #expect(try await app.store.agreements.list(visibleTo: nil).isEmpty)
 
-                response = try await client.execute(uri: "/agreements", method: .post, headers: app.browser(.manager, form: true), body: app.form(fields))
+                response = try await client.execute(
+                    uri: "/agreements",
+                    method: .post,
+                    headers: app.browser(.manager, form: true),
+                    body: app.form(fields)
+                )
                 #expect(response.status == .seeOther)
                 let created = try #require(try await app.store.agreements.get("TI-CRED", visibleTo: nil)?.agreement)
                 #expect(created.terms.commitments.count == 1)
@@ -155,7 +181,12 @@ import Testing
                 #expect(created.terms.commitments[0].goal == 0.95)
                 #expect(created.terms.commitments[0].priorities == ["P1", "P2"])
 
-                response = try await client.execute(uri: "/agreements/TI-CRED/submit", method: .post, headers: app.browser(.manager, form: true), body: app.form())
+                response = try await client.execute(
+                    uri: "/agreements/TI-CRED/submit",
+                    method: .post,
+                    headers: app.browser(.manager, form: true),
+                    body: app.form()
+                )
                 #expect(response.status == .seeOther)
                 for (role, flash) in [(Role.manager, "espera la firma de la otra parte"), (.rater, "está vigente y publicado")] {
                     // The signing page shows the version and its hash; the signature names both and is confirmed.
@@ -163,10 +194,20 @@ import Testing
                     #expect(page.status == .ok)
                     #expect(page.text.contains(created.sha256) && page.text.contains("He leído la versión 1 y la firmo"))
                     var fields = ["version": "1", "sha256": created.sha256]
-                    response = try await client.execute(uri: "/agreements/TI-CRED/sign", method: .post, headers: app.browser(role, form: true), body: app.form(fields))
+                    response = try await client.execute(
+                        uri: "/agreements/TI-CRED/sign",
+                        method: .post,
+                        headers: app.browser(role, form: true),
+                        body: app.form(fields)
+                    )
                     #expect(response.status == .unprocessableContent, "not without the confirmation")
                     fields["confirm"] = "yes"
-                    response = try await client.execute(uri: "/agreements/TI-CRED/sign", method: .post, headers: app.browser(role, form: true), body: app.form(fields))
+                    response = try await client.execute(
+                        uri: "/agreements/TI-CRED/sign",
+                        method: .post,
+                        headers: app.browser(role, form: true),
+                        body: app.form(fields)
+                    )
                     #expect(response.status == .seeOther)
                     let after = try await client.execute(uri: "/agreements/TI-CRED", method: .get, headers: app.browser(role))
                     #expect(after.text.contains(flash))
@@ -195,12 +236,16 @@ import Testing
                 #expect(csrf.contains("Secure") && csrf.contains("HttpOnly") && csrf.contains("SameSite=Strict") && csrf.contains("Path=/"))
                 let token = try #require(Self.cookie("__Host-pacta_csrf", in: response))
                 let planted = try await client.execute(
-                    uri: "/login", method: .post, headers: [.cookie: "pacta_csrf=\(token)", .contentType: "application/x-www-form-urlencoded"],
+                    uri: "/login",
+                    method: .post,
+                    headers: [.cookie: "pacta_csrf=\(token)", .contentType: "application/x-www-form-urlencoded"],
                     body: ByteBuffer(string: "_csrf=\(token)&username=gestora&password=correct-horse-battery")
                 )
                 #expect(planted.status == .forbidden, "the plain cookie is not taken behind TLS")
                 response = try await client.execute(
-                    uri: "/login", method: .post, headers: [.cookie: "__Host-pacta_csrf=\(token)", .contentType: "application/x-www-form-urlencoded"],
+                    uri: "/login",
+                    method: .post,
+                    headers: [.cookie: "__Host-pacta_csrf=\(token)", .contentType: "application/x-www-form-urlencoded"],
                     body: ByteBuffer(string: "_csrf=\(token)&username=gestora&password=correct-horse-battery")
                 )
                 let cookie = try #require(response.headers[values: .setCookie].first { $0.hasPrefix("pacta_session=") })
@@ -214,7 +259,9 @@ import Testing
         try await TestApp.withApp(database) { app in
             try await app.test { client in
                 var response = try await client.execute(
-                    uri: "/calendars", method: .post, headers: app.browser(.manager, form: true),
+                    uri: "/calendars",
+                    method: .post,
+                    headers: app.browser(.manager, form: true),
                     body: app.form([
                         "code": "turno", "name": "Turno", "time_zone": "America/Quitoo",
                         "hours.monday": "08:00-12:00, 11:00-13:00", "hours.tuesday": "9 a 5", "holidays": "2026-13-01 Nunca",
@@ -225,9 +272,12 @@ import Testing
                 #expect(try await app.store.calendars.get("turno") == nil)
 
                 response = try await client.execute(
-                    uri: "/calendars", method: .post, headers: app.browser(.manager, form: true),
+                    uri: "/calendars",
+                    method: .post,
+                    headers: app.browser(.manager, form: true),
                     body: app.form([
-                        "code": "turno", "name": "Turno", "time_zone": "America/Guayaquil", "hours.saturday": "08:00-12:00", "holidays": "2026-12-25 Navidad",
+                        "code": "turno", "name": "Turno", "time_zone": "America/Guayaquil", "hours.saturday": "08:00-12:00",
+                        "holidays": "2026-12-25 Navidad",
                         "owner": "TI",
                     ])
                 )
@@ -235,13 +285,17 @@ import Testing
                 #expect(try await app.store.calendars.get("turno")?.holidays == [Holiday(date: LocalDate("2026-12-25")!, name: "Navidad")])
 
                 response = try await client.execute(
-                    uri: "/users", method: .post, headers: app.browser(.admin, form: true),
+                    uri: "/users",
+                    method: .post,
+                    headers: app.browser(.admin, form: true),
                     body: app.form(["username": "nuevo", "name": "Nuevo", "role": "viewer", "unit": "TI", "password": "corta"])
                 )
                 #expect(response.status == .unprocessableContent)
                 #expect(try await app.store.users.credentials(username: "nuevo") == nil)
                 response = try await client.execute(
-                    uri: "/users", method: .post, headers: app.browser(.admin, form: true),
+                    uri: "/users",
+                    method: .post,
+                    headers: app.browser(.admin, form: true),
                     body: app.form(["username": "nuevo", "name": "Nuevo", "role": "superuser", "unit": "TI", "password": "suficientemente-larga"])
                 )
                 #expect(response.status == .unprocessableContent)
@@ -279,14 +333,21 @@ import Testing
     func requestsUploadedThroughThePageAndTheOnesWithoutAgreement(database: TestDatabase) async throws {
         try await TestApp.withApp(database) { app in
             try await app.test { client in
-                let csv = "external_ref,provider,client,service,priority,opened_at\nSUELTA-1,TI,CRED,Correo,P1,2026-10-05T09:00:00-05:00\nMALA,TI,CRED,Correo,P1,ayer\n"
+                let csv =
+                    "external_ref,provider,client,service,priority,opened_at\nSUELTA-1,TI,CRED,Correo,P1,2026-10-05T09:00:00-05:00\nMALA,TI,CRED,Correo,P1,ayer\n"
                 var response = try await client.execute(
-                    uri: "/requests/import", method: .post, headers: app.browser(.manager, form: true), body: app.form(["csv": csv])
+                    uri: "/requests/import",
+                    method: .post,
+                    headers: app.browser(.manager, form: true),
+                    body: app.form(["csv": csv])
                 )
                 #expect(response.status == .unprocessableContent)
                 #expect(try await app.store.requests.counts().total == 0)
                 response = try await client.execute(
-                    uri: "/requests/import", method: .post, headers: app.browser(.manager, form: true), body: app.form(["csv": csv, "skip_invalid": "1"])
+                    uri: "/requests/import",
+                    method: .post,
+                    headers: app.browser(.manager, form: true),
+                    body: app.form(["csv": csv, "skip_invalid": "1"])
                 )
                 #expect(response.status == .ok)
                 #expect(try await app.store.requests.counts() == (total: 1, unmatched: 1))

@@ -48,7 +48,8 @@ public protocol Database: DatabaseExecutor, Service {
     /// Unless `options` say otherwise, a transaction the database rolled back for a transient
     /// reason (a deadlock, a dropped connection before the commit) runs again.
     func transaction<Result: Sendable>(
-        _ options: TransactionOptions, _ body: @escaping @Sendable (any DatabaseExecutor) async throws -> Result
+        _ options: TransactionOptions,
+        _ body: @escaping @Sendable (any DatabaseExecutor) async throws -> Result
     ) async throws -> Result
     /// Runs `body` on one consistent, read-only view of the database, for reads that span several
     /// queries; on SQLite it does not wait for a writer.

@@ -27,7 +27,9 @@ public final class PostgresBackend: Database {
         var configuration = try Self.configuration(url: url)
         configuration.options.connectTimeout = timeouts.connect
         if let statement = timeouts.statement {
-            configuration.options.additionalStartupParameters.append(("statement_timeout", "\(statement.components.seconds * 1000 + statement.components.attoseconds / 1_000_000_000_000_000)"))
+            configuration.options.additionalStartupParameters.append(
+                ("statement_timeout", "\(statement.components.seconds * 1000 + statement.components.attoseconds / 1_000_000_000_000_000)")
+            )
         }
         self.configuration = configuration
         self.probe = try Self.probeConfiguration(url: url, connectTimeout: timeouts.connect)
@@ -62,7 +64,8 @@ public final class PostgresBackend: Database {
     }
 
     public func transaction<Result: Sendable>(
-        _ options: TransactionOptions, _ body: @escaping @Sendable (any DatabaseExecutor) async throws -> Result
+        _ options: TransactionOptions,
+        _ body: @escaping @Sendable (any DatabaseExecutor) async throws -> Result
     ) async throws -> Result {
         try await retrying(attempts: options.retry ? 3 : 1) {
             try await self.withConnection(unlimited: options.unlimited) { executor in
@@ -102,7 +105,8 @@ public final class PostgresBackend: Database {
 
     /// Leases a connection, waiting at most the connect timeout, and lends it to `body`.
     private func withConnection<Result: Sendable>(
-        unlimited: Bool = false, _ body: @Sendable @escaping (Connection) async throws -> Result
+        unlimited: Bool = false,
+        _ body: @Sendable @escaping (Connection) async throws -> Result
     ) async throws -> Result {
         // A pool leased before it runs warns and waits: give the service a moment to start it.
         while !self.pools.isRunning { try await Task.sleep(for: .milliseconds(1)) }
@@ -217,7 +221,8 @@ public final class PostgresBackend: Database {
                     return DatabaseError.unavailable("PostgreSQL did not answer within \(timeout)")
                 },
                 // A connection the server closes (a restart) ends the statement at once, even a COPY.
-                or: connection.closeFuture, { DatabaseError.connectionLost("the server closed the connection") }
+                or: connection.closeFuture,
+                { DatabaseError.connectionLost("the server closed the connection") }
             )
         }
     }
@@ -331,8 +336,12 @@ public final class PostgresBackend: Database {
         default: tls = .prefer(.makeClientConfiguration())
         }
         var configuration = PostgresClient.Configuration(
-            host: endpoint.host, port: endpoint.port, username: endpoint.username, password: endpoint.password,
-            database: endpoint.database, tls: tls
+            host: endpoint.host,
+            port: endpoint.port,
+            username: endpoint.username,
+            password: endpoint.password,
+            database: endpoint.database,
+            tls: tls
         )
         configuration.options.maximumConnections = endpoint.poolSize
         return configuration
@@ -347,8 +356,12 @@ public final class PostgresBackend: Database {
         default: tls = .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
         }
         var configuration = PostgresConnection.Configuration(
-            host: endpoint.host, port: endpoint.port, username: endpoint.username, password: endpoint.password,
-            database: endpoint.database, tls: tls
+            host: endpoint.host,
+            port: endpoint.port,
+            username: endpoint.username,
+            password: endpoint.password,
+            database: endpoint.database,
+            tls: tls
         )
         configuration.options.connectTimeout = .seconds(max(1, min(2, connectTimeout.components.seconds)))
         return configuration
@@ -426,7 +439,11 @@ private final class Pools: Sendable {
     func run(_ client: PostgresClient) async {
         let running = Task { await client.run() }
         self.state.withLock { $0.running[ObjectIdentifier(client)] = running }
-        await withTaskCancellationHandler { await running.value } onCancel: { running.cancel() }
+        await withTaskCancellationHandler {
+            await running.value
+        } onCancel: {
+            running.cancel()
+        }
     }
 
     func finish() { self.start.finish() }
@@ -446,8 +463,11 @@ enum Deadline {
     /// on its own.
     /// When `event` completes first, the error `happened` gives is the answer.
     static func race<Result: Sendable>(
-        _ limit: Duration, body: @escaping @Sendable () async throws -> Result, expired: @escaping @Sendable () -> any Error,
-        or event: EventLoopFuture<Void>? = nil, _ happened: @escaping @Sendable () -> any Error = { CancellationError() }
+        _ limit: Duration,
+        body: @escaping @Sendable () async throws -> Result,
+        expired: @escaping @Sendable () -> any Error,
+        or event: EventLoopFuture<Void>? = nil,
+        _ happened: @escaping @Sendable () -> any Error = { CancellationError() }
     ) async throws -> Result {
         let answer = Once()
         return try await withCheckedThrowingContinuation { continuation in

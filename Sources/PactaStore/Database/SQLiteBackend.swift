@@ -60,7 +60,8 @@ public final class SQLiteBackend: Database {
     }
 
     public func transaction<Result: Sendable>(
-        _ options: TransactionOptions, _ body: @escaping @Sendable (any DatabaseExecutor) async throws -> Result
+        _ options: TransactionOptions,
+        _ body: @escaping @Sendable (any DatabaseExecutor) async throws -> Result
     ) async throws -> Result {
         try await retrying(attempts: options.retry ? 3 : 1) {
             try await self.lock.withLock(timeout: options.unlimited ? nil : self.writeTimeout) {
@@ -77,7 +78,9 @@ public final class SQLiteBackend: Database {
 
     /// Runs `body` between `begin` and `COMMIT` on `connection`, rolled back when it throws.
     private static func inTransaction<Result: Sendable>(
-        _ begin: SQL, on connection: SQLiteConnection, _ body: @Sendable (any DatabaseExecutor) async throws -> Result
+        _ begin: SQL,
+        on connection: SQLiteConnection,
+        _ body: @Sendable (any DatabaseExecutor) async throws -> Result
     ) async throws -> Result {
         _ = try await Self.run(begin, on: connection)
         do {

@@ -51,7 +51,10 @@ struct AgreementMatcher: Sendable {
             }
             guard
                 let document = try? StoredVersion(
-                    code: current!.code, version: try row.decode(4), text: try row.decode(5), format: try row.decode(6),
+                    code: current!.code,
+                    version: try row.decode(4),
+                    text: try row.decode(5),
+                    format: try row.decode(6),
                     frozenCalendars: try row.decode(7, as: String?.self)
                 ).document
             else {

@@ -26,9 +26,17 @@ public struct AgreementRepository: Sendable {
         let tree = try await Self.tree(for: actor, in: self.database)
         return try rows.map { row in
             AgreementSummary(
-                code: try row.decode(0), title: try row.decode(1), state: try row.decode(2), version: try row.decode(3),
-                signedVersion: try row.decode(4, as: Int?.self), provider: try row.decode(5), providerName: try row.decode(6),
-                client: try row.decode(7), clientName: try row.decode(8), validFrom: try row.decode(9), validTo: try row.decode(10),
+                code: try row.decode(0),
+                title: try row.decode(1),
+                state: try row.decode(2),
+                version: try row.decode(3),
+                signedVersion: try row.decode(4, as: Int?.self),
+                provider: try row.decode(5),
+                providerName: try row.decode(6),
+                client: try row.decode(7),
+                clientName: try row.decode(8),
+                validFrom: try row.decode(9),
+                validTo: try row.decode(10),
                 updatedAt: try row.decode(11)
             )
         }.filter {
@@ -57,21 +65,35 @@ public struct AgreementRepository: Sendable {
             let text = try row.decode(4, as: String.self)
             versions.append(
                 VersionInfo(
-                    version: version, supersedes: try row.decode(1, as: Int?.self), createdBy: try row.decode(2), createdAt: try row.decode(3),
-                    sha256: Hashing.sha256Hex(text.utf8), format: try row.decode(5), signatures: signatures.filter { $0.version == version }
+                    version: version,
+                    supersedes: try row.decode(1, as: Int?.self),
+                    createdBy: try row.decode(2),
+                    createdAt: try row.decode(3),
+                    sha256: Hashing.sha256Hex(text.utf8),
+                    format: try row.decode(5),
+                    signatures: signatures.filter { $0.version == version }
                 )
             )
             if version == loaded.agreement.signedVersion {
                 measured = try StoredVersion(
-                    code: code, version: version, text: text, format: try row.decode(5), frozenCalendars: try row.decode(6, as: String?.self)
+                    code: code,
+                    version: version,
+                    text: text,
+                    format: try row.decode(5),
+                    frozenCalendars: try row.decode(6, as: String?.self)
                 ).document
             }
         }
         var agreement = loaded.agreement
         agreement.signatures = signatures.filter { $0.version == agreement.version }
         return AgreementRecord(
-            agreement: agreement, providerName: loaded.providerName, clientName: loaded.clientName, versions: versions,
-            measured: measured, createdAt: loaded.createdAt, updatedAt: loaded.updatedAt
+            agreement: agreement,
+            providerName: loaded.providerName,
+            clientName: loaded.clientName,
+            versions: versions,
+            measured: measured,
+            createdAt: loaded.createdAt,
+            updatedAt: loaded.updatedAt
         )
     }
 
@@ -121,7 +143,11 @@ public struct AgreementRepository: Sendable {
             )
         else { return nil }
         return try StoredVersion(
-            code: code, version: number, text: try row.decode(0), format: try row.decode(1), frozenCalendars: try row.decode(2, as: String?.self)
+            code: code,
+            version: number,
+            text: try row.decode(0),
+            format: try row.decode(1),
+            frozenCalendars: try row.decode(2, as: String?.self)
         )
     }
 
@@ -162,7 +188,11 @@ public struct AgreementRepository: Sendable {
     /// signed, as a new version once anyone did. The actor must take part in the agreement both
     /// before and after the change, so nobody makes another unit's agreement theirs.
     public func revise(
-        _ code: String, terms: AgreementTerms, by actor: Actor, at instant: Date, today: LocalDate
+        _ code: String,
+        terms: AgreementTerms,
+        by actor: Actor,
+        at instant: Date,
+        today: LocalDate
     ) async throws -> (agreement: Agreement, revision: Agreement.Revision) {
         try terms.validate()
         return try await self.database.transaction { db in
@@ -296,7 +326,11 @@ public struct AgreementRepository: Sendable {
 
     /// Loads, applies a state change, writes the state back and records it.
     private func change(
-        _ code: String, by actor: Actor, at instant: Date, _ event: LedgerEvent, data: [String: JSONValue] = [:],
+        _ code: String,
+        by actor: Actor,
+        at instant: Date,
+        _ event: LedgerEvent,
+        data: [String: JSONValue] = [:],
         _ body: @escaping @Sendable (inout Agreement) throws -> Void
     ) async throws -> Agreement {
         try await self.database.transaction { db in
@@ -338,7 +372,12 @@ public struct AgreementRepository: Sendable {
     }
 
     private static func insertVersion(
-        _ stored: StoredVersion, agreementID: Int64, supersedes: Int?, by actor: Actor, at instant: Date, in db: any DatabaseExecutor
+        _ stored: StoredVersion,
+        agreementID: Int64,
+        supersedes: Int?,
+        by actor: Actor,
+        at instant: Date,
+        in db: any DatabaseExecutor
     ) async throws {
         try await db.execute(
             """
@@ -370,10 +409,17 @@ public struct AgreementRepository: Sendable {
             let code = try row.decode(1, as: String.self)
             let version = try row.decode(3, as: Int.self)
             self.current = try StoredVersion(
-                code: code, version: version, text: try row.decode(6), format: try row.decode(7), frozenCalendars: try row.decode(8, as: String?.self)
+                code: code,
+                version: version,
+                text: try row.decode(6),
+                format: try row.decode(7),
+                frozenCalendars: try row.decode(8, as: String?.self)
             )
             self.agreement = self.current.agreement(
-                state: try row.decode(2), signedVersion: try row.decode(5, as: Int?.self), signatures: [], terminationReason: try row.decode(4, as: String?.self)
+                state: try row.decode(2),
+                signedVersion: try row.decode(5, as: Int?.self),
+                signatures: [],
+                terminationReason: try row.decode(4, as: String?.self)
             )
             self.providerID = try row.decode(9)
             self.clientID = try row.decode(10)
@@ -385,8 +431,11 @@ public struct AgreementRepository: Sendable {
 
         func isVisible(to actor: Actor?, in tree: UnitTree) -> Bool {
             AgreementRepository.isVisible(
-                signedVersion: self.agreement.signedVersion, provider: self.agreement.terms.provider, client: self.agreement.terms.client,
-                to: actor, in: tree
+                signedVersion: self.agreement.signedVersion,
+                provider: self.agreement.terms.provider,
+                client: self.agreement.terms.client,
+                to: actor,
+                in: tree
             )
         }
     }
@@ -412,8 +461,12 @@ public struct AgreementRepository: Sendable {
         }
         guard let row = try await db.first("SELECT " + Self.columns + Self.from + " WHERE a.code = \(code)") else { return nil }
         var loaded = try Loaded(row)
-        loaded.agreement.signatures = try await Self.signatures(in: db, where: "s.agreement_id = \(loaded.id) AND s.version = \(loaded.agreement.version)")[
-            loaded.id, default: []
+        loaded.agreement.signatures = try await Self.signatures(
+            in: db,
+            where: "s.agreement_id = \(loaded.id) AND s.version = \(loaded.agreement.version)"
+        )[
+            loaded.id,
+            default: []
         ]
         return loaded
     }
@@ -430,8 +483,14 @@ public struct AgreementRepository: Sendable {
         for row in rows {
             result[try row.decode(0), default: []].append(
                 Signature(
-                    version: try row.decode(1), side: try row.decode(2), signer: try row.decode(3), signerName: try row.decode(4),
-                    unit: try row.decode(5), signedAt: try row.decode(6), sha256: try row.decode(7), channel: try row.decode(8),
+                    version: try row.decode(1),
+                    side: try row.decode(2),
+                    signer: try row.decode(3),
+                    signerName: try row.decode(4),
+                    unit: try row.decode(5),
+                    signedAt: try row.decode(6),
+                    sha256: try row.decode(7),
+                    channel: try row.decode(8),
                     tokenID: try row.decode(9, as: Int64?.self)
                 )
             )
@@ -441,7 +500,8 @@ public struct AgreementRepository: Sendable {
 
     /// The units' ids and the calendars the terms name, as they are now; every unknown one is reported.
     private static func checkReferences(
-        of terms: AgreementTerms, in db: any DatabaseExecutor
+        of terms: AgreementTerms,
+        in db: any DatabaseExecutor
     ) async throws -> (provider: Int64, client: Int64, calendars: [BusinessCalendar]) {
         var validator = Validator()
         let provider = try await db.first("SELECT id FROM units WHERE code = \(terms.provider)")

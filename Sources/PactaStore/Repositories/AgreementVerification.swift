@@ -22,12 +22,21 @@ extension AgreementRepository {
             // Found among the entries that are whole and chained from the first: nothing up to it was rewritten.
             let intact = entries.prefix(LedgerAudit.intactPrefix(entries))
             let entry = intact.first { $0.hash == expected }
-            headCheck = .init(hash: expected, found: entry != nil || expected == LedgerEntry.genesis, seq: entry?.seq ?? (expected == LedgerEntry.genesis ? 0 : nil))
+            headCheck = .init(
+                hash: expected,
+                found: entry != nil || expected == LedgerEntry.genesis,
+                seq: entry?.seq ?? (expected == LedgerEntry.genesis ? 0 : nil)
+            )
         }
         let shown = issues.filter { !hidden.contains($0.agreement) }
         return VerificationReport(
-            checkedSignatures: facts.reduce(0) { $0 + $1.signatures.count }, checkedVersions: facts.reduce(0) { $0 + $1.versions.count },
-            checkedEntries: entries.count, head: head, headCheck: headCheck, issues: shown, hiddenIssues: issues.count - shown.count
+            checkedSignatures: facts.reduce(0) { $0 + $1.signatures.count },
+            checkedVersions: facts.reduce(0) { $0 + $1.versions.count },
+            checkedEntries: entries.count,
+            head: head,
+            headCheck: headCheck,
+            issues: shown,
+            hiddenIssues: issues.count - shown.count
         )
     }
 
@@ -38,7 +47,14 @@ extension AgreementRepository {
         var hidden: Set<String> = []
         for row in try await db.query(
             "SELECT a.code, a.signed_version, p.code, c.code FROM agreements a JOIN units p ON p.id = a.provider_id JOIN units c ON c.id = a.client_id"
-        ) where !Self.isVisible(signedVersion: try row.decode(1, as: Int?.self), provider: try row.decode(2), client: try row.decode(3), to: actor, in: tree) {
+        )
+        where !Self.isVisible(
+            signedVersion: try row.decode(1, as: Int?.self),
+            provider: try row.decode(2),
+            client: try row.decode(3),
+            to: actor,
+            in: tree
+        ) {
             hidden.insert(try row.decode(0))
         }
         return hidden
@@ -55,8 +71,12 @@ extension AgreementRepository {
             """
         )
         var versions: [Int64: [(Int, String, Int, String?)]] = [:]
-        for row in try await db.query("SELECT agreement_id, version, document, format, calendars FROM agreement_versions ORDER BY agreement_id, version") {
-            versions[try row.decode(0), default: []].append((try row.decode(1), try row.decode(2), try row.decode(3), try row.decode(4, as: String?.self)))
+        for row in try await db.query(
+            "SELECT agreement_id, version, document, format, calendars FROM agreement_versions ORDER BY agreement_id, version"
+        ) {
+            versions[try row.decode(0), default: []].append(
+                (try row.decode(1), try row.decode(2), try row.decode(3), try row.decode(4, as: String?.self))
+            )
         }
         let signatures = try await Self.signatures(in: db, where: "1 = 1")
         var facts: [StoredAgreementFacts] = []
@@ -76,15 +96,26 @@ extension AgreementRepository {
                 do {
                     stored = try StoredVersion(code: code, version: version, text: text, format: format, frozenCalendars: calendars)
                 } catch {
-                    issues.append(VerificationIssue(agreement: code, version: version, code: "unreadable", problem: "The stored document of version \(version) cannot be read."))
+                    issues.append(
+                        VerificationIssue(
+                            agreement: code,
+                            version: version,
+                            code: "unreadable",
+                            problem: "The stored document of version \(version) cannot be read."
+                        )
+                    )
                     continue
                 }
                 if stored.document.code != code || stored.document.version != version {
                     issues.append(
                         VerificationIssue(
-                            agreement: code, version: version, code: "document_mismatch",
-                            problem: "The document stored as version \(version) belongs to \(stored.document.code) version \(stored.document.version).",
-                            expected: "\(code) v\(version)", found: "\(stored.document.code) v\(stored.document.version)"
+                            agreement: code,
+                            version: version,
+                            code: "document_mismatch",
+                            problem:
+                                "The document stored as version \(version) belongs to \(stored.document.code) version \(stored.document.version).",
+                            expected: "\(code) v\(version)",
+                            found: "\(stored.document.code) v\(stored.document.version)"
                         )
                     )
                 }
@@ -98,8 +129,12 @@ extension AgreementRepository {
                     for (column, expected, found) in columns where expected != found {
                         issues.append(
                             VerificationIssue(
-                                agreement: code, version: version, code: "columns_mismatch",
-                                problem: "The agreement's \(column) is not the one its current version says.", expected: expected, found: found
+                                agreement: code,
+                                version: version,
+                                code: "columns_mismatch",
+                                problem: "The agreement's \(column) is not the one its current version says.",
+                                expected: expected,
+                                found: found
                             )
                         )
                     }
@@ -107,8 +142,14 @@ extension AgreementRepository {
             }
             facts.append(
                 StoredAgreementFacts(
-                    code: code, state: try row.decode(2), signedVersion: try row.decode(3, as: Int?.self), terminationReason: try row.decode(4, as: String?.self),
-                    versions: hashes, formats: formats, frozenCalendars: frozen, signatures: signatures[id, default: []]
+                    code: code,
+                    state: try row.decode(2),
+                    signedVersion: try row.decode(3, as: Int?.self),
+                    terminationReason: try row.decode(4, as: String?.self),
+                    versions: hashes,
+                    formats: formats,
+                    frozenCalendars: frozen,
+                    signatures: signatures[id, default: []]
                 )
             )
         }

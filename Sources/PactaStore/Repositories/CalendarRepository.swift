@@ -19,7 +19,8 @@ public struct OwnedCalendar: Sendable, Hashable {
 public struct CalendarRepository: Sendable {
     let database: any Database
 
-    private static let columns: SQL = "c.code, c.name, c.time_zone, c.hours, c.holidays, o.code FROM calendars c LEFT JOIN units o ON o.id = c.owner_unit_id"
+    private static let columns: SQL =
+        "c.code, c.name, c.time_zone, c.hours, c.holidays, o.code FROM calendars c LEFT JOIN units o ON o.id = c.owner_unit_id"
 
     /// Every calendar, by code.
     public func list() async throws -> [BusinessCalendar] {

@@ -66,14 +66,25 @@ public struct LedgerRepository: Sendable {
     /// Appends an entry after the current head; call it inside the transaction that makes the change.
     @discardableResult
     static func append(
-        _ event: LedgerEvent, agreement: String, version: Int?, actor: String, data: [String: JSONValue], at instant: Date,
+        _ event: LedgerEvent,
+        agreement: String,
+        version: Int?,
+        actor: String,
+        data: [String: JSONValue],
+        at instant: Date,
         in db: any DatabaseExecutor
     ) async throws -> LedgerEntry {
         try await Self.lock(in: db)
         let head = try await Self.head(in: db)
         let entry = try LedgerEntry(
-            seq: head.seq + 1, recordedAt: Interval.seconds(instant), event: event, agreement: agreement, version: version,
-            actor: actor, data: data, previous: head.hash
+            seq: head.seq + 1,
+            recordedAt: Interval.seconds(instant),
+            event: event,
+            agreement: agreement,
+            version: version,
+            actor: actor,
+            data: data,
+            previous: head.hash
         )
         try await db.execute(
             """
@@ -89,14 +100,25 @@ public struct LedgerRepository: Sendable {
     /// Appends an event about `agreement`, with the state it leaves the agreement in.
     @discardableResult
     static func record(
-        _ event: LedgerEvent, _ agreement: Agreement, version: Int? = nil, actor: Actor, data: [String: JSONValue] = [:], at instant: Date,
+        _ event: LedgerEvent,
+        _ agreement: Agreement,
+        version: Int? = nil,
+        actor: Actor,
+        data: [String: JSONValue] = [:],
+        at instant: Date,
         in db: any DatabaseExecutor
     ) async throws -> LedgerEntry {
         var data = data
         data["state"] = .string(agreement.state.rawValue)
         data["signed_version"] = agreement.signedVersion.map { .number(Double($0)) } ?? .null
         return try await Self.append(
-            event, agreement: agreement.code, version: version ?? agreement.version, actor: actor.username, data: data, at: instant, in: db
+            event,
+            agreement: agreement.code,
+            version: version ?? agreement.version,
+            actor: actor.username,
+            data: data,
+            at: instant,
+            in: db
         )
     }
 }

@@ -64,7 +64,8 @@ public struct LoginThrottle: Sendable {
             // This attempt is counted: past the limit, it and the next ones are refused.
             if counts[keys.pair, default: 0] > policy.refuseAccountAt || counts[keys.address, default: 0] > policy.refuseAddressAt {
                 let until = now.addingTimeInterval(policy.refusal.seconds)
-                for (key, limit) in [(keys.pair, policy.refuseAccountAt), (keys.address, policy.refuseAddressAt)] where counts[key, default: 0] > limit {
+                for (key, limit) in [(keys.pair, policy.refuseAccountAt), (keys.address, policy.refuseAddressAt)]
+                where counts[key, default: 0] > limit {
                     try await db.execute("UPDATE login_throttle SET blocked_until = \(until) WHERE key = \(key)")
                 }
                 return .refused(retryAfter: Self.seconds(from: now, to: until))

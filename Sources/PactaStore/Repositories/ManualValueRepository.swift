@@ -20,7 +20,13 @@ public struct ManualValueRepository: Sendable {
 
     /// Records `value` for commitment `key` of agreement `code` in `period`.
     public func set(
-        agreement code: String, commitment key: String, period: Period, value: Double, evidence: String, by actor: Actor, at instant: Date
+        agreement code: String,
+        commitment key: String,
+        period: Period,
+        value: Double,
+        evidence: String,
+        by actor: Actor,
+        at instant: Date
     ) async throws {
         var validator = Validator()
         validator.check(value.isFinite, "value", "invalid_number", "The value must be a number.")
@@ -34,13 +40,19 @@ public struct ManualValueRepository: Sendable {
             }
             let (id, agreement) = (loaded.id, loaded.agreement)
             guard actor.reaches(agreement.terms.provider, in: tree) else {
-                throw ScopeError("Values of agreement \(code) are entered by its provider, \(agreement.terms.provider); \(actor.username) acts for \(actor.unit).")
+                throw ScopeError(
+                    "Values of agreement \(code) are entered by its provider, \(agreement.terms.provider); \(actor.username) acts for \(actor.unit)."
+                )
             }
             guard let commitment = agreement.terms.commitments.first(where: { $0.key == key }) else {
                 throw ValidationError(field: "commitment", code: "unknown_commitment", message: "Agreement \(code) has no commitment \(key).")
             }
             guard commitment.metric == .manual else {
-                throw ValidationError(field: "commitment", code: "not_manual", message: "Commitment \(key) is measured from \(commitment.metric.kind == .hard ? "requests" : "surveys"), not entered by hand.")
+                throw ValidationError(
+                    field: "commitment",
+                    code: "not_manual",
+                    message: "Commitment \(key) is measured from \(commitment.metric.kind == .hard ? "requests" : "surveys"), not entered by hand."
+                )
             }
             try await db.execute(
                 """
@@ -65,8 +77,12 @@ public struct ManualValueRepository: Sendable {
         var result: [String: ManualValue] = [:]
         for row in rows {
             let value = ManualValue(
-                commitment: try row.decode(0), period: period, value: try row.decode(1), evidence: try row.decode(2),
-                enteredBy: try row.decode(3), enteredAt: try row.decode(4)
+                commitment: try row.decode(0),
+                period: period,
+                value: try row.decode(1),
+                evidence: try row.decode(2),
+                enteredBy: try row.decode(3),
+                enteredAt: try row.decode(4)
             )
             result[value.commitment] = value
         }

@@ -22,7 +22,11 @@ public struct RequestRepository: Sendable {
     /// actor's reach: a manager imports, sends again and changes only their own unit's requests.
     /// - Parameter timeZone: the organisation's zone, in which agreements' validity dates are read.
     public func importCSV<Chunks: AsyncSequence & Sendable>(
-        _ chunks: Chunks, skipInvalid: Bool, by actor: Actor, at instant: Date, timeZone: TimeZone
+        _ chunks: Chunks,
+        skipInvalid: Bool,
+        by actor: Actor,
+        at instant: Date,
+        timeZone: TimeZone
     ) async throws -> ImportReport where Chunks.Element == ByteBuffer {
         // The body is read once: a transaction rolled back by the database cannot run again.
         try await self.run(.once, skipInvalid: skipInvalid, by: actor, at: instant, timeZone: timeZone) { importer in
@@ -64,7 +68,11 @@ public struct RequestRepository: Sendable {
 
     /// Imports requests given as JSON objects; problems name the item's position (1-based) as its line.
     public func importRows(
-        _ rows: [RawServiceRequest], skipInvalid: Bool, by actor: Actor, at instant: Date, timeZone: TimeZone
+        _ rows: [RawServiceRequest],
+        skipInvalid: Bool,
+        by actor: Actor,
+        at instant: Date,
+        timeZone: TimeZone
     ) async throws -> ImportReport {
         try await self.run(.default, skipInvalid: skipInvalid, by: actor, at: instant, timeZone: timeZone) { importer in
             for (index, row) in rows.enumerated() {
@@ -186,8 +194,15 @@ public struct RequestRepository: Sendable {
                 let providers = actor.reachesEverything ? nil : Set(tree.subtree(of: actor.unit).compactMap { units[$0] })
                 let agreements = try await AgreementMatcher(db)
                 let importer = RequestImporter(
-                    db: db, batchSize: self.batchSize, units: units, providers: providers, actor: actor, agreements: agreements,
-                    timeZone: timeZone, skipInvalid: skipInvalid, instant: instant
+                    db: db,
+                    batchSize: self.batchSize,
+                    units: units,
+                    providers: providers,
+                    actor: actor,
+                    agreements: agreements,
+                    timeZone: timeZone,
+                    skipInvalid: skipInvalid,
+                    instant: instant
                 )
                 do {
                     try await feed(importer)
@@ -378,8 +393,15 @@ actor RequestImporter {
     }
 
     init(
-        db: any DatabaseExecutor, batchSize: Int, units: [String: Int64], providers: Set<Int64>?, actor: Actor, agreements: AgreementMatcher,
-        timeZone: TimeZone, skipInvalid: Bool, instant: Date
+        db: any DatabaseExecutor,
+        batchSize: Int,
+        units: [String: Int64],
+        providers: Set<Int64>?,
+        actor: Actor,
+        agreements: AgreementMatcher,
+        timeZone: TimeZone,
+        skipInvalid: Bool,
+        instant: Date
     ) {
         self.db = db
         self.batchSize = batchSize
@@ -396,7 +418,10 @@ actor RequestImporter {
     func add(_ records: ArraySlice<CSVRecord>, header: CSVHeader) async throws {
         for record in records {
             if let problem = header.problem(with: record) {
-                self.reject(line: record.line, [RawServiceRequest.ProblemList.Problem(column: problem.column, code: problem.code, message: problem.message)])
+                self.reject(
+                    line: record.line,
+                    [RawServiceRequest.ProblemList.Problem(column: problem.column, code: problem.code, message: problem.message)]
+                )
             } else {
                 try await self.add(RawServiceRequest(record, header: header), line: record.line)
             }
@@ -415,8 +440,10 @@ actor RequestImporter {
                     line: line,
                     [
                         .init(
-                            column: "provider", code: "out_of_scope",
-                            message: "\(self.actor.username) imports only requests provided by \(self.actor.unit) or a unit below it, not by \(request.provider)."
+                            column: "provider",
+                            code: "out_of_scope",
+                            message:
+                                "\(self.actor.username) imports only requests provided by \(self.actor.unit) or a unit below it, not by \(request.provider)."
                         )
                     ]
                 )

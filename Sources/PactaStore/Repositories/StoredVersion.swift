@@ -44,9 +44,15 @@ public struct StoredVersion: Sendable, Hashable {
     /// The version as the domain sees it, with its signatures and state.
     func agreement(state: AgreementState, signedVersion: Int?, signatures: [Signature], terminationReason: String?) -> Agreement {
         Agreement(
-            code: self.document.code, state: state, version: self.document.version, terms: self.document.terms,
-            calendars: self.document.calendars, sha256: self.sha256, signedVersion: signedVersion,
-            signatures: signatures.filter { $0.version == self.document.version }, terminationReason: terminationReason
+            code: self.document.code,
+            state: state,
+            version: self.document.version,
+            terms: self.document.terms,
+            calendars: self.document.calendars,
+            sha256: self.sha256,
+            signedVersion: signedVersion,
+            signatures: signatures.filter { $0.version == self.document.version },
+            terminationReason: terminationReason
         )
     }
 }

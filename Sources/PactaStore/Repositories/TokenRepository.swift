@@ -44,7 +44,8 @@ public struct TokenRepository: Sendable {
     /// - Parameters:
     ///   - actor: who creates it; nil for the command line (the operator).
     ///   - via: `web`, `api` or `cli`.
-    public func create(userID: Int64, name: String, by actor: User?, via: String, at instant: Date) async throws -> (secret: String, token: APIToken) {
+    public func create(userID: Int64, name: String, by actor: User?, via: String, at instant: Date) async throws -> (secret: String, token: APIToken)
+    {
         guard !name.trimmed.isEmpty else {
             throw ValidationError(field: "name", code: "required", message: "Name the token after what uses it.")
         }

@@ -50,9 +50,11 @@ public struct UnitRepository: Sendable {
     public func update(_ unit: OrgUnit, by actor: Actor, at instant: Date) async throws {
         try unit.validate()
         try await self.database.transaction { db in
-            guard let existing = try await db.first(
-                "SELECT u.code, u.name, p.code FROM units u LEFT JOIN units p ON p.id = u.parent_id WHERE u.code = \(unit.code)"
-            ).map(Self.unit) else {
+            guard
+                let existing = try await db.first(
+                    "SELECT u.code, u.name, p.code FROM units u LEFT JOIN units p ON p.id = u.parent_id WHERE u.code = \(unit.code)"
+                ).map(Self.unit)
+            else {
                 throw NotFoundError("unit", unit.code)
             }
             let parentID = try await Self.parentID(of: unit, in: db)
@@ -81,7 +83,8 @@ public struct UnitRepository: Sendable {
         }
         guard let parent = unit.parent, placed.isWithin(parent, actor.unit) else {
             return ScopeError(
-                "\(actor.username) acts for \(actor.unit): \(unit.code) must stay under \(actor.unit) or a unit below it.", field: "parent"
+                "\(actor.username) acts for \(actor.unit): \(unit.code) must stay under \(actor.unit) or a unit below it.",
+                field: "parent"
             )
         }
         return nil

@@ -117,7 +117,11 @@ public struct UserRepository: Sendable {
                 )!.decode(0, as: Int.self)
                 let isAdmin = try await db.first("SELECT id FROM users WHERE id = \(id) AND role = \(Role.admin) AND active = \(true)") != nil
                 if isAdmin && others == 0 {
-                    throw ValidationError(field: role != .admin ? "role" : "active", code: "last_admin", message: "At least one active administrator must remain.")
+                    throw ValidationError(
+                        field: role != .admin ? "role" : "active",
+                        code: "last_admin",
+                        message: "At least one active administrator must remain."
+                    )
                 }
             }
             try await db.execute(

@@ -9,7 +9,8 @@ struct BearerTokenMiddleware: RouterMiddleware {
     let store: Store
     let now: @Sendable () -> Date
 
-    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response
+    {
         var context = context
         if let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") {
             let secret = String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)

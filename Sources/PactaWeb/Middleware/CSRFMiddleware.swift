@@ -18,7 +18,8 @@ struct CSRFMiddleware: RouterMiddleware {
     /// The name of the sign-in form's cookie.
     static func cookie(secure: Bool) -> String { secure ? "__Host-pacta_csrf" : "pacta_csrf" }
 
-    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response
+    {
         var context = context
         if let cookie = request.cookies[Self.cookie(secure: self.secure)]?.value, cookie.count == 64 {
             context.anonymousCSRF = String(cookie)

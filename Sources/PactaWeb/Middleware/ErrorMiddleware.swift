@@ -10,7 +10,8 @@ import PactaStore
 struct ErrorMiddleware: RouterMiddleware {
     let renderer: PageRenderer
 
-    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response
+    {
         do {
             return try await next(request, context)
         } catch {

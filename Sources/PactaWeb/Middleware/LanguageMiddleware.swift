@@ -8,7 +8,8 @@ import PactaStore
 struct LanguageMiddleware: RouterMiddleware {
     static let cookie = "lang"
 
-    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response
+    {
         var context = context
         if let value = request.cookies[Self.cookie]?.value, let language = Language(rawValue: String(value)) {
             context.language = language

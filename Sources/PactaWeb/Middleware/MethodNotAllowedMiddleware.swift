@@ -7,14 +7,16 @@ struct MethodNotAllowedMiddleware: RouterMiddleware {
     /// The router's routes, known once every route is added (see ``RouteTable/fill(from:)``).
     let table: RouteTable
 
-    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response
+    {
         do {
             return try await next(request, context)
         } catch let error as HTTPError where error.status == .notFound && context.endpointPath == "NotFound" {
             let allowed = self.table.methods(for: request.uri.path)
             guard !allowed.isEmpty else { throw error }
             var refusal = APIError(
-                .methodNotAllowed, code: "method_not_allowed",
+                .methodNotAllowed,
+                code: "method_not_allowed",
                 message: "\(request.uri.path) takes \(allowed.joined(separator: ", ")), not \(request.method)."
             )
             refusal.allow = allowed.joined(separator: ", ")

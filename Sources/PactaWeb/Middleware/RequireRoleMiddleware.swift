@@ -12,7 +12,8 @@ struct RequireRoleMiddleware: RouterMiddleware {
         self.roles = roles
     }
 
-    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response
+    {
         guard let user = context.identity else {
             throw APIError(.unauthorized, code: "unauthorized", message: "Sign in or send an API token (Authorization: Bearer …).")
         }

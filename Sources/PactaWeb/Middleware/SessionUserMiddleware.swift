@@ -10,7 +10,8 @@ import PactaStore
 struct SessionUserMiddleware: RouterMiddleware {
     let store: Store
 
-    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response
+    {
         if let error = SessionLoadFailure.current?.error { throw error }
         var context = context
         if let userID = context.sessions.session?.userID {
@@ -26,7 +27,8 @@ struct SessionUserMiddleware: RouterMiddleware {
 
 /// Gives the request a place where reading its session records a failure (see ``SessionLoadFailure``).
 struct SessionLoadFailureMiddleware: RouterMiddleware {
-    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response
+    {
         try await SessionLoadFailure.$current.withValue(SessionLoadFailure()) {
             try await next(request, context)
         }

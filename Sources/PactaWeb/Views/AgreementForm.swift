@@ -29,10 +29,13 @@ struct AgreementForm {
         self.cadence = terms.cadence.rawValue
         self.rows = terms.commitments.map { commitment in
             Row(
-                key: commitment.key, name: commitment.name, metric: commitment.metric.rawValue,
+                key: commitment.key,
+                name: commitment.name,
+                metric: commitment.metric.rawValue,
                 target: Format.number(commitment.metric.isBusinessTime ? commitment.target / 3600 : commitment.target),
                 goal: commitment.goal.map { Format.number(($0 * 1000).rounded() / 10) } ?? "",
-                weight: Format.number(commitment.weight), calendar: commitment.calendar ?? "",
+                weight: Format.number(commitment.weight),
+                calendar: commitment.calendar ?? "",
                 priorities: commitment.priorities.joined(separator: ", ")
             )
         }
@@ -53,8 +56,14 @@ struct AgreementForm {
             let field = { (name: String) in form.text("commitments[\(index)].\(name)") }
             self.rows.append(
                 Row(
-                    key: field("key"), name: field("name"), metric: field("metric"), target: field("target"),
-                    goal: field("goal"), weight: field("weight"), calendar: field("calendar"), priorities: field("priorities")
+                    key: field("key"),
+                    name: field("name"),
+                    metric: field("metric"),
+                    target: field("target"),
+                    goal: field("goal"),
+                    weight: field("weight"),
+                    calendar: field("calendar"),
+                    priorities: field("priorities")
                 )
             )
             index += 1
@@ -102,8 +111,14 @@ struct AgreementForm {
             )
         }
         return AgreementTerms(
-            title: self.title, provider: self.provider, client: self.client, validFrom: from, validTo: to,
-            cadence: cadence, summary: self.summary, commitments: commitments
+            title: self.title,
+            provider: self.provider,
+            client: self.client,
+            validFrom: from,
+            validTo: to,
+            cadence: cadence,
+            summary: self.summary,
+            commitments: commitments
         )
     }
 

@@ -77,7 +77,9 @@ struct AgreementViews {
         calendars.map { calendar in
             [
                 "code": calendar.code, "name": calendar.name, "timeZone": calendar.timeZone, "hoursSummary": self.hoursSummary(calendar),
-                "holidays": calendar.holidays.sorted { $0.date < $1.date }.map { "\($0.date)\($0.name.isEmpty ? "" : " " + $0.name)" }.joined(separator: " · "),
+                "holidays": calendar.holidays.sorted { $0.date < $1.date }.map { "\($0.date)\($0.name.isEmpty ? "" : " " + $0.name)" }.joined(
+                    separator: " · "
+                ),
             ]
         }
     }

@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
-import NIOCore
 import HummingbirdAuth
+import NIOCore
 import PactaCore
 import PactaStore
 

@@ -40,7 +40,12 @@ struct AdminAPIController: Sendable {
         }
         let body = try await request.decodeJSON(as: Body.self, context: context)
         let user = try await Accounts(store: self.services.store).createUser(
-            username: body.username, name: body.name, role: body.role, unit: body.unit, password: body.password, at: self.services.now()
+            username: body.username,
+            name: body.name,
+            role: body.role,
+            unit: body.unit,
+            password: body.password,
+            at: self.services.now()
         )
         return EditedResponse(status: .created, response: UserJSON(user))
     }
@@ -56,7 +61,13 @@ struct AdminAPIController: Sendable {
         let key = try context.parameters.require("id")
         guard let id = Int64(key) else { throw NotFoundError("user", key) }
         let body = try await request.decodeJSON(as: Body.self, context: context)
-        try await Accounts(store: self.services.store).updateUser(id: id, role: body.role, unit: body.unit, active: body.active, password: body.password)
+        try await Accounts(store: self.services.store).updateUser(
+            id: id,
+            role: body.role,
+            unit: body.unit,
+            active: body.active,
+            password: body.password
+        )
         guard let user = try await self.services.store.users.get(id: id) else { throw NotFoundError("user", key) }
         return UserJSON(user)
     }
@@ -68,11 +79,15 @@ struct AdminAPIController: Sendable {
     /// Creates a token for `username` (default: the caller; someone else only for an administrator).
     /// The secret is in this answer only.
     @Sendable func createToken(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<NewTokenJSON> {
-        struct Body: Codable { var name: String; var username: String? }
+        struct Body: Codable {
+            var name: String
+            var username: String?
+        }
         // A token someone else made for this person cannot make one that would count as theirs.
         if case .token(_, own: false) = context.channel {
             throw APIError(
-                .forbidden, code: "not_your_own_token",
+                .forbidden,
+                code: "not_your_own_token",
                 message: "This token was created for you by someone else: it cannot create tokens. Sign in, or use a token you created yourself."
             )
         }
@@ -87,7 +102,11 @@ struct AdminAPIController: Sendable {
             owner = try context.requireIdentity()
         }
         let (secret, token) = try await self.services.store.tokens.create(
-            userID: owner.id, name: body.name, by: try context.user, via: "api", at: self.services.now()
+            userID: owner.id,
+            name: body.name,
+            by: try context.user,
+            via: "api",
+            at: self.services.now()
         )
         return EditedResponse(status: .created, response: NewTokenJSON(token: token, secret: secret))
     }

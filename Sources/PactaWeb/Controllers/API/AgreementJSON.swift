@@ -45,7 +45,11 @@ struct AgreementJSON: Codable, Sendable {
         self.init(record.agreement, providerName: record.providerName, clientName: record.clientName, today: today)
         self.versions = record.versions.map {
             Version(
-                version: $0.version, supersedes: $0.supersedes, createdBy: $0.createdBy, createdAt: $0.createdAt, sha256: $0.sha256,
+                version: $0.version,
+                supersedes: $0.supersedes,
+                createdBy: $0.createdBy,
+                createdAt: $0.createdAt,
+                sha256: $0.sha256,
                 signatures: $0.signatures
             )
         }

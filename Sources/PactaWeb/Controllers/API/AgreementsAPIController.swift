@@ -48,7 +48,9 @@ struct AgreementsAPIController: Sendable {
             published.map { AgreementJSON($0.agreement, providerName: $0.providerName, clientName: $0.clientName, today: today) }
         }
         return PublishedJSON(
-            items: json(publication.inForce), upcoming: json(publication.upcoming), withheld: publication.withheld,
+            items: json(publication.inForce),
+            upcoming: json(publication.upcoming),
+            withheld: publication.withheld,
             ledgerHead: try await self.services.store.ledger.head()
         )
     }
@@ -73,17 +75,29 @@ struct AgreementsAPIController: Sendable {
         let input = try await request.decodeJSON(as: AgreementInput.self, context: context)
         guard let code = input.code else { throw ValidationError(field: "code", code: "required", message: "A code is required.") }
         _ = try await self.services.store.agreements.create(code: code, terms: input.terms, by: try context.actor, at: self.services.now())
-        return EditedResponse(status: .created, headers: [.location: "/api/v1/agreements/\(code)"], response: try await self.record(code, context: context))
+        return EditedResponse(
+            status: .created,
+            headers: [.location: "/api/v1/agreements/\(code)"],
+            response: try await self.record(code, context: context)
+        )
     }
 
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> AgreementJSON {
         let code = try context.parameters.require("code")
         let input = try await request.decodeJSON(as: AgreementInput.self, context: context)
         if let bodyCode = input.code, bodyCode != code {
-            throw ValidationError(field: "code", code: "code_mismatch", message: "The code in the body (\(bodyCode)) differs from the URL (\(code)); codes never change.")
+            throw ValidationError(
+                field: "code",
+                code: "code_mismatch",
+                message: "The code in the body (\(bodyCode)) differs from the URL (\(code)); codes never change."
+            )
         }
         _ = try await self.services.store.agreements.revise(
-            code, terms: input.terms, by: try context.actor, at: self.services.now(), today: self.services.today
+            code,
+            terms: input.terms,
+            by: try context.actor,
+            at: self.services.now(),
+            today: self.services.today
         )
         return try await self.record(code, context: context)
     }
@@ -99,7 +113,11 @@ struct AgreementsAPIController: Sendable {
         let code = try context.parameters.require("code")
         let body = try await request.decodeJSON(as: Body.self, context: context)
         _ = try await self.services.store.agreements.terminate(
-            code, reason: body.reason, by: try context.actor, at: self.services.now(), today: self.services.today
+            code,
+            reason: body.reason,
+            by: try context.actor,
+            at: self.services.now(),
+            today: self.services.today
         )
         return try await self.record(code, context: context)
     }
@@ -114,7 +132,10 @@ struct AgreementsAPIController: Sendable {
         let code = try context.parameters.require("code")
         let body = try await request.decodeJSON(as: Body.self, context: context)
         _ = try await self.services.store.agreements.sign(
-            code, shown: Agreement.Shown(version: body.version, sha256: body.sha256), by: try context.actor, at: self.services.now(),
+            code,
+            shown: Agreement.Shown(version: body.version, sha256: body.sha256),
+            by: try context.actor,
+            at: self.services.now(),
             today: self.services.today
         )
         return EditedResponse(status: .created, response: try await self.record(code, context: context))

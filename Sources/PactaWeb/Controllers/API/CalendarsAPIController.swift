@@ -36,7 +36,9 @@ struct CalendarsAPIController: Sendable {
         let owner = input.owner ?? (actor.reachesEverything ? nil : actor.unit)
         try await self.services.store.calendars.create(calendar, owner: owner, by: actor, at: self.services.now())
         return EditedResponse(
-            status: .created, headers: [.location: "/api/v1/calendars/\(calendar.code)"], response: CalendarJSON(OwnedCalendar(calendar: calendar, owner: owner))
+            status: .created,
+            headers: [.location: "/api/v1/calendars/\(calendar.code)"],
+            response: CalendarJSON(OwnedCalendar(calendar: calendar, owner: owner))
         )
     }
 

@@ -27,8 +27,13 @@ struct IndicatorsAPIController: Sendable {
         let body = try await request.decodeJSON(as: Body.self, context: context)
         let period = try Self.period(body.period, today: self.services.today)
         try await self.services.store.manualValues.set(
-            agreement: code, commitment: body.commitment, period: period, value: body.value, evidence: body.evidence,
-            by: try context.actor, at: self.services.now()
+            agreement: code,
+            commitment: body.commitment,
+            period: period,
+            value: body.value,
+            evidence: body.evidence,
+            by: try context.actor,
+            at: self.services.now()
         )
         return IndicatorsJSON(
             try await self.services.store.hardIndicators(agreement: code, period: period, at: self.services.now(), visibleTo: try context.actor)
@@ -71,7 +76,12 @@ struct IndicatorsAPIController: Sendable {
         }
         let instant = Date(timeIntervalSince1970: TimeInterval(seconds))
         guard Timestamp.year(of: text).map(Self.reportedYears.contains) == true else {
-            throw APIError(.badRequest, code: "out_of_range", message: "at lies between the years \(Self.reportedYears.lowerBound) and \(Self.reportedYears.upperBound).", field: "at")
+            throw APIError(
+                .badRequest,
+                code: "out_of_range",
+                message: "at lies between the years \(Self.reportedYears.lowerBound) and \(Self.reportedYears.upperBound).",
+                field: "at"
+            )
         }
         return instant
     }
@@ -83,8 +93,10 @@ struct IndicatorsAPIController: Sendable {
         }
         guard Self.reportedYears.contains(period.first.year) else {
             throw APIError(
-                .badRequest, code: "out_of_range",
-                message: "A period lies between the years \(Self.reportedYears.lowerBound) and \(Self.reportedYears.upperBound).", field: "period"
+                .badRequest,
+                code: "out_of_range",
+                message: "A period lies between the years \(Self.reportedYears.lowerBound) and \(Self.reportedYears.upperBound).",
+                field: "period"
             )
         }
         return period
@@ -113,7 +125,16 @@ struct IndicatorsJSON: ResponseEncodable, Sendable {
         self.period = report.period
         self.evaluatedAt = Timestamp.format(report.evaluatedAt)
         self.measurements = report.measurements.map {
-            Measurement(commitment: $0.commitment, metric: $0.metric, requests: $0.requests, met: $0.met, missed: $0.missed, pending: $0.pending, value: $0.value, status: $0.status)
+            Measurement(
+                commitment: $0.commitment,
+                metric: $0.metric,
+                requests: $0.requests,
+                met: $0.met,
+                missed: $0.missed,
+                pending: $0.pending,
+                value: $0.value,
+                status: $0.status
+            )
         }
     }
 }
@@ -144,7 +165,11 @@ public enum IndicatorsCSV {
     public static func requests(_ report: HardIndicatorReport) -> String {
         var text = "external_ref,commitment,priority,opened_at,business_seconds,outcome\r\n"
         for line in report.lines {
-            text += [CSVField.escape(line.externalRef), CSVField.escape(line.commitment), CSVField.escape(line.priority), Timestamp.format(line.openedAt), String(line.businessSeconds), line.outcome.rawValue]
+            text +=
+                [
+                    CSVField.escape(line.externalRef), CSVField.escape(line.commitment), CSVField.escape(line.priority),
+                    Timestamp.format(line.openedAt), String(line.businessSeconds), line.outcome.rawValue,
+                ]
                 .joined(separator: ",") + "\r\n"
         }
         return text

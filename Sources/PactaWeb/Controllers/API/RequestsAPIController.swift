@@ -34,7 +34,11 @@ struct RequestsAPIController: Sendable {
         let report: ImportReport
         if contentType.hasPrefix("text/csv") {
             report = try await store.requests.importCSV(
-                request.body, skipInvalid: skipInvalid, by: try context.actor, at: self.services.now(), timeZone: self.services.timeZone
+                request.body,
+                skipInvalid: skipInvalid,
+                by: try context.actor,
+                at: self.services.now(),
+                timeZone: self.services.timeZone
             )
         } else {
             let body = try await request.body(upTo: Self.maximumJSONSize)
@@ -45,7 +49,11 @@ struct RequestsAPIController: Sendable {
                     [try StrictJSON.decode(RawServiceRequest.self, from: body)]
                 }
             report = try await store.requests.importRows(
-                rows, skipInvalid: skipInvalid, by: try context.actor, at: self.services.now(), timeZone: self.services.timeZone
+                rows,
+                skipInvalid: skipInvalid,
+                by: try context.actor,
+                at: self.services.now(),
+                timeZone: self.services.timeZone
             )
         }
         return EditedResponse(status: report.status, response: report)
@@ -94,8 +102,12 @@ struct RequestDetailJSON: ResponseEncodable, Sendable {
         self.evaluatedAt = Timestamp.format(detail.evaluatedAt)
         self.commitments = detail.evaluations.map {
             Evaluation(
-                commitment: $0.commitment.key, metric: $0.commitment.metric, targetSeconds: $0.commitment.targetSeconds,
-                businessSeconds: $0.businessSeconds, outcome: $0.outcome, dueAt: $0.dueAt.map(Timestamp.format)
+                commitment: $0.commitment.key,
+                metric: $0.commitment.metric,
+                targetSeconds: $0.commitment.targetSeconds,
+                businessSeconds: $0.businessSeconds,
+                outcome: $0.outcome,
+                dueAt: $0.dueAt.map(Timestamp.format)
             )
         }
     }

@@ -35,7 +35,10 @@ struct UnitsAPIController: Sendable {
     }
 
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> OrgUnit {
-        struct Body: Codable { var name: String; var parent: String? }
+        struct Body: Codable {
+            var name: String
+            var parent: String?
+        }
         let body = try await request.decodeJSON(as: Body.self, context: context)
         let unit = OrgUnit(code: try context.parameters.require("code"), name: body.name, parent: body.parent)
         try await self.services.store.units.update(unit, by: try context.actor, at: self.services.now())
@@ -46,7 +49,12 @@ struct UnitsAPIController: Sendable {
     @Sendable func importCSV(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<ImportReport> {
         let body = try await request.body(upTo: FormData.maximumSize)
         let skipInvalid = try request.flag("skip_invalid")
-        let report = try await self.services.store.units.importCSV(bytes: Array(body.readableBytesView), skipInvalid: skipInvalid, by: try context.actor, at: self.services.now())
+        let report = try await self.services.store.units.importCSV(
+            bytes: Array(body.readableBytesView),
+            skipInvalid: skipInvalid,
+            by: try context.actor,
+            at: self.services.now()
+        )
         return EditedResponse(status: report.status, response: report)
     }
 }

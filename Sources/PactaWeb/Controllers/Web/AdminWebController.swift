@@ -32,11 +32,18 @@ struct AdminWebController: Sendable {
                 throw ValidationError(field: "role", code: "invalid_role", message: "Choose a role.")
             }
             _ = try await Accounts(store: self.services.store).createUser(
-                username: form.text("username"), name: form.text("name"), role: role, unit: form.text("unit"),
-                password: form["password"] ?? "", at: self.services.now()
+                username: form.text("username"),
+                name: form.text("name"),
+                role: role,
+                unit: form.text("unit"),
+                password: form["password"] ?? "",
+                at: self.services.now()
             )
         } catch let error as ValidationError {
-            return try await self.usersPage(form: form, issues: error.issues, request: request, context: context).response(from: request, context: context)
+            return try await self.usersPage(form: form, issues: error.issues, request: request, context: context).response(
+                from: request,
+                context: context
+            )
         }
         context.flash("flash.user_created")
         return redirect("/users")
@@ -54,13 +61,28 @@ struct AdminWebController: Sendable {
         let page: [String: Any] = [
             "rows": rows, "errors": errors, "errorList": errorList,
             "form": ["username": form.text("username"), "name": form.text("name")],
-            "roles": options(Role.allCases, selected: { $0.rawValue == (form["role"] ?? Role.viewer.rawValue) }) {
-                ["value": $0.rawValue, "label": messages.text("roles.\($0.rawValue)", or: $0.rawValue)]
-            },
-            "units": options(try await self.services.store.units.list(), selected: { $0.code == form.text("unit") }) { ["code": $0.code, "name": $0.name] },
+            "roles": options(
+                Role.allCases,
+                selected: { $0.rawValue == (form["role"] ?? Role.viewer.rawValue) },
+                describe: {
+                    ["value": $0.rawValue, "label": messages.text("roles.\($0.rawValue)", or: $0.rawValue)]
+                }
+            ),
+            "units": options(
+                try await self.services.store.units.list(),
+                selected: { $0.code == form.text("unit") },
+                describe: {
+                    ["code": $0.code, "name": $0.name]
+                }
+            ),
         ]
         return self.services.renderer.render(
-            "users", titleKey: "users.title", section: "users", page: page, request: request, context: context,
+            "users",
+            titleKey: "users.title",
+            section: "users",
+            page: page,
+            request: request,
+            context: context,
             status: issues.isEmpty ? .ok : .unprocessableContent
         )
     }
@@ -78,11 +100,21 @@ struct AdminWebController: Sendable {
         do {
             guard let role else { throw ValidationError(field: "role", code: "invalid_role", message: "Choose a role.") }
             try await Accounts(store: self.services.store).updateUser(
-                id: user.id, role: role, unit: form.text("unit"), active: active, password: form["password"]
+                id: user.id,
+                role: role,
+                unit: form.text("unit"),
+                active: active,
+                password: form["password"]
             )
         } catch let error as ValidationError {
             return try await self.userForm(
-                user, role: role ?? user.role, unit: form.text("unit"), active: active, issues: error.issues, request: request, context: context
+                user,
+                role: role ?? user.role,
+                unit: form.text("unit"),
+                active: active,
+                issues: error.issues,
+                request: request,
+                context: context
             ).response(from: request, context: context)
         }
         context.flash("flash.user_saved")
@@ -96,20 +128,39 @@ struct AdminWebController: Sendable {
     }
 
     private func userForm(
-        _ user: User, role: Role, unit: String, active: Bool, issues: [FieldIssue], request: Request, context: AppRequestContext
+        _ user: User,
+        role: Role,
+        unit: String,
+        active: Bool,
+        issues: [FieldIssue],
+        request: Request,
+        context: AppRequestContext
     ) async throws -> HTML {
         let messages = self.services.renderer.messages(context.language)
         let (errors, errorList) = self.services.renderer.fieldErrors(issues, language: context.language)
         let page: [String: Any] = [
             "action": "/users/\(user.id)", "username": user.username, "name": user.name, "active": active,
-            "roles": options(Role.allCases, selected: { $0 == role }) {
-                ["value": $0.rawValue, "label": messages.text("roles.\($0.rawValue)", or: $0.rawValue)]
-            },
-            "units": options(try await self.services.store.units.list(), selected: { $0.code == unit }) { ["code": $0.code, "name": $0.name] },
+            "roles": options(
+                Role.allCases,
+                selected: { $0 == role },
+                describe: {
+                    ["value": $0.rawValue, "label": messages.text("roles.\($0.rawValue)", or: $0.rawValue)]
+                }
+            ),
+            "units": options(
+                try await self.services.store.units.list(),
+                selected: { $0.code == unit },
+                describe: { ["code": $0.code, "name": $0.name] }
+            ),
             "errors": errors, "errorList": errorList,
         ]
         return self.services.renderer.render(
-            "user-form", titleKey: "user_form.title", section: "users", page: page, request: request, context: context,
+            "user-form",
+            titleKey: "user_form.title",
+            section: "users",
+            page: page,
+            request: request,
+            context: context,
             status: issues.isEmpty ? .ok : .unprocessableContent
         )
     }
@@ -129,7 +180,11 @@ struct AdminWebController: Sendable {
                 throw ValidationError(field: "user", code: "required", message: "Choose the user the token acts as.")
             }
             let (secret, _) = try await self.services.store.tokens.create(
-                userID: owner.id, name: form.text("name"), by: user, via: "web", at: self.services.now()
+                userID: owner.id,
+                name: form.text("name"),
+                by: user,
+                via: "web",
+                at: self.services.now()
             )
             return try await self.tokensPage(secret: secret, issues: [], request: request, context: context, status: .created)
         } catch let error as ValidationError {
@@ -145,7 +200,11 @@ struct AdminWebController: Sendable {
     }
 
     private func tokensPage(
-        secret: String?, issues: [FieldIssue], request: Request, context: AppRequestContext, status: HTTPResponse.Status = .ok
+        secret: String?,
+        issues: [FieldIssue],
+        request: Request,
+        context: AppRequestContext,
+        status: HTTPResponse.Status = .ok
     ) async throws -> HTML {
         let zone = self.services.timeZone
         let user = try context.user
@@ -155,16 +214,31 @@ struct AdminWebController: Sendable {
                 "id": $0.id, "username": $0.username, "name": $0.name, "prefix": $0.prefix,
                 "createdBy": $0.createdBy ?? messages.text("tokens.created_by_cli", or: "command line"), "canSign": $0.isOwn,
                 "createdAt": Format.instant($0.createdAt, in: zone), "lastUsedAt": $0.lastUsedAt.map { Format.instant($0, in: zone) } ?? "",
-                "revokedAt": $0.revokedAt.map { Format.instant($0, in: zone) } ?? "", "revokeAction": $0.revokedAt == nil ? "/tokens/\($0.id)/revoke" : "",
+                "revokedAt": $0.revokedAt.map { Format.instant($0, in: zone) } ?? "",
+                "revokeAction": $0.revokedAt == nil ? "/tokens/\($0.id)/revoke" : "",
             ]
         }
         let (errors, errorList) = self.services.renderer.fieldErrors(issues, language: context.language)
         var page: [String: Any] = ["rows": rows, "errors": errors, "errorList": errorList, "forOthers": user.role == .admin]
         if user.role == .admin {
-            page["users"] = options(try await self.services.store.users.list(), selected: { $0.id == user.id }) { ["username": $0.username, "name": $0.name] }
+            page["users"] = options(
+                try await self.services.store.users.list(),
+                selected: { $0.id == user.id },
+                describe: {
+                    ["username": $0.username, "name": $0.name]
+                }
+            )
         }
         if let secret { page["newSecret"] = secret }
-        return self.services.renderer.render("tokens", titleKey: "tokens.title", section: "tokens", page: page, request: request, context: context, status: status)
+        return self.services.renderer.render(
+            "tokens",
+            titleKey: "tokens.title",
+            section: "tokens",
+            page: page,
+            request: request,
+            context: context,
+            status: status
+        )
     }
 
     /// The verification report; `?head=` checks a ledger head kept outside the database.
@@ -174,7 +248,8 @@ struct AdminWebController: Sendable {
         let messages = self.services.renderer.messages(context.language)
         var page: [String: Any] = [
             "checked": report.checkedSignatures, "checkedVersions": report.checkedVersions, "checkedEntries": report.checkedEntries,
-            "intact": report.isIntact, "headHash": report.head.hash, "headSeq": report.head.seq, "hiddenIssues": report.hiddenIssues, "hasHiddenIssues": report.hiddenIssues > 0,
+            "intact": report.isIntact, "headHash": report.head.hash, "headSeq": report.head.seq, "hiddenIssues": report.hiddenIssues,
+            "hasHiddenIssues": report.hiddenIssues > 0,
             "issues": report.issues.map { issue -> [String: Any] in
                 [
                     "agreement": issue.agreement, "version": issue.version.map(String.init) ?? "",

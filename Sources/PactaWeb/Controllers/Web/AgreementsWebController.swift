@@ -47,7 +47,12 @@ struct AgreementsWebController: Sendable {
             "withheld": publication.withheld, "ledgerHead": head.hash, "ledgerSeq": head.seq,
         ]
         return self.services.renderer.render(
-            "published", titleKey: "published.title", section: "published", page: page, request: request, context: context
+            "published",
+            titleKey: "published.title",
+            section: "published",
+            page: page,
+            request: request,
+            context: context
         )
     }
 
@@ -69,12 +74,20 @@ struct AgreementsWebController: Sendable {
                     "validFrom": summary.validFrom.description, "validTo": summary.validTo.description,
                 ]
             }
-        let states = options(AgreementState.allCases, selected: { $0 == filter }) {
-            ["value": $0.rawValue, "label": messages.text("states.\($0.rawValue)", or: $0.rawValue)]
-        }
+        let states = options(
+            AgreementState.allCases,
+            selected: { $0 == filter },
+            describe: {
+                ["value": $0.rawValue, "label": messages.text("states.\($0.rawValue)", or: $0.rawValue)]
+            }
+        )
         return self.services.renderer.render(
-            "agreements", titleKey: "agreements.title", section: "agreements",
-            page: ["rows": rows, "states": states, "empty": rows.isEmpty], request: request, context: context
+            "agreements",
+            titleKey: "agreements.title",
+            section: "agreements",
+            page: ["rows": rows, "states": states, "empty": rows.isEmpty],
+            request: request,
+            context: context
         )
     }
 
@@ -130,7 +143,14 @@ struct AgreementsWebController: Sendable {
             page["signHref"] = "/agreements/\(code)/sign"
             page["signSideLabel"] = messages.text("sides.\(side.rawValue)", or: side.rawValue)
         }
-        return self.services.renderer.render("agreement", title: agreement.terms.title, section: "agreements", page: page, request: request, context: context)
+        return self.services.renderer.render(
+            "agreement",
+            title: agreement.terms.title,
+            section: "agreements",
+            page: page,
+            request: request,
+            context: context
+        )
     }
 
     @Sendable func version(_ request: Request, context: AppRequestContext) async throws -> HTML {
@@ -150,7 +170,12 @@ struct AgreementsWebController: Sendable {
             "signatures": signatures.map(self.views(context).signature), "backHref": "/agreements/\(code)",
         ]
         return self.services.renderer.render(
-            "agreement-version", title: stored.document.terms.title, section: "agreements", page: page, request: request, context: context
+            "agreement-version",
+            title: stored.document.terms.title,
+            section: "agreements",
+            page: page,
+            request: request,
+            context: context
         )
     }
 
@@ -169,7 +194,11 @@ struct AgreementsWebController: Sendable {
         let form = AgreementForm(
             code: "",
             terms: AgreementTerms(
-                title: "", provider: unit, client: "", validFrom: today, validTo: LocalDate(year: today.year + 1, month: today.month, day: 1)!.adding(days: -1)
+                title: "",
+                provider: unit,
+                client: "",
+                validFrom: today,
+                validTo: LocalDate(year: today.year + 1, month: today.month, day: 1)!.adding(days: -1)
             )
         )
         return try await self.render(form: form, isNew: true, issues: [], request: request, context: context)
@@ -185,7 +214,12 @@ struct AgreementsWebController: Sendable {
         }
         let form = AgreementForm(code: code, terms: terms)
         return try await self.render(
-            form: form, isNew: false, issues: [], request: request, context: context, willCreateVersion: !record.agreement.signatures.isEmpty,
+            form: form,
+            isNew: false,
+            issues: [],
+            request: request,
+            context: context,
+            willCreateVersion: !record.agreement.signatures.isEmpty,
             partiesFixed: record.agreement.partiesAreFixed
         )
     }
@@ -198,8 +232,14 @@ struct AgreementsWebController: Sendable {
             context.flash("flash.agreement_saved")
             return redirect("/agreements/\(form.code)")
         } catch let error as ValidationError {
-            return try await self.render(form: form, isNew: true, issues: form.issues + error.issues.filter { !form.issues.contains($0) }, request: request, context: context)
-                .response(from: request, context: context)
+            return try await self.render(
+                form: form,
+                isNew: true,
+                issues: form.issues + error.issues.filter { !form.issues.contains($0) },
+                request: request,
+                context: context
+            )
+            .response(from: request, context: context)
         }
     }
 
@@ -210,13 +250,23 @@ struct AgreementsWebController: Sendable {
         do {
             guard let terms = form.terms, form.issues.isEmpty else { throw ValidationError(form.issues) }
             let (_, revision) = try await self.services.store.agreements.revise(
-                code, terms: terms, by: try context.actor, at: self.services.now(), today: self.services.today
+                code,
+                terms: terms,
+                by: try context.actor,
+                at: self.services.now(),
+                today: self.services.today
             )
             context.flash(revision == .inPlace ? "flash.agreement_saved" : "flash.agreement_new_version")
             return redirect("/agreements/\(code)")
         } catch let error as ValidationError {
-            return try await self.render(form: form, isNew: false, issues: form.issues + error.issues.filter { !form.issues.contains($0) }, request: request, context: context)
-                .response(from: request, context: context)
+            return try await self.render(
+                form: form,
+                isNew: false,
+                issues: form.issues + error.issues.filter { !form.issues.contains($0) },
+                request: request,
+                context: context
+            )
+            .response(from: request, context: context)
         } catch let error as AgreementError {
             context.flash("errors.\(error.reason.rawValue)", error: true)
             return redirect("/agreements/\(code)")
@@ -230,7 +280,11 @@ struct AgreementsWebController: Sendable {
         return try await self.action(context) { code in
             guard let record = try await self.services.store.agreements.get(code, visibleTo: actor) else { throw NotFoundError("agreement", code) }
             let (_, revision) = try await self.services.store.agreements.revise(
-                code, terms: record.agreement.terms, by: actor, at: self.services.now(), today: self.services.today
+                code,
+                terms: record.agreement.terms,
+                by: actor,
+                at: self.services.now(),
+                today: self.services.today
             )
             return revision == .inPlace ? "flash.calendars_updated" : "flash.calendars_new_version"
         }
@@ -248,7 +302,13 @@ struct AgreementsWebController: Sendable {
         let reason = context.form.text("reason")
         let actor = try context.actor
         return try await self.action(context) { code in
-            let agreement = try await self.services.store.agreements.terminate(code, reason: reason, by: actor, at: self.services.now(), today: self.services.today)
+            let agreement = try await self.services.store.agreements.terminate(
+                code,
+                reason: reason,
+                by: actor,
+                at: self.services.now(),
+                today: self.services.today
+            )
             return agreement.signedVersion == nil ? "flash.agreement_cancelled" : "flash.agreement_terminated"
         }
     }
@@ -257,7 +317,9 @@ struct AgreementsWebController: Sendable {
     /// confirmation that binds the signature to exactly them.
     @Sendable func signPage(_ request: Request, context: AppRequestContext) async throws -> HTML {
         let code = try context.parameters.require("code")
-        guard let record = try await self.services.store.agreements.get(code, visibleTo: try context.actor) else { throw NotFoundError("agreement", code) }
+        guard let record = try await self.services.store.agreements.get(code, visibleTo: try context.actor) else {
+            throw NotFoundError("agreement", code)
+        }
         return try self.signForm(record, request: request, context: context)
     }
 
@@ -269,12 +331,24 @@ struct AgreementsWebController: Sendable {
         let form = context.form
         guard let record = try await self.services.store.agreements.get(code, visibleTo: actor) else { throw NotFoundError("agreement", code) }
         guard form["confirm"] != nil else {
-            return try self.signForm(record, request: request, context: context, problem: "errors.confirmation_required", status: .unprocessableContent)
-                .response(from: request, context: context)
+            return try self.signForm(
+                record,
+                request: request,
+                context: context,
+                problem: "errors.confirmation_required",
+                status: .unprocessableContent
+            )
+            .response(from: request, context: context)
         }
         let shown = Agreement.Shown(version: Int(form.text("version")) ?? 0, sha256: form.text("sha256"))
         do {
-            let signed = try await self.services.store.agreements.sign(code, shown: shown, by: actor, at: self.services.now(), today: self.services.today)
+            let signed = try await self.services.store.agreements.sign(
+                code,
+                shown: shown,
+                by: actor,
+                at: self.services.now(),
+                today: self.services.today
+            )
             context.flash(Self.signedFlash(signed, today: self.services.today), error: false)
             return redirect("/agreements/\(code)")
         } catch let error as AgreementError where error.reason == .versionChanged {
@@ -298,7 +372,11 @@ struct AgreementsWebController: Sendable {
     }
 
     private func signForm(
-        _ record: AgreementRecord, request: Request, context: AppRequestContext, problem: String? = nil, status: HTTPResponse.Status = .ok
+        _ record: AgreementRecord,
+        request: Request,
+        context: AppRequestContext,
+        problem: String? = nil,
+        status: HTTPResponse.Status = .ok
     ) throws -> HTML {
         let agreement = record.agreement
         let views = self.views(context)
@@ -314,7 +392,15 @@ struct AgreementsWebController: Sendable {
             .replacingOccurrences(of: "{version}", with: String(agreement.version))
         page["canSign"] = agreement.state(on: self.services.today) == .pendingSignatures && side.map { agreement.signature(of: $0) == nil } == true
         if let problem { page["problem"] = messages.text(problem, or: problem) }
-        return self.services.renderer.render("agreement-sign", titleKey: "sign.title", section: "agreements", page: page, request: request, context: context, status: status)
+        return self.services.renderer.render(
+            "agreement-sign",
+            titleKey: "sign.title",
+            section: "agreements",
+            page: page,
+            request: request,
+            context: context,
+            status: status
+        )
     }
 
     /// Runs a lifecycle action and returns to the agreement with the message it chose, or the error.
@@ -342,8 +428,13 @@ struct AgreementsWebController: Sendable {
     }
 
     private func render(
-        form: AgreementForm, isNew: Bool, issues: [FieldIssue], request: Request, context: AppRequestContext,
-        willCreateVersion: Bool = false, partiesFixed: Bool = false
+        form: AgreementForm,
+        isNew: Bool,
+        issues: [FieldIssue],
+        request: Request,
+        context: AppRequestContext,
+        willCreateVersion: Bool = false,
+        partiesFixed: Bool = false
     ) async throws -> HTML {
         let messages = self.services.renderer.messages(context.language)
         let units = try await self.services.store.units.list()
@@ -361,32 +452,53 @@ struct AgreementsWebController: Sendable {
             return [
                 "index": index, "key": row.key, "name": row.name, "target": row.target, "goal": row.goal,
                 "weight": row.weight, "priorities": row.priorities, "errors": rowErrors,
-                "metrics": options(Metric.allCases, selected: { $0.rawValue == row.metric }) {
-                    ["value": $0.rawValue, "label": messages.text("metrics.\($0.rawValue)", or: $0.rawValue)]
-                },
-                "calendars": options(calendars, selected: { $0.code == row.calendar }) { ["code": $0.code, "name": $0.name] },
+                "metrics": options(
+                    Metric.allCases,
+                    selected: { $0.rawValue == row.metric },
+                    describe: {
+                        ["value": $0.rawValue, "label": messages.text("metrics.\($0.rawValue)", or: $0.rawValue)]
+                    }
+                ),
+                "calendars": options(calendars, selected: { $0.code == row.calendar }, describe: { ["code": $0.code, "name": $0.name] }),
             ]
         }
         let page: [String: Any] = [
             "isNew": isNew, "action": isNew ? "/agreements" : "/agreements/\(form.code)",
             "code": form.code, "title": form.title, "summary": form.summary,
             "validFrom": form.validFrom, "validTo": form.validTo,
-            "cadences": options(Cadence.allCases, selected: { $0.rawValue == form.cadence }) {
-                ["value": $0.rawValue, "label": messages.text("cadences.\($0.rawValue)", or: $0.rawValue)]
-            },
+            "cadences": options(
+                Cadence.allCases,
+                selected: { $0.rawValue == form.cadence },
+                describe: {
+                    ["value": $0.rawValue, "label": messages.text("cadences.\($0.rawValue)", or: $0.rawValue)]
+                }
+            ),
             // Once signed, the parties stay: the form offers only them.
-            "providers": options(units.filter { !partiesFixed || $0.code == form.provider }, selected: { $0.code == form.provider }) {
-                ["code": $0.code, "name": $0.name]
-            },
-            "clients": options(units.filter { !partiesFixed || $0.code == form.client }, selected: { $0.code == form.client }) {
-                ["code": $0.code, "name": $0.name]
-            },
+            "providers": options(
+                units.filter { !partiesFixed || $0.code == form.provider },
+                selected: { $0.code == form.provider },
+                describe: {
+                    ["code": $0.code, "name": $0.name]
+                }
+            ),
+            "clients": options(
+                units.filter { !partiesFixed || $0.code == form.client },
+                selected: { $0.code == form.client },
+                describe: {
+                    ["code": $0.code, "name": $0.name]
+                }
+            ),
             "commitments": commitments, "errors": errors, "errorList": errorList, "willCreateVersion": willCreateVersion,
             "partiesFixed": partiesFixed,
         ]
         return self.services.renderer.render(
-            "agreement-form", titleKey: isNew ? "agreement_form.new_title" : "agreement_form.edit_title", section: "agreements",
-            page: page, request: request, context: context, status: issues.isEmpty ? .ok : .unprocessableContent
+            "agreement-form",
+            titleKey: isNew ? "agreement_form.new_title" : "agreement_form.edit_title",
+            section: "agreements",
+            page: page,
+            request: request,
+            context: context,
+            status: issues.isEmpty ? .ok : .unprocessableContent
         )
     }
 }

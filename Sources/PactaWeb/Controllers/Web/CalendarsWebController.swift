@@ -33,7 +33,14 @@ struct CalendarsWebController: Sendable {
                 "editHref": mayEdit && CalendarRepository.mayChange(owned, by: actor, in: tree) ? "/calendars/\(calendar.code)/edit" : "",
             ]
         }
-        return self.services.renderer.render("calendars", titleKey: "calendars.title", section: "calendars", page: ["rows": rows, "empty": rows.isEmpty], request: request, context: context)
+        return self.services.renderer.render(
+            "calendars",
+            titleKey: "calendars.title",
+            section: "calendars",
+            page: ["rows": rows, "empty": rows.isEmpty],
+            request: request,
+            context: context
+        )
     }
 
     @Sendable func newForm(_ request: Request, context: AppRequestContext) async throws -> HTML {
@@ -76,13 +83,20 @@ struct CalendarsWebController: Sendable {
     }
 
     private func save(
-        _ form: CalendarForm, isNew: Bool, request: Request, context: AppRequestContext, _ write: (BusinessCalendar) async throws -> Void
+        _ form: CalendarForm,
+        isNew: Bool,
+        request: Request,
+        context: AppRequestContext,
+        _ write: (BusinessCalendar) async throws -> Void
     ) async throws -> Response {
         do {
             let calendar = try form.calendar()
             try await write(calendar)
         } catch let error as ValidationError {
-            return try await self.render(form, isNew: isNew, issues: error.issues, request: request, context: context).response(from: request, context: context)
+            return try await self.render(form, isNew: isNew, issues: error.issues, request: request, context: context).response(
+                from: request,
+                context: context
+            )
         }
         context.flash("flash.calendar_saved")
         return redirect("/calendars")
@@ -93,9 +107,13 @@ struct CalendarsWebController: Sendable {
         let actor = try context.actor
         let units = try await self.services.store.units.list()
         let tree = UnitTree(units)
-        var owners = options(units.filter { actor.reaches($0.code, in: tree) || $0.code == form.owner }, selected: { $0.code == form.owner }) {
-            ["code": $0.code, "name": $0.name]
-        }
+        var owners = options(
+            units.filter { actor.reaches($0.code, in: tree) || $0.code == form.owner },
+            selected: { $0.code == form.owner },
+            describe: {
+                ["code": $0.code, "name": $0.name]
+            }
+        )
         if actor.reachesEverything || form.owner.isEmpty {
             owners.insert(["code": "", "name": messages.text("calendars.organisation", or: "Organisation"), "selected": form.owner.isEmpty], at: 0)
         }
@@ -106,16 +124,25 @@ struct CalendarsWebController: Sendable {
         }
         let days: [[String: Any]] = Weekday.allCases.map { day in
             let error = errors.first { $0.key == "hours.\(day.rawValue)" || $0.key.hasPrefix("hours.\(day.rawValue)[") }?.value
-            return ["key": day.rawValue, "label": messages.text("weekdays.\(day.rawValue)", or: day.rawValue), "value": form.days[day] ?? "", "error": error ?? ""]
+            return [
+                "key": day.rawValue, "label": messages.text("weekdays.\(day.rawValue)", or: day.rawValue), "value": form.days[day] ?? "",
+                "error": error ?? "",
+            ]
         }
         let page: [String: Any] = [
             "isNew": isNew, "action": isNew ? "/calendars" : "/calendars/\(form.code)", "code": form.code, "name": form.name,
-            "timeZone": form.timeZone, "zones": TimeZone.knownTimeZoneIdentifiers.filter { $0.hasPrefix("America/") || $0.hasPrefix("Europe/") || $0 == "UTC" },
+            "timeZone": form.timeZone,
+            "zones": TimeZone.knownTimeZoneIdentifiers.filter { $0.hasPrefix("America/") || $0.hasPrefix("Europe/") || $0 == "UTC" },
             "days": days, "holidays": form.holidays, "errors": errors, "errorList": errorList, "owners": owners,
         ]
         return self.services.renderer.render(
-            "calendar-form", titleKey: isNew ? "calendar_form.new_title" : "calendar_form.edit_title", section: "calendars",
-            page: page, request: request, context: context, status: issues.isEmpty ? .ok : .unprocessableContent
+            "calendar-form",
+            titleKey: isNew ? "calendar_form.new_title" : "calendar_form.edit_title",
+            section: "calendars",
+            page: page,
+            request: request,
+            context: context,
+            status: issues.isEmpty ? .ok : .unprocessableContent
         )
     }
 }
@@ -152,7 +179,9 @@ struct CalendarForm {
             let parts = (self.days[day] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             var ranges: [TimeRange] = []
             for part in parts {
-                if let range = TimeRange(part) { ranges.append(range) } else {
+                if let range = TimeRange(part) {
+                    ranges.append(range)
+                } else {
                     validator.fail("hours.\(day.rawValue)", "invalid_interval", "'\(part)' is not an interval like 08:30-13:00.")
                 }
             }

@@ -28,8 +28,13 @@ struct IndicatorsWebController: Sendable {
                 throw ValidationError(field: "value", code: "invalid_number", message: "Type a number.")
             }
             try await self.services.store.manualValues.set(
-                agreement: code, commitment: form.text("commitment"), period: period, value: value, evidence: form.text("evidence"),
-                by: try context.actor, at: self.services.now()
+                agreement: code,
+                commitment: form.text("commitment"),
+                period: period,
+                value: value,
+                evidence: form.text("evidence"),
+                by: try context.actor,
+                at: self.services.now()
             )
             context.flash("flash.manual_saved")
         } catch let error as ValidationError {
@@ -41,7 +46,12 @@ struct IndicatorsWebController: Sendable {
     @Sendable func page(_ request: Request, context: AppRequestContext) async throws -> HTML {
         let code = try context.parameters.require("code")
         let period = try IndicatorsAPIController.period(request.uri.queryParameters.get("period"), today: self.services.today)
-        let report = try await self.services.store.hardIndicators(agreement: code, period: period, at: self.services.now(), visibleTo: try context.actor)
+        let report = try await self.services.store.hardIndicators(
+            agreement: code,
+            period: period,
+            at: self.services.now(),
+            visibleTo: try context.actor
+        )
         let messages = self.services.renderer.messages(context.language)
         let commitments = Dictionary(uniqueKeysWithValues: report.terms.commitments.map { ($0.key, $0) })
         let views = AgreementViews(messages: messages, timeZone: self.services.timeZone)
@@ -83,23 +93,36 @@ struct IndicatorsWebController: Sendable {
             "csvHref": "/agreements/\(code)/indicators.csv?period=\(report.period)",
             "evaluatedAt": Format.instant(report.evaluatedAt, in: self.services.timeZone),
             "measurements": measurements, "lines": lines,
-            "pager": pages > 1 ? [
-                "page": pageNumber, "pages": pages,
-                "first": (pageNumber - 1) * Self.shownLines + 1, "last": (pageNumber - 1) * Self.shownLines + shown.count,
-                "total": report.lines.count,
-                "previousHref": pageNumber > 1 ? pageHref(pageNumber - 1) : "", "hasPrevious": pageNumber > 1,
-                "nextHref": pageNumber < pages ? pageHref(pageNumber + 1) : "", "hasNext": pageNumber < pages,
-            ] as [String: Any] : false,
+            "pager": pages > 1
+                ? [
+                    "page": pageNumber, "pages": pages,
+                    "first": (pageNumber - 1) * Self.shownLines + 1, "last": (pageNumber - 1) * Self.shownLines + shown.count,
+                    "total": report.lines.count,
+                    "previousHref": pageNumber > 1 ? pageHref(pageNumber - 1) : "", "hasPrevious": pageNumber > 1,
+                    "nextHref": pageNumber < pages ? pageHref(pageNumber + 1) : "", "hasNext": pageNumber < pages,
+                ] as [String: Any] : false,
             "manualAction": "/agreements/\(code)/indicators/manual",
             "manual": measurements.filter { $0["isManual"] as? Bool == true },
         ]
-        return self.services.renderer.render("agreement-indicators", titleKey: "indicators.title", section: "agreements", page: page, request: request, context: context)
+        return self.services.renderer.render(
+            "agreement-indicators",
+            titleKey: "indicators.title",
+            section: "agreements",
+            page: page,
+            request: request,
+            context: context
+        )
     }
 
     @Sendable func csv(_ request: Request, context: AppRequestContext) async throws -> Response {
         let code = try context.parameters.require("code")
         let period = try IndicatorsAPIController.period(request.uri.queryParameters.get("period"), today: self.services.today)
-        let report = try await self.services.store.hardIndicators(agreement: code, period: period, at: self.services.now(), visibleTo: try context.actor)
+        let report = try await self.services.store.hardIndicators(
+            agreement: code,
+            period: period,
+            at: self.services.now(),
+            visibleTo: try context.actor
+        )
         return IndicatorsCSV.download(report)
     }
 

@@ -23,7 +23,8 @@ struct RequestsWebController: Sendable {
         let counts = try await self.services.store.requests.counts()
         let rows: [[String: Any]] = try await self.services.store.requests.unmatched(limit: Self.shownUnmatched).map {
             [
-                "externalRef": $0.externalRef, "href": Self.href(provider: $0.provider, externalRef: $0.externalRef), "provider": $0.provider, "client": $0.client, "service": $0.service, "priority": $0.priority,
+                "externalRef": $0.externalRef, "href": Self.href(provider: $0.provider, externalRef: $0.externalRef), "provider": $0.provider,
+                "client": $0.client, "service": $0.service, "priority": $0.priority,
                 "openedAt": Format.instant($0.openedAt, in: self.services.timeZone),
             ]
         }
@@ -32,7 +33,14 @@ struct RequestsWebController: Sendable {
         let page: [String: Any] = [
             "total": counts.total, "matched": counts.total - counts.unmatched, "unmatched": counts.unmatched, "rows": rows, "units": providers,
         ]
-        return self.services.renderer.render("requests", titleKey: "requests.title", section: "requests", page: page, request: request, context: context)
+        return self.services.renderer.render(
+            "requests",
+            titleKey: "requests.title",
+            section: "requests",
+            page: page,
+            request: request,
+            context: context
+        )
     }
 
     /// The request page of `?provider=&ref=`, from the search form.
@@ -81,7 +89,12 @@ struct RequestsWebController: Sendable {
             "evaluations": evaluations,
         ]
         return self.services.renderer.render(
-            "request", title: served.externalRef, section: "requests", page: page, request: request, context: context
+            "request",
+            title: served.externalRef,
+            section: "requests",
+            page: page,
+            request: request,
+            context: context
         )
     }
 
@@ -95,8 +108,12 @@ struct RequestsWebController: Sendable {
 
     @Sendable func importForm(_ request: Request, context: AppRequestContext) async throws -> HTML {
         self.services.renderer.render(
-            "requests-import", titleKey: "requests_import.title", section: "requests", page: ["csv": "", "skipInvalid": false],
-            request: request, context: context
+            "requests-import",
+            titleKey: "requests_import.title",
+            section: "requests",
+            page: ["csv": "", "skipInvalid": false],
+            request: request,
+            context: context
         )
     }
 
@@ -108,11 +125,19 @@ struct RequestsWebController: Sendable {
             continuation.finish()
         }
         let report = try await self.services.store.requests.importCSV(
-            chunks, skipInvalid: upload.skipInvalid, by: try context.actor, at: self.services.now(), timeZone: self.services.timeZone
+            chunks,
+            skipInvalid: upload.skipInvalid,
+            by: try context.actor,
+            at: self.services.now(),
+            timeZone: self.services.timeZone
         )
         return self.services.renderer.render(
-            "requests-import", titleKey: "requests_import.title", section: "requests",
-            page: upload.page(report, messages: self.services.renderer.messages(context.language)), request: request, context: context,
+            "requests-import",
+            titleKey: "requests_import.title",
+            section: "requests",
+            page: upload.page(report, messages: self.services.renderer.messages(context.language)),
+            request: request,
+            context: context,
             status: report.status
         )
     }

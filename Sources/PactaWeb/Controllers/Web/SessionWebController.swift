@@ -27,8 +27,13 @@ struct SessionWebController: Sendable {
         }
         var context = context
         let cookie = self.anonymousCSRF(&context)
-        var response = try self.page(request, context: context, username: "", next: LocalPath.safe(request.uri.queryParameters.get("next") ?? "/published"))
-            .response(from: request, context: context)
+        var response = try self.page(
+            request,
+            context: context,
+            username: "",
+            next: LocalPath.safe(request.uri.queryParameters.get("next") ?? "/published")
+        )
+        .response(from: request, context: context)
         if let cookie { response.setCookie(cookie) }
         return response
     }
@@ -46,8 +51,12 @@ struct SessionWebController: Sendable {
         switch try await throttle.attempt(username: username, address: address, at: self.services.now(), policy: policy) {
         case .refused(let retryAfter):
             var response = try self.page(
-                request, context: context, username: username, next: next,
-                error: messages.text("errors.too_many_attempts", or: "Too many wrong passwords. Try again later."), status: .tooManyRequests
+                request,
+                context: context,
+                username: username,
+                next: next,
+                error: messages.text("errors.too_many_attempts", or: "Too many wrong passwords. Try again later."),
+                status: .tooManyRequests
             ).response(from: request, context: context)
             response.headers[.retryAfter] = String(retryAfter)
             return response
@@ -56,8 +65,12 @@ struct SessionWebController: Sendable {
         }
         guard let user = try await Accounts(store: self.services.store).authenticate(username: username, password: form["password"] ?? "") else {
             return try self.page(
-                request, context: context, username: username, next: next,
-                error: messages.text("errors.invalid_credentials", or: "Wrong username or password."), status: .unauthorized
+                request,
+                context: context,
+                username: username,
+                next: next,
+                error: messages.text("errors.invalid_credentials", or: "Wrong username or password."),
+                status: .unauthorized
             ).response(from: request, context: context)
         }
         try await throttle.succeeded(username: username, address: address)
@@ -77,8 +90,13 @@ struct SessionWebController: Sendable {
         var response = redirect(LocalPath.safe(request.uri.queryParameters.get("back") ?? "/"))
         response.setCookie(
             Cookie(
-                name: LanguageMiddleware.cookie, value: language.rawValue, maxAge: 365 * 86_400, path: "/", secure: self.services.secureCookies,
-                httpOnly: true, sameSite: .lax
+                name: LanguageMiddleware.cookie,
+                value: language.rawValue,
+                maxAge: 365 * 86_400,
+                path: "/",
+                secure: self.services.secureCookies,
+                httpOnly: true,
+                sameSite: .lax
             )
         )
         return response
@@ -99,7 +117,9 @@ struct SessionWebController: Sendable {
                 throw ValidationError(field: "repeat_password", code: "passwords_differ", message: "The two new passwords differ.")
             }
             let epoch = try await Accounts(store: self.services.store).changePassword(
-                of: user, current: form["current_password"] ?? "", new: form["new_password"] ?? ""
+                of: user,
+                current: form["current_password"] ?? "",
+                new: form["new_password"] ?? ""
             )
             context.sessions.withLockedSession { $0?.epoch = epoch }
         } catch let error as ValidationError {
@@ -112,7 +132,11 @@ struct SessionWebController: Sendable {
     private func account(_ request: Request, context: AppRequestContext, issues: [FieldIssue]) -> HTML {
         let (errors, errorList) = self.services.renderer.fieldErrors(issues, language: context.language)
         return self.services.renderer.render(
-            "account", titleKey: "account.title", page: ["errors": errors, "errorList": errorList], request: request, context: context,
+            "account",
+            titleKey: "account.title",
+            page: ["errors": errors, "errorList": errorList],
+            request: request,
+            context: context,
             status: issues.isEmpty ? .ok : .unprocessableContent
         )
     }
@@ -127,7 +151,11 @@ struct SessionWebController: Sendable {
     }
 
     private func page(
-        _ request: Request, context: AppRequestContext, username: String, next: String, error: String? = nil,
+        _ request: Request,
+        context: AppRequestContext,
+        username: String,
+        next: String,
+        error: String? = nil,
         status: HTTPResponse.Status = .ok
     ) -> HTML {
         var page: [String: Any] = ["username": username, "next": next]

@@ -31,7 +31,14 @@ struct UnitsWebController: Sendable {
                 "editHref": mayEdit && actor.reaches($0.code, in: tree) ? "/units/\($0.code)/edit" : "",
             ]
         }
-        return self.services.renderer.render("units", titleKey: "units.title", section: "units", page: ["rows": rows, "empty": rows.isEmpty], request: request, context: context)
+        return self.services.renderer.render(
+            "units",
+            titleKey: "units.title",
+            section: "units",
+            page: ["rows": rows, "empty": rows.isEmpty],
+            request: request,
+            context: context
+        )
     }
 
     @Sendable func newForm(_ request: Request, context: AppRequestContext) async throws -> HTML {
@@ -62,30 +69,53 @@ struct UnitsWebController: Sendable {
 
     /// Reads the posted unit and writes it; shows the form again with its errors when it is refused.
     private func save(
-        code: String, isNew: Bool, request: Request, context: AppRequestContext, _ write: (OrgUnit) async throws -> Void
+        code: String,
+        isNew: Bool,
+        request: Request,
+        context: AppRequestContext,
+        _ write: (OrgUnit) async throws -> Void
     ) async throws -> Response {
         let form = context.form
         let unit = OrgUnit(code: code, name: form.text("name"), parent: form.text("parent").isEmpty ? nil : form.text("parent"))
         do {
             try await write(unit)
         } catch let error as ValidationError {
-            return try await self.form(unit, isNew: isNew, issues: error.issues, request: request, context: context).response(from: request, context: context)
+            return try await self.form(unit, isNew: isNew, issues: error.issues, request: request, context: context).response(
+                from: request,
+                context: context
+            )
         }
         context.flash("flash.unit_saved")
         return redirect("/units")
     }
 
     @Sendable func importForm(_ request: Request, context: AppRequestContext) async throws -> HTML {
-        self.services.renderer.render("units-import", titleKey: "units_import.title", section: "units", page: ["csv": "", "skipInvalid": false], request: request, context: context)
+        self.services.renderer.render(
+            "units-import",
+            titleKey: "units_import.title",
+            section: "units",
+            page: ["csv": "", "skipInvalid": false],
+            request: request,
+            context: context
+        )
     }
 
     /// Takes the CSV from the uploaded file, or else from the text area.
     @Sendable func importCSV(_ request: Request, context: AppRequestContext) async throws -> HTML {
         let upload = ImportUpload(context.form)
-        let report = try await self.services.store.units.importCSV(bytes: upload.bytes, skipInvalid: upload.skipInvalid, by: try context.actor, at: self.services.now())
+        let report = try await self.services.store.units.importCSV(
+            bytes: upload.bytes,
+            skipInvalid: upload.skipInvalid,
+            by: try context.actor,
+            at: self.services.now()
+        )
         return self.services.renderer.render(
-            "units-import", titleKey: "units_import.title", section: "units",
-            page: upload.page(report, messages: self.services.renderer.messages(context.language)), request: request, context: context,
+            "units-import",
+            titleKey: "units_import.title",
+            section: "units",
+            page: upload.page(report, messages: self.services.renderer.messages(context.language)),
+            request: request,
+            context: context,
             status: report.status
         )
     }
@@ -99,12 +129,17 @@ struct UnitsWebController: Sendable {
         let (errors, errorList) = self.services.renderer.fieldErrors(issues, language: context.language)
         let page: [String: Any] = [
             "isNew": isNew, "action": isNew ? "/units" : "/units/\(unit.code)", "code": unit.code, "name": unit.name,
-            "parents": options(units, selected: { $0.code == unit.parent }) { ["code": $0.code, "name": $0.name] },
+            "parents": options(units, selected: { $0.code == unit.parent }, describe: { ["code": $0.code, "name": $0.name] }),
             "errors": errors, "errorList": errorList,
         ]
         return self.services.renderer.render(
-            "unit-form", titleKey: isNew ? "unit_form.new_title" : "unit_form.edit_title", section: "units", page: page,
-            request: request, context: context, status: issues.isEmpty ? .ok : .unprocessableContent
+            "unit-form",
+            titleKey: isNew ? "unit_form.new_title" : "unit_form.edit_title",
+            section: "units",
+            page: page,
+            request: request,
+            context: context,
+            status: issues.isEmpty ? .ok : .unprocessableContent
         )
     }
 }

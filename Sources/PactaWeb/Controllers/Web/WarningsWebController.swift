@@ -17,7 +17,9 @@ struct WarningsWebController: Sendable {
         let user = try context.user
         let unit: String = request.uri.queryParameters.get("unit").map { String($0) } ?? user.unit
         let warnings = try await self.services.store.breachWarnings(
-            at: self.services.now(), threshold: self.services.warningThreshold, unit: unit.isEmpty ? nil : unit
+            at: self.services.now(),
+            threshold: self.services.warningThreshold,
+            unit: unit.isEmpty ? nil : unit
         )
         let rows: [[String: Any]] = warnings.map { item in
             let warning = item.warning
@@ -34,10 +36,21 @@ struct WarningsWebController: Sendable {
         }
         let page: [String: Any] = [
             "rows": rows, "unit": unit, "threshold": "\(Int((self.services.warningThreshold * 100).rounded())) %",
-            "units": options(try await self.services.store.units.list(), selected: { $0.code == unit }) { ["code": $0.code, "name": $0.name] },
+            "units": options(
+                try await self.services.store.units.list(),
+                selected: { $0.code == unit },
+                describe: { ["code": $0.code, "name": $0.name] }
+            ),
             "allSelected": unit.isEmpty,
         ]
-        return self.services.renderer.render("warnings", titleKey: "warnings.title", section: "warnings", page: page, request: request, context: context)
+        return self.services.renderer.render(
+            "warnings",
+            titleKey: "warnings.title",
+            section: "warnings",
+            page: page,
+            request: request,
+            context: context
+        )
     }
 }
 
@@ -63,11 +76,18 @@ struct WarningsJSON: ResponseEncodable, Sendable {
         self.items = warnings.map {
             let warning = $0.warning
             return Item(
-                agreement: $0.agreement, commitment: warning.commitment, externalRef: warning.request.externalRef,
-                provider: warning.request.provider, client: warning.request.client, priority: warning.request.priority,
-                openedAt: Timestamp.format(warning.request.openedAt), businessSeconds: warning.elapsed, targetSeconds: warning.target,
+                agreement: $0.agreement,
+                commitment: warning.commitment,
+                externalRef: warning.request.externalRef,
+                provider: warning.request.provider,
+                client: warning.request.client,
+                priority: warning.request.priority,
+                openedAt: Timestamp.format(warning.request.openedAt),
+                businessSeconds: warning.elapsed,
+                targetSeconds: warning.target,
                 dueAt: warning.dueAt.map(Timestamp.format),
-                ratio: (warning.ratio * 1000).rounded() / 1000, breached: warning.isBreached
+                ratio: (warning.ratio * 1000).rounded() / 1000,
+                breached: warning.isBreached
             )
         }
     }

@@ -32,7 +32,7 @@ func redirect(_ location: String) -> Response {
 }
 
 /// Options of a `<select>`.
-func options<Value>(_ values: [Value], selected: (Value) -> Bool, _ describe: (Value) -> [String: Any]) -> [[String: Any]] {
+func options<Value>(_ values: [Value], selected: (Value) -> Bool, describe: (Value) -> [String: Any]) -> [[String: Any]] {
     values.map { value in
         var option = describe(value)
         option["selected"] = selected(value)
