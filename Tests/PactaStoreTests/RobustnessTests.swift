@@ -13,16 +13,16 @@ import Testing
     @Test(arguments: TestDatabase.available)
     func twoInstancesMigratingAFreshDatabaseBothStart(database: TestDatabase) async throws {
         try await database.withEmptyDatabase { url in
-            let first = try await Store.open(url: url, logger: TestDatabase.testLogger)
-            let second = try await Store.open(url: url, logger: TestDatabase.testLogger)
+            let first = try await Store.open(url: url, logger: TestDatabase.logger)
+            let second = try await Store.open(url: url, logger: TestDatabase.logger)
             try await first.withRunning { first in
                 try await second.withRunning { second in
-                    async let one = first.migrate(logger: TestDatabase.testLogger)
-                    async let two = second.migrate(logger: TestDatabase.testLogger)
+                    async let one = first.migrate(logger: TestDatabase.logger)
+                    async let two = second.migrate(logger: TestDatabase.logger)
                     let reports = try await [one, two]
                     // Between them, each migration was applied once.
                     let applied = reports.flatMap(\.pending)
-                    let files = try await first.migrate(dryRun: true, logger: TestDatabase.testLogger).alreadyApplied
+                    let files = try await first.migrate(dryRun: true, logger: TestDatabase.logger).alreadyApplied
                     #expect(Set(applied) == Set(files))
                     let recorded = try await first.database.first("SELECT COUNT(*) FROM schema_migrations")!.decode(0, as: Int.self)
                     #expect(recorded == files.count)
@@ -134,7 +134,7 @@ import Testing
         let store = try await Store.open(
             url: "postgres://pacta@127.0.0.1:1/pacta?sslmode=disable",
             timeouts: .init(connect: .seconds(1)),
-            logger: TestDatabase.testLogger
+            logger: TestDatabase.logger
         )
         try await store.withRunning { store in
             for attempt in 1...2 {
@@ -152,7 +152,7 @@ import Testing
     @Test(.enabled(if: Self.postgresURL != nil))
     func aStatementRunningPastTheTimeoutEnds() async throws {
         try await TestDatabase.postgres.withEmptyDatabase { url in
-            let store = try await Store.open(url: url, timeouts: .init(connect: .seconds(5), statement: .seconds(1)), logger: TestDatabase.testLogger)
+            let store = try await Store.open(url: url, timeouts: .init(connect: .seconds(5), statement: .seconds(1)), logger: TestDatabase.logger)
             try await store.withRunning { store in
                 let error = await #expect(throws: DatabaseError.self) {
                     try await Self.within(.seconds(10)) { try await store.database.execute("SELECT pg_sleep(5)") }
@@ -167,9 +167,9 @@ import Testing
     @Test(arguments: TestDatabase.available)
     func aWriteWaitingOnAnotherLongerThanTheTimeoutIsAnsweredUnavailable(database: TestDatabase) async throws {
         try await database.withEmptyDatabase { url in
-            let store = try await Store.open(url: url, timeouts: .init(connect: .seconds(5), statement: .seconds(1)), logger: TestDatabase.testLogger)
+            let store = try await Store.open(url: url, timeouts: .init(connect: .seconds(5), statement: .seconds(1)), logger: TestDatabase.logger)
             try await store.withRunning { store in
-                try await store.migrate(logger: TestDatabase.testLogger)
+                try await store.migrate(logger: TestDatabase.logger)
                 try await store.seedOrganisation()
                 let released = Gate()
                 let (entered, enter) = AsyncStream<Void>.makeStream()

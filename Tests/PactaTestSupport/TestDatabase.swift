@@ -17,7 +17,8 @@ public enum TestDatabase: String, Sendable, CaseIterable {
         return [.sqlite]
     }
 
-    static let logger: Logger = {
+    /// The logger of test stores, for the ones tests open themselves too.
+    public static let logger: Logger = {
         var logger = Logger(label: "pacta.test")
         logger.logLevel = .warning
         return logger
@@ -57,9 +58,6 @@ public enum TestDatabase: String, Sendable, CaseIterable {
             }
         }
     }
-
-    /// The logger tests give stores they open themselves.
-    public static var testLogger: Logger { Self.logger }
 
     private static func replacingDatabase(in url: String, with name: String) -> String {
         var components = URLComponents(string: url)!

@@ -19,7 +19,7 @@ import Testing
             let away = try await Store.open(
                 url: "postgres://pacta@127.0.0.1:1/pacta?sslmode=disable",
                 timeouts: .init(connect: .seconds(1)),
-                logger: TestDatabase.testLogger
+                logger: TestDatabase.logger
             )
             let services = {
                 var services = app.services

@@ -305,8 +305,13 @@ public final class PostgresBackend: Database {
         var username: String
         var password: String?
         var database: String?
-        var sslmode: String
+        var tls: TLSMode
         var poolSize: Int
+
+        /// `sslmode` as the two configurations below need it.
+        enum TLSMode {
+            case disable, prefer, require
+        }
 
         init(url text: String) throws {
             guard let url = URLComponents(string: text), url.scheme == "postgres" || url.scheme == "postgresql",
@@ -321,7 +326,11 @@ public final class PostgresBackend: Database {
             self.username = url.user?.removingPercentEncoding ?? "postgres"
             self.password = url.password?.removingPercentEncoding
             self.database = database.isEmpty ? nil : database
-            self.sslmode = parameters["sslmode"] ?? "prefer"
+            switch parameters["sslmode"] ?? "prefer" {
+            case "disable": self.tls = .disable
+            case "require", "verify-ca", "verify-full": self.tls = .require
+            default: self.tls = .prefer
+            }
             self.poolSize = Int(parameters["pool_max"] ?? "") ?? 20
         }
     }
@@ -329,12 +338,12 @@ public final class PostgresBackend: Database {
     /// Reads a `postgres://` URL into a client configuration.
     static func configuration(url text: String) throws -> PostgresClient.Configuration {
         let endpoint = try Endpoint(url: text)
-        let tls: PostgresClient.Configuration.TLS
-        switch endpoint.sslmode {
-        case "disable": tls = .disable
-        case "require", "verify-ca", "verify-full": tls = .require(.makeClientConfiguration())
-        default: tls = .prefer(.makeClientConfiguration())
-        }
+        let tls: PostgresClient.Configuration.TLS =
+            switch endpoint.tls {
+            case .disable: .disable
+            case .require: .require(.makeClientConfiguration())
+            case .prefer: .prefer(.makeClientConfiguration())
+            }
         var configuration = PostgresClient.Configuration(
             host: endpoint.host,
             port: endpoint.port,
@@ -349,12 +358,12 @@ public final class PostgresBackend: Database {
 
     private static func probeConfiguration(url text: String, connectTimeout: Duration) throws -> PostgresConnection.Configuration {
         let endpoint = try Endpoint(url: text)
-        let tls: PostgresConnection.Configuration.TLS
-        switch endpoint.sslmode {
-        case "disable": tls = .disable
-        case "require", "verify-ca", "verify-full": tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
-        default: tls = .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
-        }
+        let tls: PostgresConnection.Configuration.TLS =
+            switch endpoint.tls {
+            case .disable: .disable
+            case .require: .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            case .prefer: .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            }
         var configuration = PostgresConnection.Configuration(
             host: endpoint.host,
             port: endpoint.port,
@@ -449,19 +458,28 @@ private final class Pools: Sendable {
     func finish() { self.start.finish() }
 }
 
-/// A flag set once, read from any task.
+/// A flag set once, read from any task; ``claim()`` tells the first to set it.
 private final class Flag: Sendable {
     private let value = Mutex(false)
+
     var isSet: Bool { self.value.withLock { $0 } }
-    func set() { self.value.withLock { $0 = true } }
+
+    func set() { _ = self.claim() }
+
+    /// Sets the flag; true only for the caller that set it first.
+    func claim() -> Bool {
+        self.value.withLock { isSet in
+            defer { isSet = true }
+            return !isSet
+        }
+    }
 }
 
 /// Answers a caller in time even when the work it waits for never ends.
 enum Deadline {
-    /// The result of `body`, or the error `expired` gives once `limit` has passed. Unlike a task
-    /// group, which waits for every child, this leaves a `body` that ignores cancellation to end
-    /// on its own.
-    /// When `event` completes first, the error `happened` gives is the answer.
+    /// The result of `body`, or the error `expired` gives once `limit` has passed, or the error
+    /// `happened` gives once `event` completes, whichever comes first. Unlike a task group, which
+    /// waits for every child, this leaves a `body` that ignores cancellation to end on its own.
     static func race<Result: Sendable>(
         _ limit: Duration,
         body: @escaping @Sendable () async throws -> Result,
@@ -469,7 +487,7 @@ enum Deadline {
         or event: EventLoopFuture<Void>? = nil,
         _ happened: @escaping @Sendable () -> any Error = { CancellationError() }
     ) async throws -> Result {
-        let answer = Once()
+        let answer = Flag()
         return try await withCheckedThrowingContinuation { continuation in
             event?.whenComplete { _ in
                 if answer.claim() { continuation.resume(throwing: happened()) }
@@ -486,18 +504,6 @@ enum Deadline {
                     if answer.claim() { continuation.resume(throwing: error) }
                 }
                 timer.cancel()
-            }
-        }
-    }
-
-    /// Claimed by whichever side answers first.
-    private final class Once: Sendable {
-        private let claimed = Mutex(false)
-
-        func claim() -> Bool {
-            self.claimed.withLock { claimed in
-                defer { claimed = true }
-                return !claimed
             }
         }
     }
