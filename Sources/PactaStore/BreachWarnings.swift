@@ -9,7 +9,7 @@ public struct AgreementWarning: Sendable, Hashable {
     public var warning: BreachWarning
 }
 
-extension Store {
+extension Repositories {
     /// Open requests of active agreements whose business time has passed `threshold` of a time
     /// commitment's target, the most urgent first; optionally only those a unit provides or receives.
     public func breachWarnings(at now: Date, threshold: Double, unit: String? = nil) async throws -> [AgreementWarning] {

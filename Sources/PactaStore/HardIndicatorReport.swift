@@ -25,7 +25,7 @@ public struct HardIndicatorReport: Sendable {
     }
 }
 
-extension Store {
+extension Repositories {
     /// Measures every hard commitment of agreement `code` over `period`, as known at `evaluation`,
     /// on the terms and calendars of its latest version both sides signed. Each commitment counts
     /// the requests opened in the period in its calendar's time zone.

@@ -14,12 +14,12 @@ enum LedgerGenesis {
     /// Does nothing when the ledger already has entries or there are no agreements.
     static func run(in database: any Database, at instant: Date) async throws {
         try await database.transaction { db in
-            try await LedgerRepository.lock(in: db)
-            guard try await LedgerRepository.head(in: db).seq == 0 else { return }
+            try await LedgerRepository(db: db).lock()
+            guard try await LedgerRepository(db: db).head().seq == 0 else { return }
             let agreements = try await db.query("SELECT id, code, state, signed_version, termination_reason FROM agreements ORDER BY id")
             guard !agreements.isEmpty else { return }
             let calendars = Dictionary(
-                try await CalendarRepository.list(in: db).map { ($0.code, $0) },
+                try await CalendarRepository(db: db).list().map { ($0.code, $0) },
                 uniquingKeysWith: { first, _ in first }
             )
             for row in agreements {
@@ -32,12 +32,12 @@ enum LedgerGenesis {
     {
         let id = try row.decode(0, as: Int64.self)
         let code = try row.decode(1, as: String.self)
-        let signatures = try await AgreementRepository.signatures(in: db, where: "s.agreement_id = \(id)")[id, default: []]
+        let signatures = try await AgreementRepository(db: db).signatures(where: "s.agreement_id = \(id)")[id, default: []]
         let versions = try await db.query(
             "SELECT version, document, format, supersedes FROM agreement_versions WHERE agreement_id = \(id) ORDER BY version"
         )
         func append(_ event: LedgerEvent, version: Int?, _ data: [String: JSONValue]) async throws {
-            try await LedgerRepository.append(event, agreement: code, version: version, actor: Self.actor.username, data: data, at: instant, in: db)
+            try await LedgerRepository(db: db).append(event, agreement: code, version: version, actor: Self.actor.username, data: data, at: instant)
         }
         for versionRow in versions {
             let version = try versionRow.decode(0, as: Int.self)

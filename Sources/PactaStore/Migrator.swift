@@ -79,7 +79,7 @@ public struct Migrator: Sendable {
                 guard try await db.first("SELECT 1 FROM schema_migrations WHERE name = \(migration.name)") == nil else { return }
                 logger.info("Applying migration", metadata: ["migration": "\(migration.name)"])
                 for statement in SQL.statements(in: migration.script) {
-                    try await db.execute(SQL(stringLiteral: statement))
+                    try await db.execute(SQL(unsafeSQL: statement))
                 }
                 try await db.execute(
                     "INSERT INTO schema_migrations (name, checksum, applied_at) VALUES (\(migration.name), \(migration.checksum), \(ISO8601DateFormatter().string(from: Date())))"

@@ -20,7 +20,7 @@ public struct RequestDetail: Sendable {
     }
 }
 
-extension Store {
+extension Repositories {
     /// The request `externalRef` of `provider`, measured against its agreement's time commitments
     /// (those whose priority filter takes it) as known at `evaluation`; nil when there is none.
     public func requestDetail(provider: String, externalRef: String, at evaluation: Date) async throws -> RequestDetail? {

@@ -3,24 +3,61 @@ import Logging
 import PactaCore
 import ServiceLifecycle
 
+/// The repositories, written once: over the whole database, where each call is its own
+/// transaction, or over one open transaction (``Store/transaction(_:_:)``), where they all join it.
+public protocol Repositories: Sendable {
+    /// Where the repositories run their statements.
+    var executor: any DatabaseExecutor { get }
+}
+
+extension Repositories {
+    public var units: UnitRepository { UnitRepository(db: self.executor) }
+    public var calendars: CalendarRepository { CalendarRepository(db: self.executor) }
+    public var agreements: AgreementRepository { AgreementRepository(db: self.executor) }
+    public var users: UserRepository { UserRepository(db: self.executor) }
+    public var tokens: TokenRepository { TokenRepository(db: self.executor) }
+    public var keyValues: KeyValueRepository { KeyValueRepository(db: self.executor) }
+    public var requests: RequestRepository { RequestRepository(db: self.executor) }
+    public var manualValues: ManualValueRepository { ManualValueRepository(db: self.executor) }
+    public var ledger: LedgerRepository { LedgerRepository(db: self.executor) }
+    public var loginThrottle: LoginThrottle { LoginThrottle(db: self.executor) }
+}
+
 /// Pacta's storage: one ``Database`` (PostgreSQL or SQLite) and the repositories written once on top of it.
-public struct Store: Sendable {
+///
+/// ```swift
+/// try await store.transaction { tx in
+///     try await tx.units.create(unit, by: actor, at: now)
+///     try await tx.calendars.create(calendar, owner: unit.code, by: actor, at: now)
+/// }
+/// ```
+public struct Store: Repositories {
     public let database: any Database
 
     public init(database: any Database) {
         self.database = database
     }
 
-    public var units: UnitRepository { UnitRepository(database: self.database) }
-    public var calendars: CalendarRepository { CalendarRepository(database: self.database) }
-    public var agreements: AgreementRepository { AgreementRepository(database: self.database) }
-    public var users: UserRepository { UserRepository(database: self.database) }
-    public var tokens: TokenRepository { TokenRepository(database: self.database) }
-    public var keyValues: KeyValueRepository { KeyValueRepository(database: self.database) }
-    public var requests: RequestRepository { RequestRepository(database: self.database) }
-    public var manualValues: ManualValueRepository { ManualValueRepository(database: self.database) }
-    public var ledger: LedgerRepository { LedgerRepository(database: self.database) }
-    public var loginThrottle: LoginThrottle { LoginThrottle(database: self.database) }
+    public var executor: any DatabaseExecutor { self.database }
+
+    /// The repositories inside one transaction: every change made through `tx` is committed when
+    /// `body` returns, and none when it throws.
+    public func transaction<Result: Sendable>(
+        _ options: TransactionOptions = .default,
+        _ body: @escaping @Sendable (_ tx: Transaction) async throws -> Result
+    ) async throws -> Result {
+        try await self.database.transaction(options) { try await body(Transaction(executor: $0)) }
+    }
+
+    /// The repositories over one consistent, read-only view of the database.
+    public func snapshot<Result: Sendable>(_ body: @escaping @Sendable (_ tx: Transaction) async throws -> Result) async throws -> Result {
+        try await self.database.snapshot { try await body(Transaction(executor: $0)) }
+    }
+
+    /// The repositories inside one open transaction.
+    public struct Transaction: Repositories {
+        public let executor: any DatabaseExecutor
+    }
 
     /// Opens the database named by `url`: `postgres://…` selects PostgreSQL, anything else is a SQLite file path.
     public static func open(url: String, timeouts: DatabaseTimeouts = .init(), logger: Logger) async throws -> Store {
@@ -39,7 +76,7 @@ public struct Store: Sendable {
         let report = try await migrator.migrate(self.database, dryRun: dryRun, logger: logger)
         if !dryRun {
             try await LedgerGenesis.run(in: self.database, at: Date())
-            try await RequestRepository.rematchUnsigned(in: self.database)
+            try await self.requests.rematchUnsigned()
         }
         return report
     }

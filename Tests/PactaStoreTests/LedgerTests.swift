@@ -48,7 +48,7 @@ import Testing
         for tampering in Self.tamperings {
             try await database.withStore { store in
                 try await store.seedActiveAgreement()
-                try await store.database.execute(SQL(stringLiteral: tampering.sql))
+                try await store.database.execute(SQL(unsafeSQL: tampering.sql))
                 if tampering.code == "version_altered" {
                     // The forger also rewrites the signatures' hashes, so that they match the new document.
                     let text = try #require(try await store.database.first("SELECT document FROM agreement_versions")?.decode(0, as: String.self))

@@ -24,7 +24,7 @@ import Testing
                     let applied = reports.flatMap(\.pending)
                     let files = try await first.migrate(dryRun: true, logger: TestDatabase.logger).alreadyApplied
                     #expect(Set(applied) == Set(files))
-                    let recorded = try await first.database.first("SELECT COUNT(*) FROM schema_migrations")!.decode(0, as: Int.self)
+                    let recorded = try await first.database.count("SELECT COUNT(*) FROM schema_migrations", as: Int.self)
                     #expect(recorded == files.count)
                 }
             }

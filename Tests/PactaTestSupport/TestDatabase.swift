@@ -46,13 +46,13 @@ public enum TestDatabase: String, Sendable, CaseIterable {
             let name = "pacta_test_\(UUID().uuidString.prefix(8).lowercased())"
             let admin = try await Store.open(url: adminURL, logger: Self.logger)
             return try await admin.withRunning { admin in
-                try await admin.database.execute(SQL(stringLiteral: "CREATE DATABASE \(name)"))
+                try await admin.database.execute(SQL(unsafeSQL: "CREATE DATABASE \(name)"))
                 do {
                     let result = try await body(Self.replacingDatabase(in: adminURL, with: name))
-                    try await admin.database.execute(SQL(stringLiteral: "DROP DATABASE \(name) WITH (FORCE)"))
+                    try await admin.database.execute(SQL(unsafeSQL: "DROP DATABASE \(name) WITH (FORCE)"))
                     return result
                 } catch {
-                    try? await admin.database.execute(SQL(stringLiteral: "DROP DATABASE \(name) WITH (FORCE)"))
+                    try? await admin.database.execute(SQL(unsafeSQL: "DROP DATABASE \(name) WITH (FORCE)"))
                     throw error
                 }
             }

@@ -11,6 +11,41 @@ public protocol DatabaseExecutor: Sendable {
     /// Appends `rows` to `table` as fast as the database allows (COPY on PostgreSQL).
     /// `table` and `columns` are trusted identifiers, never user input.
     func insert(into table: String, columns: [String], rows: [[DatabaseValue]]) async throws
+    /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
+    /// Unless `options` say otherwise, a transaction the database rolled back for a transient
+    /// reason (a deadlock, a dropped connection before the commit) runs again. Inside a
+    /// transaction, `body` joins it: repositories call this without knowing where they run.
+    func transaction<Result: Sendable>(
+        _ options: TransactionOptions,
+        _ body: @escaping @Sendable (any DatabaseExecutor) async throws -> Result
+    ) async throws -> Result
+    /// Runs `body` on one consistent, read-only view of the database, for reads that span several
+    /// queries; on SQLite it does not wait for a writer. Inside a transaction, on the transaction.
+    func snapshot<Result: Sendable>(_ body: @escaping @Sendable (any DatabaseExecutor) async throws -> Result) async throws -> Result
+}
+
+extension DatabaseExecutor {
+    /// Runs `body` in one transaction, again if the database rolled it back for a transient reason.
+    public func transaction<Result: Sendable>(_ body: @escaping @Sendable (any DatabaseExecutor) async throws -> Result) async throws -> Result {
+        try await self.transaction(.default, body)
+    }
+}
+
+/// The executor a backend lends to a transaction's body: work that asks for a transaction or a
+/// snapshot joins the one already open, whose retries and commit cover it.
+protocol OpenTransaction: DatabaseExecutor {}
+
+extension OpenTransaction {
+    func transaction<Result: Sendable>(
+        _ options: TransactionOptions,
+        _ body: @escaping @Sendable (any DatabaseExecutor) async throws -> Result
+    ) async throws -> Result {
+        try await body(self)
+    }
+
+    func snapshot<Result: Sendable>(_ body: @escaping @Sendable (any DatabaseExecutor) async throws -> Result) async throws -> Result {
+        try await body(self)
+    }
 }
 
 extension DatabaseExecutor {
@@ -24,15 +59,21 @@ extension DatabaseExecutor {
         try await self.query(sql).first
     }
 
+    /// Runs an aggregate query, which always returns one row, and reads its leading columns as `types`.
+    public func count<each Value: DatabaseValueConvertible>(_ sql: SQL, as types: (repeat each Value).Type) async throws -> (repeat each Value) {
+        guard let row = try await self.first(sql) else { throw DatabaseError.decoding("the aggregate query returned no row") }
+        return try row.decode(types)
+    }
+
     /// Multi-row `INSERT`s of a few hundred rows each: the portable way.
     public func insert(into table: String, columns: [String], rows: [[DatabaseValue]]) async throws {
         let perStatement = max(1, 30_000 / max(columns.count, 1) / 100 * 100)
         var start = 0
         while start < rows.count {
             let batch = rows[start..<min(start + perStatement, rows.count)]
-            var sql = SQL(stringLiteral: "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES ")
+            var sql = SQL(unsafeSQL: "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES ")
             for (index, row) in batch.enumerated() {
-                sql += SQL(stringLiteral: index == 0 ? "(" : ", (")
+                sql += SQL(unsafeSQL: index == 0 ? "(" : ", (")
                 sql += SQL(values: row)
                 sql += ")"
             }
@@ -44,29 +85,12 @@ extension DatabaseExecutor {
 
 /// The storage protocol: PostgreSQL and SQLite both implement it, and everything else is written once on top.
 public protocol Database: DatabaseExecutor, Service {
-    /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
-    /// Unless `options` say otherwise, a transaction the database rolled back for a transient
-    /// reason (a deadlock, a dropped connection before the commit) runs again.
-    func transaction<Result: Sendable>(
-        _ options: TransactionOptions,
-        _ body: @escaping @Sendable (any DatabaseExecutor) async throws -> Result
-    ) async throws -> Result
-    /// Runs `body` on one consistent, read-only view of the database, for reads that span several
-    /// queries; on SQLite it does not wait for a writer.
-    func snapshot<Result: Sendable>(_ body: @escaping @Sendable (any DatabaseExecutor) async throws -> Result) async throws -> Result
     /// Runs a script of several statements (a migration), separated by `;` at the end of a line.
     func executeScript(_ script: String) async throws
     /// Checks that the database answers, within the connect timeout.
     func ping() async throws
     /// Closes connections.
     func close() async throws
-}
-
-extension Database {
-    /// Runs `body` in one transaction, again if the database rolled it back for a transient reason.
-    public func transaction<Result: Sendable>(_ body: @escaping @Sendable (any DatabaseExecutor) async throws -> Result) async throws -> Result {
-        try await self.transaction(.default, body)
-    }
 }
 
 /// Locks that serialise work across every instance on one database, held until the transaction
@@ -81,16 +105,60 @@ public enum ExclusiveWork: Int64, Sendable {
 extension DatabaseExecutor {
     /// Waits until no other transaction does `work`, and holds it until this transaction ends.
     public func lock(_ work: ExclusiveWork) async throws {
-        if self.dialect == .postgres {
-            try await self.execute("SELECT pg_advisory_xact_lock(\(work.rawValue))")
+        if let lock = self.dialect.advisoryLock(work.rawValue) {
+            try await self.execute(lock)
         }
     }
 }
 
-/// The two SQL dialects Pacta speaks.
+/// The two SQL dialects Pacta speaks. Where they differ, the difference is a property here, so
+/// that repositories write each statement once.
 public enum SQLDialect: String, Sendable, Hashable {
     case postgres
     case sqlite
+
+    /// The statement that holds the lock `key` until the transaction ends; nil on SQLite, whose
+    /// write transactions already exclude each other.
+    func advisoryLock(_ key: Int64) -> SQL? {
+        switch self {
+        case .postgres: "SELECT pg_advisory_xact_lock(\(key))"
+        case .sqlite: nil
+        }
+    }
+
+    /// The statement that keeps other writers off `table` (a trusted name) until the transaction
+    /// ends; nil on SQLite, whose write transactions already exclude each other.
+    func lockTable(_ table: String) -> SQL? {
+        switch self {
+        case .postgres: SQL(unsafeSQL: "LOCK TABLE \(table) IN SHARE ROW EXCLUSIVE MODE")
+        case .sqlite: nil
+        }
+    }
+
+    /// What ends a `SELECT` that locks the rows it reads until the transaction ends; empty on
+    /// SQLite, whose write transactions already exclude each other.
+    var forUpdate: SQL {
+        switch self {
+        case .postgres: " FOR UPDATE"
+        case .sqlite: ""
+        }
+    }
+
+    /// The operator comparing two rows with NULLs equal to each other.
+    var isDistinctFrom: String {
+        switch self {
+        case .postgres: "IS DISTINCT FROM"
+        case .sqlite: "IS NOT"
+        }
+    }
+
+    /// Column types for tables made at run time (temporary tables), as the migrations declare them.
+    var types: (bigint: String, instant: String) {
+        switch self {
+        case .postgres: ("BIGINT", "TIMESTAMPTZ")
+        case .sqlite: ("INTEGER", "INTEGER")
+        }
+    }
 }
 
 extension SQL {

@@ -29,6 +29,18 @@ extension DatabaseValueConvertible {
     }
 }
 
+/// NULL reads as nil, and nil binds as NULL.
+extension Optional: DatabaseValueConvertible where Wrapped: DatabaseValueConvertible {
+    public var databaseValue: DatabaseValue { self?.databaseValue ?? .null }
+    public init(databaseValue: DatabaseValue) throws(DatabaseError) {
+        if case .null = databaseValue {
+            self = nil
+        } else {
+            self = try Wrapped(databaseValue: databaseValue)
+        }
+    }
+}
+
 extension Int64: DatabaseValueConvertible {
     public var databaseValue: DatabaseValue { .integer(self) }
     public init(databaseValue: DatabaseValue) throws(DatabaseError) {

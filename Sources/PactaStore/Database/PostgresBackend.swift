@@ -99,7 +99,7 @@ public final class PostgresBackend: Database {
 
     public func executeScript(_ script: String) async throws {
         for statement in SQL.statements(in: script) {
-            try await self.execute(SQL(stringLiteral: statement))
+            try await self.execute(SQL(unsafeSQL: statement))
         }
     }
 
@@ -169,7 +169,7 @@ public final class PostgresBackend: Database {
     }
 
     /// A connection lent to one piece of work; every statement is bounded by the statement timeout.
-    fileprivate struct Connection: DatabaseExecutor {
+    fileprivate struct Connection: OpenTransaction {
         let connection: PostgresConnection
         let statementTimeout: Duration?
         let logger: Logger

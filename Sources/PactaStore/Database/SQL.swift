@@ -23,6 +23,13 @@ public struct SQL: Sendable, ExpressibleByStringInterpolation {
         self.binds = stringInterpolation.binds
     }
 
+    /// A statement built at run time from trusted pieces (identifiers, fixed fragments), never
+    /// from user input; the name says so wherever it is used.
+    public init(unsafeSQL text: String) {
+        self.fragments = [.text(text)]
+        self.binds = []
+    }
+
     /// `values` as binds separated by commas, for an `INSERT … VALUES (…)` row.
     public init(values: [DatabaseValue]) {
         self.fragments = []
@@ -74,21 +81,10 @@ public struct SQL: Sendable, ExpressibleByStringInterpolation {
             self.fragments.append(.text(literal))
         }
 
-        /// Binds a value.
+        /// Binds a value (NULL for nil).
         public mutating func appendInterpolation(_ value: some DatabaseValueConvertible) {
             self.fragments.append(.bind(self.binds.count))
             self.binds.append(value.databaseValue)
-        }
-
-        /// Binds a value or NULL.
-        public mutating func appendInterpolation(_ value: (some DatabaseValueConvertible)?) {
-            self.fragments.append(.bind(self.binds.count))
-            self.binds.append(value?.databaseValue ?? .null)
-        }
-
-        /// Inserts trusted SQL text (identifiers, fixed fragments); never user input.
-        public mutating func appendInterpolation(unsafeRaw text: String) {
-            self.fragments.append(.text(text))
         }
 
         /// Embeds another statement's text and binds.

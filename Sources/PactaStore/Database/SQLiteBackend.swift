@@ -178,7 +178,7 @@ public final class SQLiteBackend: Database {
     }
 
     /// The connection lent to a transaction's body, while the backend's lock (or a reader) is held.
-    private struct Transaction: DatabaseExecutor {
+    private struct Transaction: OpenTransaction {
         let connection: SQLiteConnection
         var dialect: SQLDialect { .sqlite }
         func query(_ sql: SQL) async throws -> [DatabaseRow] {

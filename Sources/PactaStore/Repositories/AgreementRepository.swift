@@ -9,7 +9,7 @@ import PactaCore
 /// cancelled or expired before) are private to the members of their two units (and the units
 /// above them) and administrators: to anyone else they do not exist.
 public struct AgreementRepository: Sendable {
-    let database: any Database
+    let db: any DatabaseExecutor
 
     // MARK: - Reading
 
@@ -17,13 +17,13 @@ public struct AgreementRepository: Sendable {
     /// those a unit takes part in.
     public func list(visibleTo actor: Actor?, unit: String? = nil) async throws -> [AgreementSummary] {
         let filter: SQL = unit.map { " WHERE p.code = \($0) OR c.code = \($0)" } ?? ""
-        let rows = try await self.database.query(
+        let rows = try await self.db.query(
             """
             SELECT a.code, a.title, a.state, a.version, a.signed_version, p.code, p.name, c.code, c.name, a.valid_from, a.valid_to, a.updated_at
             FROM agreements a JOIN units p ON p.id = a.provider_id JOIN units c ON c.id = a.client_id
             """ + filter + " ORDER BY a.updated_at DESC, a.code"
         )
-        let tree = try await Self.tree(for: actor, in: self.database)
+        let tree = try await Self.tree(for: actor, in: self.db)
         return try rows.map { row in
             AgreementSummary(
                 code: try row.decode(0),
@@ -48,11 +48,11 @@ public struct AgreementRepository: Sendable {
     /// is none or `actor` may not see it.
     /// - Throws: ``CorruptRecordError`` when its stored document cannot be read.
     public func get(_ code: String, visibleTo actor: Actor?) async throws -> AgreementRecord? {
-        guard let loaded = try await Self.load(code, in: self.database, lock: false) else { return nil }
-        let tree = try await Self.tree(for: actor, in: self.database)
+        guard let loaded = try await Self(db: self.db).load(code, lock: false) else { return nil }
+        let tree = try await Self.tree(for: actor, in: self.db)
         guard loaded.isVisible(to: actor, in: tree) else { return nil }
-        let signatures = try await Self.signatures(in: self.database, where: "s.agreement_id = \(loaded.id)")[loaded.id, default: []]
-        let rows = try await self.database.query(
+        let signatures = try await Self(db: self.db).signatures(where: "s.agreement_id = \(loaded.id)")[loaded.id, default: []]
+        let rows = try await self.db.query(
             """
             SELECT version, supersedes, created_by, created_at, document, format, calendars
             FROM agreement_versions WHERE agreement_id = \(loaded.id) ORDER BY version
@@ -103,9 +103,9 @@ public struct AgreementRepository: Sendable {
     /// named instead of taking the page down. Two queries, whatever the number of agreements.
     public func published(on today: LocalDate) async throws -> Publication {
         let filter: SQL = " WHERE a.state = \(AgreementState.active) AND a.valid_to >= \(today)"
-        let (rows, signatures) = try await self.database.snapshot { db in
+        let (rows, signatures) = try await self.db.snapshot { db in
             let rows = try await db.query("SELECT " + Self.columns + Self.from + filter + " ORDER BY a.code")
-            let signatures = try await Self.signatures(in: db, where: "s.agreement_id IN (SELECT a.id FROM agreements a" + filter + ")")
+            let signatures = try await Self(db: db).signatures(where: "s.agreement_id IN (SELECT a.id FROM agreements a" + filter + ")")
             return (rows, signatures)
         }
         var publication = Publication(inForce: [], upcoming: [], withheld: [])
@@ -136,9 +136,9 @@ public struct AgreementRepository: Sendable {
 
     /// One version exactly as stored, or nil when there is none or `actor` may not see the agreement.
     public func version(_ code: String, _ number: Int, visibleTo actor: Actor?) async throws -> StoredVersion? {
-        guard let loaded = try await Self.load(code, in: self.database, lock: false),
-            loaded.isVisible(to: actor, in: try await Self.tree(for: actor, in: self.database)),
-            let row = try await self.database.first(
+        guard let loaded = try await Self(db: self.db).load(code, lock: false),
+            loaded.isVisible(to: actor, in: try await Self.tree(for: actor, in: self.db)),
+            let row = try await self.db.first(
                 "SELECT document, format, calendars FROM agreement_versions WHERE agreement_id = \(loaded.id) AND version = \(number)"
             )
         else { return nil }
@@ -160,9 +160,9 @@ public struct AgreementRepository: Sendable {
         Code.validate(code, field: "code", into: &validator)
         do { try terms.validate() } catch { validator.absorb(error, prefix: "") }
         try validator.finish()
-        return try await self.database.transaction { db in
+        return try await self.db.transaction { db in
             let references = try await Self.checkReferences(of: terms, in: db)
-            try Self.requireParty(actor, of: terms, in: try await UnitRepository.tree(in: db))
+            try Self.requireParty(actor, of: terms, in: try await UnitRepository(db: db).tree())
             let agreement = try Agreement(code: code, terms: terms, calendars: references.calendars)
             let stored = try StoredVersion(agreement.document)
             let row: DatabaseRow?
@@ -179,7 +179,7 @@ public struct AgreementRepository: Sendable {
                 throw ValidationError(field: "code", code: "taken", message: "Agreement \(code) already exists.")
             }
             try await Self.insertVersion(stored, agreementID: try row!.decode(0), supersedes: nil, by: actor, at: instant, in: db)
-            try await LedgerRepository.record(.versionCreated, agreement, actor: actor, data: Self.versionData(stored), at: instant, in: db)
+            try await LedgerRepository(db: db).record(.versionCreated, agreement, actor: actor, data: Self.versionData(stored), at: instant)
             return agreement
         }
     }
@@ -195,10 +195,10 @@ public struct AgreementRepository: Sendable {
         today: LocalDate
     ) async throws -> (agreement: Agreement, revision: Agreement.Revision) {
         try terms.validate()
-        return try await self.database.transaction { db in
-            let loaded = try await Self.loadForChange(code, by: actor, in: db)
+        return try await self.db.transaction { db in
+            let loaded = try await Self(db: db).loadForChange(code, by: actor)
             let references = try await Self.checkReferences(of: terms, in: db)
-            let tree = try await UnitRepository.tree(in: db)
+            let tree = try await UnitRepository(db: db).tree()
             try Self.requireParty(actor, of: terms, in: tree)
             // A party changes only by the hand of whoever acts for it: nobody pushes the other side out.
             let before = loaded.agreement.terms
@@ -218,12 +218,12 @@ public struct AgreementRepository: Sendable {
                     WHERE agreement_id = \(loaded.id) AND version = \(agreement.version)
                     """
                 )
-                try await LedgerRepository.record(.versionRevised, agreement, actor: actor, data: Self.versionData(stored), at: instant, in: db)
+                try await LedgerRepository(db: db).record(.versionRevised, agreement, actor: actor, data: Self.versionData(stored), at: instant)
             case .newVersion(let previous):
                 try await Self.insertVersion(stored, agreementID: loaded.id, supersedes: previous, by: actor, at: instant, in: db)
                 var data = Self.versionData(stored)
                 data["supersedes"] = .number(Double(previous))
-                try await LedgerRepository.record(.versionCreated, agreement, actor: actor, data: data, at: instant, in: db)
+                try await LedgerRepository(db: db).record(.versionCreated, agreement, actor: actor, data: data, at: instant)
             }
             try await db.execute(
                 """
@@ -258,9 +258,9 @@ public struct AgreementRepository: Sendable {
     /// one. When the second signature makes the agreement active, the requests already stored
     /// between its units are matched to it.
     public func sign(_ code: String, shown: Agreement.Shown, by signer: Actor, at instant: Date, today: LocalDate) async throws -> Agreement {
-        try await self.database.transaction { db in
-            guard let loaded = try await Self.load(code, in: db, lock: true),
-                loaded.isVisible(to: signer, in: try await UnitRepository.tree(in: db))
+        try await self.db.transaction { db in
+            guard let loaded = try await Self(db: db).load(code, lock: true),
+                loaded.isVisible(to: signer, in: try await UnitRepository(db: db).tree())
             else { throw NotFoundError("agreement", code) }
             var agreement = loaded.agreement
             let signature = try agreement.sign(by: signer, shown: shown, at: instant, on: today)
@@ -278,10 +278,10 @@ public struct AgreementRepository: Sendable {
                 """
             )
             if agreement.signedVersion != loaded.agreement.signedVersion {
-                try await RequestRepository.rematch(provider: loaded.providerID, client: loaded.clientID, in: db)
+                try await RequestRepository(db: db).rematch(provider: loaded.providerID, client: loaded.clientID)
             }
             // Last, so that the ledger's lock is held only for the append.
-            try await LedgerRepository.record(.signed, agreement, actor: signer, data: signature.ledgerData, at: instant, in: db)
+            try await LedgerRepository(db: db).record(.signed, agreement, actor: signer, data: signature.ledgerData, at: instant)
             return agreement
         }
     }
@@ -291,7 +291,7 @@ public struct AgreementRepository: Sendable {
     /// - Returns: the codes expired.
     @discardableResult
     public func expire(today: LocalDate, at instant: Date) async throws -> [String] {
-        let codes = try await self.database.query(
+        let codes = try await self.db.query(
             """
             SELECT code FROM agreements WHERE state IN (\(AgreementState.draft), \(AgreementState.pendingSignatures), \(AgreementState.active))
             AND valid_to < \(today) ORDER BY code
@@ -299,12 +299,12 @@ public struct AgreementRepository: Sendable {
         ).map { try $0.decode(0, as: String.self) }
         var expired: [String] = []
         for code in codes {
-            let changed = try await self.database.transaction { db -> Bool in
-                guard let loaded = try? await Self.load(code, in: db, lock: true) else { return false }
+            let changed = try await self.db.transaction { db -> Bool in
+                guard let loaded = try? await Self(db: db).load(code, lock: true) else { return false }
                 var agreement = loaded.agreement
                 guard agreement.expire(on: today) else { return false }
                 try await db.execute("UPDATE agreements SET state = \(agreement.state), updated_at = \(instant) WHERE id = \(loaded.id)")
-                try await LedgerRepository.record(.expired, agreement, actor: .system("pacta-expiry"), at: instant, in: db)
+                try await LedgerRepository(db: db).record(.expired, agreement, actor: .system("pacta-expiry"), at: instant)
                 return true
             }
             if changed { expired.append(code) }
@@ -316,9 +316,9 @@ public struct AgreementRepository: Sendable {
 
     /// Loads an agreement to change it, locked, and checks that `actor` takes part in it:
     /// not found when they may not even see it, out of scope when they may see it only.
-    static func loadForChange(_ code: String, by actor: Actor, in db: any DatabaseExecutor) async throws -> Loaded {
-        guard let loaded = try await Self.load(code, in: db, lock: true) else { throw NotFoundError("agreement", code) }
-        let tree = try await UnitRepository.tree(in: db)
+    func loadForChange(_ code: String, by actor: Actor) async throws -> Loaded {
+        guard let loaded = try await self.load(code, lock: true) else { throw NotFoundError("agreement", code) }
+        let tree = try await UnitRepository(db: self.db).tree()
         guard loaded.isVisible(to: actor, in: tree) else { throw NotFoundError("agreement", code) }
         try Self.requireParty(actor, of: loaded.agreement.terms, in: tree)
         return loaded
@@ -333,8 +333,8 @@ public struct AgreementRepository: Sendable {
         data: [String: JSONValue] = [:],
         _ body: @escaping @Sendable (inout Agreement) throws -> Void
     ) async throws -> Agreement {
-        try await self.database.transaction { db in
-            let loaded = try await Self.loadForChange(code, by: actor, in: db)
+        try await self.db.transaction { db in
+            let loaded = try await Self(db: db).loadForChange(code, by: actor)
             var agreement = loaded.agreement
             try body(&agreement)
             try await db.execute(
@@ -343,7 +343,7 @@ public struct AgreementRepository: Sendable {
                 updated_at = \(instant) WHERE id = \(loaded.id)
                 """
             )
-            try await LedgerRepository.record(event, agreement, actor: actor, data: data, at: instant, in: db)
+            try await LedgerRepository(db: db).record(event, agreement, actor: actor, data: data, at: instant)
             return agreement
         }
     }
@@ -358,7 +358,7 @@ public struct AgreementRepository: Sendable {
     /// The units' tree when visibility depends on it; Pacta itself and administrators see everything.
     private static func tree(for actor: Actor?, in db: any DatabaseExecutor) async throws -> UnitTree {
         guard let actor, !actor.reachesEverything else { return UnitTree([]) }
-        return try await UnitRepository.tree(in: db)
+        return try await UnitRepository(db: db).tree()
     }
 
     /// Refuses terms in which the actor's unit takes no part.
@@ -452,28 +452,24 @@ public struct AgreementRepository: Sendable {
         """
 
     /// Loads an agreement with the signatures of its current version; `lock` holds its row until the transaction ends.
-    static func load(_ code: String, in db: any DatabaseExecutor, lock: Bool) async throws -> Loaded? {
-        if lock && db.dialect == .postgres {
+    func load(_ code: String, lock: Bool) async throws -> Loaded? {
+        if lock {
             // Locked by itself first: a statement that joins the row to its version and waits for
             // the lock would drop the row if the holder moved it to a new version. The query
             // below, a new statement, then reads what the holder committed.
-            guard try await db.first("SELECT id FROM agreements WHERE code = \(code) FOR UPDATE") != nil else { return nil }
+            let locked = try await self.db.first("SELECT id FROM agreements WHERE code = \(code)" + self.db.dialect.forUpdate)
+            guard locked != nil else { return nil }
         }
-        guard let row = try await db.first("SELECT " + Self.columns + Self.from + " WHERE a.code = \(code)") else { return nil }
+        guard let row = try await self.db.first("SELECT " + Self.columns + Self.from + " WHERE a.code = \(code)") else { return nil }
         var loaded = try Loaded(row)
-        loaded.agreement.signatures = try await Self.signatures(
-            in: db,
-            where: "s.agreement_id = \(loaded.id) AND s.version = \(loaded.agreement.version)"
-        )[
-            loaded.id,
-            default: []
-        ]
+        let current: SQL = "s.agreement_id = \(loaded.id) AND s.version = \(loaded.agreement.version)"
+        loaded.agreement.signatures = try await self.signatures(where: current)[loaded.id, default: []]
         return loaded
     }
 
     /// Signatures matching `condition` (on `s`), grouped by agreement id, in signing order.
-    static func signatures(in db: any DatabaseExecutor, where condition: SQL) async throws -> [Int64: [Signature]] {
-        let rows = try await db.query(
+    func signatures(where condition: SQL) async throws -> [Int64: [Signature]] {
+        let rows = try await self.db.query(
             """
             SELECT s.agreement_id, s.version, s.side, s.signer, s.signer_name, s.unit_code, s.signed_at, s.sha256, s.channel, s.token_id
             FROM signatures s WHERE
@@ -511,7 +507,7 @@ public struct AgreementRepository: Sendable {
         var calendars: [String: BusinessCalendar] = [:]
         for (index, commitment) in terms.commitments.enumerated() {
             guard let code = commitment.calendar, !code.isEmpty, calendars[code] == nil else { continue }
-            if let calendar = try await CalendarRepository.get(code, in: db) {
+            if let calendar = try await CalendarRepository(db: db).get(code) {
                 calendars[code] = calendar
             } else {
                 validator.fail("commitments[\(index)].calendar", "unknown_calendar", "There is no calendar \(code).")

@@ -8,8 +8,8 @@ extension AgreementRepository {
     /// - Parameter actor: who asks; divergences in agreements they may not see are only counted.
     public func verify(head expected: String? = nil, visibleTo actor: Actor? = nil) async throws -> VerificationReport {
         // The ledger and the tables as of one instant: a signature committed in between is no divergence.
-        let (entries, facts, factIssues, hidden) = try await self.database.snapshot { db in
-            let entries = try await LedgerRepository.entries(in: db)
+        let (entries, facts, factIssues, hidden) = try await self.db.snapshot { db in
+            let entries = try await LedgerRepository(db: db).entries()
             let (facts, issues) = try await Self.storedFacts(in: db)
             return (entries, facts, issues, try await Self.hiddenAgreements(from: actor, in: db))
         }
@@ -43,7 +43,7 @@ extension AgreementRepository {
     /// Codes of the agreements `actor` may not see.
     private static func hiddenAgreements(from actor: Actor?, in db: any DatabaseExecutor) async throws -> Set<String> {
         guard let actor, !actor.reachesEverything else { return [] }
-        let tree = try await UnitRepository.tree(in: db)
+        let tree = try await UnitRepository(db: db).tree()
         var hidden: Set<String> = []
         for row in try await db.query(
             "SELECT a.code, a.signed_version, p.code, c.code FROM agreements a JOIN units p ON p.id = a.provider_id JOIN units c ON c.id = a.client_id"
@@ -78,7 +78,7 @@ extension AgreementRepository {
                 (try row.decode(1), try row.decode(2), try row.decode(3), try row.decode(4, as: String?.self))
             )
         }
-        let signatures = try await Self.signatures(in: db, where: "1 = 1")
+        let signatures = try await Self(db: db).signatures(where: "1 = 1")
         var facts: [StoredAgreementFacts] = []
         var issues: [VerificationIssue] = []
         for row in agreements {

@@ -17,42 +17,29 @@ public struct OwnedCalendar: Sendable, Hashable {
 /// Business calendars. Changing one changes nothing already signed: each version of an agreement
 /// holds the calendars it was written with.
 public struct CalendarRepository: Sendable {
-    let database: any Database
+    let db: any DatabaseExecutor
 
     private static let columns: SQL =
         "c.code, c.name, c.time_zone, c.hours, c.holidays, o.code FROM calendars c LEFT JOIN units o ON o.id = c.owner_unit_id"
 
     /// Every calendar, by code.
     public func list() async throws -> [BusinessCalendar] {
-        try await Self.list(in: self.database)
+        try await self.listOwned().map(\.calendar)
     }
 
     /// Every calendar with its owner, by code.
     public func listOwned() async throws -> [OwnedCalendar] {
-        try await self.database.query("SELECT " + Self.columns + " ORDER BY c.code").map(Self.owned)
+        try await self.db.query("SELECT " + Self.columns + " ORDER BY c.code").map(Self.owned)
     }
 
     /// The calendar with `code`, if any.
     public func get(_ code: String) async throws -> BusinessCalendar? {
-        try await Self.get(code, in: self.database)
+        try await self.getOwned(code)?.calendar
     }
 
     /// The calendar with `code` and its owner, if any.
     public func getOwned(_ code: String) async throws -> OwnedCalendar? {
-        try await Self.getOwned(code, in: self.database)
-    }
-
-    static func list(in db: any DatabaseExecutor) async throws -> [BusinessCalendar] {
-        try await db.query("SELECT " + Self.columns + " ORDER BY c.code").map { try Self.owned($0).calendar }
-    }
-
-    /// The calendar with `code`, read through `db` (inside a transaction, say).
-    static func get(_ code: String, in db: any DatabaseExecutor) async throws -> BusinessCalendar? {
-        try await Self.getOwned(code, in: db)?.calendar
-    }
-
-    static func getOwned(_ code: String, in db: any DatabaseExecutor) async throws -> OwnedCalendar? {
-        try await db.first("SELECT " + Self.columns + " WHERE c.code = \(code)").map(Self.owned)
+        try await self.db.first("SELECT " + Self.columns + " WHERE c.code = \(code)").map(Self.owned)
     }
 
     /// Adds a calendar kept by `owner`: a unit within the actor's reach, or nobody (the whole
@@ -60,7 +47,7 @@ public struct CalendarRepository: Sendable {
     public func create(_ calendar: BusinessCalendar, owner: String?, by actor: Actor, at instant: Date) async throws {
         try calendar.validate()
         let (hours, holidays) = try Self.encode(calendar)
-        try await self.database.transaction { db in
+        try await self.db.transaction { db in
             let ownerID = try await Self.ownerID(owner, by: actor, in: db)
             do {
                 try await db.execute(
@@ -80,11 +67,11 @@ public struct CalendarRepository: Sendable {
     public func update(_ calendar: BusinessCalendar, owner: String?? = .none, by actor: Actor, at instant: Date) async throws {
         try calendar.validate()
         let (hours, holidays) = try Self.encode(calendar)
-        try await self.database.transaction { db in
-            guard let stored = try await Self.getOwned(calendar.code, in: db) else {
+        try await self.db.transaction { db in
+            guard let stored = try await CalendarRepository(db: db).getOwned(calendar.code) else {
                 throw NotFoundError("calendar", calendar.code)
             }
-            try Self.requireKeeper(actor, of: stored, in: try await UnitRepository.tree(in: db))
+            try Self.requireKeeper(actor, of: stored, in: try await UnitRepository(db: db).tree())
             let ownerID = try await Self.ownerID(owner ?? stored.owner, by: actor, in: db)
             try await db.execute(
                 """
@@ -118,7 +105,7 @@ public struct CalendarRepository: Sendable {
         guard let row = try await db.first("SELECT id FROM units WHERE code = \(owner)") else {
             throw ValidationError(field: "owner", code: "unknown_unit", message: "There is no unit \(owner).")
         }
-        guard actor.reaches(owner, in: try await UnitRepository.tree(in: db)) else {
+        guard actor.reaches(owner, in: try await UnitRepository(db: db).tree()) else {
             throw ScopeError("\(actor.username) acts for \(actor.unit) and the units below it; \(owner) is outside them.", field: "owner")
         }
         return try row.decode(0, as: Int64.self)

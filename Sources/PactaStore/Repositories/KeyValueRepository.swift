@@ -2,11 +2,11 @@ import Foundation
 
 /// Short-lived values with an optional expiry (web sessions), shared by every Pacta instance.
 public struct KeyValueRepository: Sendable {
-    let database: any Database
+    let db: any DatabaseExecutor
 
     /// Stores `value` under a new key; throws ``DatabaseError/uniqueViolation(constraint:)`` if the key is live.
     public func create(key: String, value: String, expiresAt: Date?, now: Date) async throws {
-        try await self.database.transaction { db in
+        try await self.db.transaction { db in
             try await db.execute("DELETE FROM persist WHERE key = \(key) AND expires_at <= \(now)")
             try await db.execute("INSERT INTO persist (key, value, expires_at) VALUES (\(key), \(value), \(expiresAt))")
         }
@@ -14,7 +14,7 @@ public struct KeyValueRepository: Sendable {
 
     /// Stores `value` under `key`; with no `expiresAt`, an existing expiry is kept.
     public func set(key: String, value: String, expiresAt: Date?) async throws {
-        try await self.database.execute(
+        try await self.db.execute(
             """
             INSERT INTO persist (key, value, expires_at) VALUES (\(key), \(value), \(expiresAt))
             ON CONFLICT (key) DO UPDATE SET value = excluded.value,
@@ -26,7 +26,7 @@ public struct KeyValueRepository: Sendable {
     /// The live value under `key` and its expiry.
     public func get(key: String, now: Date) async throws -> (value: String, expiresAt: Date?)? {
         guard
-            let row = try await self.database.first(
+            let row = try await self.db.first(
                 "SELECT value, expires_at FROM persist WHERE key = \(key) AND (expires_at IS NULL OR expires_at > \(now))"
             )
         else { return nil }
@@ -35,11 +35,11 @@ public struct KeyValueRepository: Sendable {
 
     /// Removes `key`.
     public func remove(key: String) async throws {
-        try await self.database.execute("DELETE FROM persist WHERE key = \(key)")
+        try await self.db.execute("DELETE FROM persist WHERE key = \(key)")
     }
 
     /// Deletes every expired value; returns nothing, runs now and then.
     public func purgeExpired(now: Date) async throws {
-        try await self.database.execute("DELETE FROM persist WHERE expires_at <= \(now)")
+        try await self.db.execute("DELETE FROM persist WHERE expires_at <= \(now)")
     }
 }

@@ -16,27 +16,20 @@ public struct LedgerHead: Sendable, Hashable, Codable {
 /// The append-only, hash-chained record of the agreement lifecycle. Entries are written in the
 /// transaction of the change they record, so neither exists without the other.
 public struct LedgerRepository: Sendable {
-    let database: any Database
+    let db: any DatabaseExecutor
 
     /// The newest entry's position and hash.
     public func head() async throws -> LedgerHead {
-        try await Self.head(in: self.database)
+        guard let row = try await self.db.first("SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1") else {
+            return LedgerHead(seq: 0, hash: LedgerEntry.genesis)
+        }
+        let (seq, hash) = try row.decode((Int64, String).self)
+        return LedgerHead(seq: seq, hash: hash)
     }
 
     /// Every entry, oldest first.
     public func entries() async throws -> [LedgerEntry] {
-        try await Self.entries(in: self.database)
-    }
-
-    static func head(in db: any DatabaseExecutor) async throws -> LedgerHead {
-        guard let row = try await db.first("SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1") else {
-            return LedgerHead(seq: 0, hash: LedgerEntry.genesis)
-        }
-        return LedgerHead(seq: try row.decode(0), hash: try row.decode(1))
-    }
-
-    static func entries(in db: any DatabaseExecutor) async throws -> [LedgerEntry] {
-        try await db.query(
+        try await self.db.query(
             "SELECT seq, recorded_at, event, agreement, version, actor, data, previous, hash FROM ledger ORDER BY seq"
         ).map { row in
             let text = try row.decode(6, as: String.self)
@@ -57,25 +50,24 @@ public struct LedgerRepository: Sendable {
 
     /// Locks the ledger against other writers until the transaction ends; SQLite's write
     /// transactions already exclude each other.
-    static func lock(in db: any DatabaseExecutor) async throws {
-        if db.dialect == .postgres {
-            try await db.execute("LOCK TABLE ledger IN SHARE ROW EXCLUSIVE MODE")
+    func lock() async throws {
+        if let lock = self.db.dialect.lockTable("ledger") {
+            try await self.db.execute(lock)
         }
     }
 
     /// Appends an entry after the current head; call it inside the transaction that makes the change.
     @discardableResult
-    static func append(
+    func append(
         _ event: LedgerEvent,
         agreement: String,
         version: Int?,
         actor: String,
         data: [String: JSONValue],
-        at instant: Date,
-        in db: any DatabaseExecutor
+        at instant: Date
     ) async throws -> LedgerEntry {
-        try await Self.lock(in: db)
-        let head = try await Self.head(in: db)
+        try await self.lock()
+        let head = try await self.head()
         let entry = try LedgerEntry(
             seq: head.seq + 1,
             recordedAt: Interval.seconds(instant),
@@ -86,7 +78,7 @@ public struct LedgerRepository: Sendable {
             data: data,
             previous: head.hash
         )
-        try await db.execute(
+        try await self.db.execute(
             """
             INSERT INTO ledger (seq, recorded_at, event, agreement, version, actor, data, previous, hash)
             VALUES (\(entry.seq), \(Date(timeIntervalSince1970: TimeInterval(entry.recordedAt))), \(entry.event.rawValue),
@@ -99,26 +91,24 @@ public struct LedgerRepository: Sendable {
 
     /// Appends an event about `agreement`, with the state it leaves the agreement in.
     @discardableResult
-    static func record(
+    func record(
         _ event: LedgerEvent,
         _ agreement: Agreement,
         version: Int? = nil,
         actor: Actor,
         data: [String: JSONValue] = [:],
-        at instant: Date,
-        in db: any DatabaseExecutor
+        at instant: Date
     ) async throws -> LedgerEntry {
         var data = data
         data["state"] = .string(agreement.state.rawValue)
         data["signed_version"] = agreement.signedVersion.map { .number(Double($0)) } ?? .null
-        return try await Self.append(
+        return try await self.append(
             event,
             agreement: agreement.code,
             version: version ?? agreement.version,
             actor: actor.username,
             data: data,
-            at: instant,
-            in: db
+            at: instant
         )
     }
 }

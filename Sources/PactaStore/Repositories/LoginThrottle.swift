@@ -10,7 +10,7 @@ import PactaCore
 /// window. A username under attack answers more slowly from everywhere, but is refused only at
 /// the addresses that guessed wrong: its owner, elsewhere, still signs in.
 public struct LoginThrottle: Sendable {
-    let database: any Database
+    let db: any DatabaseExecutor
 
     /// The limits.
     public struct Policy: Sendable, Hashable {
@@ -43,7 +43,7 @@ public struct LoginThrottle: Sendable {
     public func attempt(username: String, address: String, at now: Date, policy: Policy) async throws -> Decision {
         let keys = Self.keys(username: username, address: address)
         let cutoff = now.addingTimeInterval(-policy.window.seconds)
-        return try await self.database.transaction { db in
+        return try await self.db.transaction { db in
             // Already refused: not counted again, so that the refusal ends when it says.
             let blocked = try await db.query(
                 "SELECT blocked_until FROM login_throttle WHERE key IN (\(keys.address), \(keys.pair)) AND blocked_until > \(now)"
@@ -81,7 +81,7 @@ public struct LoginThrottle: Sendable {
     /// attempt from the username's and the address's counts.
     public func succeeded(username: String, address: String) async throws {
         let keys = Self.keys(username: username, address: address)
-        try await self.database.transaction { db in
+        try await self.db.transaction { db in
             try await db.execute("DELETE FROM login_throttle WHERE key = \(keys.pair)")
             try await db.execute(
                 "UPDATE login_throttle SET failures = failures - 1 WHERE key IN (\(keys.user), \(keys.address)) AND failures > 0"
@@ -91,7 +91,7 @@ public struct LoginThrottle: Sendable {
 
     /// Deletes counters past their window and refusal.
     public func purge(before cutoff: Date, now: Date) async throws {
-        try await self.database.execute(
+        try await self.db.execute(
             "DELETE FROM login_throttle WHERE window_start < \(cutoff) AND (blocked_until IS NULL OR blocked_until < \(now))"
         )
     }

@@ -16,7 +16,7 @@ public struct ManualValue: Sendable, Hashable {
 /// provider measures itself: a manager enters values only for agreements their unit (or one
 /// below it) provides.
 public struct ManualValueRepository: Sendable {
-    let database: any Database
+    let db: any DatabaseExecutor
 
     /// Records `value` for commitment `key` of agreement `code` in `period`.
     public func set(
@@ -33,9 +33,9 @@ public struct ManualValueRepository: Sendable {
         validator.check(!evidence.trimmed.isEmpty, "evidence", "required", "Say what the value rests on.")
         validator.limit(evidence, TextLimit.text, "evidence")
         try validator.finish()
-        try await self.database.transaction { db in
-            let tree = try await UnitRepository.tree(in: db)
-            guard let loaded = try await AgreementRepository.load(code, in: db, lock: false), loaded.isVisible(to: actor, in: tree) else {
+        try await self.db.transaction { db in
+            let tree = try await UnitRepository(db: db).tree()
+            guard let loaded = try await AgreementRepository(db: db).load(code, lock: false), loaded.isVisible(to: actor, in: tree) else {
                 throw NotFoundError("agreement", code)
             }
             let (id, agreement) = (loaded.id, loaded.agreement)
@@ -67,7 +67,7 @@ public struct ManualValueRepository: Sendable {
 
     /// The values entered for agreement `code` in `period`, by commitment key.
     public func values(agreement code: String, period: Period) async throws -> [String: ManualValue] {
-        let rows = try await self.database.query(
+        let rows = try await self.db.query(
             """
             SELECT m.commitment, m.value, m.evidence, m.entered_by, m.entered_at
             FROM manual_values m JOIN agreements a ON a.id = m.agreement_id

@@ -38,7 +38,7 @@ public struct TokenHolder: Sendable, Hashable {
 /// scope. Administrators may create tokens for any account (a system account, say); everybody
 /// else creates and revokes their own.
 public struct TokenRepository: Sendable {
-    let database: any Database
+    let db: any DatabaseExecutor
 
     /// Creates a token for `userID`. The returned secret is never stored and cannot be shown again.
     /// - Parameters:
@@ -59,10 +59,10 @@ public struct TokenRepository: Sendable {
         let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
         let secret = "pacta_" + bytes.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
         let prefix = String(secret.prefix(14))
-        guard let user = try await UserRepository(database: self.database).get(id: userID) else {
+        guard let user = try await UserRepository(db: self.db).get(id: userID) else {
             throw NotFoundError("user", String(userID))
         }
-        let row = try await self.database.first(
+        let row = try await self.db.first(
             """
             INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at, created_by, created_via)
             VALUES (\(userID), \(name.trimmed), \(Hashing.sha256Hex(secret.utf8)), \(prefix), \(instant), \(actor?.id), \(via)) RETURNING id
@@ -87,7 +87,7 @@ public struct TokenRepository: Sendable {
     public func authenticate(secret: String, at instant: Date) async throws -> TokenHolder? {
         let hash = Hashing.sha256Hex(secret.utf8)
         guard
-            let row = try await self.database.first(
+            let row = try await self.db.first(
                 "SELECT " + UserRepository.columns + """
                     , t.id, t.last_used_at, t.created_by
                     FROM api_tokens t JOIN users u ON u.id = t.user_id JOIN units un ON un.id = u.unit_id
@@ -102,7 +102,7 @@ public struct TokenRepository: Sendable {
         // Recording every call would turn each read into a write; a minute's precision is plenty.
         let lastUsed = try row.decode(offset + 1, as: Date?.self)
         if lastUsed.map({ instant.timeIntervalSince($0) >= 60 }) ?? true {
-            try await self.database.execute("UPDATE api_tokens SET last_used_at = \(instant) WHERE id = \(id)")
+            try await self.db.execute("UPDATE api_tokens SET last_used_at = \(instant) WHERE id = \(id)")
         }
         return TokenHolder(user: user, tokenID: id, isOwn: try row.decode(offset + 2, as: Int64?.self) == user.id)
     }
@@ -110,7 +110,7 @@ public struct TokenRepository: Sendable {
     /// The tokens `actor` may see, newest first: every one for an administrator, their own otherwise.
     public func list(for actor: User) async throws -> [APIToken] {
         let filter: SQL = actor.role == .admin ? "" : " WHERE t.user_id = \(actor.id)"
-        return try await self.database.query(
+        return try await self.db.query(
             """
             SELECT t.id, u.username, t.name, t.prefix, t.created_at, b.username, t.created_via, t.last_used_at, t.revoked_at
             FROM api_tokens t JOIN users u ON u.id = t.user_id LEFT JOIN users b ON b.id = t.created_by
@@ -132,10 +132,10 @@ public struct TokenRepository: Sendable {
 
     /// Revokes a token; it stops working at once. Others' tokens are not found unless the actor is an administrator.
     public func revoke(id: Int64, by actor: User, at instant: Date) async throws {
-        let owner = try await self.database.first("SELECT user_id FROM api_tokens WHERE id = \(id)")?.decode(0, as: Int64.self)
+        let owner = try await self.db.first("SELECT user_id FROM api_tokens WHERE id = \(id)")?.decode(0, as: Int64.self)
         guard let owner, actor.role == .admin || owner == actor.id else {
             throw NotFoundError("token", String(id))
         }
-        try await self.database.execute("UPDATE api_tokens SET revoked_at = \(instant) WHERE id = \(id) AND revoked_at IS NULL")
+        try await self.db.execute("UPDATE api_tokens SET revoked_at = \(instant) WHERE id = \(id) AND revoked_at IS NULL")
     }
 }

@@ -4,28 +4,23 @@ import PactaCore
 /// Organisational units. Administrators change any unit; a manager changes their own unit (its
 /// name) and the units below it, and adds units only below their own.
 public struct UnitRepository: Sendable {
-    let database: any Database
-
-    /// The units as a tree, read through `db`.
-    static func tree(in db: any DatabaseExecutor) async throws -> UnitTree {
-        UnitTree(try await db.query("SELECT u.code, u.name, p.code FROM units u LEFT JOIN units p ON p.id = u.parent_id").map(Self.unit))
-    }
+    let db: any DatabaseExecutor
 
     /// The units as a tree.
     public func tree() async throws -> UnitTree {
-        try await Self.tree(in: self.database)
+        UnitTree(try await self.db.query("SELECT u.code, u.name, p.code FROM units u LEFT JOIN units p ON p.id = u.parent_id").map(Self.unit))
     }
 
     /// Every unit, by code.
     public func list() async throws -> [OrgUnit] {
-        try await self.database.query(
+        try await self.db.query(
             "SELECT u.code, u.name, p.code FROM units u LEFT JOIN units p ON p.id = u.parent_id ORDER BY u.code"
         ).map(Self.unit)
     }
 
     /// The unit with `code`, if any.
     public func get(_ code: String) async throws -> OrgUnit? {
-        try await self.database.first(
+        try await self.db.first(
             "SELECT u.code, u.name, p.code FROM units u LEFT JOIN units p ON p.id = u.parent_id WHERE u.code = \(code)"
         ).map(Self.unit)
     }
@@ -33,9 +28,9 @@ public struct UnitRepository: Sendable {
     /// Adds a unit; its parent must exist, and be within the actor's reach.
     public func create(_ unit: OrgUnit, by actor: Actor, at instant: Date) async throws {
         try unit.validate()
-        try await self.database.transaction { db in
+        try await self.db.transaction { db in
             let parentID = try await Self.parentID(of: unit, in: db)
-            if let problem = Self.scopeProblem(unit, existing: nil, by: actor, before: try await Self.tree(in: db)) { throw problem }
+            if let problem = Self.scopeProblem(unit, existing: nil, by: actor, before: try await UnitRepository(db: db).tree()) { throw problem }
             do {
                 try await db.execute(
                     "INSERT INTO units (code, name, parent_id, created_at, updated_at) VALUES (\(unit.code), \(unit.name.trimmed), \(parentID), \(instant), \(instant))"
@@ -49,7 +44,7 @@ public struct UnitRepository: Sendable {
     /// Changes a unit's name and parent; the code never changes.
     public func update(_ unit: OrgUnit, by actor: Actor, at instant: Date) async throws {
         try unit.validate()
-        try await self.database.transaction { db in
+        try await self.db.transaction { db in
             guard
                 let existing = try await db.first(
                     "SELECT u.code, u.name, p.code FROM units u LEFT JOIN units p ON p.id = u.parent_id WHERE u.code = \(unit.code)"
@@ -58,7 +53,7 @@ public struct UnitRepository: Sendable {
                 throw NotFoundError("unit", unit.code)
             }
             let parentID = try await Self.parentID(of: unit, in: db)
-            if let problem = Self.scopeProblem(unit, existing: existing, by: actor, before: try await Self.tree(in: db)) { throw problem }
+            if let problem = Self.scopeProblem(unit, existing: existing, by: actor, before: try await UnitRepository(db: db).tree()) { throw problem }
             try await Self.checkNoCycle(unit, in: db)
             try await db.execute(
                 "UPDATE units SET name = \(unit.name.trimmed), parent_id = \(parentID), updated_at = \(instant) WHERE code = \(unit.code)"
@@ -95,7 +90,7 @@ public struct UnitRepository: Sendable {
     /// Parents may be other units of the same batch, in any order.
     /// - Returns: how many were created and how many updated.
     public func upsert(_ units: [OrgUnit], at instant: Date) async throws -> (created: Int, updated: Int) {
-        try await self.database.transaction { db in
+        try await self.db.transaction { db in
             var created = 0
             var updated = 0
             for unit in units {
@@ -149,6 +144,7 @@ public struct UnitRepository: Sendable {
     }
 
     static func unit(_ row: DatabaseRow) throws -> OrgUnit {
-        OrgUnit(code: try row.decode(0), name: try row.decode(1), parent: try row.decode(2, as: String?.self))
+        let (code, name, parent) = try row.decode((String, String, String?).self)
+        return OrgUnit(code: code, name: name, parent: parent)
     }
 }

@@ -23,7 +23,7 @@ public struct User: Sendable, Hashable, Codable {
 
 /// Users and their password hashes.
 public struct UserRepository: Sendable {
-    let database: any Database
+    let db: any DatabaseExecutor
 
     /// What ``user(_:)`` reads, from `users u` joined to its unit `un`.
     static let columns: SQL = "u.id, u.username, u.name, u.role, un.code, u.active, u.created_at, u.session_epoch"
@@ -32,14 +32,14 @@ public struct UserRepository: Sendable {
 
     /// Every user, by username.
     public func list() async throws -> [User] {
-        try await self.database.query(
+        try await self.db.query(
             "SELECT " + Self.columns + " FROM users u JOIN units un ON un.id = u.unit_id ORDER BY u.username"
         ).map(Self.user)
     }
 
     /// The user with `id`, if any.
     public func get(id: Int64) async throws -> User? {
-        try await self.database.first(
+        try await self.db.first(
             "SELECT " + Self.columns + " FROM users u JOIN units un ON un.id = u.unit_id WHERE u.id = \(id)"
         ).map(Self.user)
     }
@@ -47,7 +47,7 @@ public struct UserRepository: Sendable {
     /// The user called `username` and their password hash, if any.
     public func credentials(username: String) async throws -> (user: User, passwordHash: String)? {
         guard
-            let row = try await self.database.first(
+            let row = try await self.db.first(
                 "SELECT " + Self.columns + ", u.password_hash FROM users u JOIN units un ON un.id = u.unit_id WHERE u.username = \(username)"
             )
         else { return nil }
@@ -56,7 +56,7 @@ public struct UserRepository: Sendable {
 
     /// How many users exist.
     public func count() async throws -> Int {
-        try await self.database.first("SELECT COUNT(*) FROM users")!.decode(0)
+        try await self.db.count("SELECT COUNT(*) FROM users", as: Int.self)
     }
 
     /// Adds a user with an already-hashed password.
@@ -73,7 +73,7 @@ public struct UserRepository: Sendable {
         validator.check(!name.trimmed.isEmpty, "name", "required", "A full name is required.")
         validator.limit(name, TextLimit.name, "name")
         try validator.finish()
-        return try await self.database.transaction { db in
+        return try await self.db.transaction { db in
             guard let unitRow = try await db.first("SELECT id FROM units WHERE code = \(unit)") else {
                 throw ValidationError(field: "unit", code: "unknown_unit", message: "There is no unit \(unit).")
             }
@@ -104,7 +104,7 @@ public struct UserRepository: Sendable {
     /// Changes a user's role, unit, whether they may sign in and, when given, their password hash
     /// (which ends their sessions). The last active administrator cannot be demoted or blocked.
     public func update(id: Int64, role: Role, unit: String, active: Bool, passwordHash: String? = nil) async throws {
-        try await self.database.transaction { db in
+        try await self.db.transaction { db in
             guard let unitRow = try await db.first("SELECT id FROM units WHERE code = \(unit)") else {
                 throw ValidationError(field: "unit", code: "unknown_unit", message: "There is no unit \(unit).")
             }
@@ -136,7 +136,7 @@ public struct UserRepository: Sendable {
     /// Replaces a user's password hash and ends every session they have.
     /// - Returns: the new session epoch, for the session that made the change to keep.
     public func setPassword(id: Int64, passwordHash: String) async throws -> Int {
-        try await self.database.transaction { db in
+        try await self.db.transaction { db in
             try await db.execute("UPDATE users SET password_hash = \(passwordHash), session_epoch = session_epoch + 1 WHERE id = \(id)")
             guard let row = try await db.first("SELECT session_epoch FROM users WHERE id = \(id)") else { throw NotFoundError("user", String(id)) }
             return try row.decode(0, as: Int.self)

@@ -92,8 +92,8 @@ extension RequestRepository {
     /// Matches again the requests that an agreement never signed by both sides holds: earlier
     /// Pacta matched requests to agreements terminated before anyone signed them. Runs after the
     /// migrations; finds nothing once done.
-    static func rematchUnsigned(in database: any Database) async throws {
-        try await database.transaction { db in
+    func rematchUnsigned() async throws {
+        try await self.db.transaction { db in
             let pairs = try await db.query(
                 """
                 SELECT DISTINCT r.provider_id, r.client_id FROM requests r JOIN agreements a ON a.id = r.agreement_id
@@ -101,7 +101,8 @@ extension RequestRepository {
                 """
             )
             for pair in pairs {
-                try await Self.rematch(provider: try pair.decode(0), client: try pair.decode(1), in: db)
+                let (provider, client) = try pair.decode((Int64, Int64).self)
+                try await RequestRepository(db: db).rematch(provider: provider, client: client)
             }
         }
     }
@@ -111,7 +112,8 @@ extension RequestRepository {
     /// agreement the new one takes over from, now count for it, measured on its calendar.
     /// - Returns: how many requests changed agreement or were measured again.
     @discardableResult
-    static func rematch(provider: Int64, client: Int64, in db: any DatabaseExecutor) async throws -> Int {
+    func rematch(provider: Int64, client: Int64) async throws -> Int {
+        let db = self.db
         // After any import under way: its rows are then seen here, and the two never deadlock.
         try await db.lock(.requestImport)
         let matcher = try await AgreementMatcher(db, provider: provider, client: client)

@@ -1,0 +1,113 @@
+import Foundation
+import PactaCore
+
+/// Writes the import's batches: new requests straight into `requests`, through a staging table and an
+/// upsert once a batch meets a stored request.
+struct RequestBatchWriter: Sendable {
+    /// The import's transaction.
+    let db: any DatabaseExecutor
+
+    /// The columns of `requests` an import writes, in the order batches hold them.
+    static let columns = [
+        "provider_id", "external_ref", "client_id", "service", "priority", "opened_at", "opened_on",
+        "first_response_at", "resolved_at", "pauses", "agreement_id", "imported_at",
+        "measured_calendar", "first_response_seconds", "resolution_seconds",
+    ]
+
+    /// What writing a batch did.
+    struct Written: Sendable {
+        var created = 0
+        var updated = 0
+        var unchanged = 0
+        /// Whether the batch went through the staging table.
+        var staged = false
+    }
+
+    /// Writes one batch whose keys are unique within it: straight into `requests` unless
+    /// `staging` is set or the batch meets a stored request, through the staging table otherwise.
+    func write(_ rows: [[DatabaseValue]], staging: Bool) async throws -> Written {
+        if !staging {
+            // New requests, the usual case, go straight in; a stored one makes the insert fail,
+            // and the savepoint takes the batch back for the upsert below.
+            try await db.execute("SAVEPOINT request_batch")
+            do {
+                try await db.insert(into: "requests", columns: Self.columns, rows: rows)
+                try await db.execute("RELEASE SAVEPOINT request_batch")
+                return Written(created: rows.count)
+            } catch DatabaseError.uniqueViolation {
+                try await db.execute("ROLLBACK TO SAVEPOINT request_batch")
+                try await db.execute("RELEASE SAVEPOINT request_batch")
+                try await db.execute(Self.stagingTable(db.dialect))
+            }
+        }
+        try await db.insert(into: "request_staging", columns: Self.columns, rows: rows)
+        let (created, updated) = try await self.upsertStaged()
+        return Written(created: created, updated: updated, unchanged: rows.count - created - updated, staged: true)
+    }
+
+    private static func stagingTable(_ dialect: SQLDialect) -> SQL {
+        let (id, instant) = dialect.types
+        return SQL(
+            unsafeSQL: """
+                CREATE TEMP TABLE request_staging (
+                    provider_id \(id) NOT NULL, external_ref TEXT NOT NULL, client_id \(id) NOT NULL,
+                    service TEXT NOT NULL, priority TEXT NOT NULL, opened_at \(instant) NOT NULL, opened_on TEXT NOT NULL,
+                    first_response_at \(instant), resolved_at \(instant), pauses TEXT NOT NULL, agreement_id \(id),
+                    imported_at \(instant) NOT NULL, measured_calendar \(id), first_response_seconds \(id), resolution_seconds \(id)
+                )
+                """
+        )
+    }
+
+    /// Moves the staged batch into `requests` and empties the staging table.
+    /// - Returns: how many requests were created and how many changed.
+    private func upsertStaged() async throws -> (created: Int, updated: Int) {
+        // The one strategy that differs: PostgreSQL tells inserted rows from changed ones in the
+        // upsert itself (xmax), SQLite by counting the new keys before it.
+        switch db.dialect {
+        case .postgres:
+            // RETURNING lists inserted and changed rows; xmax is 0 on the inserted ones.
+            let (created, written) = try await db.count(
+                "WITH upserted AS (" + Self.upsert(.postgres) + " RETURNING (xmax = 0) AS created) "
+                    + "SELECT COUNT(*) FILTER (WHERE created), COUNT(*) FROM upserted",
+                as: (Int, Int).self
+            )
+            try await db.execute("TRUNCATE request_staging")
+            return (created, written - created)
+        case .sqlite:
+            let created = try await db.count(
+                """
+                SELECT COUNT(*) FROM request_staging s WHERE NOT EXISTS
+                    (SELECT 1 FROM requests r WHERE r.provider_id = s.provider_id AND r.external_ref = s.external_ref)
+                """,
+                as: Int.self
+            )
+            try await db.execute(Self.upsert(.sqlite))
+            // changes() counts the rows the upsert inserted or changed.
+            let written = try await db.count("SELECT changes()", as: Int.self)
+            try await db.execute("DELETE FROM request_staging")
+            return (created, written - created)
+        }
+    }
+
+    /// The columns an upsert compares: a row equal to the stored one in all of them is left alone.
+    private static let content = [
+        "client_id", "service", "priority", "opened_at", "opened_on", "first_response_at", "resolved_at", "pauses",
+        "agreement_id", "measured_calendar", "first_response_seconds", "resolution_seconds",
+    ]
+
+    /// `WHERE true` keeps SQLite from reading `ON CONFLICT` as part of the `SELECT`.
+    private static func upsert(_ dialect: SQLDialect) -> SQL {
+        let columns = Self.columns.joined(separator: ", ")
+        let set = (Self.content + ["imported_at"]).map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+        let stored = Self.content.map { "requests.\($0)" }.joined(separator: ", ")
+        let sent = Self.content.map { "excluded.\($0)" }.joined(separator: ", ")
+        return SQL(
+            unsafeSQL: """
+                INSERT INTO requests (\(columns)) SELECT \(columns) FROM request_staging WHERE true
+                ON CONFLICT (provider_id, external_ref) DO UPDATE SET \(set)
+                WHERE (\(stored)) \(dialect.isDistinctFrom) (\(sent))
+                """
+        )
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+import NIOCore
+import PactaCore
+
+extension RequestRepository {
+    /// Imports requests from CSV arriving in chunks. Each row's provider must be within the
+    /// actor's reach: a manager imports, sends again and changes only their own unit's requests.
+    /// - Parameter timeZone: the organisation's zone, in which agreements' validity dates are read.
+    public func importCSV<Chunks: AsyncSequence & Sendable>(
+        _ chunks: Chunks,
+        skipInvalid: Bool,
+        by actor: Actor,
+        at instant: Date,
+        timeZone: TimeZone
+    ) async throws -> ImportReport where Chunks.Element == ByteBuffer {
+        // The body is read once: a transaction rolled back by the database cannot run again.
+        try await self.run(.once, skipInvalid: skipInvalid, by: actor, at: instant, timeZone: timeZone) { importer in
+            var parser = CSVParser()
+            var header: CSVHeader?
+            var records: [CSVRecord] = []
+            func take(_ record: CSVRecord) {
+                records.append(record)
+            }
+            // Hands over the records parsed so far in one call, the header first read from them.
+            func deliver() async throws {
+                var rest = records[...]
+                if header == nil, let first = rest.popFirst() {
+                    if let problem = first.problem {
+                        throw ImportAborted(problems: [ImportProblem(line: first.line, column: "", code: first.problemCode, message: problem)])
+                    }
+                    do {
+                        header = try CSVHeader(first, required: RawServiceRequest.requiredColumns)
+                    } catch {
+                        throw ImportAborted(problems: error.problems)
+                    }
+                }
+                if let header, !rest.isEmpty { try await importer.add(rest, header: header) }
+                records.removeAll(keepingCapacity: true)
+            }
+            for try await chunk in chunks {
+                parser.consume(chunk.readableBytesView, take)
+                try await deliver()
+            }
+            parser.finish(take)
+            try await deliver()
+            if header == nil {
+                throw ImportAborted(problems: [
+                    ImportProblem(line: 1, column: "", code: "missing_column", message: "The file is empty: it needs a header row.")
+                ])
+            }
+        }
+    }
+
+    /// Imports requests given as JSON objects; problems name the item's position (1-based) as its line.
+    public func importRows(
+        _ rows: [RawServiceRequest],
+        skipInvalid: Bool,
+        by actor: Actor,
+        at instant: Date,
+        timeZone: TimeZone
+    ) async throws -> ImportReport {
+        try await self.run(.default, skipInvalid: skipInvalid, by: actor, at: instant, timeZone: timeZone) { importer in
+            for (index, row) in rows.enumerated() {
+                try await importer.add(row, line: index + 1)
+            }
+        }
+    }
+
+    private func run(
+        _ options: TransactionOptions,
+        skipInvalid: Bool,
+        by actor: Actor,
+        at instant: Date,
+        timeZone: TimeZone,
+        _ feed: @escaping @Sendable (RequestImporter) async throws -> Void
+    ) async throws -> ImportReport {
+        do {
+            return try await self.db.transaction(options) { db in
+                // One import at a time: two writing the same requests in different orders would deadlock.
+                try await db.lock(.requestImport)
+                var units: [String: Int64] = [:]
+                for row in try await db.query("SELECT code, id FROM units") {
+                    units[try row.decode(0)] = try row.decode(1)
+                }
+                let tree = try await UnitRepository(db: db).tree()
+                let providers = actor.reachesEverything ? nil : Set(tree.subtree(of: actor.unit).compactMap { units[$0] })
+                let agreements = try await AgreementMatcher(db)
+                let importer = RequestImporter(
+                    db: db,
+                    batchSize: self.batchSize,
+                    units: units,
+                    providers: providers,
+                    actor: actor,
+                    agreements: agreements,
+                    timeZone: timeZone,
+                    skipInvalid: skipInvalid,
+                    instant: instant
+                )
+                do {
+                    try await feed(importer)
+                    try await importer.flush()
+                } catch {
+                    // No statement may reach the connection once the transaction is rolled back.
+                    await importer.abandon()
+                    throw error
+                }
+                let report = await importer.report
+                if report.problemCount > 0 && !skipInvalid {
+                    throw ImportAborted(problems: report.problems, problemCount: report.problemCount)
+                }
+                if await importer.staging { try await db.execute("DROP TABLE request_staging") }
+                return ImportReport(
+                    created: report.created,
+                    updated: report.updated,
+                    unchanged: report.unchanged,
+                    skipped: report.problemRows,
+                    problems: report.problems,
+                    committed: true,
+                    problemCount: report.problemCount
+                )
+            }
+        } catch let aborted as ImportAborted {
+            return ImportReport(problems: aborted.problems, problemCount: aborted.problemCount ?? aborted.problems.count)
+        }
+    }
+}
+
+/// Ends an import early, or rolls it back, with the problems that stopped it.
+struct ImportAborted: Error {
+    var problems: [ImportProblem]
+    var problemCount: Int?
+}
