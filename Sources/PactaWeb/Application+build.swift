@@ -62,6 +62,16 @@ public struct ServerSettings: Sendable {
     }
 }
 
+/// The metrics of this process: `MetricsSystem` takes one factory per process, however many
+/// applications it builds (tests build several).
+public enum ProcessMetrics {
+    public static let registry: PrometheusCollectorRegistry = {
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        return registry
+    }()
+}
+
 /// Builds the whole server: store (migrated), pages, router, metrics, and the services to run.
 public func buildApplication(reader: ConfigReader) async throws -> some ApplicationProtocol {
     let logger = {
@@ -71,8 +81,7 @@ public func buildApplication(reader: ConfigReader) async throws -> some Applicat
     }()
     let settings = ServerSettings(reader: reader)
     let store = try await Store.open(url: settings.databaseURL, timeouts: settings.databaseTimeouts, logger: logger)
-    let registry = PrometheusCollectorRegistry()
-    MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+    let registry = ProcessMetrics.registry
     let renderer = try await PageRenderer(directory: try ResourceLocator.home().appendingPathComponent("templates"))
     let services = {
         var services = AppServices(store: store, renderer: renderer, timeZone: settings.timeZone, warningThreshold: settings.warningThreshold)

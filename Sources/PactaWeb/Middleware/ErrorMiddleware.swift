@@ -58,7 +58,7 @@ struct ErrorMiddleware: RouterMiddleware {
             default: messages.text("errors.\(error.code)", or: error.message)
             }
         var response = try self.renderer.render(
-            "error",
+            .error,
             titleKey: "error.title",
             page: Self.page(error, heading: heading, message: message, request: request),
             request: request,

@@ -5,15 +5,35 @@ import Mustache
 import PactaCore
 import PactaStore
 
+/// The data of one page, built from domain values and the page's language, and testable without
+/// HTTP: the template reads its stored properties by name (see `templates/README.md`).
+public protocol PageModel: Sendable {
+    /// The template that shows it, inside the layout.
+    static var template: Template { get }
+}
+
+/// Templates that `templates/` lacks: Pacta does not start without them.
+public struct MissingTemplates: Error, CustomStringConvertible {
+    public var names: [String]
+    public var directory: String
+    public var description: String {
+        "Missing templates in \(self.directory): \(self.names.map { "\($0).mustache" }.joined(separator: ", "))"
+    }
+}
+
 /// Renders pages: the Mustache library of `templates/`, the messages of both languages,
 /// and the layout data every page shares.
 public struct PageRenderer: Sendable {
     let library: MustacheLibrary
     let messages: [Language: Messages]
 
-    /// Loads every template and both message files from `directory`.
+    /// Loads every template and both message files from `directory`; throws ``MissingTemplates``
+    /// when a template of ``Template`` is not there or does not parse.
     public init(directory: URL) async throws {
-        self.library = try await MustacheLibrary(directory: directory.path)
+        let library = try await MustacheLibrary(directory: directory.path)
+        let missing = Template.allCases.filter { library.getTemplate(named: $0.rawValue) == nil }
+        guard missing.isEmpty else { throw MissingTemplates(names: missing.map(\.rawValue), directory: directory.path) }
+        self.library = library
         var messages: [Language: Messages] = [:]
         for language in Language.allCases {
             messages[language] = try Messages.load(directory: directory.appendingPathComponent("messages"), language: language)
@@ -26,12 +46,37 @@ public struct PageRenderer: Sendable {
         self.messages[language]!
     }
 
-    /// Renders `template` inside the layout, titled with the message at `titleKey`.
+    /// Renders a page model inside the layout, titled with the message at `titleKey`.
     public func render(
-        _ template: String,
+        _ model: some PageModel,
         titleKey: String,
         section: String? = nil,
-        page: [String: Any],
+        request: Request,
+        context: AppRequestContext,
+        status: HTTPResponse.Status = .ok
+    ) -> HTML {
+        let title = self.messages(context.language).text(titleKey, or: titleKey)
+        return self.render(type(of: model).template, title: title, section: section, page: model, request: request, context: context, status: status)
+    }
+
+    /// Renders a page model inside the layout.
+    public func render(
+        _ model: some PageModel,
+        title: String,
+        section: String? = nil,
+        request: Request,
+        context: AppRequestContext,
+        status: HTTPResponse.Status = .ok
+    ) -> HTML {
+        self.render(type(of: model).template, title: title, section: section, page: model, request: request, context: context, status: status)
+    }
+
+    /// Renders `template` inside the layout, titled with the message at `titleKey`.
+    public func render(
+        _ template: Template,
+        titleKey: String,
+        section: String? = nil,
+        page: Any,
         request: Request,
         context: AppRequestContext,
         status: HTTPResponse.Status = .ok
@@ -46,10 +91,10 @@ public struct PageRenderer: Sendable {
     ///   - section: the navigation entry to highlight.
     ///   - page: the page's own data (see templates/README.md).
     public func render(
-        _ template: String,
+        _ template: Template,
         title: String,
         section: String? = nil,
-        page: [String: Any],
+        page: Any,
         request: Request,
         context: AppRequestContext,
         status: HTTPResponse.Status = .ok
@@ -90,7 +135,10 @@ public struct PageRenderer: Sendable {
                 data?.flashIsError = nil
             }
         }
-        let body = self.library.render(data, withTemplate: template) ?? "Template \(template) is missing."
+        // Every template was found at start-up.
+        guard let body = self.library.render(data, withTemplate: template.rawValue) else {
+            preconditionFailure("template \(template.rawValue) vanished after start-up")
+        }
         return HTML(body, status: status)
     }
 

@@ -77,7 +77,7 @@ struct AdminWebController: Sendable {
             ),
         ]
         return self.services.renderer.render(
-            "users",
+            .users,
             titleKey: "users.title",
             section: "users",
             page: page,
@@ -155,7 +155,7 @@ struct AdminWebController: Sendable {
             "errors": errors, "errorList": errorList,
         ]
         return self.services.renderer.render(
-            "user-form",
+            .userForm,
             titleKey: "user_form.title",
             section: "users",
             page: page,
@@ -231,7 +231,7 @@ struct AdminWebController: Sendable {
         }
         if let secret { page["newSecret"] = secret }
         return self.services.renderer.render(
-            "tokens",
+            .tokens,
             titleKey: "tokens.title",
             section: "tokens",
             page: page,
@@ -262,6 +262,6 @@ struct AdminWebController: Sendable {
         if let check = report.headCheck {
             page["headCheck"] = ["hash": check.hash, "found": check.found, "seq": check.seq.map(String.init) ?? ""]
         }
-        return self.services.renderer.render("verify", titleKey: "verify.title", section: "verify", page: page, request: request, context: context)
+        return self.services.renderer.render(.verify, titleKey: "verify.title", section: "verify", page: page, request: request, context: context)
     }
 }

@@ -47,7 +47,7 @@ struct AgreementsWebController: Sendable {
             "withheld": publication.withheld, "ledgerHead": head.hash, "ledgerSeq": head.seq,
         ]
         return self.services.renderer.render(
-            "published",
+            .published,
             titleKey: "published.title",
             section: "published",
             page: page,
@@ -82,7 +82,7 @@ struct AgreementsWebController: Sendable {
             }
         )
         return self.services.renderer.render(
-            "agreements",
+            .agreements,
             titleKey: "agreements.title",
             section: "agreements",
             page: ["rows": rows, "states": states, "empty": rows.isEmpty],
@@ -144,7 +144,7 @@ struct AgreementsWebController: Sendable {
             page["signSideLabel"] = messages.text("sides.\(side.rawValue)", or: side.rawValue)
         }
         return self.services.renderer.render(
-            "agreement",
+            .agreement,
             title: agreement.terms.title,
             section: "agreements",
             page: page,
@@ -170,7 +170,7 @@ struct AgreementsWebController: Sendable {
             "signatures": signatures.map(self.views(context).signature), "backHref": "/agreements/\(code)",
         ]
         return self.services.renderer.render(
-            "agreement-version",
+            .agreementVersion,
             title: stored.document.terms.title,
             section: "agreements",
             page: page,
@@ -393,7 +393,7 @@ struct AgreementsWebController: Sendable {
         page["canSign"] = agreement.state(on: self.services.today) == .pendingSignatures && side.map { agreement.signature(of: $0) == nil } == true
         if let problem { page["problem"] = messages.text(problem, or: problem) }
         return self.services.renderer.render(
-            "agreement-sign",
+            .agreementSign,
             titleKey: "sign.title",
             section: "agreements",
             page: page,
@@ -492,7 +492,7 @@ struct AgreementsWebController: Sendable {
             "partiesFixed": partiesFixed,
         ]
         return self.services.renderer.render(
-            "agreement-form",
+            .agreementForm,
             titleKey: isNew ? "agreement_form.new_title" : "agreement_form.edit_title",
             section: "agreements",
             page: page,

@@ -34,7 +34,7 @@ struct CalendarsWebController: Sendable {
             ]
         }
         return self.services.renderer.render(
-            "calendars",
+            .calendars,
             titleKey: "calendars.title",
             section: "calendars",
             page: ["rows": rows, "empty": rows.isEmpty],
@@ -136,7 +136,7 @@ struct CalendarsWebController: Sendable {
             "days": days, "holidays": form.holidays, "errors": errors, "errorList": errorList, "owners": owners,
         ]
         return self.services.renderer.render(
-            "calendar-form",
+            .calendarForm,
             titleKey: isNew ? "calendar_form.new_title" : "calendar_form.edit_title",
             section: "calendars",
             page: page,

@@ -105,7 +105,7 @@ struct IndicatorsWebController: Sendable {
             "manual": measurements.filter { $0["isManual"] as? Bool == true },
         ]
         return self.services.renderer.render(
-            "agreement-indicators",
+            .agreementIndicators,
             titleKey: "indicators.title",
             section: "agreements",
             page: page,

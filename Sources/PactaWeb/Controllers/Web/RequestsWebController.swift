@@ -34,7 +34,7 @@ struct RequestsWebController: Sendable {
             "total": counts.total, "matched": counts.total - counts.unmatched, "unmatched": counts.unmatched, "rows": rows, "units": providers,
         ]
         return self.services.renderer.render(
-            "requests",
+            .requests,
             titleKey: "requests.title",
             section: "requests",
             page: page,
@@ -89,7 +89,7 @@ struct RequestsWebController: Sendable {
             "evaluations": evaluations,
         ]
         return self.services.renderer.render(
-            "request",
+            .request,
             title: served.externalRef,
             section: "requests",
             page: page,
@@ -108,7 +108,7 @@ struct RequestsWebController: Sendable {
 
     @Sendable func importForm(_ request: Request, context: AppRequestContext) async throws -> HTML {
         self.services.renderer.render(
-            "requests-import",
+            .requestsImport,
             titleKey: "requests_import.title",
             section: "requests",
             page: ["csv": "", "skipInvalid": false],
@@ -132,7 +132,7 @@ struct RequestsWebController: Sendable {
             timeZone: self.services.timeZone
         )
         return self.services.renderer.render(
-            "requests-import",
+            .requestsImport,
             titleKey: "requests_import.title",
             section: "requests",
             page: upload.page(report, messages: self.services.renderer.messages(context.language)),

@@ -132,7 +132,7 @@ struct SessionWebController: Sendable {
     private func account(_ request: Request, context: AppRequestContext, issues: [FieldIssue]) -> HTML {
         let (errors, errorList) = self.services.renderer.fieldErrors(issues, language: context.language)
         return self.services.renderer.render(
-            "account",
+            .account,
             titleKey: "account.title",
             page: ["errors": errors, "errorList": errorList],
             request: request,
@@ -160,6 +160,6 @@ struct SessionWebController: Sendable {
     ) -> HTML {
         var page: [String: Any] = ["username": username, "next": next]
         if let error { page["error"] = error }
-        return self.services.renderer.render("login", titleKey: "login.title", page: page, request: request, context: context, status: status)
+        return self.services.renderer.render(.login, titleKey: "login.title", page: page, request: request, context: context, status: status)
     }
 }

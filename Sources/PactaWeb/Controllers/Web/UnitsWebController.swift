@@ -32,7 +32,7 @@ struct UnitsWebController: Sendable {
             ]
         }
         return self.services.renderer.render(
-            "units",
+            .units,
             titleKey: "units.title",
             section: "units",
             page: ["rows": rows, "empty": rows.isEmpty],
@@ -91,7 +91,7 @@ struct UnitsWebController: Sendable {
 
     @Sendable func importForm(_ request: Request, context: AppRequestContext) async throws -> HTML {
         self.services.renderer.render(
-            "units-import",
+            .unitsImport,
             titleKey: "units_import.title",
             section: "units",
             page: ["csv": "", "skipInvalid": false],
@@ -110,7 +110,7 @@ struct UnitsWebController: Sendable {
             at: self.services.now()
         )
         return self.services.renderer.render(
-            "units-import",
+            .unitsImport,
             titleKey: "units_import.title",
             section: "units",
             page: upload.page(report, messages: self.services.renderer.messages(context.language)),
@@ -133,7 +133,7 @@ struct UnitsWebController: Sendable {
             "errors": errors, "errorList": errorList,
         ]
         return self.services.renderer.render(
-            "unit-form",
+            .unitForm,
             titleKey: isNew ? "unit_form.new_title" : "unit_form.edit_title",
             section: "units",
             page: page,

@@ -44,7 +44,7 @@ struct WarningsWebController: Sendable {
             "allSelected": unit.isEmpty,
         ]
         return self.services.renderer.render(
-            "warnings",
+            .warnings,
             titleKey: "warnings.title",
             section: "warnings",
             page: page,

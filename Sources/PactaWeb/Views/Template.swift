@@ -1,0 +1,35 @@
+/// Every template of `templates/`, pages and the partials they include. The renderer loads them
+/// all at start-up and refuses to start when one is missing, so no page can meet a missing one.
+public enum Template: String, CaseIterable, Sendable {
+    case account
+    case agreement
+    case agreementCalendars = "agreement-calendars"
+    case agreementCard = "agreement-card"
+    case agreementCommitments = "agreement-commitments"
+    case agreementForm = "agreement-form"
+    case agreementIndicators = "agreement-indicators"
+    case agreementSign = "agreement-sign"
+    case agreementSignatures = "agreement-signatures"
+    case agreementTerms = "agreement-terms"
+    case agreementVersion = "agreement-version"
+    case agreements
+    case calendarForm = "calendar-form"
+    case calendars
+    case csrf
+    case error
+    case errorSummary = "error-summary"
+    case layout
+    case login
+    case published
+    case request
+    case requests
+    case requestsImport = "requests-import"
+    case tokens
+    case unitForm = "unit-form"
+    case units
+    case unitsImport = "units-import"
+    case userForm = "user-form"
+    case users
+    case verify
+    case warnings
+}
