@@ -51,11 +51,25 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // What the pages, the API and the command line all do: accounts, the demo organisation,
+        // exports, settings. No HTTP.
+        .target(
+            name: "PactaApp",
+            dependencies: [
+                "PactaCore",
+                "PactaStore",
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "PactaWeb",
             dependencies: [
                 "PactaCore",
                 "PactaStore",
+                "PactaApp",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -73,6 +87,7 @@ let package = Package(
             dependencies: [
                 "PactaCore",
                 "PactaStore",
+                "PactaApp",
                 "PactaWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -105,6 +120,7 @@ let package = Package(
             name: "PactaWebTests",
             dependencies: [
                 "PactaWeb",
+                "PactaApp",
                 "PactaTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),

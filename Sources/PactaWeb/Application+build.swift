@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdAuth
 import Logging
 import Metrics
+import PactaApp
 import PactaCore
 import PactaStore
 import Prometheus
@@ -15,50 +16,6 @@ extension Response {
         var headers: HTTPFields = [.contentType: contentType]
         if let cacheControl { headers[.cacheControl] = cacheControl }
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
-    }
-}
-
-/// Everything `pacta serve` reads from flags and the environment (`DATABASE_URL`, `HTTP_PORT`…).
-public struct ServerSettings: Sendable {
-    /// `postgres://…` or a SQLite file path.
-    public var databaseURL: String
-    /// Adds `Secure` to the session cookie (behind TLS).
-    public var secureCookies: Bool
-    /// The zone in which agreements start and expire.
-    public var timeZone: TimeZone
-    /// Seeds the demo organisation when the database has no users.
-    public var demo: Bool
-    /// Share of a time target past which open requests are listed as warnings.
-    public var warningThreshold: Double
-    /// Whether a proxy in front sets `X-Forwarded-For` (the client's address, for login throttling).
-    public var trustProxy: Bool
-    /// What Prometheus sends as `Authorization: Bearer …` to read `/metrics`.
-    public var metricsToken: String?
-    /// How long to wait for a database connection and for each statement (`DATABASE_CONNECT_TIMEOUT`,
-    /// `DATABASE_STATEMENT_TIMEOUT`, in seconds).
-    public var databaseTimeouts: DatabaseTimeouts
-    /// How long SIGTERM waits for requests under way before cancelling them (`HTTP_SHUTDOWN_GRACE`, seconds).
-    public var shutdownGrace: Duration
-
-    /// Default SQLite file, relative to the working directory.
-    public static let defaultDatabase = "data/pacta.sqlite"
-
-    public init(reader: ConfigReader) {
-        self.databaseURL = reader.string(forKey: "database.url", default: Self.defaultDatabase)
-        self.secureCookies = reader.bool(forKey: "session.secure", default: false)
-        self.demo = reader.bool(forKey: "demo", default: false)
-        // The demo organisation works in Quito: without a zone of its own, show its times there.
-        self.timeZone =
-            reader.string(forKey: "timezone").flatMap(TimeZone.init(identifier:))
-            ?? (self.demo ? DemoOrganisation.timeZone : .current)
-        self.warningThreshold = min(max(reader.double(forKey: "warnings.threshold", default: 0.75), 0), 1)
-        self.trustProxy = reader.bool(forKey: "http.trust.proxy", default: false)
-        self.metricsToken = reader.string(forKey: "metrics.token").flatMap { $0.isEmpty ? nil : $0 }
-        self.databaseTimeouts = DatabaseTimeouts(
-            connect: .seconds(max(reader.double(forKey: "database.connect.timeout", default: 5), 0.1)),
-            statement: .seconds(max(reader.double(forKey: "database.statement.timeout", default: 30), 0.1))
-        )
-        self.shutdownGrace = .seconds(max(reader.double(forKey: "http.shutdown.grace", default: 10), 0))
     }
 }
 

@@ -2,9 +2,9 @@ import ArgumentParser
 import Foundation
 import Logging
 import NIOCore
+import PactaApp
 import PactaCore
 import PactaStore
-import PactaWeb
 
 /// `pacta migrate`: applies pending migrations (or lists them with `--dry-run`).
 struct Migrate: AsyncParsableCommand {
@@ -260,7 +260,7 @@ struct Report: AsyncParsableCommand {
                 try await store.hardIndicators(agreement: self.agreement, period: period, at: evaluation)
             }
             print(
-                self.format == "csv" ? IndicatorsCSV.requests(report) : try IndicatorsCSV.requestsJSON(report),
+                self.format == "csv" ? IndicatorExport.requestsCSV(report) : try IndicatorExport.requestsJSON(report),
                 terminator: self.format == "csv" ? "" : "\n"
             )
         }

@@ -2,8 +2,8 @@ import ArgumentParser
 import Configuration
 import Foundation
 import Logging
+import PactaApp
 import PactaStore
-import PactaWeb
 
 /// `--database`, shared by every command; falls back to `DATABASE_URL`, then to the SQLite file.
 struct DatabaseOptions: ParsableArguments {

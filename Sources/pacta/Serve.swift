@@ -1,6 +1,7 @@
 import ArgumentParser
 import Configuration
 import Hummingbird
+import PactaApp
 import PactaWeb
 import ServiceLifecycle
 import UnixSignals

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import PactaApp
 import PactaCore
 import PactaStore
 import PactaTestSupport

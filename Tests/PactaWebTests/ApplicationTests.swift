@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import PactaApp
 import PactaStore
 import PactaWeb
 import Testing

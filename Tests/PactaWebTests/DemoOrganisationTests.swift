@@ -1,4 +1,5 @@
 import Foundation
+import PactaApp
 import PactaCore
 import PactaStore
 import PactaTestSupport

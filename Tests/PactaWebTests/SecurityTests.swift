@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import PactaApp
 import PactaCore
 import PactaStore
 import PactaTestSupport

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdAuth
+import PactaApp
 import PactaCore
 import PactaStore
 
@@ -53,7 +54,7 @@ struct IndicatorsAPIController: Sendable {
         }
         let report = try await self.report(request, context: context)
         if format == "csv" {
-            return IndicatorsCSV.download(report)
+            return IndicatorExport.download(report)
         }
         return try ItemList(items: report.lines.map(AuditLineJSON.init)).response(from: request, context: context)
     }
@@ -139,52 +140,11 @@ struct IndicatorsJSON: ResponseEncodable, Sendable {
     }
 }
 
-/// One audit line.
-struct AuditLineJSON: Codable, Sendable {
-    var externalRef: String
-    var commitment: String
-    var priority: String
-    var openedAt: String
-    var businessSeconds: Int64
-    var outcome: Outcome
-
-    init(_ line: HardIndicatorReport.Line) {
-        self.externalRef = line.externalRef
-        self.commitment = line.commitment
-        self.priority = line.priority
-        self.openedAt = Timestamp.format(line.openedAt)
-        self.businessSeconds = line.businessSeconds
-        self.outcome = line.outcome
-    }
-}
-
-/// CSV exports of indicator reports (RFC 4180, header row, the API's field names).
-public enum IndicatorsCSV {
-    /// `external_ref,commitment,priority,opened_at,business_seconds,outcome`; text that a
-    /// spreadsheet would run as a formula is neutralised (see ``CSVField``).
-    public static func requests(_ report: HardIndicatorReport) -> String {
-        var text = "external_ref,commitment,priority,opened_at,business_seconds,outcome\r\n"
-        for line in report.lines {
-            text +=
-                [
-                    CSVField.escape(line.externalRef), CSVField.escape(line.commitment), CSVField.escape(line.priority),
-                    Timestamp.format(line.openedAt), String(line.businessSeconds), line.outcome.rawValue,
-                ]
-                .joined(separator: ",") + "\r\n"
-        }
-        return text
-    }
-
+extension IndicatorExport {
     /// The rows as a CSV file to download, named after the agreement and the period.
     static func download(_ report: HardIndicatorReport) -> Response {
-        var response = Response.text(Self.requests(report), contentType: "text/csv; charset=utf-8")
+        var response = Response.text(Self.requestsCSV(report), contentType: "text/csv; charset=utf-8")
         response.headers[.contentDisposition] = "attachment; filename=\"\(report.agreement)-\(report.period).csv\""
         return response
     }
-
-    /// The same rows as JSON: `{"items": [...]}`.
-    public static func requestsJSON(_ report: HardIndicatorReport) throws -> String {
-        String(decoding: try PactaJSON.encoder.encode(ItemList(items: report.lines.map(AuditLineJSON.init))), as: UTF8.self)
-    }
-
 }

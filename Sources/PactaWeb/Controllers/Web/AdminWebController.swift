@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdAuth
+import PactaApp
 import PactaCore
 import PactaStore
 

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdAuth
+import PactaApp
 import PactaCore
 import PactaStore
 
@@ -123,7 +124,7 @@ struct IndicatorsWebController: Sendable {
             at: self.services.now(),
             visibleTo: try context.actor
         )
-        return IndicatorsCSV.download(report)
+        return IndicatorExport.download(report)
     }
 
     /// The badge class of an outcome.

@@ -1,6 +1,4 @@
 import Foundation
-import Hummingbird
-import HummingbirdAuth
 import HummingbirdBcrypt
 import NIOPosix
 import PactaCore
