@@ -62,6 +62,27 @@ public struct Period: Sendable, Hashable, Comparable, StringCodable {
         return self.isQuarter ? "\(year)-Q\((month - 1) / 3 + 1)" : "\(year)-\(month < 10 ? "0" : "")\(month)"
     }
 
+    /// The period of the same length `count` periods later (earlier when negative): the next
+    /// month, the quarter before; nil past the dates ``LocalDate`` holds.
+    public func advanced(by count: Int) -> Period? {
+        let step = self.isQuarter ? 3 : 1
+        let months = self.first.year * 12 + (self.first.month - 1) + count * step
+        let year = months >= 0 ? months / 12 : (months - 11) / 12
+        let month = months - year * 12 + 1
+        return self.isQuarter ? Self.quarter(year, (month - 1) / 3 + 1) : Self.month(year, month)
+    }
+
+    /// The periods of this one's length from `self` through `last`, oldest first; empty when `last` comes before.
+    public func through(_ last: Period) -> [Period] {
+        var periods: [Period] = []
+        var period: Period? = self
+        while let current = period, current.first <= last.first {
+            periods.append(current)
+            period = current.advanced(by: 1)
+        }
+        return periods
+    }
+
     /// Whether `day` falls in the period.
     public func contains(_ day: LocalDate) -> Bool { self.first <= day && day <= self.last }
 

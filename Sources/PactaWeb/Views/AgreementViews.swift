@@ -42,25 +42,45 @@ struct AgreementViews {
         ]
     }
 
-    func commitment(_ commitment: Commitment) -> [String: Any] {
+    /// A commitment in words, as the agreement's pages list it.
+    struct CommitmentView: Sendable {
+        var key: String
+        var name: String
+        var kindLabel: String
+        var metricLabel: String
+        /// `24 horas hábiles`, `≥ 4,5`.
+        var targetLabel: String
+        /// `97 %`; empty without a goal.
+        var goalLabel: String
+        var weight: String
+        var calendar: String
+        var priorities: String
+
+        /// "97 % · 24 horas hábiles": the share required, then within what.
+        var goalAndTarget: String {
+            [self.goalLabel, self.targetLabel].filter { !$0.isEmpty }.joined(separator: " · ")
+        }
+    }
+
+    func commitment(_ commitment: Commitment) -> CommitmentView {
         let target: String
         if commitment.metric.isBusinessTime {
-            target = "\(Format.number(commitment.target / 3600)) \(self.messages.text("units.business_hours", or: "business hours"))"
+            target = "\(self.messages.number(commitment.target / 3600)) \(self.messages.text("units.business_hours", or: "business hours"))"
         } else {
             let sign = commitment.effectiveDirection == .atLeast ? "≥" : "≤"
-            target = "\(sign) \(Format.number(commitment.target))"
+            target = "\(sign) \(self.messages.number(commitment.target))"
         }
-        return [
-            "key": commitment.key,
-            "name": commitment.name,
-            "kindLabel": self.messages.text("kinds.\(commitment.kind.rawValue)", or: commitment.kind.rawValue),
-            "metricLabel": self.messages.text("metrics.\(commitment.metric.rawValue)", or: commitment.metric.rawValue),
-            "targetLabel": target,
-            "goalLabel": commitment.goal.map { "\(Format.number(($0 * 1000).rounded() / 10)) %" } ?? "",
-            "weight": Format.number(commitment.weight),
-            "calendar": commitment.calendar ?? "",
-            "priorities": commitment.priorities.joined(separator: ", "),
-        ]
+        return CommitmentView(
+            key: commitment.key,
+            name: commitment.name,
+            kindLabel: self.messages.text("kinds.\(commitment.kind.rawValue)", or: commitment.kind.rawValue),
+            metricLabel: self.messages.text("metrics.\(commitment.metric.rawValue)", or: commitment.metric.rawValue),
+            targetLabel: target,
+            goalLabel: commitment.goal.map { self.messages.percent($0) } ?? "",
+            weight: self.messages.number(commitment.weight),
+            calendar: commitment.calendar ?? "",
+            priorities: commitment.priorities.joined(separator: ", ")
+        )
     }
 
     /// An agreement's card with what its own pages add: the scope in words and the calendars.

@@ -10,9 +10,12 @@ import PactaStore
 public final class Messages: @unchecked Sendable {
     /// The nested dictionaries handed to templates as `t`.
     let tree: [String: Any]
+    /// The language the texts are in, which also decides how numbers are written.
+    public let language: Language
 
-    init(tree: [String: Any]) {
+    init(tree: [String: Any], language: Language) {
         self.tree = tree
+        self.language = language
     }
 
     /// Loads `directory/<language>.json`.
@@ -21,7 +24,7 @@ public final class Messages: @unchecked Sendable {
         guard let tree = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw HTTPErrorMessage("templates/messages/\(language.rawValue).json is not a JSON object")
         }
-        return Messages(tree: tree)
+        return Messages(tree: tree, language: language)
     }
 
     /// The text at a dotted key (`states.active`), or nil.
@@ -32,6 +35,18 @@ public final class Messages: @unchecked Sendable {
             node = next
         }
         return node as? String
+    }
+
+    /// A number without needless decimals, with the language's decimal mark: `2,5` in Spanish,
+    /// `2.5` in English.
+    public func number(_ value: Double) -> String {
+        let text = Format.number(value)
+        return self.language == .spanish ? text.replacingOccurrences(of: ".", with: ",") : text
+    }
+
+    /// A share (0–1) as a percentage with one decimal at most: `85,2 %`.
+    public func percent(_ share: Double) -> String {
+        "\(self.number((share * 1000).rounded() / 10)) %"
     }
 
     /// The text at `key`, or `fallback` when the key is missing.

@@ -68,11 +68,11 @@ struct RequestsWebController: Sendable {
             let labels = views.commitment(evaluation.commitment)
             return [
                 "key": evaluation.commitment.key, "name": evaluation.commitment.name,
-                "metricLabel": labels["metricLabel"] ?? "", "target": labels["targetLabel"] ?? "",
-                "businessTime": IndicatorsWebController.duration(evaluation.businessSeconds),
+                "metricLabel": labels.metricLabel, "target": labels.targetLabel,
+                "businessTime": Format.duration(evaluation.businessSeconds),
                 "dueAt": evaluation.dueAt.map { Format.instant($0, in: zone) } ?? "—",
                 "outcomeLabel": messages.text("indicators.outcomes.\(evaluation.outcome.rawValue)", or: evaluation.outcome.rawValue),
-                "outcomeClass": IndicatorsWebController.badge(evaluation.outcome),
+                "outcomeClass": Badge.of(evaluation.outcome),
             ]
         }
         let page: [String: Any] = [

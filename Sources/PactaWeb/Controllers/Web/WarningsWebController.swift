@@ -29,7 +29,7 @@ struct WarningsWebController: Sendable {
                 "externalRef": warning.request.externalRef, "priority": warning.request.priority,
                 "href": RequestsWebController.href(provider: warning.request.provider, externalRef: warning.request.externalRef),
                 "openedAt": Format.instant(warning.request.openedAt, in: self.services.timeZone),
-                "elapsed": IndicatorsWebController.duration(warning.elapsed), "target": IndicatorsWebController.duration(warning.target),
+                "elapsed": Format.duration(warning.elapsed), "target": Format.duration(warning.target),
                 "dueAt": warning.dueAt.map { Format.instant($0, in: self.services.timeZone) } ?? "—",
                 "ratio": "\(Int((warning.ratio * 100).rounded())) %", "breached": warning.isBreached,
             ]

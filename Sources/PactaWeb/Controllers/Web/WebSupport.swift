@@ -57,8 +57,35 @@ enum Format {
         return "\(LocalDate(daysSinceEpoch: Int(days))) \(two(minutes / 60)):\(two(minutes % 60))"
     }
 
+    /// Business seconds as `5 h 07 min`.
+    static func duration(_ seconds: Int64) -> String {
+        let minutes = seconds / 60
+        return "\(minutes / 60) h \(minutes % 60 < 10 ? "0" : "")\(minutes % 60) min"
+    }
+
     /// A number without needless decimals: 8, 2.5, 0.95.
     static func number(_ value: Double) -> String {
         value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
     }
+}
+
+/// The badge classes of the style sheet for outcomes and statuses.
+enum Badge {
+    /// The badge class of an outcome.
+    static func of(_ outcome: Outcome) -> String {
+        switch outcome {
+        case .met: "active"
+        case .missed: "terminated"
+        case .pending: "pending"
+        }
+    }
+
+    static func of(_ status: CommitmentStatus) -> String {
+        switch status {
+        case .met: "active"
+        case .notMet: "terminated"
+        case .noData: "expired"
+        }
+    }
+
 }

@@ -1,11 +1,10 @@
 import Foundation
 import PactaCore
 import PactaStore
-import PactaTestSupport
 
 extension Store {
     /// Units TI (provider) and CRED (client) under GG, and the office-hours calendar.
-    func seedOrganisation() async throws {
+    public func seedOrganisation() async throws {
         try await self.units.create(OrgUnit(code: "GG", name: "Gerencia General"), by: Fixtures.system, at: Fixtures.now)
         try await self.units.create(OrgUnit(code: "TI", name: "Tecnología", parent: "GG"), by: Fixtures.system, at: Fixtures.now)
         try await self.units.create(OrgUnit(code: "CRED", name: "Crédito", parent: "GG"), by: Fixtures.system, at: Fixtures.now)
@@ -13,8 +12,13 @@ extension Store {
     }
 
     /// The organisation plus TI-CRED (Fixtures.terms), signed by both sides: active through 2026.
-    func seedActiveAgreement() async throws {
+    public func seedActiveAgreement() async throws {
         try await self.seedOrganisation()
+        try await self.seedSignedAgreement()
+    }
+
+    /// TI-CRED (Fixtures.terms), signed by both sides, on an organisation already there.
+    public func seedSignedAgreement() async throws {
         _ = try await self.agreements.create(code: "TI-CRED", terms: Fixtures.terms(), by: Fixtures.signer("ana", unit: "TI"), at: Fixtures.now)
         _ = try await self.agreements.submit("TI-CRED", by: Fixtures.signer("ana", unit: "TI"), at: Fixtures.now, today: Fixtures.today)
         _ = try await self.agreements.signCurrentVersion("TI-CRED", by: Fixtures.signer("ana", unit: "TI"), at: Fixtures.now, today: Fixtures.today)
