@@ -25,7 +25,8 @@ public struct CSVSyntaxError: Error, Sendable, Hashable {
 }
 
 /// Reads RFC 4180 CSV (quoted fields, doubled quotes, CRLF, LF or CR line ends, a leading BOM),
-/// keeping the line each record starts on so that problems can be reported where they are.
+/// separated by commas or, as a spreadsheet in a Spanish locale saves it, semicolons (the header
+/// line decides which), keeping the line each record starts on so that problems can be reported where they are.
 /// Text must be UTF-8: a field with bytes that are not, or with a NUL, or longer than
 /// ``CSVParser/maximumFieldBytes`` is reported, never changed or kept whole.
 ///
@@ -75,8 +76,20 @@ public struct CSVParser: Sendable {
     private var problemField: Int?
     private var problemCode = "invalid_csv"
     private var started = false
+    /// What separates fields: `,` or `;`; nil until the header line decides.
+    public private(set) var separator: UInt8?
+    /// The separator in use: a comma until the header decides.
+    private var fieldSeparator = UInt8(ascii: ",")
+    /// The header line, kept until its end decides the separator.
+    private var headerLine: [UInt8] = []
+    private var headerLineInQuotes = false
 
-    public init() {}
+    /// - Parameter separator: the field separator; by default the header line decides between
+    ///   `,` and `;`, whichever it holds more of outside quotes.
+    public init(separator: UInt8? = nil) {
+        self.separator = separator
+        self.fieldSeparator = separator ?? UInt8(ascii: ",")
+    }
 
     /// Parses `bytes`, calling `emit` for every record they complete.
     public mutating func consume(_ bytes: some Sequence<UInt8>, _ emit: (CSVRecord) throws -> Void) rethrows {
@@ -100,48 +113,83 @@ public struct CSVParser: Sendable {
                 self.skippingBOM -= 1
                 continue
             }
-            let afterCR = self.afterCR
-            self.afterCR = byte == UInt8(ascii: "\r")
-            if self.inQuotes {
-                if self.quotePending {
-                    self.quotePending = false
-                    if byte == UInt8(ascii: "\"") {
-                        self.append(byte)
-                        continue
-                    }
-                    self.inQuotes = false  // that quote closed the field; read this byte outside quotes
-                } else if byte == UInt8(ascii: "\"") {
-                    self.quotePending = true
-                    continue
-                } else {
-                    // CR, LF and CRLF inside a field each count as one line.
-                    if byte == UInt8(ascii: "\r") || (byte == UInt8(ascii: "\n") && !afterCR) { self.line += 1 }
-                    self.append(byte)
+            if self.separator == nil {
+                // The header line is kept until it ends outside quotes, then read with the separator it shows.
+                if byte == UInt8(ascii: "\"") { self.headerLineInQuotes.toggle() }
+                let endsLine = !self.headerLineInQuotes && (byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r"))
+                guard endsLine || self.headerLine.count >= Self.maximumRecordBytes else {
+                    self.headerLine.append(byte)
                     continue
                 }
+                // Blank lines before the header decide nothing.
+                if !self.headerLine.isEmpty { try self.decideSeparator(emit) }
             }
+            try self.step(byte, emit)
+        }
+    }
+
+    /// Chooses the separator the header line holds more of outside quotes, and reads that line.
+    private mutating func decideSeparator(_ emit: (CSVRecord) throws -> Void) rethrows {
+        var inQuotes = false
+        var commas = 0
+        var semicolons = 0
+        for byte in self.headerLine {
             switch byte {
-            case UInt8(ascii: ","):
-                self.endField()
-            case UInt8(ascii: "\n") where afterCR:
-                break  // the LF of a CRLF: the CR ended the line
-            case UInt8(ascii: "\r"), UInt8(ascii: "\n"):
-                try self.endRecord(emit)
-                self.line += 1
-                self.recordLine = self.line
-            case UInt8(ascii: "\""):
-                if self.field.isEmpty && !self.fieldWasQuoted {
-                    self.inQuotes = true
-                    self.fieldWasQuoted = true
-                } else {
-                    self.report("A quote appears inside an unquoted field; quote the whole field and double inner quotes.")
-                }
-            default:
-                if self.fieldWasQuoted {
-                    self.report("Text follows the closing quote of a field.")
-                }
-                self.append(byte)
+            case UInt8(ascii: "\""): inQuotes.toggle()
+            case UInt8(ascii: ",") where !inQuotes: commas += 1
+            case UInt8(ascii: ";") where !inQuotes: semicolons += 1
+            default: break
             }
+        }
+        self.fieldSeparator = semicolons > commas ? UInt8(ascii: ";") : UInt8(ascii: ",")
+        self.separator = self.fieldSeparator
+        let line = self.headerLine
+        self.headerLine = []
+        for byte in line { try self.step(byte, emit) }
+    }
+
+    private mutating func step(_ byte: UInt8, _ emit: (CSVRecord) throws -> Void) rethrows {
+        let afterCR = self.afterCR
+        self.afterCR = byte == UInt8(ascii: "\r")
+        if self.inQuotes {
+            if self.quotePending {
+                self.quotePending = false
+                if byte == UInt8(ascii: "\"") {
+                    self.append(byte)
+                    return
+                }
+                self.inQuotes = false  // that quote closed the field; read this byte outside quotes
+            } else if byte == UInt8(ascii: "\"") {
+                self.quotePending = true
+                return
+            } else {
+                // CR, LF and CRLF inside a field each count as one line.
+                if byte == UInt8(ascii: "\r") || (byte == UInt8(ascii: "\n") && !afterCR) { self.line += 1 }
+                self.append(byte)
+                return
+            }
+        }
+        switch byte {
+        case self.fieldSeparator:
+            self.endField()
+        case UInt8(ascii: "\n") where afterCR:
+            break  // the LF of a CRLF: the CR ended the line
+        case UInt8(ascii: "\r"), UInt8(ascii: "\n"):
+            try self.endRecord(emit)
+            self.line += 1
+            self.recordLine = self.line
+        case UInt8(ascii: "\""):
+            if self.field.isEmpty && !self.fieldWasQuoted {
+                self.inQuotes = true
+                self.fieldWasQuoted = true
+            } else {
+                self.report("A quote appears inside an unquoted field; quote the whole field and double inner quotes.")
+            }
+        default:
+            if self.fieldWasQuoted {
+                self.report("Text follows the closing quote of a field.")
+            }
+            self.append(byte)
         }
     }
 
@@ -169,6 +217,7 @@ public struct CSVParser: Sendable {
 
     /// Ends the input, handing back the last record if it did not end with a line break.
     public mutating func finish(_ emit: (CSVRecord) throws -> Void) rethrows {
+        if self.separator == nil { try self.decideSeparator(emit) }
         if self.inQuotes && !self.quotePending {
             self.problem = "A quoted field is never closed."
         }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One service request from a client unit to a provider: the hard data compliance is measured on.
 /// Instants are Unix seconds.
 public struct ServiceRequest: Sendable, Hashable {
@@ -188,8 +190,9 @@ public struct RawServiceRequest: Sendable, Hashable, Codable {
         var end: String
     }
 
-    /// The request, or every problem found, by column. `knownUnit` tells whether a unit code exists.
-    public func validated(knownUnit: (String) -> Bool) -> Result<ServiceRequest, ProblemList> {
+    /// The request, or every problem found, by column. `knownUnit` tells whether a unit code
+    /// exists; `localZone`, when given, is the zone of instants written without offset.
+    public func validated(knownUnit: (String) -> Bool, localZone: TimeZone? = nil) -> Result<ServiceRequest, ProblemList> {
         var problems: [(column: String, code: String, message: String)] = []
         func required(_ value: String, _ column: String) {
             if value.isEmpty { problems.append((column, "required", "\(column) is required.")) }
@@ -212,8 +215,15 @@ public struct RawServiceRequest: Sendable, Hashable, Codable {
         required(self.priority, "priority")
         func instant(_ value: String, _ column: String) -> Int64? {
             guard !value.isEmpty else { return nil }
-            guard let seconds = Timestamp.parse(value) else {
-                problems.append((column, "invalid_timestamp", "'\(value)' is not an ISO 8601 instant with offset, like 2026-10-05T09:15:00-05:00."))
+            guard let seconds = Timestamp.parse(value, localZone: localZone) else {
+                problems.append(
+                    (
+                        column, "invalid_timestamp",
+                        localZone == nil
+                            ? "'\(value)' is not an ISO 8601 instant with offset, like 2026-10-05T09:15:00-05:00."
+                            : "'\(value)' is not a date and time like 2026-10-05 09:15 (the organisation's zone) or 2026-10-05T09:15:00-05:00."
+                    )
+                )
                 return nil
             }
             guard Timestamp.year(of: value).map(Timestamp.years.contains) == true else {
@@ -245,7 +255,8 @@ public struct RawServiceRequest: Sendable, Hashable, Codable {
         var pauses: [Interval] = []
         for part in self.pauses.split(separator: ";") where !part.trimmed.isEmpty {
             let ends = part.split(separator: "/", omittingEmptySubsequences: false)
-            guard ends.count == 2, let start = Timestamp.parse(ends[0].trimmed), let end = Timestamp.parse(ends[1].trimmed), end >= start,
+            guard ends.count == 2, let start = Timestamp.parse(ends[0].trimmed, localZone: localZone),
+                let end = Timestamp.parse(ends[1].trimmed, localZone: localZone), end >= start,
                 [ends[0], ends[1]].allSatisfy({ Timestamp.year(of: $0.trimmed).map(Timestamp.years.contains) == true })
             else {
                 problems.append(

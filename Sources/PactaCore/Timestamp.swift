@@ -1,5 +1,9 @@
+import Foundation
+
 /// ISO 8601 instants with an explicit offset, as requests arrive in CSV and JSON:
-/// `2026-10-05T09:15:00-05:00`, `2026-10-05T14:15Z`, `2026-10-05 14:15:00.250+00:00`.
+/// `2026-10-05T09:15:00-05:00`, `2026-10-05T14:15Z`, `2026-10-05 14:15:00.250+00:00`; and,
+/// when the caller names a zone, local times without offset (`2026-10-05 09:15`), as a
+/// spreadsheet saves them, read in that zone.
 ///
 /// Parsed by hand: imports read millions of them, and a formatter per value would dominate the time.
 public enum Timestamp {
@@ -13,14 +17,17 @@ public enum Timestamp {
     }
 
     /// Unix seconds (fractions dropped), or nil when `text` is not such an instant.
-    public static func parse(_ text: some StringProtocol) -> Int64? {
-        if let seconds = text.utf8.withContiguousStorageIfAvailable({ Self.parse(bytes: $0[...]) }) {
+    /// - Parameter localZone: the zone in which a time written without offset is read; without
+    ///   one, such a time is refused as ambiguous. A local time skipped by a change to summer
+    ///   time is read as the change; one that happens twice, as its first occurrence.
+    public static func parse(_ text: some StringProtocol, localZone: TimeZone? = nil) -> Int64? {
+        if let seconds = text.utf8.withContiguousStorageIfAvailable({ Self.parse(bytes: $0[...], localZone: localZone) }) {
             return seconds
         }
-        return Array(text.utf8).withUnsafeBufferPointer { Self.parse(bytes: $0[...]) }
+        return Array(text.utf8).withUnsafeBufferPointer { Self.parse(bytes: $0[...], localZone: localZone) }
     }
 
-    private static func parse(bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Int64? {
+    private static func parse(bytes: Slice<UnsafeBufferPointer<UInt8>>, localZone: TimeZone?) -> Int64? {
         var cursor = Cursor(bytes: bytes)
         guard let year = cursor.number(4), cursor.expect(45), let month = cursor.number(2), cursor.expect(45),
             let day = cursor.number(2), let date = LocalDate(year: year, month: month, day: day),
@@ -35,6 +42,10 @@ public enum Timestamp {
                 guard cursor.skipDigits() > 0 else { return nil }
             }
         }
+        let local = Int64(date.daysSinceEpoch) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
+        if cursor.isAtEnd, let localZone {
+            return LocalTimeConverter(zone: localZone).instant(ofLocal: local)
+        }
         var offset = 0
         if cursor.expect(90) || cursor.expect(122) {  // Z
             offset = 0
@@ -47,7 +58,7 @@ public enum Timestamp {
             return nil  // an instant without offset is ambiguous
         }
         guard cursor.isAtEnd else { return nil }
-        return Int64(date.daysSinceEpoch) * 86_400 + Int64(hour * 3600 + minute * 60 + second - offset)
+        return local - Int64(offset)
     }
 
     /// Reads bytes front to back.

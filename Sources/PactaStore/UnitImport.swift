@@ -14,6 +14,10 @@ public struct ImportReport: Sendable, Hashable, Codable {
     public var committed: Bool
     /// How many problems there were; `problems` lists the first ones when there are very many.
     public var problemCount: Int
+    /// Of the requests imported, how many belong to an agreement and how many to none; null for
+    /// imports of anything else.
+    @Nullable public var matched: Int?
+    @Nullable public var unmatched: Int?
 
     public init(
         created: Int = 0,
@@ -22,7 +26,9 @@ public struct ImportReport: Sendable, Hashable, Codable {
         skipped: Int = 0,
         problems: [ImportProblem] = [],
         committed: Bool = false,
-        problemCount: Int? = nil
+        problemCount: Int? = nil,
+        matched: Int? = nil,
+        unmatched: Int? = nil
     ) {
         self.created = created
         self.updated = updated
@@ -31,6 +37,8 @@ public struct ImportReport: Sendable, Hashable, Codable {
         self.problems = problems
         self.committed = committed
         self.problemCount = problemCount ?? problems.count
+        self.matched = matched
+        self.unmatched = unmatched
     }
 }
 

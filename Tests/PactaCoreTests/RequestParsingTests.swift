@@ -1,3 +1,4 @@
+import Foundation
 import PactaCore
 import Testing
 
@@ -22,6 +23,20 @@ import Testing
     ])
     func rejectsAnythingElse(text: String) {
         #expect(Timestamp.parse(text) == nil)
+    }
+
+    @Test func localTimesWithoutOffsetAreReadInTheZoneGiven() throws {
+        let quito = try #require(TimeZone(identifier: "America/Guayaquil"))
+        #expect(Timestamp.parse("2026-10-05 09:15", localZone: quito) == 1_791_209_700)
+        #expect(Timestamp.parse("2026-10-05T09:15:00", localZone: quito) == 1_791_209_700)
+        #expect(Timestamp.parse("2026-10-05T09:15:00", localZone: nil) == nil, "ambiguous without a zone")
+        #expect(Timestamp.parse("2026-10-05T09:15:00-05:00", localZone: TimeZone(identifier: "Asia/Tokyo")) == 1_791_209_700, "an offset wins")
+        // Madrid: 02:30 on 29 March 2026 never happens (clocks jump to 03:00 = 01:00Z); 02:30 on
+        // 25 October happens twice, first at 00:30Z.
+        let madrid = try #require(TimeZone(identifier: "Europe/Madrid"))
+        #expect(Timestamp.parse("2026-03-29 02:30", localZone: madrid) == Timestamp.parse("2026-03-29T01:00:00Z"))
+        #expect(Timestamp.parse("2026-10-25 02:30", localZone: madrid) == Timestamp.parse("2026-10-25T00:30:00Z"))
+        #expect(Timestamp.parse("2026-10-05 9:15", localZone: quito) == nil)
     }
 
     @Test func formatsBackToUTC() {

@@ -177,4 +177,71 @@ import Testing
             }
         }
     }
+
+    @Test(arguments: TestDatabase.available)
+    func aSpreadsheetsFileIsTakenAndEachRequestIsToldMatchedOrNot(database: TestDatabase) async throws {
+        try await database.withStore { store in
+            try await store.seedActiveAgreement()
+            try await store.units.create(OrgUnit(code: "OTRA", name: "Otra", parent: "GG"), by: Fixtures.system, at: Fixtures.now)
+            // Semicolons, a BOM, CRLF and local times without offset, read in the organisation's zone.
+            let csv =
+                "\u{FEFF}external_ref;provider;client;service;priority;opened_at;resolved_at\r\n"
+                + "XL-1;TI;CRED;Correo;P1;2026-10-05 09:15;2026-10-05 11:00\r\n"
+                + "XL-2;TI;OTRA;Correo;P2;2026-10-06 08:00;\r\n"
+                + "XL-1;TI;CRED;Correo;P1;2026-10-05 09:15;2026-10-05 12:00\r\n"
+            let report = try await store.requests.importCSV(
+                RequestRepositoryTests.chunks(csv),
+                skipInvalid: false,
+                by: Fixtures.system,
+                at: Fixtures.now,
+                timeZone: RequestRepositoryTests.zone
+            )
+            #expect(report.committed && report.problems.isEmpty)
+            #expect(report.created == 2 && report.matched == 1 && report.unmatched == 1, "XL-1 sent twice counts once")
+            let stored = try #require(try await store.requests.get(provider: "TI", externalRef: "XL-1"))
+            #expect(stored.request.openedAt == Timestamp.parse("2026-10-05T09:15:00-05:00"))
+            #expect(stored.request.resolvedAt == Timestamp.parse("2026-10-05T12:00:00-05:00"))
+            #expect(stored.agreement == "TI-CRED")
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func requestsAreBrowsedByAnyFilterNewestFirst(database: TestDatabase) async throws {
+        try await database.withStore { store in
+            try await store.seedActiveAgreement()
+            try await store.units.create(OrgUnit(code: "OTRA", name: "Otra", parent: "GG"), by: Fixtures.system, at: Fixtures.now)
+            var rows: [String] = []
+            for day in 1...9 {
+                let resolved = day % 3 == 0 ? "" : "2026-10-0\(day)T12:00:00-05:00"
+                rows.append("R-\(day),TI,\(day == 9 ? "OTRA" : "CRED"),Correo,P\(day % 2 + 1),2026-10-0\(day)T09:00:00-05:00,,\(resolved),,")
+            }
+            rows.append("R-10,TI,CRED,Correo,P1,2026-11-02T09:00:00-05:00,,,,")
+            rows.append("R-1,OTRA,CRED,Correo,P1,2026-09-15T09:00:00-05:00,,,,")
+            let report = try await store.requests.importCSV(
+                RequestRepositoryTests.chunks(RequestRepositoryTests.header + rows.joined(separator: "\n")),
+                skipInvalid: false,
+                by: Fixtures.system,
+                at: Fixtures.now,
+                timeZone: RequestRepositoryTests.zone
+            )
+            #expect(report.created == 11)
+            func refs(_ filter: RequestFilter, limit: Int = 50, offset: Int = 0) async throws -> ([String], Int) {
+                let (rows, total) = try await store.requests.browse(filter, limit: limit, offset: offset)
+                return (rows.map { "\($0.request.provider)/\($0.request.externalRef)" }, total)
+            }
+            let all = try await refs(RequestFilter())
+            #expect(all.1 == 11 && all.0.first == "TI/R-10" && all.0.last == "OTRA/R-1")
+            #expect(try await refs(RequestFilter(), limit: 3, offset: 3) == (["TI/R-7", "TI/R-6", "TI/R-5"], 11))
+            #expect(try await refs(RequestFilter(reference: "R-1")).0 == ["TI/R-1", "OTRA/R-1"], "any provider")
+            #expect(try await refs(RequestFilter(provider: "OTRA")).0 == ["OTRA/R-1"])
+            #expect(try await refs(RequestFilter(client: "OTRA")).0 == ["TI/R-9"])
+            #expect(try await refs(RequestFilter(agreement: RequestFilter.Agreement.none)).0 == ["TI/R-9", "OTRA/R-1"])
+            #expect(try await refs(RequestFilter(agreement: .any)).1 == 9)
+            #expect(try await refs(RequestFilter(agreement: .code("TI-CRED"), state: .open)).0 == ["TI/R-10", "TI/R-6", "TI/R-3"])
+            let october = Period("2026-10")!.instants(in: RequestRepositoryTests.zone)
+            #expect(try await refs(RequestFilter(opened: october, priority: "P1")).0 == ["TI/R-8", "TI/R-6", "TI/R-4", "TI/R-2"])
+            #expect(try await refs(RequestFilter(provider: "TI", state: .closed)).1 == 6)
+            #expect(try await refs(RequestFilter(reference: "nada")) == ([], 0))
+        }
+    }
 }

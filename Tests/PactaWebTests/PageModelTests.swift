@@ -99,4 +99,53 @@ import Testing
         #expect(IndicatorsPage.format(0.95, metric: .resolutionWithin, messages: renderer.messages(.spanish)) == "95 %")
         #expect(IndicatorsPage.format(18_420, metric: .medianResolution, messages: renderer.messages(.spanish)) == "5 h 07 min")
     }
+
+    @Test(arguments: TestDatabase.available)
+    func anExcelFileImportsThroughThePageAndTheRequestsAreBrowsed(database: TestDatabase) async throws {
+        try await TestApp.withApp(database) { app in
+            try await app.store.seedSignedAgreement()
+            try await app.test { client in
+                var csv = "\u{FEFF}external_ref;provider;client;service;priority;opened_at;resolved_at\r\n"
+                for number in 1...55 {
+                    csv +=
+                        "XL-\(number);TI;\(number == 55 ? "GG" : "CRED");Correo;P\(number % 2 + 1);2026-10-05 09:\(number < 10 ? "0" : "")\(number);\r\n"
+                }
+                try await client.execute(
+                    uri: "/requests/import",
+                    method: .post,
+                    headers: app.browser(.manager, form: true),
+                    body: app.form(["csv": csv])
+                ) { response in
+                    #expect(response.status == .ok)
+                    #expect(response.text.contains(#"<a href="/requests?agreement=any">54 con acuerdo</a>"#))
+                    #expect(response.text.contains(#"<a href="/requests?agreement=none">1 sin acuerdo</a>"#))
+                    #expect(response.text.contains("America/Guayaquil"), "the zone of times without offset")
+                }
+                // Newest first, 50 a page, the counters linking to their lists.
+                try await client.execute(uri: "/requests", method: .get, headers: app.browser(.viewer)) { response in
+                    #expect(response.status == .ok)
+                    #expect(response.text.contains("Solicitudes 1–50 de 55"))
+                    #expect(response.text.contains(#"<a href="/requests?agreement=none">1</a>"#))
+                    #expect(response.text.contains(#"href="/requests?page=2" rel="next""#))
+                    #expect(response.text.range(of: ">XL-55<")!.lowerBound < response.text.range(of: ">XL-54<")!.lowerBound)
+                }
+                try await client.execute(uri: "/requests?page=2", method: .get, headers: app.browser(.viewer)) { response in
+                    #expect(response.text.contains("Solicitudes 51–55 de 55") && response.text.contains(">XL-1<"))
+                }
+                // A reference, without the provider; a filter that matches nothing says which filters are on.
+                try await client.execute(uri: "/requests?ref=XL-7", method: .get, headers: app.browser(.viewer)) { response in
+                    #expect(response.text.contains("1 solicitud") && response.text.contains(#"href="/requests/TI/XL-7""#))
+                }
+                try await client.execute(uri: "/requests?agreement=none&priority=P1", method: .get, headers: app.browser(.viewer)) {
+                    response in
+                    #expect(response.text.contains("Ninguna solicitud cumple estos filtros"))
+                    #expect(response.text.contains("Filtros activos: Acuerdo: Sin acuerdo · Prioridad: P1"))
+                }
+                try await client.execute(uri: "/requests?period=ayer", method: .get, headers: app.browser(.viewer)) { response in
+                    #expect(response.status == .badRequest)
+                    #expect(response.text.contains(#"<p class="field-error" id="e-period">"#))
+                }
+            }
+        }
+    }
 }

@@ -84,6 +84,42 @@ public struct RequestRepository: Sendable {
         return result
     }
 
+    /// Requests matching `filter`, newest first, `limit` of them from `offset`, and how many match in all.
+    public func browse(_ filter: RequestFilter, limit: Int, offset: Int) async throws -> (rows: [BrowsedRequest], total: Int) {
+        var conditions: [SQL] = []
+        if let provider = filter.provider { conditions.append("p.code = \(provider)") }
+        if let client = filter.client { conditions.append("c.code = \(client)") }
+        switch filter.agreement {
+        case nil: break
+        case .some(.none): conditions.append("r.agreement_id IS NULL")
+        case .some(.any): conditions.append("r.agreement_id IS NOT NULL")
+        case .some(.code(let code)): conditions.append("a.code = \(code)")
+        }
+        if let opened = filter.opened {
+            conditions.append("r.opened_at >= \(Self.date(opened.start)) AND r.opened_at < \(Self.date(opened.end))")
+        }
+        if let priority = filter.priority { conditions.append("r.priority = \(priority)") }
+        switch filter.state {
+        case nil: break
+        case .some(.open): conditions.append("r.resolved_at IS NULL")
+        case .some(.closed): conditions.append("r.resolved_at IS NOT NULL")
+        }
+        if let reference = filter.reference { conditions.append("r.external_ref = \(reference)") }
+        var condition: SQL = ""
+        for (index, part) in conditions.enumerated() {
+            condition += (index == 0 ? " WHERE " : " AND ") + part
+        }
+        let from: SQL = """
+             FROM requests r JOIN units p ON p.id = r.provider_id JOIN units c ON c.id = r.client_id
+            LEFT JOIN agreements a ON a.id = r.agreement_id
+            """
+        let total = try await self.db.count("SELECT COUNT(*)" + from + condition, as: Int.self)
+        let rows = try await self.db.query(
+            "SELECT " + Self.selected + ", a.code" + from + condition + " ORDER BY r.opened_at DESC, r.id DESC LIMIT \(limit) OFFSET \(offset)"
+        )
+        return (try rows.map { BrowsedRequest(request: try Self.request($0), agreement: try $0.decode(12, as: String?.self)) }, total)
+    }
+
     /// What ``request(_:)`` reads, in order, from `requests r` joined to its units `p` and `c`.
     static let selected: SQL = """
         r.external_ref, p.code, c.code, r.service, r.priority, r.opened_at, r.first_response_at, r.resolved_at, r.pauses,
@@ -108,4 +144,55 @@ public struct RequestRepository: Sendable {
             }
         )
     }
+}
+
+/// Which requests to list: every field left nil takes all.
+public struct RequestFilter: Sendable, Hashable {
+    public enum Agreement: Sendable, Hashable {
+        /// Requests that belong to no agreement.
+        case none
+        /// Requests that belong to some agreement.
+        case any
+        case code(String)
+    }
+
+    public enum State: String, Sendable, Hashable, CaseIterable {
+        /// Not resolved yet.
+        case open
+        case closed
+    }
+
+    public var provider: String?
+    public var client: String?
+    public var agreement: Agreement?
+    /// Opened within these instants (Unix seconds, end excluded): a period in the organisation's zone.
+    public var opened: Interval?
+    public var priority: String?
+    public var state: State?
+    /// The external reference exactly, whatever the provider.
+    public var reference: String?
+
+    public init(
+        provider: String? = nil,
+        client: String? = nil,
+        agreement: Agreement? = nil,
+        opened: Interval? = nil,
+        priority: String? = nil,
+        state: State? = nil,
+        reference: String? = nil
+    ) {
+        self.provider = provider
+        self.client = client
+        self.agreement = agreement
+        self.opened = opened
+        self.priority = priority
+        self.state = state
+        self.reference = reference
+    }
+}
+
+/// A request as listed, with the code of its agreement.
+public struct BrowsedRequest: Sendable, Hashable {
+    public var request: ServiceRequest
+    public var agreement: String?
 }

@@ -116,7 +116,9 @@ extension RequestRepository {
                     skipped: report.problemRows,
                     problems: report.problems,
                     committed: true,
-                    problemCount: report.problemCount
+                    problemCount: report.problemCount,
+                    matched: report.matched,
+                    unmatched: report.unmatched
                 )
             }
         } catch let aborted as ImportAborted {

@@ -37,6 +37,10 @@ actor RequestImporter {
         var created = 0
         var updated = 0
         var unchanged = 0
+        /// Requests taken that belong to an agreement, and that belong to none; a key sent
+        /// again within a batch counts once, as its last row.
+        var matched = 0
+        var unmatched = 0
     }
 
     init(
@@ -76,7 +80,7 @@ actor RequestImporter {
     }
 
     func add(_ raw: RawServiceRequest, line: Int) async throws {
-        switch raw.validated(knownUnit: { self.units[$0] != nil }) {
+        switch raw.validated(knownUnit: { self.units[$0] != nil }, localZone: self.timeZone) {
         case .failure(let list):
             self.reject(line: line, list.problems)
         case .success(let request):
@@ -117,7 +121,9 @@ actor RequestImporter {
                 measured?.resolution.map { .integer($0) } ?? .null,
             ]
             let key = Key(provider: provider, externalRef: request.externalRef)
+            if agreement == nil { self.report.unmatched += 1 } else { self.report.matched += 1 }
             if let earlier = self.positions[key] {
+                if case .null = self.batch[earlier][10] { self.report.unmatched -= 1 } else { self.report.matched -= 1 }
                 self.batch[earlier] = row
             } else {
                 self.positions[key] = self.batch.count

@@ -36,7 +36,22 @@ struct ImportUpload {
         ]
         if report.problemCount > report.problems.count { page["more"] = report.problemCount }
         if report.committed {
-            page["result"] = ["created": report.created, "updated": report.updated, "unchanged": report.unchanged, "skipped": report.skipped]
+            var result: [String: Any] = [
+                "created": report.created, "updated": report.updated, "unchanged": report.unchanged, "skipped": report.skipped,
+            ]
+            // Request imports say where the requests went: to agreements, or to none.
+            if let matched = report.matched, let unmatched = report.unmatched {
+                result["matched"] = messages.text("requests.imported_matched", or: "{count}").replacingOccurrences(
+                    of: "{count}",
+                    with: String(matched)
+                )
+                result["unmatched"] = messages.text("requests.imported_unmatched", or: "{count}").replacingOccurrences(
+                    of: "{count}",
+                    with: String(unmatched)
+                )
+                result["hasUnmatched"] = unmatched > 0
+            }
+            page["result"] = result
         }
         return page
     }

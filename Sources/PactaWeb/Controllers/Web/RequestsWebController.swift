@@ -7,7 +7,6 @@ import PactaStore
 /// Request pages: what came in, what matches no agreement, and the CSV upload.
 struct RequestsWebController: Sendable {
     let services: AppServices
-    static let shownUnmatched = 200
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         let read = group.group("requests").add(middleware: RequireRoleMiddleware(Role.everyone))
@@ -19,27 +18,39 @@ struct RequestsWebController: Sendable {
         edit.post(use: self.importCSV)
     }
 
+    /// The requests, filtered by the query and paginated; a filter that cannot be read is an
+    /// error next to its field.
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> HTML {
-        let counts = try await self.services.store.requests.counts()
-        let rows: [[String: Any]] = try await self.services.store.requests.unmatched(limit: Self.shownUnmatched).map {
-            [
-                "externalRef": $0.externalRef, "href": Self.href(provider: $0.provider, externalRef: $0.externalRef), "provider": $0.provider,
-                "client": $0.client, "service": $0.service, "priority": $0.priority,
-                "openedAt": Format.instant($0.openedAt, in: self.services.timeZone),
-            ]
+        // Read as a form, so that a space typed in a box (sent as +) stays a space.
+        let query = RequestsPage.Query(try FormData.urlEncoded(request.uri.query ?? ""))
+        let store = self.services.store
+        let listed: (rows: [BrowsedRequest], total: Int)?
+        let issue: FieldIssue?
+        switch query.filter(in: self.services.timeZone) {
+        case .success(let filter):
+            listed = try await store.requests.browse(filter, limit: RequestsPage.perPage, offset: (query.page - 1) * RequestsPage.perPage)
+            issue = nil
+        case .failure(let problem):
+            listed = nil
+            issue = problem.issues.first
         }
-        let unit = try context.user.unit
-        let providers = try await self.services.store.units.list().map { ["code": $0.code, "name": $0.name, "selected": $0.code == unit] }
-        let page: [String: Any] = [
-            "total": counts.total, "matched": counts.total - counts.unmatched, "unmatched": counts.unmatched, "rows": rows, "units": providers,
-        ]
+        let page = RequestsPage(
+            query: query,
+            counts: try await store.requests.counts(),
+            units: try await store.units.list(),
+            agreementCodes: try await store.agreements.list(visibleTo: try context.actor).map(\.code).sorted(),
+            listed: listed,
+            issue: issue,
+            messages: self.services.renderer.messages(context.language),
+            timeZone: self.services.timeZone
+        )
         return self.services.renderer.render(
-            .requests,
+            page,
             titleKey: "requests.title",
             section: "requests",
-            page: page,
             request: request,
-            context: context
+            context: context,
+            status: issue == nil ? .ok : .badRequest
         )
     }
 
@@ -111,10 +122,16 @@ struct RequestsWebController: Sendable {
             .requestsImport,
             titleKey: "requests_import.title",
             section: "requests",
-            page: ["csv": "", "skipInvalid": false],
+            page: ["csv": "", "skipInvalid": false, "timesHelp": self.timesHelp(context.language)],
             request: request,
             context: context
         )
+    }
+
+    /// How times are written, naming the organisation's zone, in which times without offset are read.
+    private func timesHelp(_ language: Language) -> String {
+        self.services.renderer.messages(language).text("requests_import.times", or: "")
+            .replacingOccurrences(of: "{zone}", with: self.services.timeZone.identifier)
     }
 
     /// Takes the uploaded file, or else the pasted text (the form is limited to 20 MB; the CLI and API stream).
@@ -135,7 +152,10 @@ struct RequestsWebController: Sendable {
             .requestsImport,
             titleKey: "requests_import.title",
             section: "requests",
-            page: upload.page(report, messages: self.services.renderer.messages(context.language)),
+            page: upload.page(report, messages: self.services.renderer.messages(context.language)).merging(
+                ["timesHelp": self.timesHelp(context.language)],
+                uniquingKeysWith: { $1 }
+            ),
             request: request,
             context: context,
             status: report.status
