@@ -22,6 +22,13 @@ if out=$("$pacta" import requests "$dir/bad.csv" --database "$db" 2>&1); then fa
 grep -q "bad.csv:2, column service: The text is not UTF-8" <<<"$out" || fail "import said: $out"
 grep -q "bad.csv:3, column opened_at: .* outside the years" <<<"$out" || fail "import said: $out"
 
+# What a Spanish-locale Excel saves: BOM, semicolons, CRLF, local times; one request to an
+# agreement (TI-AGEN), one between units without one.
+printf '\xef\xbb\xbfexternal_ref;provider;client;service;priority;opened_at\r\nXL-1;TI;AGEN;Correo;P1;2026-10-05 09:00\r\nXL-2;TI;JUR;Correo;P1;2026-10-05 10:00\r\n' >"$dir/excel.csv"
+out=$("$pacta" import requests "$dir/excel.csv" --database "$db" 2>&1) || fail "the Excel file was refused: $out"
+grep -q "Requests: 2 created" <<<"$out" || fail "import said: $out"
+grep -q "1 belong to an agreement, 1 to none" <<<"$out" || fail "import said: $out"
+
 out=$("$pacta" verify --database "$db") || fail "verify of the demo: $out"
 grep -q " 0 divergences" <<<"$out" || fail "verify said: $out"
 head=$(sed -n 's/.*Ledger head: \([0-9a-f]\{64\}\).*/\1/p' <<<"$out")
@@ -35,4 +42,4 @@ grep -q "signature_altered" <<<"$out" || fail "verify said: $out"
 # A head no ledger entry has.
 out=$("$pacta" verify --database "$db" --head "$(printf '1%.0s' {1..64})" || true)
 grep -q "HEAD NOT FOUND" <<<"$out" || fail "an unknown head was not reported: $out"
-echo "cli-checks: demo, token create, a bad import and verify (--head) behave"
+echo "cli-checks: demo, token create, a bad import, an Excel file and verify (--head) behave"

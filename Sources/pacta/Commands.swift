@@ -210,6 +210,9 @@ func printReport(_ report: ImportReport, file: String, noun: String) throws {
     if report.committed {
         let unchanged = report.unchanged > 0 ? ", \(report.unchanged) unchanged" : ""
         print("\(noun): \(report.created) created, \(report.updated) updated\(unchanged), \(report.skipped) skipped.")
+        if let matched = report.matched, let unmatched = report.unmatched {
+            print("\(matched) belong to an agreement, \(unmatched) to none.")
+        }
     } else {
         print("Nothing imported: \(report.problemCount) problem(s). Fix them, or use --skip-invalid to import the valid rows.")
         throw ExitCode(1)
