@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 swift format lint --strict --recursive --configuration .swift-format Sources Tests Package.swift
 source scripts/throwaway-postgres.sh
 
-start_throwaway_postgres -c fsync=off -c max_connections=200
+start_throwaway_postgres -c fsync=off -c max_connections=400
 export PACTA_TEST_POSTGRES_URL=$THROWAWAY_POSTGRES_URL
 swift test "$@"
 scripts/cli-checks.sh

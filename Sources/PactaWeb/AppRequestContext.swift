@@ -9,6 +9,8 @@ public struct AppRequestContext: AuthRequestContext, SessionRequestContext, Requ
     public var coreContext: CoreRequestContextStorage
     /// The signed-in user (session) or the owner of the API token.
     public var identity: User?
+    /// The agreements waiting for the signed-in person's signature, shown in the navigation.
+    public var awaitingSignature: [AwaitingSignature] = []
     /// How the user reached Pacta: their session, or an API token (set by ``BearerTokenMiddleware``).
     public var channel: Actor.Channel
     /// The CSRF token of a browser without a session, from its cookie (the sign-in form).

@@ -42,6 +42,10 @@ public enum TestDatabase: String, Sendable, CaseIterable {
             defer { try? FileManager.default.removeItem(at: directory) }
             return try await body(directory.appendingPathComponent("pacta.sqlite").path)
         case .postgres:
+            // Swift Testing runs every test at once: at most a few dozen databases exist together,
+            // so that their connections stay below the server's `max_connections`.
+            await Self.postgresSlots.acquire()
+            defer { Task { await Self.postgresSlots.release() } }
             let adminURL = ProcessInfo.processInfo.environment["PACTA_TEST_POSTGRES_URL"]!
             let name = "pacta_test_\(UUID().uuidString.prefix(8).lowercased())"
             let admin = try await Store.open(url: adminURL, logger: Self.logger)
@@ -59,9 +63,39 @@ public enum TestDatabase: String, Sendable, CaseIterable {
         }
     }
 
+    /// Databases that may exist at once on the test server; each holds at most 1 + `pool_max` connections.
+    static let postgresSlots = Slots(24)
+
+    /// A counting semaphore for tasks.
+    actor Slots {
+        private var free: Int
+        private var waiting: [CheckedContinuation<Void, Never>] = []
+
+        init(_ count: Int) { self.free = count }
+
+        func acquire() async {
+            if self.free > 0 {
+                self.free -= 1
+                return
+            }
+            await withCheckedContinuation { self.waiting.append($0) }
+        }
+
+        func release() {
+            if self.waiting.isEmpty {
+                self.free += 1
+            } else {
+                self.waiting.removeFirst().resume()
+            }
+        }
+    }
+
+    /// The URL of database `name` on the test server, with a small pool: tests run in parallel,
+    /// and their pools together must stay below the server's `max_connections`.
     private static func replacingDatabase(in url: String, with name: String) -> String {
         var components = URLComponents(string: url)!
         components.path = "/" + name
+        components.queryItems = (components.queryItems ?? []).filter { $0.name != "pool_max" } + [URLQueryItem(name: "pool_max", value: "6")]
         return components.string!
     }
 }

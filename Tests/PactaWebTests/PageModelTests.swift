@@ -148,4 +148,40 @@ import Testing
             }
         }
     }
+
+    @Test(arguments: TestDatabase.available)
+    func aSignerSeesWhatAwaitsTheirSignatureOnLanding(database: TestDatabase) async throws {
+        try await TestApp.withApp(database) { app in
+            let ana = Fixtures.signer("gestora", unit: "TI")
+            _ = try await app.store.agreements.create(code: "TI-CRED", terms: Fixtures.terms(), by: ana, at: Fixtures.now)
+            _ = try await app.store.agreements.submit("TI-CRED", by: ana, at: Fixtures.now, today: Fixtures.today)
+            try await app.test { client in
+                for role in [Role.manager, .rater] {
+                    try await client.execute(uri: "/published", method: .get, headers: app.browser(role)) { response in
+                        #expect(response.text.contains(#"Por firmar <span class="nav-count">1</span>"#), "\(role)")
+                        #expect(
+                            response.text.contains(#"<a href="/agreements/TI-CRED/sign"><span class="code">TI-CRED</span> Soporte a Crédito</a>"#)
+                        )
+                    }
+                }
+                try await client.execute(uri: "/agreements?to_sign=1", method: .get, headers: app.browser(.manager)) { response in
+                    #expect(response.text.contains("Acuerdos que esperan su firma") && response.text.contains(#"href="/agreements/TI-CRED""#))
+                }
+                try await client.execute(uri: "/published", method: .get, headers: app.browser(.viewer)) { response in
+                    #expect(!response.text.contains("Por firmar"), "management signs nothing")
+                }
+                // Once the provider's side has signed, only the client's signer is waited for.
+                _ = try await app.store.agreements.signCurrentVersion("TI-CRED", by: ana, at: Fixtures.now, today: Fixtures.today)
+                try await client.execute(uri: "/published", method: .get, headers: app.browser(.manager)) { response in
+                    #expect(!response.text.contains("Por firmar"))
+                }
+                try await client.execute(uri: "/agreements?to_sign=1", method: .get, headers: app.browser(.manager)) { response in
+                    #expect(response.text.contains("Ningún acuerdo espera su firma."))
+                }
+                try await client.execute(uri: "/published", method: .get, headers: app.browser(.rater)) { response in
+                    #expect(response.text.contains(#"Por firmar <span class="nav-count">1</span>"#))
+                }
+            }
+        }
+    }
 }

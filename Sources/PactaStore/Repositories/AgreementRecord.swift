@@ -98,3 +98,16 @@ public struct VerificationReport: Sendable, Hashable, Codable {
         }
     }
 }
+
+/// An agreement version that waits for someone's signature.
+public struct AwaitingSignature: Sendable, Hashable {
+    public var code: String
+    public var title: String
+    public var version: Int
+
+    public init(code: String, title: String, version: Int) {
+        self.code = code
+        self.title = title
+        self.version = version
+    }
+}

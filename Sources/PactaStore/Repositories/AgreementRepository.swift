@@ -451,6 +451,26 @@ public struct AgreementRepository: Sendable {
         JOIN units p ON p.id = a.provider_id JOIN units c ON c.id = a.client_id
         """
 
+    /// The agreements awaiting `actor`'s signature: submitted, and not yet signed for the side of
+    /// their unit (a signature is always a person signing for their own unit), by code.
+    public func awaitingSignature(of actor: Actor) async throws -> [AwaitingSignature] {
+        try await self.db.query(
+            """
+            SELECT a.code, a.title, a.version FROM agreements a
+            JOIN units p ON p.id = a.provider_id JOIN units c ON c.id = a.client_id
+            WHERE a.state = \(AgreementState.pendingSignatures)
+            AND ((p.code = \(actor.unit) AND NOT EXISTS (SELECT 1 FROM signatures s
+                    WHERE s.agreement_id = a.id AND s.version = a.version AND s.side = \(Side.provider)))
+                OR (c.code = \(actor.unit) AND NOT EXISTS (SELECT 1 FROM signatures s
+                    WHERE s.agreement_id = a.id AND s.version = a.version AND s.side = \(Side.client))))
+            ORDER BY a.code
+            """
+        ).map { row in
+            let (code, title, version) = try row.decode((String, String, Int).self)
+            return AwaitingSignature(code: code, title: title, version: version)
+        }
+    }
+
     /// Loads an agreement with the signatures of its current version; `lock` holds its row until the transaction ends.
     func load(_ code: String, lock: Bool) async throws -> Loaded? {
         if lock {

@@ -17,6 +17,9 @@ struct SessionUserMiddleware: RouterMiddleware {
         if let userID = context.sessions.session?.userID {
             if let user = try await self.store.users.get(id: userID), user.active, (context.sessions.session?.epoch ?? 0) == user.sessionEpoch {
                 context.identity = user
+                if Role.signers.contains(user.role) {
+                    context.awaitingSignature = try await self.store.agreements.awaitingSignature(of: user.actor(.web))
+                }
             } else {
                 context.sessions.clearSession()
             }

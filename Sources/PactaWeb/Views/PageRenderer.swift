@@ -121,6 +121,12 @@ public struct PageRenderer: Sendable {
                 "roleLabel": messages.text("roles.\(user.role.rawValue)", or: user.role.rawValue),
                 "unit": user.unit,
             ]
+            if !context.awaitingSignature.isEmpty {
+                data["toSign"] = [
+                    "count": context.awaitingSignature.count,
+                    "items": context.awaitingSignature.map { ["code": $0.code, "title": $0.title, "href": "/agreements/\($0.code)/sign"] },
+                ]
+            }
             data["can"] = [
                 "edit": Role.editors.contains(user.role),
                 "admin": user.role == .admin,

@@ -61,8 +61,11 @@ struct AgreementsWebController: Sendable {
         let views = self.views(context)
         let messages = self.services.renderer.messages(context.language)
         let filter = request.uri.queryParameters.get("state").flatMap(AgreementState.init(rawValue:))
+        // `?to_sign=1`: those waiting for the signed-in person's signature (the navigation's "To sign").
+        let toSign = request.uri.queryParameters.get("to_sign") != nil ? Set(context.awaitingSignature.map(\.code)) : nil
         let rows: [[String: Any]] = try await self.services.store.agreements.list(visibleTo: try context.actor)
             .filter { filter == nil || $0.state(on: today) == filter }
+            .filter { toSign?.contains($0.code) ?? true }
             .map { summary in
                 let state = summary.state(on: today)
                 return [
@@ -83,9 +86,9 @@ struct AgreementsWebController: Sendable {
         )
         return self.services.renderer.render(
             .agreements,
-            titleKey: "agreements.title",
-            section: "agreements",
-            page: ["rows": rows, "states": states, "empty": rows.isEmpty],
+            titleKey: toSign == nil ? "agreements.title" : "to_sign.title",
+            section: toSign == nil ? "agreements" : "toSign",
+            page: ["rows": rows, "states": states, "empty": rows.isEmpty, "toSign": toSign != nil],
             request: request,
             context: context
         )
