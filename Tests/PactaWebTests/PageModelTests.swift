@@ -184,4 +184,19 @@ import Testing
             }
         }
     }
+
+    @Test func warningsStartAtTheUnitsOneOverseesAndAnEmptyListSaysWhichUnit() async throws {
+        let renderer = try await PageRenderer(directory: try ResourceLocator.home().appendingPathComponent("templates"))
+        #expect(WarningsPage.defaultUnit(role: .viewer, unit: "GG") == "")
+        #expect(WarningsPage.defaultUnit(role: .admin, unit: "GG") == "")
+        #expect(WarningsPage.defaultUnit(role: .manager, unit: "TI") == "TI")
+        #expect(WarningsPage.defaultUnit(role: .rater, unit: "CRED") == "CRED")
+        let units = [OrgUnit(code: "TI", name: "Tecnología")]
+        let mine = WarningsPage([], unit: "TI", units: units, threshold: 0.75, messages: renderer.messages(.spanish), timeZone: .current)
+        #expect(mine.emptyTitle == "No hay solicitudes cerca de incumplir un compromiso en Tecnología (TI).")
+        #expect(mine.allUnitsHref == "/warnings?unit=" && !mine.allSelected && mine.units.first?.selected == true)
+        let all = WarningsPage([], unit: "", units: units, threshold: 0.75, messages: renderer.messages(.english), timeZone: .current)
+        #expect(all.emptyTitle == "No request is close to breaching a commitment." && all.allUnitsHref == nil && all.allSelected)
+        #expect(all.threshold == "75 %")
+    }
 }

@@ -12,45 +12,25 @@ struct WarningsWebController: Sendable {
         group.group("warnings").add(middleware: RequireRoleMiddleware(Role.everyone)).get(use: self.page)
     }
 
-    /// `?unit=TI` shows one unit's; by default the signed-in user's unit, `?unit=` all of them.
+    /// `?unit=TI` shows one unit's, `?unit=` all of them; by default the person's own unit, or
+    /// all of them for administrators and management.
     @Sendable func page(_ request: Request, context: AppRequestContext) async throws -> HTML {
         let user = try context.user
-        let unit: String = request.uri.queryParameters.get("unit").map { String($0) } ?? user.unit
+        let unit = request.uri.queryParameters.get("unit").map { String($0) } ?? WarningsPage.defaultUnit(role: user.role, unit: user.unit)
         let warnings = try await self.services.store.breachWarnings(
             at: self.services.now(),
             threshold: self.services.warningThreshold,
             unit: unit.isEmpty ? nil : unit
         )
-        let rows: [[String: Any]] = warnings.map { item in
-            let warning = item.warning
-            return [
-                "agreement": item.agreement, "agreementHref": "/agreements/\(item.agreement)", "agreementTitle": item.agreementTitle,
-                "commitment": warning.commitment, "commitmentName": item.commitmentName,
-                "externalRef": warning.request.externalRef, "priority": warning.request.priority,
-                "href": RequestsWebController.href(provider: warning.request.provider, externalRef: warning.request.externalRef),
-                "openedAt": Format.instant(warning.request.openedAt, in: self.services.timeZone),
-                "elapsed": Format.duration(warning.elapsed), "target": Format.duration(warning.target),
-                "dueAt": warning.dueAt.map { Format.instant($0, in: self.services.timeZone) } ?? "—",
-                "ratio": "\(Int((warning.ratio * 100).rounded())) %", "breached": warning.isBreached,
-            ]
-        }
-        let page: [String: Any] = [
-            "rows": rows, "unit": unit, "threshold": "\(Int((self.services.warningThreshold * 100).rounded())) %",
-            "units": options(
-                try await self.services.store.units.list(),
-                selected: { $0.code == unit },
-                describe: { ["code": $0.code, "name": $0.name] }
-            ),
-            "allSelected": unit.isEmpty,
-        ]
-        return self.services.renderer.render(
-            .warnings,
-            titleKey: "warnings.title",
-            section: "warnings",
-            page: page,
-            request: request,
-            context: context
+        let page = WarningsPage(
+            warnings,
+            unit: unit,
+            units: try await self.services.store.units.list(),
+            threshold: self.services.warningThreshold,
+            messages: self.services.renderer.messages(context.language),
+            timeZone: self.services.timeZone
         )
+        return self.services.renderer.render(page, titleKey: "warnings.title", section: "warnings", request: request, context: context)
     }
 }
 
