@@ -199,4 +199,71 @@ import Testing
         #expect(all.emptyTitle == "No request is close to breaching a commitment." && all.allUnitsHref == nil && all.allSelected)
         #expect(all.threshold == "75 %")
     }
+
+    static let agreementFields = [
+        "code": "TI-CRED", "title": "Soporte a Crédito", "provider": "TI", "client": "CRED",
+        "valid_from": "2026-01-01", "valid_to": "2026-12-31", "cadence": "monthly", "summary": "",
+        "commitments[0].key": "", "commitments[0].name": "", "commitments[0].metric": "", "commitments[0].target": "",
+        "commitments[0].goal": "", "commitments[0].weight": "1",
+        "commitments[1].key": "C1", "commitments[1].name": "Críticos", "commitments[1].metric": "resolution_within",
+        "commitments[1].target": "8", "commitments[1].goal": "95", "commitments[1].weight": "2",
+        "commitments[1].calendar": "oficina-uio", "commitments[1].priorities": "P1",
+    ]
+
+    @Test(arguments: TestDatabase.available)
+    func theAgreementFormReportsEveryProblemInOneRoundEachNamedByItsLabel(database: TestDatabase) async throws {
+        try await TestApp.withApp(database) { app in
+            try await app.test { client in
+                var bad = Self.agreementFields
+                bad["title"] = ""  // a rule of the domain
+                bad["valid_to"] = "31/12/2026"  // cannot be read
+                bad["commitments[1].weight"] = "dos"  // cannot be read, on the second row (the first is blank)
+                bad["commitments[1].goal"] = "150"  // a rule of the domain, on the same row
+                bad["client"] = "TI"  // the same unit on both sides
+                try await client.execute(uri: "/agreements", method: .post, headers: app.browser(.manager, form: true), body: app.form(bad)) {
+                    response in
+                    #expect(response.status == .unprocessableContent)
+                    let summary = String(response.text.split(separator: "error-summary-title").last!.prefix(3000))
+                    for expected in [
+                        ##"href="#f-valid_to"><strong>Vigente hasta</strong>"##,
+                        ##"href="#f-commitments[1].weight"><strong>Peso · Compromiso 2</strong>"##,
+                        ##"href="#f-title"><strong>Título</strong>"##,
+                        ##"href="#f-commitments[1].goal"><strong>Meta · Compromiso 2</strong>"##,
+                        ##"href="#f-client"><strong>Unidad cliente</strong>"##,
+                    ] {
+                        #expect(summary.contains(expected), "\(expected)")
+                    }
+                }
+                #expect(try await app.store.agreements.list(visibleTo: nil).isEmpty)
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func addingACommitmentKeepsWhatWasTypedAndSavesNothing(database: TestDatabase) async throws {
+        try await TestApp.withApp(database) { app in
+            try await app.test { client in
+                var fields = Self.agreementFields
+                fields["add_commitment"] = "1"
+                fields["title"] = "Título a medias"
+                // The two blank rows the form always offers, as a browser posts them.
+                for row in 2...3 { fields["commitments[\(row)].metric"] = "" }
+                try await client.execute(uri: "/agreements", method: .post, headers: app.browser(.manager, form: true), body: app.form(fields)) {
+                    response in
+                    #expect(response.status == .ok)
+                    #expect(response.text.contains(#"value="Título a medias""#) && response.text.contains(#"value="Críticos""#))
+                    // The four rows posted and one more.
+                    #expect(response.text.contains(#"name="commitments[4].key""#) && !response.text.contains(#"name="commitments[5].key""#))
+                    #expect(!response.text.contains("error-summary"))
+                }
+                #expect(try await app.store.agreements.list(visibleTo: nil).isEmpty)
+                // Enter in a field saves: the form's first submit button is the saving one.
+                try await client.execute(uri: "/agreements/new", method: .get, headers: app.browser(.manager)) { response in
+                    let form = response.text.split(separator: "<form method=\"post\" action=\"/agreements\"")[1]
+                    let firstButton = form.split(separator: "<button")[1]
+                    #expect(!firstButton.contains("add_commitment") && firstButton.contains("default-submit"))
+                }
+            }
+        }
+    }
 }

@@ -14,8 +14,11 @@ struct AgreementForm {
 
     var code = "", title = "", summary = "", provider = "", client = "", validFrom = "", validTo = "", cadence = "monthly"
     var rows: [Row] = []
-    /// Problems found while reading the strings (bad numbers and dates).
+    /// Problems found while reading the strings (bad numbers and dates) and the domain's rules
+    /// on what could be read: every problem the form can tell without the database, at once.
     var issues: [FieldIssue] = []
+    /// Posted with "Add a commitment": the form comes back with one more row, nothing saved.
+    var addsCommitment = false
 
     /// Shows existing terms.
     init(code: String, terms: AgreementTerms) {
@@ -43,6 +46,7 @@ struct AgreementForm {
 
     /// Reads a posted form.
     init(_ form: FormData) {
+        self.addsCommitment = form["add_commitment"] != nil
         self.code = form.text("code")
         self.title = form.text("title")
         self.summary = form.text("summary")
@@ -84,7 +88,79 @@ struct AgreementForm {
             }
             if Self.number(row.weight) == nil { validator.fail("commitments[\(index)].weight", "invalid_number", "Type a number.") }
         }
+        // The rules of the domain, all in the same round: on the terms as typed, a value that
+        // could not be read standing in for itself, whose own problem is already listed.
+        let unread = Set(validator.issues.map(\.field))
+        if let (provisional, rows) = self.provisionalTerms {
+            do {
+                try provisional.validate()
+            } catch {
+                let datesUnread = unread.contains("valid_from") || unread.contains("valid_to")
+                for issue in error.issues {
+                    let field = Self.formField(issue.field, rows: rows)
+                    guard !unread.contains(field), !(datesUnread && issue.code == "ends_before_start") else { continue }
+                    validator.fail(field, issue.code, issue.message)
+                }
+            }
+        }
         self.issues = validator.issues
+    }
+
+    /// An issue of the terms this form made, named as the form names its fields.
+    func formIssue(_ issue: FieldIssue) -> FieldIssue {
+        FieldIssue(field: Self.formField(issue.field, rows: self.commitmentRows), code: issue.code, message: issue.message)
+    }
+
+    /// The form's rows that hold the terms' commitments, in order: blank rows are left out.
+    var commitmentRows: [Int] {
+        self.rows.indices.filter { !self.rows[$0].isBlank }
+    }
+
+    /// `field` of the terms (`commitments[1].target`, the second commitment) named as the form
+    /// names it (`commitments[3].target`, when the rows before it include blank ones).
+    static func formField(_ field: String, rows: [Int]) -> String {
+        let prefix = "commitments["
+        guard field.hasPrefix(prefix), let close = field.firstIndex(of: "]"),
+            let index = Int(field[field.index(field.startIndex, offsetBy: prefix.count)..<close]), rows.indices.contains(index)
+        else { return field }
+        return "\(prefix)\(rows[index])\(field[close...])"
+    }
+
+    /// The terms with stand-ins for values that could not be read (an unread date takes the
+    /// other one, an unread number 1, a row without metric is left out), for checking the rest.
+    private var provisionalTerms: (terms: AgreementTerms, rows: [Int])? {
+        guard let from = LocalDate(self.validFrom) ?? LocalDate(self.validTo) ?? LocalDate(year: 2000, month: 1, day: 1) else { return nil }
+        var commitments: [Commitment] = []
+        var rows: [Int] = []
+        for index in self.commitmentRows {
+            let row = self.rows[index]
+            guard let metric = Metric(rawValue: row.metric) else { continue }
+            let target = Self.number(row.target) ?? 1
+            rows.append(index)
+            commitments.append(
+                Commitment(
+                    key: row.key.isEmpty ? "C\(commitments.count + 1)" : row.key,
+                    name: row.name,
+                    metric: metric,
+                    target: metric.isBusinessTime ? (target * 3600).rounded() : target,
+                    goal: row.goal.isEmpty ? nil : (Self.number(row.goal) ?? 100) / 100,
+                    weight: Self.number(row.weight) ?? 1,
+                    calendar: row.calendar.isEmpty ? nil : row.calendar,
+                    priorities: row.priorities.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                )
+            )
+        }
+        let terms = AgreementTerms(
+            title: self.title,
+            provider: self.provider,
+            client: self.client,
+            validFrom: from,
+            validTo: LocalDate(self.validTo) ?? from,
+            cadence: Cadence(rawValue: self.cadence) ?? .monthly,
+            summary: self.summary,
+            commitments: commitments
+        )
+        return (terms, rows)
     }
 
     /// The terms, when every string parsed (the domain then checks the rules).

@@ -59,18 +59,6 @@ public struct PageRenderer: Sendable {
         return self.render(type(of: model).template, title: title, section: section, page: model, request: request, context: context, status: status)
     }
 
-    /// Renders a page model inside the layout.
-    public func render(
-        _ model: some PageModel,
-        title: String,
-        section: String? = nil,
-        request: Request,
-        context: AppRequestContext,
-        status: HTTPResponse.Status = .ok
-    ) -> HTML {
-        self.render(type(of: model).template, title: title, section: section, page: model, request: request, context: context, status: status)
-    }
-
     /// Renders `template` inside the layout, titled with the message at `titleKey`.
     public func render(
         _ template: Template,
@@ -148,17 +136,42 @@ public struct PageRenderer: Sendable {
         return HTML(body, status: status)
     }
 
-    /// Translates field issues for forms: a dictionary by field, and the ordered list.
-    public func fieldErrors(_ issues: [FieldIssue], language: Language) -> (byField: [String: String], list: [[String: String]]) {
+    /// Translates field issues for forms: a dictionary by field, and the ordered list for the
+    /// summary at the top, each naming its field by the label the form shows (`form` is the
+    /// form's section of the messages, like `agreement_form`).
+    public func fieldErrors(
+        _ issues: [FieldIssue],
+        language: Language,
+        form: String
+    ) -> (byField: [String: String], list: [[String: String]]) {
         let messages = self.messages(language)
         var byField: [String: String] = [:]
         var list: [[String: String]] = []
         for issue in issues {
             let message = messages.text("errors.\(issue.code)") ?? issue.message
             if byField[issue.field] == nil { byField[issue.field] = message }
-            list.append(["field": issue.field, "message": message])
+            list.append(["field": issue.field, "label": Self.label(of: issue.field, form: form, messages: messages), "message": message])
         }
         return (byField, list)
+    }
+
+    /// The label a form shows for `field`: `Meta · Compromiso 2` for `commitments[1].goal`,
+    /// the weekday for `hours.monday`, the form's own label otherwise; the field's name when the
+    /// form has none.
+    static func label(of field: String, form: String, messages: Messages) -> String {
+        if let open = field.firstIndex(of: "["), let close = field.firstIndex(of: "]"), open < close,
+            let index = Int(field[field.index(after: open)..<close])
+        {
+            // commitments[1].target (or priorities[2] under it): the row's field, then the row.
+            let rest = field[field.index(after: close)...].drop { $0 == "." }.prefix { $0 != "[" && $0 != "." }
+            let row = "\(messages.text("\(form).commitment", or: String(field[..<open]))) \(index + 1)"
+            return rest.isEmpty ? row : "\(Self.label(of: String(rest), form: form, messages: messages)) · \(row)"
+        }
+        if field.hasPrefix("hours.") { return messages.text("weekdays.\(field.dropFirst("hours.".count))", or: field) }
+        for key in [field, "\(field)_label", "agreement_\(field)"] {
+            if let label = messages.text("\(form).\(key)") { return label }
+        }
+        return field
     }
 
     static func percentEncode(_ text: String) -> String {

@@ -58,7 +58,7 @@ struct AdminWebController: Sendable {
                 "unit": $0.unit, "active": $0.active, "editHref": "/users/\($0.id)/edit",
             ]
         }
-        let (errors, errorList) = self.services.renderer.fieldErrors(issues, language: context.language)
+        let (errors, errorList) = self.services.renderer.fieldErrors(issues, language: context.language, form: "users")
         let page: [String: Any] = [
             "rows": rows, "errors": errors, "errorList": errorList,
             "form": ["username": form.text("username"), "name": form.text("name")],
@@ -138,7 +138,7 @@ struct AdminWebController: Sendable {
         context: AppRequestContext
     ) async throws -> HTML {
         let messages = self.services.renderer.messages(context.language)
-        let (errors, errorList) = self.services.renderer.fieldErrors(issues, language: context.language)
+        let (errors, errorList) = self.services.renderer.fieldErrors(issues, language: context.language, form: "user_form")
         let page: [String: Any] = [
             "action": "/users/\(user.id)", "username": user.username, "name": user.name, "active": active,
             "roles": options(
@@ -219,7 +219,7 @@ struct AdminWebController: Sendable {
                 "revokeAction": $0.revokedAt == nil ? "/tokens/\($0.id)/revoke" : "",
             ]
         }
-        let (errors, errorList) = self.services.renderer.fieldErrors(issues, language: context.language)
+        let (errors, errorList) = self.services.renderer.fieldErrors(issues, language: context.language, form: "tokens")
         var page: [String: Any] = ["rows": rows, "errors": errors, "errorList": errorList, "forOthers": user.role == .admin]
         if user.role == .admin {
             page["users"] = options(

@@ -228,7 +228,14 @@ struct AgreementsWebController: Sendable {
     }
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let form = AgreementForm(context.form)
+        var form = AgreementForm(context.form)
+        if form.addsCommitment {
+            form.rows.append(AgreementForm.Row())
+            return try await self.render(form: form, isNew: true, issues: [], request: request, context: context).response(
+                from: request,
+                context: context
+            )
+        }
         do {
             guard let terms = form.terms, form.issues.isEmpty else { throw ValidationError(form.issues) }
             _ = try await self.services.store.agreements.create(code: form.code, terms: terms, by: try context.actor, at: self.services.now())
@@ -238,7 +245,7 @@ struct AgreementsWebController: Sendable {
             return try await self.render(
                 form: form,
                 isNew: true,
-                issues: form.issues + error.issues.filter { !form.issues.contains($0) },
+                issues: form.issues + error.issues.map(form.formIssue).filter { !form.issues.contains($0) },
                 request: request,
                 context: context
             )
@@ -250,6 +257,20 @@ struct AgreementsWebController: Sendable {
         let code = try context.parameters.require("code")
         var form = AgreementForm(context.form)
         form.code = code
+        if form.addsCommitment {
+            form.rows.append(AgreementForm.Row())
+            let record = try await self.services.store.agreements.get(code, visibleTo: try context.actor)
+            return try await self.render(
+                form: form,
+                isNew: false,
+                issues: [],
+                request: request,
+                context: context,
+                willCreateVersion: !(record?.agreement.signatures.isEmpty ?? true),
+                partiesFixed: record?.agreement.partiesAreFixed ?? false
+            )
+            .response(from: request, context: context)
+        }
         do {
             guard let terms = form.terms, form.issues.isEmpty else { throw ValidationError(form.issues) }
             let (_, revision) = try await self.services.store.agreements.revise(
@@ -265,7 +286,7 @@ struct AgreementsWebController: Sendable {
             return try await self.render(
                 form: form,
                 isNew: false,
-                issues: form.issues + error.issues.filter { !form.issues.contains($0) },
+                issues: form.issues + error.issues.map(form.formIssue).filter { !form.issues.contains($0) },
                 request: request,
                 context: context
             )
@@ -442,7 +463,7 @@ struct AgreementsWebController: Sendable {
         let messages = self.services.renderer.messages(context.language)
         let units = try await self.services.store.units.list()
         let calendars = try await self.services.store.calendars.list()
-        let (errors, errorList) = self.services.renderer.fieldErrors(issues, language: context.language)
+        let (errors, errorList) = self.services.renderer.fieldErrors(issues, language: context.language, form: "agreement_form")
         var rows = form.rows
         while rows.count < form.rows.filter({ !$0.isBlank }).count + 2 { rows.append(AgreementForm.Row()) }
         let commitments = rows.enumerated().map { index, row -> [String: Any] in

@@ -117,7 +117,7 @@ struct CalendarsWebController: Sendable {
         if actor.reachesEverything || form.owner.isEmpty {
             owners.insert(["code": "", "name": messages.text("calendars.organisation", or: "Organisation"), "selected": form.owner.isEmpty], at: 0)
         }
-        var (errors, errorList) = self.services.renderer.fieldErrors(issues, language: context.language)
+        var (errors, errorList) = self.services.renderer.fieldErrors(issues, language: context.language, form: "calendar_form")
         // `holidays[2].date` is shown under the holidays field.
         if errors["holidays"] == nil, let holiday = errors.first(where: { $0.key.hasPrefix("holidays[") }) {
             errors["holidays"] = holiday.value

@@ -131,7 +131,7 @@ struct SessionWebController: Sendable {
     }
 
     private func account(_ request: Request, context: AppRequestContext, issues: [FieldIssue]) -> HTML {
-        let (errors, errorList) = self.services.renderer.fieldErrors(issues, language: context.language)
+        let (errors, errorList) = self.services.renderer.fieldErrors(issues, language: context.language, form: "account")
         return self.services.renderer.render(
             .account,
             titleKey: "account.title",

@@ -126,7 +126,7 @@ struct UnitsWebController: Sendable {
         let all = try await self.services.store.units.list()
         let tree = UnitTree(all)
         let units = all.filter { $0.code != unit.code && (actor.reaches($0.code, in: tree) || $0.code == unit.parent) }
-        let (errors, errorList) = self.services.renderer.fieldErrors(issues, language: context.language)
+        let (errors, errorList) = self.services.renderer.fieldErrors(issues, language: context.language, form: "unit_form")
         let page: [String: Any] = [
             "isNew": isNew, "action": isNew ? "/units" : "/units/\(unit.code)", "code": unit.code, "name": unit.name,
             "parents": options(units, selected: { $0.code == unit.parent }, describe: { ["code": $0.code, "name": $0.name] }),
