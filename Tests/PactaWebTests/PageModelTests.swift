@@ -81,6 +81,10 @@ import Testing
                     #expect(response.text.contains(#"href="/agreements/TI-CRED/indicators?period=2026-08" rel="prev""#))
                     #expect(!response.text.contains("field-error"))
                 }
+                // Commitments name their calendar as signed, not only by its code.
+                try await client.execute(uri: "/agreements/TI-CRED", method: .get, headers: app.browser(.viewer)) { response in
+                    #expect(response.text.contains(#"\#(Fixtures.officeHours.name) <span class="code muted">oficina-uio</span>"#))
+                }
                 try await client.execute(uri: "/agreements/TI-CRED/indicators?period=octubre", method: .get, headers: app.browser(.viewer)) {
                     response in
                     #expect(response.status == .badRequest)

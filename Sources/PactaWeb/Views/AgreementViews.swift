@@ -37,7 +37,7 @@ struct AgreementViews {
             "sha256": agreement.sha256,
             "documentHref": "/agreements/\(agreement.code)/versions/\(agreement.version)/document.json",
             "cadenceLabel": self.messages.text("cadences.\(terms.cadence.rawValue)", or: terms.cadence.rawValue),
-            "commitments": terms.commitments.map(self.commitment),
+            "commitments": terms.commitments.map { self.commitment($0, calendars: agreement.calendars) },
             "signatures": agreement.signatures.map(self.signature),
         ]
     }
@@ -54,6 +54,8 @@ struct AgreementViews {
         var goalLabel: String
         var weight: String
         var calendar: String
+        /// The calendar's name as written into the version; its code when it is not there.
+        var calendarName: String
         var priorities: String
 
         /// "97 % · 24 horas hábiles": the share required, then within what.
@@ -62,7 +64,8 @@ struct AgreementViews {
         }
     }
 
-    func commitment(_ commitment: Commitment) -> CommitmentView {
+    /// - Parameter calendars: the calendars written into the version, for their names.
+    func commitment(_ commitment: Commitment, calendars: [BusinessCalendar] = []) -> CommitmentView {
         let target: String
         if commitment.metric.isBusinessTime {
             target = "\(self.messages.number(commitment.target / 3600)) \(self.messages.text("units.business_hours", or: "business hours"))"
@@ -79,6 +82,7 @@ struct AgreementViews {
             goalLabel: commitment.goal.map { self.messages.percent($0) } ?? "",
             weight: self.messages.number(commitment.weight),
             calendar: commitment.calendar ?? "",
+            calendarName: commitment.calendar.map { code in calendars.first { $0.code == code }?.name ?? code } ?? "",
             priorities: commitment.priorities.joined(separator: ", ")
         )
     }
