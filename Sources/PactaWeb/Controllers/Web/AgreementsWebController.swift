@@ -228,42 +228,52 @@ struct AgreementsWebController: Sendable {
     }
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
-        var form = AgreementForm(context.form)
-        if form.addsCommitment {
-            form.rows.append(AgreementForm.Row())
-            return try await self.render(form: form, isNew: true, issues: [], request: request, context: context).response(
-                from: request,
-                context: context
-            )
-        }
-        do {
-            guard let terms = form.terms, form.issues.isEmpty else { throw ValidationError(form.issues) }
-            _ = try await self.services.store.agreements.create(code: form.code, terms: terms, by: try context.actor, at: self.services.now())
-            context.flash("flash.agreement_saved")
-            return redirect("/agreements/\(form.code)")
-        } catch let error as ValidationError {
-            return try await self.render(
-                form: form,
-                isNew: true,
-                issues: form.issues + error.issues.map(form.formIssue).filter { !form.issues.contains($0) },
-                request: request,
-                context: context
-            )
-            .response(from: request, context: context)
+        let actor = try context.actor
+        return try await self.save(AgreementForm(context.form), isNew: true, request: request, context: context) { form, terms in
+            _ = try await self.services.store.agreements.create(code: form.code, terms: terms, by: actor, at: self.services.now())
+            return "flash.agreement_saved"
         }
     }
 
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Response {
         let code = try context.parameters.require("code")
+        let actor = try context.actor
         var form = AgreementForm(context.form)
         form.code = code
-        if form.addsCommitment {
-            form.rows.append(AgreementForm.Row())
-            let record = try await self.services.store.agreements.get(code, visibleTo: try context.actor)
-            return try await self.render(
+        do {
+            return try await self.save(form, isNew: false, request: request, context: context) { form, terms in
+                let (_, revision) = try await self.services.store.agreements.revise(
+                    code,
+                    terms: terms,
+                    by: actor,
+                    at: self.services.now(),
+                    today: self.services.today
+                )
+                return revision == .inPlace ? "flash.agreement_saved" : "flash.agreement_new_version"
+            }
+        } catch let error as AgreementError {
+            context.flash("errors.\(error.reason.rawValue)", error: true)
+            return redirect("/agreements/\(code)")
+        }
+    }
+
+    /// Saves the posted form through `write` (which names the flash to show) and goes to the
+    /// agreement; or shows the form again, keeping what was typed: with one more commitment row
+    /// when that was asked, with every problem otherwise.
+    private func save(
+        _ form: AgreementForm,
+        isNew: Bool,
+        request: Request,
+        context: AppRequestContext,
+        write: (AgreementForm, AgreementTerms) async throws -> String
+    ) async throws -> Response {
+        var form = form
+        let record = isNew ? nil : try await self.services.store.agreements.get(form.code, visibleTo: try context.actor)
+        func again(_ issues: [FieldIssue]) async throws -> Response {
+            try await self.render(
                 form: form,
-                isNew: false,
-                issues: [],
+                isNew: isNew,
+                issues: issues,
                 request: request,
                 context: context,
                 willCreateVersion: !(record?.agreement.signatures.isEmpty ?? true),
@@ -271,29 +281,16 @@ struct AgreementsWebController: Sendable {
             )
             .response(from: request, context: context)
         }
+        if form.addsCommitment {
+            form.rows.append(AgreementForm.Row())
+            return try await again([])
+        }
         do {
             guard let terms = form.terms, form.issues.isEmpty else { throw ValidationError(form.issues) }
-            let (_, revision) = try await self.services.store.agreements.revise(
-                code,
-                terms: terms,
-                by: try context.actor,
-                at: self.services.now(),
-                today: self.services.today
-            )
-            context.flash(revision == .inPlace ? "flash.agreement_saved" : "flash.agreement_new_version")
-            return redirect("/agreements/\(code)")
+            context.flash(try await write(form, terms))
+            return redirect("/agreements/\(form.code)")
         } catch let error as ValidationError {
-            return try await self.render(
-                form: form,
-                isNew: false,
-                issues: form.issues + error.issues.map(form.formIssue).filter { !form.issues.contains($0) },
-                request: request,
-                context: context
-            )
-            .response(from: request, context: context)
-        } catch let error as AgreementError {
-            context.flash("errors.\(error.reason.rawValue)", error: true)
-            return redirect("/agreements/\(code)")
+            return try await again(form.issues + error.issues.map(form.formIssue).filter { !form.issues.contains($0) })
         }
     }
 
