@@ -270,4 +270,27 @@ import Testing
             }
         }
     }
+
+    @Test(arguments: TestDatabase.available)
+    func editLinksShowOnlyWhereTheReaderMayEdit(database: TestDatabase) async throws {
+        try await TestApp.withApp(database) { app in
+            let units = try await app.store.units.list()
+            let page = UnitsPage(units, by: Fixtures.signer("gestora", unit: "TI"))
+            #expect(page.rows.map(\.code) == ["CRED", "GG", "TI"])
+            #expect(page.rows.map(\.editHref) == [nil, nil, "/units/TI/edit"])
+            #expect(page.rows.map(\.parentName) == ["Gerencia General", nil, "Gerencia General"])
+            try await app.test { client in
+                // An empty link is a link to the page itself: none may be written.
+                for path in ["/units", "/calendars", "/agreements"] {
+                    try await client.execute(uri: path, method: .get, headers: app.browser(.manager)) { response in
+                        #expect(response.status == .ok)
+                        #expect(!response.text.contains(#"href="""#), "\(path)")
+                    }
+                }
+                try await client.execute(uri: "/units", method: .get, headers: app.browser(.manager)) { response in
+                    #expect(response.text.contains(#"href="/units/TI/edit""#) && !response.text.contains(#"href="/units/CRED/edit""#))
+                }
+            }
+        }
+    }
 }

@@ -56,39 +56,22 @@ struct AgreementsWebController: Sendable {
         )
     }
 
+    /// `?state=` filters by state; `?to_sign=1` lists those awaiting the reader's signature
+    /// (the navigation's "To sign").
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> HTML {
-        let today = self.services.today
-        let views = self.views(context)
-        let messages = self.services.renderer.messages(context.language)
-        let filter = request.uri.queryParameters.get("state").flatMap(AgreementState.init(rawValue:))
-        // `?to_sign=1`: those waiting for the signed-in person's signature (the navigation's "To sign").
         let toSign = request.uri.queryParameters.get("to_sign") != nil ? Set(context.awaitingSignature.map(\.code)) : nil
-        let rows: [[String: Any]] = try await self.services.store.agreements.list(visibleTo: try context.actor)
-            .filter { filter == nil || $0.state(on: today) == filter }
-            .filter { toSign?.contains($0.code) ?? true }
-            .map { summary in
-                let state = summary.state(on: today)
-                return [
-                    "code": summary.code, "href": "/agreements/\(summary.code)", "title": summary.title,
-                    "provider": summary.provider, "providerName": summary.providerName,
-                    "client": summary.client, "clientName": summary.clientName,
-                    "stateLabel": views.stateLabel(state, validFrom: summary.validFrom),
-                    "stateClass": views.stateClass(state), "version": summary.version,
-                    "validFrom": summary.validFrom.description, "validTo": summary.validTo.description,
-                ]
-            }
-        let states = options(
-            AgreementState.allCases,
-            selected: { $0 == filter },
-            describe: {
-                ["value": $0.rawValue, "label": messages.text("states.\($0.rawValue)", or: $0.rawValue)]
-            }
+        let page = AgreementsPage(
+            try await self.services.store.agreements.list(visibleTo: try context.actor),
+            state: request.uri.queryParameters.get("state").flatMap(AgreementState.init(rawValue:)),
+            toSign: toSign,
+            today: self.services.today,
+            messages: self.services.renderer.messages(context.language),
+            timeZone: self.services.timeZone
         )
         return self.services.renderer.render(
-            .agreements,
+            page,
             titleKey: toSign == nil ? "agreements.title" : "to_sign.title",
             section: toSign == nil ? "agreements" : "toSign",
-            page: ["rows": rows, "states": states, "empty": rows.isEmpty, "toSign": toSign != nil],
             request: request,
             context: context
         )

@@ -19,28 +19,14 @@ struct CalendarsWebController: Sendable {
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> HTML {
-        let messages = self.services.renderer.messages(context.language)
-        let actor = try context.actor
-        let tree = try await self.services.store.units.tree()
-        let mayEdit = Role.editors.contains(actor.role)
-        let views = AgreementViews(messages: messages, timeZone: self.services.timeZone)
-        let rows: [[String: Any]] = try await self.services.store.calendars.listOwned().map { owned in
-            let calendar = owned.calendar
-            return [
-                "code": calendar.code, "name": calendar.name, "timeZone": calendar.timeZone, "hoursSummary": views.hoursSummary(calendar),
-                "holidayCount": calendar.holidays.count,
-                "owner": owned.owner ?? messages.text("calendars.organisation", or: "Organisation"),
-                "editHref": mayEdit && CalendarRepository.mayChange(owned, by: actor, in: tree) ? "/calendars/\(calendar.code)/edit" : "",
-            ]
-        }
-        return self.services.renderer.render(
-            .calendars,
-            titleKey: "calendars.title",
-            section: "calendars",
-            page: ["rows": rows, "empty": rows.isEmpty],
-            request: request,
-            context: context
+        let page = CalendarsPage(
+            try await self.services.store.calendars.listOwned(),
+            by: try context.actor,
+            tree: try await self.services.store.units.tree(),
+            messages: self.services.renderer.messages(context.language),
+            timeZone: self.services.timeZone
         )
+        return self.services.renderer.render(page, titleKey: "calendars.title", section: "calendars", request: request, context: context)
     }
 
     @Sendable func newForm(_ request: Request, context: AppRequestContext) async throws -> HTML {

@@ -20,25 +20,8 @@ struct UnitsWebController: Sendable {
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> HTML {
-        let units = try await self.services.store.units.list()
-        let names = Dictionary(uniqueKeysWithValues: units.map { ($0.code, $0.name) })
-        let actor = try context.actor
-        let tree = UnitTree(units)
-        let mayEdit = Role.editors.contains(actor.role)
-        let rows: [[String: Any]] = units.map {
-            [
-                "code": $0.code, "name": $0.name, "parent": $0.parent ?? "", "parentName": $0.parent.flatMap { names[$0] } ?? "",
-                "editHref": mayEdit && actor.reaches($0.code, in: tree) ? "/units/\($0.code)/edit" : "",
-            ]
-        }
-        return self.services.renderer.render(
-            .units,
-            titleKey: "units.title",
-            section: "units",
-            page: ["rows": rows, "empty": rows.isEmpty],
-            request: request,
-            context: context
-        )
+        let page = UnitsPage(try await self.services.store.units.list(), by: try context.actor)
+        return self.services.renderer.render(page, titleKey: "units.title", section: "units", request: request, context: context)
     }
 
     @Sendable func newForm(_ request: Request, context: AppRequestContext) async throws -> HTML {
