@@ -140,6 +140,11 @@ import Testing
                 try await client.execute(uri: "/requests?ref=XL-7", method: .get, headers: app.browser(.viewer)) { response in
                     #expect(response.text.contains("1 solicitud") && response.text.contains(#"href="/requests/TI/XL-7""#))
                 }
+                try await client.execute(uri: "/requests/TI/XL-7", method: .get, headers: app.browser(.viewer)) { response in
+                    #expect(response.status == .ok)
+                    #expect(response.text.contains(#"<a href="/agreements/TI-CRED">Soporte a Crédito</a>"#))
+                    #expect(response.text.contains("2026-10-05 09:07") && response.text.contains("Tecnología"))
+                }
                 try await client.execute(uri: "/requests?agreement=none&priority=P1", method: .get, headers: app.browser(.viewer)) {
                     response in
                     #expect(response.text.contains("Ninguna solicitud cumple estos filtros"))

@@ -71,37 +71,18 @@ struct RequestsWebController: Sendable {
         guard let detail = try await store.requestDetail(provider: provider, externalRef: ref, at: self.services.now()) else {
             throw NotFoundError("request", "\(ref) (\(provider))")
         }
-        let zone = self.services.timeZone
-        let messages = self.services.renderer.messages(context.language)
-        let views = AgreementViews(messages: messages, timeZone: zone)
-        let served = detail.request
-        let evaluations: [[String: Any]] = detail.evaluations.map { evaluation in
-            let labels = views.commitment(evaluation.commitment)
-            return [
-                "key": evaluation.commitment.key, "name": evaluation.commitment.name,
-                "metricLabel": labels.metricLabel, "target": labels.targetLabel,
-                "businessTime": Format.duration(evaluation.businessSeconds),
-                "dueAt": evaluation.dueAt.map { Format.instant($0, in: zone) } ?? "—",
-                "outcomeLabel": messages.text("indicators.outcomes.\(evaluation.outcome.rawValue)", or: evaluation.outcome.rawValue),
-                "outcomeClass": Badge.of(evaluation.outcome),
-            ]
-        }
-        let page: [String: Any] = [
-            "externalRef": served.externalRef, "service": served.service, "priority": served.priority,
-            "provider": served.provider, "providerName": try await store.units.get(served.provider)?.name ?? served.provider,
-            "client": served.client, "clientName": try await store.units.get(served.client)?.name ?? served.client,
-            "matched": detail.agreement != nil, "agreement": detail.agreement ?? "", "agreementTitle": detail.terms?.title ?? "",
-            "agreementHref": detail.agreement.map { "/agreements/\($0)" } ?? "",
-            "openedAt": Format.instant(served.openedAt, in: zone),
-            "firstResponseAt": served.firstResponseAt.map { Format.instant($0, in: zone) } ?? "—",
-            "resolvedAt": served.resolvedAt.map { Format.instant($0, in: zone) } ?? "—",
-            "pauses": served.pauses.map { ["start": Format.instant($0.start, in: zone), "end": Format.instant($0.end, in: zone)] },
-            "evaluatedAt": Format.instant(detail.evaluatedAt, in: zone),
-            "evaluations": evaluations,
-        ]
+        let units = [detail.request.provider, detail.request.client]
+        var names: [String: String] = [:]
+        for code in units { names[code] = try await store.units.get(code)?.name }
+        let page = RequestPage(
+            detail,
+            unitNames: names,
+            messages: self.services.renderer.messages(context.language),
+            timeZone: self.services.timeZone
+        )
         return self.services.renderer.render(
-            .request,
-            title: served.externalRef,
+            RequestPage.template,
+            title: detail.request.externalRef,
             section: "requests",
             page: page,
             request: request,

@@ -138,3 +138,77 @@ struct AgreementsPage: PageModel {
         self.toSign = toSign != nil
     }
 }
+
+/// One request: its times, its agreement, and what it counts as for each time commitment now.
+struct RequestPage: PageModel {
+    static let template = Template.request
+
+    struct Evaluation: Sendable {
+        var key: String
+        var name: String
+        var metricLabel: String
+        var target: String
+        var businessTime: String
+        var dueAt: String
+        var outcomeLabel: String
+        var outcomeClass: String
+    }
+
+    struct Pause: Sendable {
+        var start: String
+        var end: String
+    }
+
+    var externalRef: String
+    var service: String
+    var priority: String
+    var provider: String
+    var providerName: String
+    var client: String
+    var clientName: String
+    var matched: Bool
+    var agreement: String?
+    var agreementTitle: String?
+    var agreementHref: String?
+    var openedAt: String
+    /// `—` until it happens.
+    var firstResponseAt: String
+    var resolvedAt: String
+    var pauses: [Pause]
+    var evaluatedAt: String
+    var evaluations: [Evaluation]
+
+    init(_ detail: RequestDetail, unitNames: [String: String], messages: Messages, timeZone: TimeZone) {
+        let views = AgreementViews(messages: messages, timeZone: timeZone)
+        let served = detail.request
+        self.externalRef = served.externalRef
+        self.service = served.service
+        self.priority = served.priority
+        self.provider = served.provider
+        self.providerName = unitNames[served.provider] ?? served.provider
+        self.client = served.client
+        self.clientName = unitNames[served.client] ?? served.client
+        self.matched = detail.agreement != nil
+        self.agreement = detail.agreement
+        self.agreementTitle = detail.terms?.title
+        self.agreementHref = detail.agreement.map { "/agreements/\($0)" }
+        self.openedAt = Format.instant(served.openedAt, in: timeZone)
+        self.firstResponseAt = served.firstResponseAt.map { Format.instant($0, in: timeZone) } ?? "—"
+        self.resolvedAt = served.resolvedAt.map { Format.instant($0, in: timeZone) } ?? "—"
+        self.pauses = served.pauses.map { Pause(start: Format.instant($0.start, in: timeZone), end: Format.instant($0.end, in: timeZone)) }
+        self.evaluatedAt = Format.instant(detail.evaluatedAt, in: timeZone)
+        self.evaluations = detail.evaluations.map { evaluation in
+            let labels = views.commitment(evaluation.commitment, calendars: [])
+            return Evaluation(
+                key: evaluation.commitment.key,
+                name: evaluation.commitment.name,
+                metricLabel: labels.metricLabel,
+                target: labels.targetLabel,
+                businessTime: Format.duration(evaluation.businessSeconds),
+                dueAt: evaluation.dueAt.map { Format.instant($0, in: timeZone) } ?? "—",
+                outcomeLabel: messages.text("indicators.outcomes.\(evaluation.outcome.rawValue)", or: evaluation.outcome.rawValue),
+                outcomeClass: Badge.of(evaluation.outcome)
+            )
+        }
+    }
+}
