@@ -127,15 +127,34 @@ struct AgreementForm {
     }
 
     /// The terms with stand-ins for values that could not be read (an unread date takes the
-    /// other one, an unread number 1, a row without metric is left out), for checking the rest.
+    /// other one, an unread number 1, a row without metric is left out), for checking the rest;
+    /// with the form row of each commitment.
     private var provisionalTerms: (terms: AgreementTerms, rows: [Int])? {
-        guard let from = LocalDate(self.validFrom) ?? LocalDate(self.validTo) ?? LocalDate(year: 2000, month: 1, day: 1) else { return nil }
+        self.makeTerms(standIns: true)
+    }
+
+    /// The terms, when every string parsed (the domain then checks the rules).
+    var terms: AgreementTerms? {
+        self.makeTerms(standIns: false)?.terms
+    }
+
+    /// The terms as typed; a value that cannot be read makes it nil, or takes a stand-in.
+    private func makeTerms(standIns: Bool) -> (terms: AgreementTerms, rows: [Int])? {
+        let from = LocalDate(self.validFrom) ?? (standIns ? LocalDate(self.validTo) ?? LocalDate(year: 2000, month: 1, day: 1) : nil)
+        guard let from, let to = LocalDate(self.validTo) ?? (standIns ? from : nil),
+            let cadence = Cadence(rawValue: self.cadence) ?? (standIns ? .monthly : nil)
+        else { return nil }
         var commitments: [Commitment] = []
         var rows: [Int] = []
         for index in self.commitmentRows {
             let row = self.rows[index]
-            guard let metric = Metric(rawValue: row.metric) else { continue }
-            let target = Self.number(row.target) ?? 1
+            let goal = row.goal.isEmpty ? nil : Self.number(row.goal) ?? (standIns ? 100 : nil)
+            guard let metric = Metric(rawValue: row.metric) else {
+                if standIns { continue } else { return nil }
+            }
+            guard let target = Self.number(row.target) ?? (standIns ? 1 : nil), let weight = Self.number(row.weight) ?? (standIns ? 1 : nil),
+                row.goal.isEmpty || goal != nil
+            else { return nil }
             rows.append(index)
             commitments.append(
                 Commitment(
@@ -143,8 +162,8 @@ struct AgreementForm {
                     name: row.name,
                     metric: metric,
                     target: metric.isBusinessTime ? (target * 3600).rounded() : target,
-                    goal: row.goal.isEmpty ? nil : (Self.number(row.goal) ?? 100) / 100,
-                    weight: Self.number(row.weight) ?? 1,
+                    goal: goal.map { $0 / 100 },
+                    weight: weight,
                     calendar: row.calendar.isEmpty ? nil : row.calendar,
                     priorities: row.priorities.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
                 )
@@ -155,47 +174,12 @@ struct AgreementForm {
             provider: self.provider,
             client: self.client,
             validFrom: from,
-            validTo: LocalDate(self.validTo) ?? from,
-            cadence: Cadence(rawValue: self.cadence) ?? .monthly,
-            summary: self.summary,
-            commitments: commitments
-        )
-        return (terms, rows)
-    }
-
-    /// The terms, when every string parsed (the domain then checks the rules).
-    var terms: AgreementTerms? {
-        guard let from = LocalDate(self.validFrom), let to = LocalDate(self.validTo), let cadence = Cadence(rawValue: self.cadence) else {
-            return nil
-        }
-        var commitments: [Commitment] = []
-        for row in self.rows where !row.isBlank {
-            guard let metric = Metric(rawValue: row.metric), let target = Self.number(row.target), let weight = Self.number(row.weight) else {
-                return nil
-            }
-            commitments.append(
-                Commitment(
-                    key: row.key.isEmpty ? "C\(commitments.count + 1)" : row.key,
-                    name: row.name,
-                    metric: metric,
-                    target: metric.isBusinessTime ? (target * 3600).rounded() : target,
-                    goal: Self.number(row.goal).map { $0 / 100 },
-                    weight: weight,
-                    calendar: row.calendar.isEmpty ? nil : row.calendar,
-                    priorities: row.priorities.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-                )
-            )
-        }
-        return AgreementTerms(
-            title: self.title,
-            provider: self.provider,
-            client: self.client,
-            validFrom: from,
             validTo: to,
             cadence: cadence,
             summary: self.summary,
             commitments: commitments
         )
+        return (terms, rows)
     }
 
     /// Accepts a decimal comma as Spanish users type it.
