@@ -59,10 +59,16 @@ extension DatabaseExecutor {
         try await self.query(sql).first
     }
 
-    /// Runs an aggregate query, which always returns one row, and reads its leading columns as `types`.
-    public func count<each Value: DatabaseValueConvertible>(_ sql: SQL, as types: (repeat each Value).Type) async throws -> (repeat each Value) {
-        guard let row = try await self.first(sql) else { throw DatabaseError.decoding("the aggregate query returned no row") }
+    /// Runs a statement that always returns one row (an aggregate, an `INSERT … RETURNING`) and
+    /// reads its leading columns as `types`.
+    public func one<each Value: DatabaseValueConvertible>(_ sql: SQL, as types: (repeat each Value).Type) async throws -> (repeat each Value) {
+        guard let row = try await self.first(sql) else { throw DatabaseError.decoding("the statement returned no row") }
         return try row.decode(types)
+    }
+
+    /// Runs an aggregate query (`SELECT COUNT(*)…`) and reads its leading columns as `types`.
+    public func count<each Value: DatabaseValueConvertible>(_ sql: SQL, as types: (repeat each Value).Type) async throws -> (repeat each Value) {
+        try await self.one(sql, as: types)
     }
 
     /// Multi-row `INSERT`s of a few hundred rows each: the portable way.

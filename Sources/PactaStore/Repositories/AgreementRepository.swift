@@ -165,20 +165,21 @@ public struct AgreementRepository: Sendable {
             try Self.requireParty(actor, of: terms, in: try await UnitRepository(db: db).tree())
             let agreement = try Agreement(code: code, terms: terms, calendars: references.calendars)
             let stored = try StoredVersion(agreement.document)
-            let row: DatabaseRow?
+            let id: Int64
             do {
-                row = try await db.first(
+                id = try await db.one(
                     """
                     INSERT INTO agreements (code, state, version, title, provider_id, client_id, valid_from, valid_to, created_at, updated_at)
                     VALUES (\(code), \(AgreementState.draft), 1, \(terms.title.trimmed), \(references.provider), \(references.client),
                     \(terms.validFrom), \(terms.validTo), \(instant), \(instant))
                     RETURNING id
-                    """
+                    """,
+                    as: Int64.self
                 )
             } catch DatabaseError.uniqueViolation {
                 throw ValidationError(field: "code", code: "taken", message: "Agreement \(code) already exists.")
             }
-            try await Self.insertVersion(stored, agreementID: try row!.decode(0), supersedes: nil, by: actor, at: instant, in: db)
+            try await Self.insertVersion(stored, agreementID: id, supersedes: nil, by: actor, at: instant, in: db)
             try await LedgerRepository(db: db).record(.versionCreated, agreement, actor: actor, data: Self.versionData(stored), at: instant)
             return agreement
         }
@@ -520,8 +521,8 @@ public struct AgreementRepository: Sendable {
         in db: any DatabaseExecutor
     ) async throws -> (provider: Int64, client: Int64, calendars: [BusinessCalendar]) {
         var validator = Validator()
-        let provider = try await db.first("SELECT id FROM units WHERE code = \(terms.provider)")
-        let client = try await db.first("SELECT id FROM units WHERE code = \(terms.client)")
+        let provider = try await db.first("SELECT id FROM units WHERE code = \(terms.provider)")?.decode(0, as: Int64.self)
+        let client = try await db.first("SELECT id FROM units WHERE code = \(terms.client)")?.decode(0, as: Int64.self)
         validator.check(provider != nil, "provider", "unknown_unit", "There is no unit \(terms.provider).")
         validator.check(client != nil, "client", "unknown_unit", "There is no unit \(terms.client).")
         var calendars: [String: BusinessCalendar] = [:]
@@ -534,6 +535,7 @@ public struct AgreementRepository: Sendable {
             }
         }
         try validator.finish()
-        return (try provider!.decode(0), try client!.decode(0), Array(calendars.values))
+        guard let provider, let client else { preconditionFailure("both units were checked above") }
+        return (provider, client, Array(calendars.values))
     }
 }

@@ -120,16 +120,17 @@ public struct CalendarRepository: Sendable {
     }
 
     private static func owned(_ row: DatabaseRow) throws -> OwnedCalendar {
+        let (code, name, timeZone, hours, holidays, owner) = try row.decode((String, String, String, String, String, String?).self)
         let decoder = PactaJSON.decoder
         return OwnedCalendar(
             calendar: BusinessCalendar(
-                code: try row.decode(0),
-                name: try row.decode(1),
-                timeZone: try row.decode(2),
-                hours: try decoder.decode(WeeklyHours.self, from: Data(try row.decode(3, as: String.self).utf8)),
-                holidays: try decoder.decode([Holiday].self, from: Data(try row.decode(4, as: String.self).utf8))
+                code: code,
+                name: name,
+                timeZone: timeZone,
+                hours: try decoder.decode(WeeklyHours.self, from: Data(hours.utf8)),
+                holidays: try decoder.decode([Holiday].self, from: Data(holidays.utf8))
             ),
-            owner: try row.decode(5, as: String?.self)
+            owner: owner
         )
     }
 }

@@ -76,13 +76,14 @@ public struct ManualValueRepository: Sendable {
         )
         var result: [String: ManualValue] = [:]
         for row in rows {
+            let (commitment, number, evidence, enteredBy, enteredAt) = try row.decode((String, Double, String, String, Date).self)
             let value = ManualValue(
-                commitment: try row.decode(0),
+                commitment: commitment,
                 period: period,
-                value: try row.decode(1),
-                evidence: try row.decode(2),
-                enteredBy: try row.decode(3),
-                enteredAt: try row.decode(4)
+                value: number,
+                evidence: evidence,
+                enteredBy: enteredBy,
+                enteredAt: enteredAt
             )
             result[value.commitment] = value
         }

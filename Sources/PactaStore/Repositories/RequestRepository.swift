@@ -129,19 +129,19 @@ public struct RequestRepository: Sendable {
     private static func date(_ seconds: Int64) -> Date { Date(timeIntervalSince1970: TimeInterval(seconds)) }
 
     static func request(_ row: DatabaseRow) throws -> ServiceRequest {
-        ServiceRequest(
-            externalRef: try row.decode(0),
-            provider: try row.decode(1),
-            client: try row.decode(2),
-            service: try row.decode(3),
-            priority: try row.decode(4),
-            openedAt: Interval.seconds(try row.decode(5, as: Date.self)),
-            firstResponseAt: try row.decode(6, as: Date?.self).map(Interval.seconds),
-            resolvedAt: try row.decode(7, as: Date?.self).map(Interval.seconds),
-            pauses: StoredPauses.decode(try row.decode(8)),
-            measured: try row.decode(9, as: Int64?.self).map { calendar in
-                MeasuredDurations(calendar: calendar, firstResponse: try row.decode(10), resolution: try row.decode(11))
-            }
+        let (externalRef, provider, client, service, priority, openedAt, firstResponseAt, resolvedAt, pauses, calendar, firstResponse, resolution) =
+            try row.decode((String, String, String, String, String, Date, Date?, Date?, String, Int64?, Int64?, Int64?).self)
+        return ServiceRequest(
+            externalRef: externalRef,
+            provider: provider,
+            client: client,
+            service: service,
+            priority: priority,
+            openedAt: Interval.seconds(openedAt),
+            firstResponseAt: firstResponseAt.map(Interval.seconds),
+            resolvedAt: resolvedAt.map(Interval.seconds),
+            pauses: StoredPauses.decode(pauses),
+            measured: calendar.map { MeasuredDurations(calendar: $0, firstResponse: firstResponse, resolution: resolution) }
         )
     }
 }

@@ -62,14 +62,15 @@ public struct TokenRepository: Sendable {
         guard let user = try await UserRepository(db: self.db).get(id: userID) else {
             throw NotFoundError("user", String(userID))
         }
-        let row = try await self.db.first(
+        let id = try await self.db.one(
             """
             INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at, created_by, created_via)
             VALUES (\(userID), \(name.trimmed), \(Hashing.sha256Hex(secret.utf8)), \(prefix), \(instant), \(actor?.id), \(via)) RETURNING id
-            """
+            """,
+            as: Int64.self
         )
         let token = APIToken(
-            id: try row!.decode(0),
+            id: id,
             username: user.username,
             name: name.trimmed,
             prefix: prefix,
@@ -116,16 +117,19 @@ public struct TokenRepository: Sendable {
             FROM api_tokens t JOIN users u ON u.id = t.user_id LEFT JOIN users b ON b.id = t.created_by
             """ + filter + " ORDER BY t.created_at DESC, t.id DESC"
         ).map { row in
-            APIToken(
-                id: try row.decode(0),
-                username: try row.decode(1),
-                name: try row.decode(2),
-                prefix: try row.decode(3),
-                createdAt: try row.decode(4),
-                createdBy: try row.decode(5, as: String?.self),
-                createdVia: try row.decode(6),
-                lastUsedAt: try row.decode(7, as: Date?.self),
-                revokedAt: try row.decode(8, as: Date?.self)
+            let (id, username, name, prefix, createdAt, createdBy, createdVia, lastUsedAt, revokedAt) = try row.decode(
+                (Int64, String, String, String, Date, String?, String, Date?, Date?).self
+            )
+            return APIToken(
+                id: id,
+                username: username,
+                name: name,
+                prefix: prefix,
+                createdAt: createdAt,
+                createdBy: createdBy,
+                createdVia: createdVia,
+                lastUsedAt: lastUsedAt,
+                revokedAt: revokedAt
             )
         }
     }

@@ -79,14 +79,15 @@ public struct UserRepository: Sendable {
             }
             let unitID = try unitRow.decode(0, as: Int64.self)
             do {
-                let row = try await db.first(
+                let id = try await db.one(
                     """
                     INSERT INTO users (username, name, password_hash, role, unit_id, active, created_at)
                     VALUES (\(username), \(name.trimmed), \(passwordHash), \(role), \(unitID), \(true), \(instant)) RETURNING id
-                    """
+                    """,
+                    as: Int64.self
                 )
                 return User(
-                    id: try row!.decode(0),
+                    id: id,
                     username: username,
                     name: name.trimmed,
                     role: role,
@@ -112,9 +113,10 @@ public struct UserRepository: Sendable {
                 throw NotFoundError("user", String(id))
             }
             if role != .admin || !active {
-                let others = try await db.first(
-                    "SELECT COUNT(*) FROM users WHERE role = \(Role.admin) AND active = \(true) AND id <> \(id)"
-                )!.decode(0, as: Int.self)
+                let others = try await db.count(
+                    "SELECT COUNT(*) FROM users WHERE role = \(Role.admin) AND active = \(true) AND id <> \(id)",
+                    as: Int.self
+                )
                 let isAdmin = try await db.first("SELECT id FROM users WHERE id = \(id) AND role = \(Role.admin) AND active = \(true)") != nil
                 if isAdmin && others == 0 {
                     throw ValidationError(
@@ -144,15 +146,9 @@ public struct UserRepository: Sendable {
     }
 
     static func user(_ row: DatabaseRow) throws -> User {
-        User(
-            id: try row.decode(0),
-            username: try row.decode(1),
-            name: try row.decode(2),
-            role: try row.decode(3),
-            unit: try row.decode(4),
-            active: try row.decode(5),
-            createdAt: try row.decode(6),
-            sessionEpoch: try row.decode(7)
+        let (id, username, name, role, unit, active, createdAt, sessionEpoch) = try row.decode(
+            (Int64, String, String, Role, String, Bool, Date, Int).self
         )
+        return User(id: id, username: username, name: name, role: role, unit: unit, active: active, createdAt: createdAt, sessionEpoch: sessionEpoch)
     }
 }
