@@ -17,6 +17,11 @@ public struct DatabaseRow: Sendable {
         return try Value(databaseValue: self.values[index])
     }
 
+    /// The row without its first `count` columns, to read a long row in parts.
+    public func dropFirst(_ count: Int) -> DatabaseRow {
+        DatabaseRow(Array(self.values.dropFirst(count)))
+    }
+
     /// Reads the leading columns as a tuple of `types`, one column each, in order; optional types
     /// read NULL as nil. The row may hold more columns than asked for.
     public func decode<each Value: DatabaseValueConvertible>(_ types: (repeat each Value).Type) throws(DatabaseError) -> (repeat each Value) {

@@ -25,19 +25,21 @@ public struct AgreementRepository: Sendable {
         )
         let tree = try await Self.tree(for: actor, in: self.db)
         return try rows.map { row in
-            AgreementSummary(
-                code: try row.decode(0),
-                title: try row.decode(1),
-                state: try row.decode(2),
-                version: try row.decode(3),
-                signedVersion: try row.decode(4, as: Int?.self),
-                provider: try row.decode(5),
-                providerName: try row.decode(6),
-                client: try row.decode(7),
-                clientName: try row.decode(8),
-                validFrom: try row.decode(9),
-                validTo: try row.decode(10),
-                updatedAt: try row.decode(11)
+            let (code, title, state, version, signedVersion, provider, providerName, client, clientName, validFrom, validTo, updatedAt) =
+                try row.decode((String, String, AgreementState, Int, Int?, String, String, String, String, LocalDate, LocalDate, Date).self)
+            return AgreementSummary(
+                code: code,
+                title: title,
+                state: state,
+                version: version,
+                signedVersion: signedVersion,
+                provider: provider,
+                providerName: providerName,
+                client: client,
+                clientName: clientName,
+                validFrom: validFrom,
+                validTo: validTo,
+                updatedAt: updatedAt
             )
         }.filter {
             Self.isVisible(signedVersion: $0.signedVersion, provider: $0.provider, client: $0.client, to: actor, in: tree)
@@ -406,28 +408,26 @@ public struct AgreementRepository: Sendable {
 
         /// Reads a row of ``AgreementRepository/columns``; the signatures are added by the caller.
         init(_ row: DatabaseRow) throws {
-            self.id = try row.decode(0)
-            let code = try row.decode(1, as: String.self)
-            let version = try row.decode(3, as: Int.self)
-            self.current = try StoredVersion(
-                code: code,
-                version: version,
-                text: try row.decode(6),
-                format: try row.decode(7),
-                frozenCalendars: try row.decode(8, as: String?.self)
+            let (id, code, state, version, terminationReason, signedVersion, text, format, frozenCalendars) = try row.decode(
+                (Int64, String, AgreementState, Int, String?, Int?, String, Int, String?).self
             )
+            let (providerID, clientID, providerName, clientName, createdAt, updatedAt) = try row.dropFirst(9).decode(
+                (Int64, Int64, String, String, Date, Date).self
+            )
+            self.id = id
+            self.current = try StoredVersion(code: code, version: version, text: text, format: format, frozenCalendars: frozenCalendars)
             self.agreement = self.current.agreement(
-                state: try row.decode(2),
-                signedVersion: try row.decode(5, as: Int?.self),
+                state: state,
+                signedVersion: signedVersion,
                 signatures: [],
-                terminationReason: try row.decode(4, as: String?.self)
+                terminationReason: terminationReason
             )
-            self.providerID = try row.decode(9)
-            self.clientID = try row.decode(10)
-            self.providerName = try row.decode(11)
-            self.clientName = try row.decode(12)
-            self.createdAt = try row.decode(13)
-            self.updatedAt = try row.decode(14)
+            self.providerID = providerID
+            self.clientID = clientID
+            self.providerName = providerName
+            self.clientName = clientName
+            self.createdAt = createdAt
+            self.updatedAt = updatedAt
         }
 
         func isVisible(to actor: Actor?, in tree: UnitTree) -> Bool {
@@ -498,17 +498,20 @@ public struct AgreementRepository: Sendable {
         )
         var result: [Int64: [Signature]] = [:]
         for row in rows {
-            result[try row.decode(0), default: []].append(
+            let (agreement, version, side, signer, signerName, unit, signedAt, sha256, channel, tokenID) = try row.decode(
+                (Int64, Int, Side, String, String, String, Date, String, String, Int64?).self
+            )
+            result[agreement, default: []].append(
                 Signature(
-                    version: try row.decode(1),
-                    side: try row.decode(2),
-                    signer: try row.decode(3),
-                    signerName: try row.decode(4),
-                    unit: try row.decode(5),
-                    signedAt: try row.decode(6),
-                    sha256: try row.decode(7),
-                    channel: try row.decode(8),
-                    tokenID: try row.decode(9, as: Int64?.self)
+                    version: version,
+                    side: side,
+                    signer: signer,
+                    signerName: signerName,
+                    unit: unit,
+                    signedAt: signedAt,
+                    sha256: sha256,
+                    channel: channel,
+                    tokenID: tokenID
                 )
             )
         }
