@@ -30,7 +30,8 @@ public struct KeyValueRepository: Sendable {
                 "SELECT value, expires_at FROM persist WHERE key = \(key) AND (expires_at IS NULL OR expires_at > \(now))"
             )
         else { return nil }
-        return (try row.decode(0), try row.decode(1, as: Date?.self))
+        let (value, expiresAt) = try row.decode((String, Date?).self)
+        return (value, expiresAt)
     }
 
     /// Removes `key`.

@@ -32,18 +32,20 @@ public struct LedgerRepository: Sendable {
         try await self.db.query(
             "SELECT seq, recorded_at, event, agreement, version, actor, data, previous, hash FROM ledger ORDER BY seq"
         ).map { row in
-            let text = try row.decode(6, as: String.self)
+            let (seq, recordedAt, event, agreement, version, actor, text, previous, hash) = try row.decode(
+                (Int64, Date, String, String, Int?, String, String, String, String).self
+            )
             let data = (try? PactaJSON.decoder.decode([String: JSONValue].self, from: Data(text.utf8))) ?? ["unreadable": .string(text)]
             return LedgerEntry(
-                stored: try row.decode(0),
-                recordedAt: Interval.seconds(try row.decode(1, as: Date.self)),
-                event: LedgerEvent(rawValue: try row.decode(2)) ?? .recorded,
-                agreement: try row.decode(3),
-                version: try row.decode(4, as: Int?.self),
-                actor: try row.decode(5),
+                stored: seq,
+                recordedAt: Interval.seconds(recordedAt),
+                event: LedgerEvent(rawValue: event) ?? .recorded,
+                agreement: agreement,
+                version: version,
+                actor: actor,
                 data: data,
-                previous: try row.decode(7),
-                hash: try row.decode(8)
+                previous: previous,
+                hash: hash
             )
         }
     }

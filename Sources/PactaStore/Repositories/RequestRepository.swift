@@ -38,7 +38,7 @@ public struct RequestRepository: Sendable {
                 """
             )
         else { return nil }
-        return (try Self.request(row), try row.decode(12, as: String?.self))
+        return (try Self.request(row), try row.decode(Self.selectedCount, as: String?.self))
     }
 
     /// The requests matched to agreement `code` and opened in `[from, to)` (Unix seconds), oldest first.
@@ -79,7 +79,7 @@ public struct RequestRepository: Sendable {
         )
         var result: [String: [ServiceRequest]] = [:]
         for row in rows {
-            result[try row.decode(12), default: []].append(try Self.request(row))
+            result[try row.decode(Self.selectedCount, as: String.self), default: []].append(try Self.request(row))
         }
         return result
     }
@@ -117,8 +117,11 @@ public struct RequestRepository: Sendable {
         let rows = try await self.db.query(
             "SELECT " + Self.selected + ", a.code" + from + condition + " ORDER BY r.opened_at DESC, r.id DESC LIMIT \(limit) OFFSET \(offset)"
         )
-        return (try rows.map { BrowsedRequest(request: try Self.request($0), agreement: try $0.decode(12, as: String?.self)) }, total)
+        return (try rows.map { BrowsedRequest(request: try Self.request($0), agreement: try $0.decode(Self.selectedCount, as: String?.self)) }, total)
     }
+
+    /// How many columns ``selected`` has: a query's own columns come after them.
+    static let selectedCount = 12
 
     /// What ``request(_:)`` reads, in order, from `requests r` joined to its units `p` and `c`.
     static let selected: SQL = """

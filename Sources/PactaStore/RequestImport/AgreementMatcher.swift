@@ -126,11 +126,12 @@ extension RequestRepository {
         )
         var changed = 0
         for row in rows {
-            guard let day = LocalDate(try row.decode(14, as: String.self)) else { continue }
+            let (id, stored, openedOn) = try row.dropFirst(Self.selectedCount).decode((Int64, Int64?, String).self)
+            guard let day = LocalDate(openedOn) else { continue }
             let candidate = matcher.match(provider: provider, client: client, on: day)
             let request = try Self.request(row)
             // Another agreement, or the same one now signed on other calendars: measured again.
-            let moved = candidate?.id != (try row.decode(13, as: Int64?.self))
+            let moved = candidate?.id != stored
             let stale = candidate?.clock.map { request.measured?.calendar != $0.fingerprint } ?? false
             guard moved || stale else { continue }
             let measured = candidate?.clock.flatMap { request.measuring(on: $0) }
@@ -138,7 +139,7 @@ extension RequestRepository {
                 """
                 UPDATE requests SET agreement_id = \(candidate?.id), measured_calendar = \(measured?.calendar),
                 first_response_seconds = \(measured?.firstResponse), resolution_seconds = \(measured?.resolution)
-                WHERE id = \(try row.decode(12, as: Int64.self))
+                WHERE id = \(id)
                 """
             )
             changed += 1

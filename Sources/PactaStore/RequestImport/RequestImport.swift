@@ -80,7 +80,8 @@ extension RequestRepository {
                 try await db.lock(.requestImport)
                 var units: [String: Int64] = [:]
                 for row in try await db.query("SELECT code, id FROM units") {
-                    units[try row.decode(0)] = try row.decode(1)
+                    let (code, id) = try row.decode((String, Int64).self)
+                    units[code] = id
                 }
                 let tree = try await UnitRepository(db: db).tree()
                 let providers = actor.reachesEverything ? nil : Set(tree.subtree(of: actor.unit).compactMap { units[$0] })
