@@ -191,7 +191,7 @@ import Testing
                     uri: "/api/v1/agreements",
                     method: .post,
                     headers: app.api(.manager),
-                    body: TestApp.json(APITests.agreement)
+                    body: TestApp.json(TestApp.agreement)
                 )
                 #expect(created.json["signed_version"] is NSNull && created.json["termination_reason"] is NSNull, "\(created.text)")
             }
@@ -240,7 +240,7 @@ import Testing
     func queriesAndBodiesTheDocumentRefusesAreRefused(database: TestDatabase) async throws {
         try await TestApp.withApp(database) { app in
             try await app.test { client in
-                _ = try await APITests.activate(client, app)
+                _ = try await app.activate(client)
                 for (path, field) in [
                     ("/api/v1/agreements/TI-CRED/indicators/requests?format=AAA", "format"),
                     ("/api/v1/agreements/TI-CRED/indicators?period=0007-05", "period"),

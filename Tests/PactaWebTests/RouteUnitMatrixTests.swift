@@ -452,7 +452,7 @@ import Testing
                     uri: "/api/v1/agreements",
                     method: .post,
                     headers: app.api(.manager),
-                    body: TestApp.json(APITests.agreement)
+                    body: TestApp.json(TestApp.agreement)
                 )
                 #expect(agreement.status == .created)
                 let pending = try await client.execute(uri: "/api/v1/agreements/TI-CRED/submit", method: .post, headers: app.api(.manager))
@@ -477,7 +477,7 @@ import Testing
                 #expect(response.status == .forbidden)
                 #expect((response.json["error"] as? [String: Any])?["code"] as? String == "not_your_own_token")
                 // Her own token signs, and the signature says how.
-                response = try await APITests.sign(client, app, as: .rater, shown: pending)
+                response = try await app.sign(client, as: .rater, shown: pending)
                 #expect(response.status == .created)
                 let signature = try #require((response.json["signatures"] as? [[String: Any]])?.first)
                 #expect(signature["signer"] as? String == "clienta" && signature["channel"] as? String == "api" && signature["token_id"] != nil)

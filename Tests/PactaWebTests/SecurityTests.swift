@@ -261,7 +261,7 @@ import Testing
     func exportsNeutraliseSpreadsheetFormulas(database: TestDatabase) async throws {
         try await TestApp.withApp(database) { app in
             try await app.test { client in
-                _ = try await APITests.activate(client, app)
+                _ = try await app.activate(client)
                 let requests = """
                     [{"external_ref": "=HYPERLINK(\\"http://evil.example\\",\\"x\\")", "provider": "TI", "client": "CRED", "service": "Correo", "priority": "@P1",
                       "opened_at": "2026-10-05T09:00:00-05:00"},
@@ -275,7 +275,7 @@ import Testing
                 )
                 #expect(response.json["created"] as? Int == 2)
                 // Priorities filter commitments: C1 takes P1 only, so "@P1" is not in the audit; "+1-2" is.
-                var agreement = APITests.agreement.replacingOccurrences(of: #""priorities": ["P1"]"#, with: #""priorities": ["P1", "@P1"]"#)
+                var agreement = TestApp.agreement.replacingOccurrences(of: #""priorities": ["P1"]"#, with: #""priorities": ["P1", "@P1"]"#)
                 agreement = agreement.replacingOccurrences(of: #""code": "TI-CRED", "#, with: "")
                 response = try await client.execute(
                     uri: "/api/v1/agreements/TI-CRED",
@@ -284,8 +284,8 @@ import Testing
                     body: TestApp.json(agreement)
                 )
                 #expect(response.status == .ok)
-                response = try await APITests.sign(client, app, as: .manager, shown: response)
-                response = try await APITests.sign(client, app, as: .rater, shown: response)
+                response = try await app.sign(client, as: .manager, shown: response)
+                response = try await app.sign(client, as: .rater, shown: response)
                 #expect(response.json["signed_version"] as? Int == 2)
                 response = try await client.execute(
                     uri: "/agreements/TI-CRED/indicators.csv?period=2026-10",

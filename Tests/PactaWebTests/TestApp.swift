@@ -111,6 +111,11 @@ extension TestResponse {
     /// The body as a string.
     var text: String { String(buffer: self.body) }
 
+    /// The body decoded as `type`, read with the API's own conventions (snake_case keys, ISO 8601 instants).
+    func decode<T: Decodable>(_ type: T.Type = T.self) throws -> T {
+        try PactaJSON.decoder.decode(type, from: Data(self.body.readableBytesView))
+    }
+
     /// The body as a JSON object.
     var json: [String: Any] {
         (try? JSONSerialization.jsonObject(with: Data(self.body.readableBytesView))) as? [String: Any] ?? [:]
