@@ -18,6 +18,12 @@ public struct Signature: Sendable, Hashable, Codable {
     /// The signer's own token, when signed through the API.
     public var tokenID: Int64?
 
+    /// `tokenId`, so that snake-case JSON (`token_id`) reads back into `tokenID`.
+    enum CodingKeys: String, CodingKey {
+        case version, side, signer, signerName, unit, signedAt, sha256, channel
+        case tokenID = "tokenId"
+    }
+
     public init(
         version: Int,
         side: Side,

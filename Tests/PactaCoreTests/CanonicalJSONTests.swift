@@ -116,4 +116,21 @@ import Testing
         let bytes = try CanonicalJSON.serialize(Sample(), encoder: JSONEncoder())
         #expect(String(decoding: bytes, as: UTF8.self) == #"{"alpha":{"a":1,"b":2},"zeta":1}"#)
     }
+
+    @Test func signaturesRoundTripThroughTheAPIsJSON() throws {
+        let signature = Signature(
+            version: 2,
+            side: .client,
+            signer: "ana",
+            signerName: "Ana",
+            unit: "CRED",
+            signedAt: Date(timeIntervalSince1970: 1_790_000_000),
+            sha256: String(repeating: "a", count: 64),
+            channel: "api",
+            tokenID: 7
+        )
+        let data = try PactaJSON.encoder.encode(signature)
+        #expect(String(decoding: data, as: UTF8.self).contains(#""token_id":7"#))
+        #expect(try PactaJSON.decoder.decode(Signature.self, from: data) == signature)
+    }
 }
