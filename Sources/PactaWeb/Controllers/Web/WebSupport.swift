@@ -89,3 +89,10 @@ enum Badge {
     }
 
 }
+
+/// One option of a `<select>` in a page model.
+struct SelectOption: Sendable, Hashable {
+    var value: String
+    var label: String
+    var selected: Bool
+}

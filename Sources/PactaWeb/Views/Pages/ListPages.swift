@@ -93,14 +93,8 @@ struct AgreementsPage: PageModel {
         var validTo: String
     }
 
-    struct Option: Sendable {
-        var value: String
-        var label: String
-        var selected: Bool
-    }
-
     var rows: [Row]
-    var states: [Option]
+    var states: [SelectOption]
     var empty: Bool
     /// The list of agreements awaiting the reader's signature, not the whole list.
     var toSign: Bool
@@ -132,7 +126,7 @@ struct AgreementsPage: PageModel {
                 )
             }
         self.states = AgreementState.allCases.map {
-            Option(value: $0.rawValue, label: messages.text("states.\($0.rawValue)", or: $0.rawValue), selected: $0 == state)
+            SelectOption(value: $0.rawValue, label: messages.text("states.\($0.rawValue)", or: $0.rawValue), selected: $0 == state)
         }
         self.empty = self.rows.isEmpty
         self.toSign = toSign != nil

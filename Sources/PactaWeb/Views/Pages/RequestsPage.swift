@@ -82,12 +82,6 @@ struct RequestsPage: PageModel {
         var href: String
     }
 
-    struct Option: Sendable {
-        var value: String
-        var label: String
-        var selected: Bool
-    }
-
     struct Row: Sendable {
         var externalRef: String
         var href: String
@@ -112,10 +106,10 @@ struct RequestsPage: PageModel {
 
     var counters: [Counter]
     var query: Query
-    var providers: [Option]
-    var clients: [Option]
-    var agreements: [Option]
-    var states: [Option]
+    var providers: [SelectOption]
+    var clients: [SelectOption]
+    var agreements: [SelectOption]
+    var states: [SelectOption]
     /// The filter that cannot be read, shown next to its field; nothing is listed then.
     var error: FieldError?
     var rows: [Row]
@@ -153,22 +147,26 @@ struct RequestsPage: PageModel {
             ),
             Counter(label: messages.text("requests.unmatched", or: "Without agreement"), count: counts.unmatched, href: "/requests?agreement=none"),
         ]
-        let all = Option(value: "", label: messages.text("requests.all", or: "All"), selected: false)
-        func unitOptions(_ selected: String) -> [Option] {
-            [all] + units.map { Option(value: $0.code, label: "\($0.name) (\($0.code))", selected: $0.code == selected) }
+        let all = SelectOption(value: "", label: messages.text("requests.all", or: "All"), selected: false)
+        func unitOptions(_ selected: String) -> [SelectOption] {
+            [all] + units.map { SelectOption(value: $0.code, label: "\($0.name) (\($0.code))", selected: $0.code == selected) }
         }
         self.providers = unitOptions(query.provider)
         self.clients = unitOptions(query.client)
         self.agreements =
             [
                 all,
-                Option(value: "any", label: messages.text("requests.with_agreement", or: "Any agreement"), selected: query.agreement == "any"),
-                Option(value: "none", label: messages.text("requests.without_agreement", or: "No agreement"), selected: query.agreement == "none"),
-            ] + agreementCodes.map { Option(value: $0, label: $0, selected: $0 == query.agreement) }
+                SelectOption(value: "any", label: messages.text("requests.with_agreement", or: "Any agreement"), selected: query.agreement == "any"),
+                SelectOption(
+                    value: "none",
+                    label: messages.text("requests.without_agreement", or: "No agreement"),
+                    selected: query.agreement == "none"
+                ),
+            ] + agreementCodes.map { SelectOption(value: $0, label: $0, selected: $0 == query.agreement) }
         self.states =
             [all]
             + RequestFilter.State.allCases.map {
-                Option(
+                SelectOption(
                     value: $0.rawValue,
                     label: messages.text("requests.states.\($0.rawValue)", or: $0.rawValue),
                     selected: $0.rawValue == query.state
@@ -196,7 +194,7 @@ struct RequestsPage: PageModel {
             )
         }
         // The chosen options by their labels, typed values as typed.
-        func label(_ options: [Option], _ value: String) -> String { options.first { $0.value == value && !value.isEmpty }?.label ?? value }
+        func label(_ options: [SelectOption], _ value: String) -> String { options.first { $0.value == value && !value.isEmpty }?.label ?? value }
         let described: [(String, String)] = [
             ("requests.provider", label(self.providers, query.provider)), ("requests.client", label(self.clients, query.client)),
             ("requests.agreement", label(self.agreements, query.agreement)), ("requests.period", query.period),
