@@ -37,6 +37,12 @@ extension Repositories {
         visibleTo actor: Actor? = nil
     ) async throws -> HardIndicatorReport {
         guard let record = try await self.agreements.get(code, visibleTo: actor) else { throw NotFoundError("agreement", code) }
+        return try await self.hardIndicators(of: record, period: period, at: evaluation)
+    }
+
+    /// The same for an agreement already read (and found visible) by the caller.
+    public func hardIndicators(of record: AgreementRecord, period: Period, at evaluation: Date) async throws -> HardIndicatorReport {
+        let code = record.agreement.code
         let measured = record.measured
         let evaluatedAt = Interval.seconds(evaluation)
         let commitments = measured.terms.commitments.filter { $0.kind == .hard }

@@ -87,6 +87,12 @@ public struct SQL: Sendable, ExpressibleByStringInterpolation {
             self.binds.append(value.databaseValue)
         }
 
+        /// Binds a value or NULL (spelt out so that optionals bind without a warning).
+        public mutating func appendInterpolation<Value: DatabaseValueConvertible>(_ value: Value?) {
+            self.fragments.append(.bind(self.binds.count))
+            self.binds.append(value.databaseValue)
+        }
+
         /// Embeds another statement's text and binds.
         public mutating func appendInterpolation(_ sql: SQL) {
             let offset = self.binds.count

@@ -54,17 +54,6 @@ public struct RequestRepository: Sendable {
         ).map(Self.request)
     }
 
-    /// The most recent requests that match no agreement.
-    public func unmatched(limit: Int) async throws -> [ServiceRequest] {
-        try await self.db.query(
-            """
-            SELECT \(Self.selected)
-            FROM requests r JOIN units p ON p.id = r.provider_id JOIN units c ON c.id = r.client_id
-            WHERE r.agreement_id IS NULL ORDER BY r.opened_at DESC, r.external_ref LIMIT \(limit)
-            """
-        ).map(Self.request)
-    }
-
     /// Requests of signed agreements in force (a revision pending signatures included) still waiting for a first response or a resolution, by agreement code.
     public func open() async throws -> [String: [ServiceRequest]] {
         let rows = try await self.db.query(
@@ -84,8 +73,10 @@ public struct RequestRepository: Sendable {
         return result
     }
 
-    /// Requests matching `filter`, newest first, `limit` of them from `offset`, and how many match in all.
-    public func browse(_ filter: RequestFilter, limit: Int, offset: Int) async throws -> (rows: [BrowsedRequest], total: Int) {
+    /// Requests matching `filter`, newest first, `limit` of them from `offset`, and how many match
+    /// in all (`total` when the caller already counted them).
+    public func browse(_ filter: RequestFilter, limit: Int, offset: Int, total known: Int? = nil) async throws -> (rows: [BrowsedRequest], total: Int)
+    {
         var conditions: [SQL] = []
         if let provider = filter.provider { conditions.append("p.code = \(provider)") }
         if let client = filter.client { conditions.append("c.code = \(client)") }
@@ -113,7 +104,12 @@ public struct RequestRepository: Sendable {
              FROM requests r JOIN units p ON p.id = r.provider_id JOIN units c ON c.id = r.client_id
             LEFT JOIN agreements a ON a.id = r.agreement_id
             """
-        let total = try await self.db.count("SELECT COUNT(*)" + from + condition, as: Int.self)
+        let total: Int
+        if let known {
+            total = known
+        } else {
+            total = try await self.db.count("SELECT COUNT(*)" + from + condition, as: Int.self)
+        }
         let rows = try await self.db.query(
             "SELECT " + Self.selected + ", a.code" + from + condition + " ORDER BY r.opened_at DESC, r.id DESC LIMIT \(limit) OFFSET \(offset)"
         )

@@ -251,9 +251,10 @@ struct AgreementsWebController: Sendable {
         write: (AgreementForm, AgreementTerms) async throws -> String
     ) async throws -> Response {
         var form = form
-        let record = isNew ? nil : try await self.services.store.agreements.get(form.code, visibleTo: try context.actor)
         func again(_ issues: [FieldIssue]) async throws -> Response {
-            try await self.render(
+            // Read only to show the form again: a saved form needs none of it.
+            let record = isNew ? nil : try await self.services.store.agreements.get(form.code, visibleTo: try context.actor)
+            return try await self.render(
                 form: form,
                 isNew: isNew,
                 issues: issues,

@@ -59,7 +59,7 @@ struct IndicatorsWebController: Sendable {
                 periodError = self.services.renderer.messages(context.language).text("errors.\(error.code)", or: error.message)
             }
         }
-        let report = try await self.services.store.hardIndicators(agreement: code, period: period, at: self.services.now(), visibleTo: actor)
+        let report = try await self.services.store.hardIndicators(of: record, period: period, at: self.services.now())
         let page = IndicatorsPage(
             report,
             page: request.uri.queryParameters.get("page").flatMap { Int($0) } ?? 1,

@@ -24,11 +24,18 @@ struct RequestsWebController: Sendable {
         // Read as a form, so that a space typed in a box (sent as +) stays a space.
         let query = RequestsPage.Query(try FormData.urlEncoded(request.uri.query ?? ""))
         let store = self.services.store
+        let counts = try await store.requests.counts()
         let listed: (rows: [BrowsedRequest], total: Int)?
         let issue: FieldIssue?
         switch query.filter(in: self.services.timeZone) {
         case .success(let filter):
-            listed = try await store.requests.browse(filter, limit: RequestsPage.perPage, offset: (query.page - 1) * RequestsPage.perPage)
+            listed = try await store.requests.browse(
+                filter,
+                limit: RequestsPage.perPage,
+                offset: (query.page - 1) * RequestsPage.perPage,
+                // Without filters, the counters above already counted them all.
+                total: filter == RequestFilter() ? counts.total : nil
+            )
             issue = nil
         case .failure(let problem):
             listed = nil
@@ -36,7 +43,7 @@ struct RequestsWebController: Sendable {
         }
         let page = RequestsPage(
             query: query,
-            counts: try await store.requests.counts(),
+            counts: counts,
             units: try await store.units.list(),
             agreementCodes: try await store.agreements.list(visibleTo: try context.actor).map(\.code).sorted(),
             listed: listed,
