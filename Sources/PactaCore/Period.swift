@@ -33,6 +33,12 @@ public struct Period: Sendable, Hashable, Comparable, StringCodable {
         }
     }
 
+    /// The period of an agreement's cadence to show by default on `today`: the one holding today,
+    /// or the agreement's first or last when today is outside its validity.
+    public static func current(of terms: AgreementTerms, today: LocalDate) -> Period {
+        Self.containing(min(max(today, terms.validFrom), terms.validTo), cadence: terms.cadence)
+    }
+
     private init(first: LocalDate, last: LocalDate, isQuarter: Bool) {
         self.first = first
         self.last = last

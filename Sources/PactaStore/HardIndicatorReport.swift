@@ -23,6 +23,25 @@ public struct HardIndicatorReport: Sendable {
         public var businessSeconds: Int64
         public var outcome: Outcome
     }
+
+    /// What each request counted as over the report's time commitments, or only `commitment`'s:
+    /// `missed` when any commitment missed it, `pending` when one is still unknown and none
+    /// missed it, `met` when all were met. Requests no time commitment counts are absent.
+    public func outcomes(commitment: String? = nil) -> [String: Outcome] {
+        func severity(_ outcome: Outcome) -> Int {
+            switch outcome {
+            case .met: 0
+            case .pending: 1
+            case .missed: 2
+            }
+        }
+        var outcomes: [String: Outcome] = [:]
+        for line in self.lines where commitment == nil || line.commitment == commitment {
+            if let known = outcomes[line.externalRef], severity(known) >= severity(line.outcome) { continue }
+            outcomes[line.externalRef] = line.outcome
+        }
+        return outcomes
+    }
 }
 
 extension Repositories {

@@ -158,6 +158,59 @@ import Testing
         }
     }
 
+    /// The manager's drill-down: an indicator's count links to the requests behind it, and the
+    /// list keeps them by what they counted as, measured as the indicators page does.
+    @Test(arguments: TestDatabase.available)
+    func theRequestsBehindAnIndicatorAreListedByOutcome(database: TestDatabase) async throws {
+        try await TestApp.withApp(database) { app in
+            try await app.store.seedSignedAgreement()
+            try await app.test { client in
+                // Office hours 08:30-13:00, 14:00-17:30 in Quito; the clock stands at Mon 2026-09-21 09:13.
+                let csv = """
+                    external_ref,provider,client,service,priority,opened_at,resolved_at
+                    OK-1,TI,CRED,Correo,P1,2026-09-14 09:00,2026-09-14 11:00
+                    LATE-1,TI,CRED,Correo,P1,2026-09-14 09:00,2026-09-17 09:00
+                    WAIT-1,TI,CRED,Correo,P1,2026-09-21 08:00,
+                    LOW-1,TI,CRED,Correo,P2,2026-09-14 09:00,2026-09-17 09:00
+                    AUG-1,TI,CRED,Correo,P1,2026-08-03 09:00,2026-08-07 09:00
+
+                    """
+                try await client.execute(
+                    uri: "/requests/import",
+                    method: .post,
+                    headers: app.browser(.manager, form: true),
+                    body: app.form(["csv": csv])
+                ) {
+                    #expect($0.status == .ok, "\($0.text)")
+                }
+                try await client.execute(uri: "/agreements/TI-CRED/indicators?period=2026-09", method: .get, headers: app.browser(.viewer)) {
+                    #expect($0.text.contains(#"<a href="/requests?agreement=TI-CRED&amp;period=2026-09&amp;commitment=C1&amp;outcome=missed">1</a>"#))
+                }
+                func listed(_ query: String) async throws -> (status: HTTPResponse.Status, refs: [String], text: String) {
+                    try await client.execute(uri: "/requests?" + query, method: .get, headers: app.browser(.viewer)) { response in
+                        let refs = ["OK-1", "LATE-1", "WAIT-1", "LOW-1", "AUG-1"].filter { response.text.contains(">\($0)<") }
+                        return (response.status, refs, response.text)
+                    }
+                }
+                #expect(try await listed("agreement=TI-CRED&period=2026-09&commitment=C1&outcome=missed").refs == ["LATE-1"])
+                #expect(try await listed("agreement=TI-CRED&outcome=met").refs == ["OK-1"], "the agreement's current period by default")
+                #expect(try await listed("agreement=TI-CRED&outcome=met").text.contains(#"name="period" type="text" value="2026-09""#))
+                #expect(try await listed("agreement=TI-CRED&outcome=pending").refs == ["WAIT-1"])
+                #expect(try await listed("agreement=TI-CRED&commitment=C1").refs == ["OK-1", "LATE-1", "WAIT-1"], "P2 is not counted")
+                #expect(try await listed("agreement=TI-CRED&period=2026-08&outcome=missed").refs == ["AUG-1"])
+                #expect(try await listed("agreement=TI-CRED&outcome=missed&state=open").refs.isEmpty, "other filters still apply")
+
+                let unnamed = try await listed("outcome=missed")
+                #expect(unnamed.status == .badRequest)
+                #expect(unnamed.text.contains(#"<p class="field-error" id="e-outcome">Elija un acuerdo para filtrar por resultado.</p>"#))
+                let notTimed = try await listed("agreement=TI-CRED&commitment=C2&outcome=met")
+                #expect(notTimed.status == .badRequest && notTimed.text.contains(#"id="e-outcome""#))
+                #expect(try await listed("agreement=NOPE&outcome=met").text.contains(#"id="e-agreement""#))
+                #expect(try await listed("agreement=TI-CRED&outcome=late").status == .badRequest)
+            }
+        }
+    }
+
     @Test(arguments: TestDatabase.available)
     func aSignerSeesWhatAwaitsTheirSignatureOnLanding(database: TestDatabase) async throws {
         try await TestApp.withApp(database) { app in

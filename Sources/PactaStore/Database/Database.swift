@@ -158,6 +158,17 @@ public enum SQLDialect: String, Sendable, Hashable {
         }
     }
 
+    /// A subquery listing the strings of `array` (bound as one JSON text), for `IN`: one parameter
+    /// however many strings, where a list of parameters would meet the drivers' limits.
+    func strings(inJSONArray array: [String]) -> SQL {
+        // Encoding strings cannot fail.
+        let json = String(decoding: try! JSONEncoder().encode(array), as: UTF8.self)
+        return switch self {
+        case .postgres: "(SELECT jsonb_array_elements_text(CAST(\(json) AS jsonb)))"
+        case .sqlite: "(SELECT value FROM json_each(\(json)))"
+        }
+    }
+
     /// Column types for tables made at run time (temporary tables), as the migrations declare them.
     var types: (bigint: String, instant: String) {
         switch self {

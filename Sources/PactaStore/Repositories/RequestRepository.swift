@@ -96,6 +96,7 @@ public struct RequestRepository: Sendable {
         case .some(.closed): conditions.append("r.resolved_at IS NOT NULL")
         }
         if let reference = filter.reference { conditions.append("r.external_ref = \(reference)") }
+        if let references = filter.references { conditions.append("r.external_ref IN " + self.db.dialect.strings(inJSONArray: references)) }
         var condition: SQL = ""
         for (index, part) in conditions.enumerated() {
             condition += (index == 0 ? " WHERE " : " AND ") + part
@@ -170,6 +171,9 @@ public struct RequestFilter: Sendable, Hashable {
     public var state: State?
     /// The external reference exactly, whatever the provider.
     public var reference: String?
+    /// Only requests with one of these external references (with `agreement` or `provider` set,
+    /// as references are unique per provider): those a report found with a given outcome.
+    public var references: [String]?
 
     public init(
         provider: String? = nil,
@@ -178,7 +182,8 @@ public struct RequestFilter: Sendable, Hashable {
         opened: Interval? = nil,
         priority: String? = nil,
         state: State? = nil,
-        reference: String? = nil
+        reference: String? = nil,
+        references: [String]? = nil
     ) {
         self.provider = provider
         self.client = client
@@ -187,6 +192,7 @@ public struct RequestFilter: Sendable, Hashable {
         self.priority = priority
         self.state = state
         self.reference = reference
+        self.references = references
     }
 }
 

@@ -49,8 +49,7 @@ struct IndicatorsWebController: Sendable {
         guard let record = try await self.services.store.agreements.get(code, visibleTo: actor) else { throw NotFoundError("agreement", code) }
         let terms = record.agreement.terms
         let today = self.services.today
-        let fallback = Period.containing(min(max(today, terms.validFrom), terms.validTo), cadence: terms.cadence)
-        var period = fallback
+        var period = Period.current(of: terms, today: today)
         var periodError: String?
         if let text = request.uri.queryParameters.get("period"), !text.isEmpty {
             do {

@@ -22,13 +22,23 @@ struct RequestsWebController: Sendable {
     /// error next to its field.
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> HTML {
         // Read as a form, so that a space typed in a box (sent as +) stays a space.
-        let query = RequestsPage.Query(try FormData.urlEncoded(request.uri.query ?? ""))
+        var query = RequestsPage.Query(try FormData.urlEncoded(request.uri.query ?? ""))
         let store = self.services.store
+        let actor = try context.actor
         let counts = try await store.requests.counts()
         let listed: (rows: [BrowsedRequest], total: Int)?
-        let issue: FieldIssue?
+        var issue: FieldIssue?
+        var filter: RequestFilter?
         switch query.filter(in: self.services.timeZone) {
-        case .success(let filter):
+        case .success(var read):
+            if query.measuresOutcome {
+                issue = try await self.narrowByOutcome(&read, query: &query, actor: actor)
+            }
+            filter = issue == nil ? read : nil
+        case .failure(let problem):
+            issue = problem.issues.first
+        }
+        if let filter {
             listed = try await store.requests.browse(
                 filter,
                 limit: RequestsPage.perPage,
@@ -36,16 +46,14 @@ struct RequestsWebController: Sendable {
                 // Without filters, the counters above already counted them all.
                 total: filter == RequestFilter() ? counts.total : nil
             )
-            issue = nil
-        case .failure(let problem):
+        } else {
             listed = nil
-            issue = problem.issues.first
         }
         let page = RequestsPage(
             query: query,
             counts: counts,
             units: try await store.units.list(),
-            agreementCodes: try await store.agreements.list(visibleTo: try context.actor).map(\.code).sorted(),
+            agreementCodes: try await store.agreements.list(visibleTo: actor).map(\.code).sorted(),
             listed: listed,
             issue: issue,
             messages: self.services.renderer.messages(context.language),
@@ -59,6 +67,34 @@ struct RequestsWebController: Sendable {
             context: context,
             status: issue == nil ? .ok : .badRequest
         )
+    }
+
+    /// Keeps in `filter` the requests of the query's agreement that counted as its outcome (for
+    /// its commitment, or all its time commitments) in the period, as the indicators page
+    /// measures them now. Without a period, the agreement's current one, which the form then shows.
+    /// - Returns: the field that cannot be used, or nil.
+    private func narrowByOutcome(
+        _ filter: inout RequestFilter,
+        query: inout RequestsPage.Query,
+        actor: Actor
+    ) async throws -> FieldIssue? {
+        let store = self.services.store
+        guard let code = query.agreementCode, let record = try await store.agreements.get(code, visibleTo: actor) else {
+            return FieldIssue(field: "agreement", code: "not_found", message: "No such agreement.")
+        }
+        // The filter read the period already: it is one, or empty.
+        let period = Period(query.period) ?? Period.current(of: record.agreement.terms, today: self.services.today)
+        let report = try await store.hardIndicators(of: record, period: period, at: self.services.now())
+        let commitment = query.commitment.isEmpty ? nil : query.commitment
+        if let commitment, !report.terms.commitments.contains(where: { $0.key == commitment && $0.metric.hasGoal }) {
+            return FieldIssue(field: "outcome", code: "unknown_commitment", message: "The agreement has no such time commitment.")
+        }
+        let wanted = Outcome(rawValue: query.outcome)
+        filter.references = report.outcomes(commitment: commitment).filter { wanted == nil || $0.value == wanted }.map(\.key).sorted()
+        // The report counts each commitment's period in its calendar's zone: its requests are the list.
+        filter.opened = nil
+        query.period = period.description
+        return nil
     }
 
     /// The request page of `?provider=&ref=`, from the search form.

@@ -17,6 +17,10 @@ struct IndicatorsPage: PageModel {
         var met: Int
         var missed: Int
         var pending: Int
+        /// The requests behind each count, listed (nil for a count of none).
+        var metHref: String?
+        var missedHref: String?
+        var pendingHref: String?
         /// `85,2 %`, `5 h 07 min`, `—` without data.
         var value: String
         var target: String
@@ -93,6 +97,10 @@ struct IndicatorsPage: PageModel {
         self.evaluatedAt = Format.instant(report.evaluatedAt, in: timeZone)
         self.measurements = report.measurements.map { measurement in
             let commitment = commitments[measurement.commitment]
+            func requestsHref(_ outcome: Outcome, count: Int) -> String? {
+                guard count > 0, commitment?.metric.hasGoal == true else { return nil }
+                return "/requests?agreement=\(code)&period=\(report.period)&commitment=\(measurement.commitment)&outcome=\(outcome.rawValue)"
+            }
             return Measurement(
                 key: measurement.commitment,
                 name: commitment?.name ?? "",
@@ -101,6 +109,9 @@ struct IndicatorsPage: PageModel {
                 met: measurement.met,
                 missed: measurement.missed,
                 pending: measurement.pending,
+                metHref: requestsHref(.met, count: measurement.met),
+                missedHref: requestsHref(.missed, count: measurement.missed),
+                pendingHref: requestsHref(.pending, count: measurement.pending),
                 value: Self.format(measurement.value, metric: measurement.metric, messages: messages),
                 target: commitment.map { views.commitment($0).goalAndTarget } ?? "",
                 statusLabel: messages.text("indicators.statuses.\(measurement.status.rawValue)", or: measurement.status.rawValue),

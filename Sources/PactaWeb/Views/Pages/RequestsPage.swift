@@ -19,6 +19,11 @@ struct RequestsPage: PageModel {
         /// `open`, `closed` or empty.
         var state = ""
         var ref = ""
+        /// `met`, `missed`, `pending` or empty: what the request counted as for the agreement's
+        /// time commitments in the period (with an agreement chosen).
+        var outcome = ""
+        /// A time commitment's key: the outcome for that commitment alone.
+        var commitment = ""
         var page = 1
 
         init() {}
@@ -32,6 +37,8 @@ struct RequestsPage: PageModel {
             self.priority = value("priority")
             self.state = value("state")
             self.ref = value("ref")
+            self.outcome = value("outcome")
+            self.commitment = value("commitment")
             self.page = max(1, Int(value("page")) ?? 1)
         }
 
@@ -39,7 +46,8 @@ struct RequestsPage: PageModel {
         func queryString(page: Int? = nil) -> String {
             let pairs: [(String, String)] = [
                 ("provider", self.provider), ("client", self.client), ("agreement", self.agreement), ("period", self.period),
-                ("priority", self.priority), ("state", self.state), ("ref", self.ref), ("page", page.map(String.init) ?? ""),
+                ("priority", self.priority), ("state", self.state), ("ref", self.ref), ("outcome", self.outcome),
+                ("commitment", self.commitment), ("page", page.map(String.init) ?? ""),
             ]
             let text = pairs.filter { !$0.1.isEmpty }.map { "\($0.0)=\(PageRenderer.percentEncode($0.1))" }.joined(separator: "&")
             return text.isEmpty ? "" : "?" + text
@@ -72,8 +80,23 @@ struct RequestsPage: PageModel {
                 filter.state = state
             }
             filter.reference = self.ref.isEmpty ? nil : self.ref
+            if !self.outcome.isEmpty, Outcome(rawValue: self.outcome) == nil {
+                return .failure(ValidationError(field: "outcome", code: "invalid_choice", message: "The outcome is met, missed or pending."))
+            }
+            if self.measuresOutcome, self.agreementCode == nil {
+                return .failure(
+                    ValidationError(field: "outcome", code: "outcome_needs_agreement", message: "Choose an agreement to filter by outcome.")
+                )
+            }
             return .success(filter)
         }
+
+        /// Whether the list keeps requests by what they counted as, which the agreement's
+        /// indicators tell.
+        var measuresOutcome: Bool { !self.outcome.isEmpty || !self.commitment.isEmpty }
+
+        /// The one agreement chosen, if one is.
+        var agreementCode: String? { ["", "any", "none"].contains(self.agreement) ? nil : self.agreement }
     }
 
     struct Counter: Sendable {
@@ -110,6 +133,7 @@ struct RequestsPage: PageModel {
     var clients: [SelectOption]
     var agreements: [SelectOption]
     var states: [SelectOption]
+    var outcomes: [SelectOption]
     /// The filter that cannot be read, shown next to its field; nothing is listed then.
     var error: FieldError?
     var rows: [Row]
@@ -123,8 +147,10 @@ struct RequestsPage: PageModel {
     var pager: Pager?
 
     struct FieldError: Sendable {
+        var agreement: String?
         var period: String?
         var state: String?
+        var outcome: String?
     }
 
     init(
@@ -172,8 +198,24 @@ struct RequestsPage: PageModel {
                     selected: $0.rawValue == query.state
                 )
             }
-        let issueText = issue.map { messages.text("errors.\($0.code)", or: $0.message) }
-        self.error = issue.map { FieldError(period: $0.field == "period" ? issueText : nil, state: $0.field == "state" ? issueText : nil) }
+        self.outcomes =
+            [all]
+            + [Outcome.met, .missed, .pending].map {
+                SelectOption(
+                    value: $0.rawValue,
+                    label: messages.text("indicators.outcomes.\($0.rawValue)", or: $0.rawValue),
+                    selected: $0.rawValue == query.outcome
+                )
+            }
+        self.error = issue.map { issue in
+            let text = messages.text("errors.\(issue.code)", or: issue.message)
+            return FieldError(
+                agreement: issue.field == "agreement" ? text : nil,
+                period: issue.field == "period" ? text : nil,
+                state: issue.field == "state" ? text : nil,
+                outcome: issue.field == "outcome" ? text : nil
+            )
+        }
         let listed = listed ?? (rows: [], total: 0)
         self.total = listed.total
         self.rows = listed.rows.map { browsed in
@@ -199,6 +241,7 @@ struct RequestsPage: PageModel {
             ("requests.provider", label(self.providers, query.provider)), ("requests.client", label(self.clients, query.client)),
             ("requests.agreement", label(self.agreements, query.agreement)), ("requests.period", query.period),
             ("requests.priority", query.priority), ("requests.state", label(self.states, query.state)), ("requests.external_ref", query.ref),
+            ("requests.outcome", label(self.outcomes, query.outcome)), ("requests.commitment", query.commitment),
         ]
         let active = described.filter { !$0.1.isEmpty }.map { "\(messages.text($0.0, or: $0.0)): \($0.1)" }
         self.activeFilters = active.isEmpty ? nil : active.joined(separator: " · ")
