@@ -65,6 +65,15 @@ public struct Agreement: Sendable, Hashable {
         self.signatures.first { $0.side == side && $0.version == self.version }
     }
 
+    /// The side `actor` signs for: a person signs for their own unit, the provider or the client.
+    public func side(of actor: Actor) -> Side? {
+        switch actor.unit {
+        case self.terms.provider: .provider
+        case self.terms.client: .client
+        default: nil
+        }
+    }
+
     /// Whether the parties can no longer change: someone signed a version of it.
     public var partiesAreFixed: Bool { self.version > 1 || !self.signatures.isEmpty }
 
@@ -149,11 +158,7 @@ public struct Agreement: Sendable, Hashable {
                 "This API token was created for \(signer.username) by someone else: it cannot sign. Sign in person, or with a token you created yourself."
             )
         }
-        let side: Side
-        switch signer.unit {
-        case self.terms.provider: side = .provider
-        case self.terms.client: side = .client
-        default:
+        guard let side = self.side(of: signer) else {
             throw AgreementError(
                 .notAParty,
                 "Only a person of \(self.terms.provider) or \(self.terms.client) can sign; \(signer.username) belongs to \(signer.unit)."

@@ -158,6 +158,75 @@ import Testing
         }
     }
 
+    /// The actions an agreement's page offers follow the reader's role and side, without HTTP.
+    @Test(arguments: TestDatabase.available)
+    func anAgreementsPageOffersEachReaderTheirOwnActions(database: TestDatabase) async throws {
+        try await database.withStore { store in
+            for unit in [OrgUnit(code: "TI", name: "Tecnología"), OrgUnit(code: "CRED", name: "Crédito")] {
+                try await store.units.create(unit, by: Fixtures.system, at: Fixtures.now)
+            }
+            try await store.calendars.create(Fixtures.officeHours, owner: nil, by: Fixtures.system, at: Fixtures.now)
+            let ana = Fixtures.signer("ana", unit: "TI")
+            let luis = Fixtures.signer("luis", unit: "CRED")
+            let viewer = Fixtures.signer("vera", unit: "TI", role: .viewer)
+            _ = try await store.agreements.create(code: "TI-CRED", terms: Fixtures.terms(), by: ana, at: Fixtures.now)
+            let messages = try await PageRenderer(directory: try ResourceLocator.home().appendingPathComponent("templates")).messages(.spanish)
+            let zone = TimeZone(identifier: "America/Guayaquil")!
+            func page(_ actor: Actor) async throws -> AgreementPage {
+                let record = try #require(try await store.agreements.get("TI-CRED", visibleTo: nil))
+                return AgreementPage(
+                    record,
+                    by: actor,
+                    takesPart: actor.unit == "TI" || actor.unit == "CRED",
+                    changedCalendars: [],
+                    today: Fixtures.today,
+                    messages: messages,
+                    timeZone: zone
+                )
+            }
+            let draft = try await page(ana)
+            #expect(draft.editHref == "/agreements/TI-CRED/edit" && draft.submitAction == "/agreements/TI-CRED/submit")
+            #expect(draft.isCancellation && draft.signHref == nil && draft.versions.first?.supersedes == nil)
+            #expect(draft.agreement.commitments.map(\.goalAndTarget).first == "95 % · 8 horas hábiles")
+            let watched = try await page(viewer)
+            #expect(watched.editHref == nil && watched.submitAction == nil && watched.terminateAction == nil)
+
+            _ = try await store.agreements.submit("TI-CRED", by: ana, at: Fixtures.now, today: Fixtures.today)
+            let pending = try await page(luis)
+            #expect(pending.signHref == "/agreements/TI-CRED/sign" && pending.signSideLabel == "cliente")
+            #expect(pending.pendingSides == ["proveedor", "cliente"] && pending.submitAction == nil)
+            #expect(try await page(viewer).signHref == nil, "a viewer does not sign")
+        }
+    }
+
+    /// `{{#first(rows)}}` pushes the first row as context, so that a later row's nil field was
+    /// read from the first row (a revoked token showed the first token's revoke button): lists
+    /// test emptiness with `{{^empty(rows)}}`, which pushes nothing.
+    @Test func noTemplatePushesARowToTestAListsEmptiness() throws {
+        let directory = try ResourceLocator.home().appendingPathComponent("templates")
+        for template in Template.allCases {
+            let text = try String(contentsOf: directory.appendingPathComponent("\(template.rawValue).mustache"), encoding: .utf8)
+            #expect(!text.contains("{{#first("), "\(template.rawValue).mustache")
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func aRevokedTokenAfterAnActiveOneOffersNoRevocation(database: TestDatabase) async throws {
+        try await TestApp.withApp(database) { app in
+            let admin = try #require(try await app.store.users.credentials(username: "root")?.user)
+            // Newest first: the oldest token, revoked, is listed after active ones.
+            let oldest = try #require(try await app.store.tokens.list(for: admin).map(\.id).min())
+            try await app.store.tokens.revoke(id: oldest, by: admin, at: Fixtures.now)
+            try await app.test { client in
+                try await client.execute(uri: "/tokens", method: .get, headers: app.browser(.admin)) { response in
+                    #expect(response.status == .ok)
+                    #expect(response.text.components(separatedBy: "/revoke\"").count - 1 == TestApp.users.count - 1)
+                    #expect(!response.text.contains("/tokens/\(oldest)/revoke"))
+                }
+            }
+        }
+    }
+
     /// The manager's drill-down: an indicator's count links to the requests behind it, and the
     /// list keeps them by what they counted as, measured as the indicators page does.
     @Test(arguments: TestDatabase.available)

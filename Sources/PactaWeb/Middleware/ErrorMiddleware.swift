@@ -58,9 +58,8 @@ struct ErrorMiddleware: RouterMiddleware {
             default: messages.text("errors.\(error.code)", or: error.message)
             }
         var response = try self.renderer.render(
-            .error,
+            Self.page(error, heading: heading, message: message, request: request),
             titleKey: "error.title",
-            page: Self.page(error, heading: heading, message: message, request: request),
             request: request,
             context: context,
             status: error.status
@@ -70,15 +69,16 @@ struct ErrorMiddleware: RouterMiddleware {
         return response
     }
 
-    /// The error page's data (templates/README.md): what went wrong, where, and what to do next.
-    private static func page(_ error: APIError, heading: String, message: String, request: Request) -> [String: Any] {
-        var page: [String: Any] = ["status": Int(error.status.code), "heading": heading, "message": message]
-        if let field = error.field, !field.isEmpty { page["field"] = field }
-        if let limit = error.limit { page["limit"] = limit }
-        // Nothing was done: the same page, a moment later, is the way on.
-        if error.status == .serviceUnavailable, request.method == .get {
-            page["retry"] = LocalPath.safe(request.uri.description)
-        }
-        return page
+    /// The error page: what went wrong, where, and what to do next.
+    private static func page(_ error: APIError, heading: String, message: String, request: Request) -> ErrorPage {
+        ErrorPage(
+            status: Int(error.status.code),
+            heading: heading,
+            message: message,
+            field: error.field.flatMap { $0.isEmpty ? nil : $0 },
+            limit: error.limit,
+            // Nothing was done: the same page, a moment later, is the way on.
+            retry: error.status == .serviceUnavailable && request.method == .get ? LocalPath.safe(request.uri.description) : nil
+        )
     }
 }

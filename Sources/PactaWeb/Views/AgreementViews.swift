@@ -2,7 +2,7 @@ import Foundation
 import PactaCore
 import PactaStore
 
-/// Turns agreements into the dictionaries the agreement templates expect (templates/README.md).
+/// Puts agreements into words for the agreement pages (templates/README.md).
 struct AgreementViews {
     let messages: Messages
     let timeZone: TimeZone
@@ -21,25 +21,28 @@ struct AgreementViews {
         return state == .signed ? label.replacingOccurrences(of: "{date}", with: validFrom.description) : label
     }
 
-    func card(_ agreement: Agreement, providerName: String, clientName: String) -> [String: Any] {
+    /// An agreement's card: its terms, commitments, calendars and signatures in words.
+    func card(_ agreement: Agreement, providerName: String, clientName: String) -> AgreementCard {
         let terms = agreement.terms
-        return [
-            "code": agreement.code,
-            "href": "/agreements/\(agreement.code)",
-            "title": terms.title,
-            "provider": terms.provider,
-            "providerName": providerName,
-            "client": terms.client,
-            "clientName": clientName,
-            "validFrom": terms.validFrom.description,
-            "validTo": terms.validTo.description,
-            "version": agreement.version,
-            "sha256": agreement.sha256,
-            "documentHref": "/agreements/\(agreement.code)/versions/\(agreement.version)/document.json",
-            "cadenceLabel": self.messages.text("cadences.\(terms.cadence.rawValue)", or: terms.cadence.rawValue),
-            "commitments": terms.commitments.map { self.commitment($0, calendars: agreement.calendars) },
-            "signatures": agreement.signatures.map(self.signature),
-        ]
+        return AgreementCard(
+            code: agreement.code,
+            href: "/agreements/\(agreement.code)",
+            title: terms.title,
+            summary: terms.summary,
+            provider: terms.provider,
+            providerName: providerName,
+            client: terms.client,
+            clientName: clientName,
+            validFrom: terms.validFrom.description,
+            validTo: terms.validTo.description,
+            version: agreement.version,
+            sha256: agreement.sha256,
+            documentHref: "/agreements/\(agreement.code)/versions/\(agreement.version)/document.json",
+            cadenceLabel: self.messages.text("cadences.\(terms.cadence.rawValue)", or: terms.cadence.rawValue),
+            commitments: terms.commitments.map { self.commitment($0, calendars: agreement.calendars) },
+            calendars: agreement.calendars.map(self.calendar),
+            signatures: agreement.signatures.map(self.signature)
+        )
     }
 
     /// A commitment in words, as the agreement's pages list it.
@@ -87,25 +90,16 @@ struct AgreementViews {
         )
     }
 
-    /// An agreement's card with what its own pages add: the scope in words and the calendars.
-    func detail(_ record: AgreementRecord) -> [String: Any] {
-        var page = self.card(record.agreement, providerName: record.providerName, clientName: record.clientName)
-        page["summary"] = record.agreement.terms.summary
-        page["calendars"] = self.calendars(record.agreement.calendars)
-        page["sha256"] = record.agreement.sha256
-        return page
-    }
-
-    /// The calendars written into a version, as its signers read them.
-    func calendars(_ calendars: [BusinessCalendar]) -> [[String: Any]] {
-        calendars.map { calendar in
-            [
-                "code": calendar.code, "name": calendar.name, "timeZone": calendar.timeZone, "hoursSummary": self.hoursSummary(calendar),
-                "holidays": calendar.holidays.sorted { $0.date < $1.date }.map { "\($0.date)\($0.name.isEmpty ? "" : " " + $0.name)" }.joined(
-                    separator: " · "
-                ),
-            ]
-        }
+    /// A calendar written into a version, as its signers read it.
+    func calendar(_ calendar: BusinessCalendar) -> AgreementCard.Calendar {
+        AgreementCard.Calendar(
+            code: calendar.code,
+            name: calendar.name,
+            timeZone: calendar.timeZone,
+            hoursSummary: self.hoursSummary(calendar),
+            holidays: calendar.holidays.sorted { $0.date < $1.date }.map { "\($0.date)\($0.name.isEmpty ? "" : " " + $0.name)" }
+                .joined(separator: " · ")
+        )
     }
 
     /// `Lun 08:30-13:00, 14:00-17:30 · Mar …`
@@ -118,15 +112,59 @@ struct AgreementViews {
         }.joined(separator: " · ")
     }
 
-    func signature(_ signature: Signature) -> [String: Any] {
-        [
-            "sideLabel": self.messages.text("sides.\(signature.side.rawValue)", or: signature.side.rawValue),
-            "signerName": signature.signerName,
-            "signer": signature.signer,
-            "unit": signature.unit,
-            "signedAt": Format.instant(signature.signedAt, in: self.timeZone),
-            "sha256Short": String(signature.sha256.prefix(16)) + "…",
-            "sha256": signature.sha256,
-        ]
+    func signature(_ signature: Signature) -> AgreementCard.Signature {
+        AgreementCard.Signature(
+            sideLabel: self.messages.text("sides.\(signature.side.rawValue)", or: signature.side.rawValue),
+            signerName: signature.signerName,
+            signer: signature.signer,
+            unit: signature.unit,
+            signedAt: Format.instant(signature.signedAt, in: self.timeZone),
+            sha256Short: String(signature.sha256.prefix(16)) + "…",
+            sha256: signature.sha256
+        )
     }
+}
+
+/// An agreement as its cards and its own pages show it (the `agreement-terms`,
+/// `agreement-commitments`, `agreement-calendars` and `agreement-signatures` partials).
+struct AgreementCard: Sendable {
+    struct Calendar: Sendable {
+        var code: String
+        var name: String
+        var timeZone: String
+        var hoursSummary: String
+        /// `2026-08-10 Primer Grito de Independencia · …`
+        var holidays: String
+    }
+
+    struct Signature: Sendable {
+        var sideLabel: String
+        var signerName: String
+        var signer: String
+        var unit: String
+        var signedAt: String
+        var sha256Short: String
+        var sha256: String
+    }
+
+    var code: String
+    var href: String
+    var title: String
+    var summary: String
+    var provider: String
+    var providerName: String
+    var client: String
+    var clientName: String
+    var validFrom: String
+    var validTo: String
+    var version: Int
+    /// The hash of the version shown.
+    var sha256: String
+    /// Its canonical document, as stored and signed.
+    var documentHref: String
+    var cadenceLabel: String
+    var commitments: [AgreementViews.CommitmentView]
+    /// The calendars written into the version.
+    var calendars: [Calendar]
+    var signatures: [Signature]
 }

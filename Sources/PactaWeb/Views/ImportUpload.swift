@@ -25,34 +25,67 @@ struct ImportUpload {
         self.skipInvalid = form["skip_invalid"] != nil
     }
 
-    /// The data of an import page (templates/README.md): the text, the problems, the result when written.
-    func page(_ report: ImportReport, messages: Messages) -> [String: Any] {
-        var page: [String: Any] = [
-            "csv": self.csv.utf8.count <= Self.echoedSize ? self.csv : "",
-            "skipInvalid": self.skipInvalid,
-            "problems": report.problems.map {
-                ["line": $0.line, "column": $0.column, "message": messages.text("errors.\($0.code)", or: $0.message), "detail": $0.message]
-            },
-        ]
-        if report.problemCount > report.problems.count { page["more"] = report.problemCount }
-        if report.committed {
-            var result: [String: Any] = [
-                "created": report.created, "updated": report.updated, "unchanged": report.unchanged, "skipped": report.skipped,
-            ]
-            // Request imports say where the requests went: to agreements, or to none.
-            if let matched = report.matched, let unmatched = report.unmatched {
-                result["matched"] = messages.text("requests.imported_matched", or: "{count}").replacingOccurrences(
-                    of: "{count}",
-                    with: String(matched)
-                )
-                result["unmatched"] = messages.text("requests.imported_unmatched", or: "{count}").replacingOccurrences(
-                    of: "{count}",
-                    with: String(unmatched)
-                )
-                result["hasUnmatched"] = unmatched > 0
-            }
-            page["result"] = result
+}
+
+/// An import page (units or requests): the text sent, its problems, and what was written.
+struct ImportPage: Sendable {
+    struct Problem: Sendable {
+        var line: Int
+        var column: String
+        var message: String
+        var detail: String
+    }
+
+    struct Result: Sendable {
+        var created: Int
+        var updated: Int
+        var unchanged: Int
+        var skipped: Int
+        /// Request imports say where the requests went: `12 con acuerdo`, `3 sin acuerdo`.
+        var matched: String?
+        var unmatched: String?
+        var hasUnmatched: Bool
+    }
+
+    var csv: String
+    var skipInvalid: Bool
+    var problems: [Problem]
+    /// How many problems there were in all, when more than those listed.
+    var more: Int?
+    /// Nil when nothing was written.
+    var result: Result?
+    /// How times are read (request imports).
+    var timesHelp: String?
+
+    /// The empty form.
+    init(timesHelp: String? = nil) {
+        self.csv = ""
+        self.skipInvalid = false
+        self.problems = []
+        self.timesHelp = timesHelp
+    }
+
+    init(_ upload: ImportUpload, report: ImportReport, timesHelp: String? = nil, messages: Messages) {
+        self.csv = upload.csv.utf8.count <= ImportUpload.echoedSize ? upload.csv : ""
+        self.skipInvalid = upload.skipInvalid
+        self.problems = report.problems.map {
+            Problem(line: $0.line, column: $0.column, message: messages.text("errors.\($0.code)", or: $0.message), detail: $0.message)
         }
-        return page
+        self.more = report.problemCount > report.problems.count ? report.problemCount : nil
+        if report.committed {
+            func count(_ key: String, _ value: Int?) -> String? {
+                value.map { messages.text(key, or: "{count}").replacingOccurrences(of: "{count}", with: String($0)) }
+            }
+            self.result = Result(
+                created: report.created,
+                updated: report.updated,
+                unchanged: report.unchanged,
+                skipped: report.skipped,
+                matched: count("requests.imported_matched", report.matched),
+                unmatched: count("requests.imported_unmatched", report.unmatched),
+                hasUnmatched: (report.unmatched ?? 0) > 0
+            )
+        }
+        self.timesHelp = timesHelp
     }
 }

@@ -59,12 +59,13 @@ public struct PageRenderer: Sendable {
         return self.render(type(of: model).template, title: title, section: section, page: model, request: request, context: context, status: status)
     }
 
-    /// Renders `template` inside the layout, titled with the message at `titleKey`.
-    public func render(
+    /// Renders `template` inside the layout, titled with the message at `titleKey`: for page data
+    /// that more than one template shows (``ImportPage``).
+    func render(
         _ template: Template,
         titleKey: String,
         section: String? = nil,
-        page: Any,
+        page: some Sendable,
         request: Request,
         context: AppRequestContext,
         status: HTTPResponse.Status = .ok
@@ -78,11 +79,11 @@ public struct PageRenderer: Sendable {
     ///   - title: the page title, already in the page's language (an agreement's title).
     ///   - section: the navigation entry to highlight.
     ///   - page: the page's own data (see templates/README.md).
-    public func render(
+    func render(
         _ template: Template,
         title: String,
         section: String? = nil,
-        page: Any,
+        page: some Sendable,
         request: Request,
         context: AppRequestContext,
         status: HTTPResponse.Status = .ok
@@ -136,23 +137,18 @@ public struct PageRenderer: Sendable {
         return HTML(body, status: status)
     }
 
-    /// Translates field issues for forms: a dictionary by field, and the ordered list for the
-    /// summary at the top, each naming its field by the label the form shows (`form` is the
-    /// form's section of the messages, like `agreement_form`).
-    public func fieldErrors(
-        _ issues: [FieldIssue],
-        language: Language,
-        form: String
-    ) -> (byField: [String: String], list: [[String: String]]) {
+    /// Translates field issues for forms: a message by field, and the ordered list for the summary
+    /// at the top, each naming its field by the label the form shows (`form` is the form's
+    /// section of the messages, like `agreement_form`).
+    public func fieldErrors(_ issues: [FieldIssue], language: Language, form: String) -> FormErrors {
         let messages = self.messages(language)
-        var byField: [String: String] = [:]
-        var list: [[String: String]] = []
+        var errors = FormErrors()
         for issue in issues {
             let message = messages.text("errors.\(issue.code)") ?? issue.message
-            if byField[issue.field] == nil { byField[issue.field] = message }
-            list.append(["field": issue.field, "label": Self.label(of: issue.field, form: form, messages: messages), "message": message])
+            if errors.byField[issue.field] == nil { errors.byField[issue.field] = message }
+            errors.list.append(FormError(field: issue.field, label: Self.label(of: issue.field, form: form, messages: messages), message: message))
         }
-        return (byField, list)
+        return errors
     }
 
     /// The label a form shows for `field`: `Meta · Compromiso 2` for `commitments[1].goal`,

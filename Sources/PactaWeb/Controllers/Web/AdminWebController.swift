@@ -51,37 +51,17 @@ struct AdminWebController: Sendable {
     }
 
     private func usersPage(form: FormData, issues: [FieldIssue], request: Request, context: AppRequestContext) async throws -> HTML {
-        let messages = self.services.renderer.messages(context.language)
-        let rows: [[String: Any]] = try await self.services.store.users.list().map {
-            [
-                "username": $0.username, "name": $0.name, "roleLabel": messages.text("roles.\($0.role.rawValue)", or: $0.role.rawValue),
-                "unit": $0.unit, "active": $0.active, "editHref": "/users/\($0.id)/edit",
-            ]
-        }
-        let (errors, errorList) = self.services.renderer.fieldErrors(issues, language: context.language, form: "users")
-        let page: [String: Any] = [
-            "rows": rows, "errors": errors, "errorList": errorList,
-            "form": ["username": form.text("username"), "name": form.text("name")],
-            "roles": options(
-                Role.allCases,
-                selected: { $0.rawValue == (form["role"] ?? Role.viewer.rawValue) },
-                describe: {
-                    ["value": $0.rawValue, "label": messages.text("roles.\($0.rawValue)", or: $0.rawValue)]
-                }
-            ),
-            "units": options(
-                try await self.services.store.units.list(),
-                selected: { $0.code == form.text("unit") },
-                describe: {
-                    ["code": $0.code, "name": $0.name]
-                }
-            ),
-        ]
+        let page = UsersPage(
+            try await self.services.store.users.list(),
+            units: try await self.services.store.units.list(),
+            form: form,
+            errors: self.services.renderer.fieldErrors(issues, language: context.language, form: "users"),
+            messages: self.services.renderer.messages(context.language)
+        )
         return self.services.renderer.render(
-            .users,
+            page,
             titleKey: "users.title",
             section: "users",
-            page: page,
             request: request,
             context: context,
             status: issues.isEmpty ? .ok : .unprocessableContent
@@ -137,29 +117,19 @@ struct AdminWebController: Sendable {
         request: Request,
         context: AppRequestContext
     ) async throws -> HTML {
-        let messages = self.services.renderer.messages(context.language)
-        let (errors, errorList) = self.services.renderer.fieldErrors(issues, language: context.language, form: "user_form")
-        let page: [String: Any] = [
-            "action": "/users/\(user.id)", "username": user.username, "name": user.name, "active": active,
-            "roles": options(
-                Role.allCases,
-                selected: { $0 == role },
-                describe: {
-                    ["value": $0.rawValue, "label": messages.text("roles.\($0.rawValue)", or: $0.rawValue)]
-                }
-            ),
-            "units": options(
-                try await self.services.store.units.list(),
-                selected: { $0.code == unit },
-                describe: { ["code": $0.code, "name": $0.name] }
-            ),
-            "errors": errors, "errorList": errorList,
-        ]
+        let page = UserFormPage(
+            user,
+            role: role,
+            unit: unit,
+            active: active,
+            units: try await self.services.store.units.list(),
+            errors: self.services.renderer.fieldErrors(issues, language: context.language, form: "user_form"),
+            messages: self.services.renderer.messages(context.language)
+        )
         return self.services.renderer.render(
-            .userForm,
+            page,
             titleKey: "user_form.title",
             section: "users",
-            page: page,
             request: request,
             context: context,
             status: issues.isEmpty ? .ok : .unprocessableContent
@@ -207,62 +177,26 @@ struct AdminWebController: Sendable {
         context: AppRequestContext,
         status: HTTPResponse.Status = .ok
     ) async throws -> HTML {
-        let zone = self.services.timeZone
         let user = try context.user
-        let messages = self.services.renderer.messages(context.language)
-        let rows: [[String: Any]] = try await self.services.store.tokens.list(for: user).map {
-            [
-                "id": $0.id, "username": $0.username, "name": $0.name, "prefix": $0.prefix,
-                "createdBy": $0.createdBy ?? messages.text("tokens.created_by_cli", or: "command line"), "canSign": $0.isOwn,
-                "createdAt": Format.instant($0.createdAt, in: zone), "lastUsedAt": $0.lastUsedAt.map { Format.instant($0, in: zone) } ?? "",
-                "revokedAt": $0.revokedAt.map { Format.instant($0, in: zone) } ?? "",
-                "revokeAction": $0.revokedAt == nil ? "/tokens/\($0.id)/revoke" : "",
-            ]
-        }
-        let (errors, errorList) = self.services.renderer.fieldErrors(issues, language: context.language, form: "tokens")
-        var page: [String: Any] = ["rows": rows, "errors": errors, "errorList": errorList, "forOthers": user.role == .admin]
-        if user.role == .admin {
-            page["users"] = options(
-                try await self.services.store.users.list(),
-                selected: { $0.id == user.id },
-                describe: {
-                    ["username": $0.username, "name": $0.name]
-                }
-            )
-        }
-        if let secret { page["newSecret"] = secret }
-        return self.services.renderer.render(
-            .tokens,
-            titleKey: "tokens.title",
-            section: "tokens",
-            page: page,
-            request: request,
-            context: context,
-            status: status
+        let page = TokensPage(
+            try await self.services.store.tokens.list(for: user),
+            for: user,
+            users: user.role == .admin ? try await self.services.store.users.list() : [],
+            newSecret: secret,
+            errors: self.services.renderer.fieldErrors(issues, language: context.language, form: "tokens"),
+            messages: self.services.renderer.messages(context.language),
+            timeZone: self.services.timeZone
         )
+        return self.services.renderer.render(page, titleKey: "tokens.title", section: "tokens", request: request, context: context, status: status)
     }
 
     /// The verification report; `?head=` checks a ledger head kept outside the database.
     @Sendable func verify(_ request: Request, context: AppRequestContext) async throws -> HTML {
         let head = request.uri.queryParameters.get("head").map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
-        let report = try await self.services.store.agreements.verify(head: head, visibleTo: try context.actor)
-        let messages = self.services.renderer.messages(context.language)
-        var page: [String: Any] = [
-            "checked": report.checkedSignatures, "checkedVersions": report.checkedVersions, "checkedEntries": report.checkedEntries,
-            "intact": report.isIntact, "headHash": report.head.hash, "headSeq": report.head.seq, "hiddenIssues": report.hiddenIssues,
-            "hasHiddenIssues": report.hiddenIssues > 0,
-            "issues": report.issues.map { issue -> [String: Any] in
-                [
-                    "agreement": issue.agreement, "version": issue.version.map(String.init) ?? "",
-                    "sideLabel": issue.side.map { messages.text("sides.\($0.rawValue)", or: $0.rawValue) } ?? "",
-                    "expected": issue.expected ?? "—", "found": issue.found ?? "—",
-                    "problem": messages.text("verify.problems.\(issue.code)", or: issue.problem),
-                ]
-            },
-        ]
-        if let check = report.headCheck {
-            page["headCheck"] = ["hash": check.hash, "found": check.found, "seq": check.seq.map(String.init) ?? ""]
-        }
-        return self.services.renderer.render(.verify, titleKey: "verify.title", section: "verify", page: page, request: request, context: context)
+        let page = VerifyPage(
+            try await self.services.store.agreements.verify(head: head, visibleTo: try context.actor),
+            messages: self.services.renderer.messages(context.language)
+        )
+        return self.services.renderer.render(page, titleKey: "verify.title", section: "verify", request: request, context: context)
     }
 }

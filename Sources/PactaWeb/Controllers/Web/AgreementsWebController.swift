@@ -29,31 +29,15 @@ struct AgreementsWebController: Sendable {
         sign.post(":code/sign", use: self.sign)
     }
 
-    private func views(_ context: AppRequestContext) -> AgreementViews {
-        AgreementViews(messages: self.services.renderer.messages(context.language), timeZone: self.services.timeZone)
-    }
-
     /// The agreements in force and those signed to start later, with the ledger's head to keep.
     @Sendable func published(_ request: Request, context: AppRequestContext) async throws -> HTML {
-        let views = self.views(context)
-        let publication = try await self.services.store.agreements.published(on: self.services.today)
-        let head = try await self.services.store.ledger.head()
-        func cards(_ agreements: [PublishedAgreement]) -> [[String: Any]] {
-            agreements.map { views.card($0.agreement, providerName: $0.providerName, clientName: $0.clientName) }
-        }
-        let page: [String: Any] = [
-            "agreements": cards(publication.inForce), "upcoming": cards(publication.upcoming),
-            "empty": publication.inForce.isEmpty && publication.upcoming.isEmpty,
-            "withheld": publication.withheld, "ledgerHead": head.hash, "ledgerSeq": head.seq,
-        ]
-        return self.services.renderer.render(
-            .published,
-            titleKey: "published.title",
-            section: "published",
-            page: page,
-            request: request,
-            context: context
+        let page = PublishedPage(
+            try await self.services.store.agreements.published(on: self.services.today),
+            ledgerHead: try await self.services.store.ledger.head(),
+            messages: self.services.renderer.messages(context.language),
+            timeZone: self.services.timeZone
         )
+        return self.services.renderer.render(page, titleKey: "published.title", section: "published", request: request, context: context)
     }
 
     /// `?state=` filters by state; `?to_sign=1` lists those awaiting the reader's signature
@@ -82,56 +66,19 @@ struct AgreementsWebController: Sendable {
         let actor = try context.actor
         let store = self.services.store
         guard let record = try await store.agreements.get(code, visibleTo: actor) else { throw NotFoundError("agreement", code) }
-        let today = self.services.today
-        let agreement = record.agreement
-        let state = agreement.state(on: today)
-        let views = self.views(context)
-        let messages = self.services.renderer.messages(context.language)
-        let tree = try await store.units.tree()
-        let takesPart = actor.takesPart(provider: agreement.terms.provider, client: agreement.terms.client, in: tree)
-        var page = views.detail(record)
-        page["stateLabel"] = views.stateLabel(state, validFrom: agreement.terms.validFrom)
-        page["stateClass"] = views.stateClass(state)
-        page["terminationReason"] = agreement.terminationReason
-        page["indicatorsHref"] = "/agreements/\(code)/indicators"
-        page["pendingSides"] =
-            state == .pendingSignatures
-            ? Side.allCases.filter { agreement.signature(of: $0) == nil }.map { messages.text("sides.\($0.rawValue)", or: $0.rawValue) } : []
-        page["versions"] = record.versions.reversed().map { version -> [String: Any] in
-            [
-                "version": version.version, "href": "/agreements/\(code)/versions/\(version.version)",
-                "documentHref": "/agreements/\(code)/versions/\(version.version)/document.json",
-                "supersedes": version.supersedes.map(String.init) ?? "", "createdBy": version.createdBy,
-                "createdAt": Format.instant(version.createdAt, in: self.services.timeZone),
-                "isCurrent": version.version == agreement.version, "isSigned": version.version == agreement.signedVersion,
-                "signatureCount": version.signatures.count, "sha256Short": String(version.sha256.prefix(16)) + "…",
-            ]
-        }
-        let canEdit = Role.editors.contains(actor.role) && takesPart
-        if canEdit && state.isOpen { page["editHref"] = "/agreements/\(code)/edit" }
-        if canEdit && state == .draft { page["submitAction"] = "/agreements/\(code)/submit" }
-        if canEdit && state.isOpen {
-            page["terminateAction"] = "/agreements/\(code)/terminate"
-            page["isCancellation"] = agreement.signedVersion == nil
-        }
-        // The calendars written into the version may have changed since: say so, and offer a revision.
-        let changed = agreement.calendarsChanged(comparedWith: try await store.calendars.list())
-        if !changed.isEmpty {
-            let signed = !agreement.signatures.isEmpty || agreement.signedVersion != nil
-            page["calendarsChanged"] = messages.text(signed ? "agreement.calendars_changed_signed" : "agreement.calendars_changed_unsigned", or: "")
-                .replacingOccurrences(of: "{codes}", with: changed.joined(separator: ", "))
-            page["calendarsSigned"] = signed
-            if canEdit && state.isOpen { page["calendarsAction"] = "/agreements/\(code)/calendars" }
-        }
-        if state == .pendingSignatures, let side = Self.side(of: actor, in: agreement), agreement.signature(of: side) == nil,
-            Role.signers.contains(actor.role)
-        {
-            page["signHref"] = "/agreements/\(code)/sign"
-            page["signSideLabel"] = messages.text("sides.\(side.rawValue)", or: side.rawValue)
-        }
+        let terms = record.agreement.terms
+        let page = AgreementPage(
+            record,
+            by: actor,
+            takesPart: actor.takesPart(provider: terms.provider, client: terms.client, in: try await store.units.tree()),
+            changedCalendars: record.agreement.calendarsChanged(comparedWith: try await store.calendars.list()),
+            today: self.services.today,
+            messages: self.services.renderer.messages(context.language),
+            timeZone: self.services.timeZone
+        )
         return self.services.renderer.render(
-            .agreement,
-            title: agreement.terms.title,
+            AgreementPage.template,
+            title: terms.title,
             section: "agreements",
             page: page,
             request: request,
@@ -145,19 +92,17 @@ struct AgreementsWebController: Sendable {
         guard let stored = try await self.services.store.agreements.version(code, number, visibleTo: actor),
             let record = try await self.services.store.agreements.get(code, visibleTo: actor)
         else { throw NotFoundError("version", code) }
-        let encoder = PactaJSON.encoder
-        encoder.outputFormatting.insert(.prettyPrinted)
-        let signatures = record.versions.first { $0.version == number }?.signatures ?? []
-        let page: [String: Any] = [
-            "code": code, "title": stored.document.terms.title, "version": number, "sha256": stored.sha256,
-            "document": String(decoding: try encoder.encode(stored.document), as: UTF8.self),
-            "documentHref": "/agreements/\(code)/versions/\(number)/document.json",
-            "isLegacy": stored.format == StoredVersion.legacyFormat,
-            "signatures": signatures.map(self.views(context).signature), "backHref": "/agreements/\(code)",
-        ]
+        let page = try AgreementVersionPage(
+            stored,
+            code: code,
+            number: number,
+            signatures: record.versions.first { $0.version == number }?.signatures ?? [],
+            messages: self.services.renderer.messages(context.language),
+            timeZone: self.services.timeZone
+        )
         return self.services.renderer.render(
-            .agreementVersion,
-            title: stored.document.terms.title,
+            AgreementVersionPage.template,
+            title: page.title,
             section: "agreements",
             page: page,
             request: request,
@@ -383,25 +328,18 @@ struct AgreementsWebController: Sendable {
         problem: String? = nil,
         status: HTTPResponse.Status = .ok
     ) throws -> HTML {
-        let agreement = record.agreement
-        let views = self.views(context)
-        let messages = self.services.renderer.messages(context.language)
-        let actor = try context.actor
-        var page = views.detail(record)
-        let side = Self.side(of: actor, in: agreement)
-        page["action"] = "/agreements/\(agreement.code)/sign"
-        page["backHref"] = "/agreements/\(agreement.code)"
-        page["documentHref"] = "/agreements/\(agreement.code)/versions/\(agreement.version)/document.json"
-        page["sideLabel"] = side.map { messages.text("sides.\($0.rawValue)", or: $0.rawValue) } ?? ""
-        page["confirmLabel"] = messages.text("sign.confirm", or: "I have read version {version} and sign it")
-            .replacingOccurrences(of: "{version}", with: String(agreement.version))
-        page["canSign"] = agreement.state(on: self.services.today) == .pendingSignatures && side.map { agreement.signature(of: $0) == nil } == true
-        if let problem { page["problem"] = messages.text(problem, or: problem) }
+        let page = AgreementSignPage(
+            record,
+            by: try context.actor,
+            today: self.services.today,
+            problem: problem,
+            messages: self.services.renderer.messages(context.language),
+            timeZone: self.services.timeZone
+        )
         return self.services.renderer.render(
-            .agreementSign,
+            page,
             titleKey: "sign.title",
             section: "agreements",
-            page: page,
             request: request,
             context: context,
             status: status
@@ -421,11 +359,6 @@ struct AgreementsWebController: Sendable {
         return redirect("/agreements/\(code)")
     }
 
-    /// The side `actor` would sign for: their unit is the provider or the client.
-    static func side(of actor: Actor, in agreement: Agreement) -> Side? {
-        actor.unit == agreement.terms.provider ? .provider : actor.unit == agreement.terms.client ? .client : nil
-    }
-
     private static func versionKey(_ context: AppRequestContext) throws -> (String, Int) {
         let code = try context.parameters.require("code")
         guard let number = Int(try context.parameters.require("version")) else { throw NotFoundError("version", code) }
@@ -441,66 +374,20 @@ struct AgreementsWebController: Sendable {
         willCreateVersion: Bool = false,
         partiesFixed: Bool = false
     ) async throws -> HTML {
-        let messages = self.services.renderer.messages(context.language)
-        let units = try await self.services.store.units.list()
-        let calendars = try await self.services.store.calendars.list()
-        let (errors, errorList) = self.services.renderer.fieldErrors(issues, language: context.language, form: "agreement_form")
-        var rows = form.rows
-        while rows.count < form.rows.filter({ !$0.isBlank }).count + 2 { rows.append(AgreementForm.Row()) }
-        let commitments = rows.enumerated().map { index, row -> [String: Any] in
-            var rowErrors: [String: String] = [:]
-            for (field, message) in errors where field.hasPrefix("commitments[\(index)].") {
-                // `priorities[1]` is shown under the priorities field.
-                let name = field.dropFirst("commitments[\(index)].".count).prefix { $0 != "[" }
-                rowErrors[String(name)] = rowErrors[String(name)] ?? message
-            }
-            return [
-                "index": index, "key": row.key, "name": row.name, "target": row.target, "goal": row.goal,
-                "weight": row.weight, "priorities": row.priorities, "errors": rowErrors,
-                "metrics": options(
-                    Metric.allCases,
-                    selected: { $0.rawValue == row.metric },
-                    describe: {
-                        ["value": $0.rawValue, "label": messages.text("metrics.\($0.rawValue)", or: $0.rawValue)]
-                    }
-                ),
-                "calendars": options(calendars, selected: { $0.code == row.calendar }, describe: { ["code": $0.code, "name": $0.name] }),
-            ]
-        }
-        let page: [String: Any] = [
-            "isNew": isNew, "action": isNew ? "/agreements" : "/agreements/\(form.code)",
-            "code": form.code, "title": form.title, "summary": form.summary,
-            "validFrom": form.validFrom, "validTo": form.validTo,
-            "cadences": options(
-                Cadence.allCases,
-                selected: { $0.rawValue == form.cadence },
-                describe: {
-                    ["value": $0.rawValue, "label": messages.text("cadences.\($0.rawValue)", or: $0.rawValue)]
-                }
-            ),
-            // Once signed, the parties stay: the form offers only them.
-            "providers": options(
-                units.filter { !partiesFixed || $0.code == form.provider },
-                selected: { $0.code == form.provider },
-                describe: {
-                    ["code": $0.code, "name": $0.name]
-                }
-            ),
-            "clients": options(
-                units.filter { !partiesFixed || $0.code == form.client },
-                selected: { $0.code == form.client },
-                describe: {
-                    ["code": $0.code, "name": $0.name]
-                }
-            ),
-            "commitments": commitments, "errors": errors, "errorList": errorList, "willCreateVersion": willCreateVersion,
-            "partiesFixed": partiesFixed,
-        ]
+        let page = AgreementFormPage(
+            form,
+            isNew: isNew,
+            errors: self.services.renderer.fieldErrors(issues, language: context.language, form: "agreement_form"),
+            units: try await self.services.store.units.list(),
+            calendars: try await self.services.store.calendars.list(),
+            willCreateVersion: willCreateVersion,
+            partiesFixed: partiesFixed,
+            messages: self.services.renderer.messages(context.language)
+        )
         return self.services.renderer.render(
-            .agreementForm,
+            page,
             titleKey: isNew ? "agreement_form.new_title" : "agreement_form.edit_title",
             section: "agreements",
-            page: page,
             request: request,
             context: context,
             status: issues.isEmpty ? .ok : .unprocessableContent

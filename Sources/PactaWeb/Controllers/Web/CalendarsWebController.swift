@@ -89,43 +89,21 @@ struct CalendarsWebController: Sendable {
     }
 
     private func render(_ form: CalendarForm, isNew: Bool, issues: [FieldIssue], request: Request, context: AppRequestContext) async throws -> HTML {
-        let messages = self.services.renderer.messages(context.language)
         let actor = try context.actor
         let units = try await self.services.store.units.list()
         let tree = UnitTree(units)
-        var owners = options(
-            units.filter { actor.reaches($0.code, in: tree) || $0.code == form.owner },
-            selected: { $0.code == form.owner },
-            describe: {
-                ["code": $0.code, "name": $0.name]
-            }
+        let page = CalendarFormPage(
+            form,
+            isNew: isNew,
+            owners: units.filter { actor.reaches($0.code, in: tree) || $0.code == form.owner },
+            organisationOwns: actor.reachesEverything || form.owner.isEmpty,
+            errors: self.services.renderer.fieldErrors(issues, language: context.language, form: "calendar_form"),
+            messages: self.services.renderer.messages(context.language)
         )
-        if actor.reachesEverything || form.owner.isEmpty {
-            owners.insert(["code": "", "name": messages.text("calendars.organisation", or: "Organisation"), "selected": form.owner.isEmpty], at: 0)
-        }
-        var (errors, errorList) = self.services.renderer.fieldErrors(issues, language: context.language, form: "calendar_form")
-        // `holidays[2].date` is shown under the holidays field.
-        if errors["holidays"] == nil, let holiday = errors.first(where: { $0.key.hasPrefix("holidays[") }) {
-            errors["holidays"] = holiday.value
-        }
-        let days: [[String: Any]] = Weekday.allCases.map { day in
-            let error = errors.first { $0.key == "hours.\(day.rawValue)" || $0.key.hasPrefix("hours.\(day.rawValue)[") }?.value
-            return [
-                "key": day.rawValue, "label": messages.text("weekdays.\(day.rawValue)", or: day.rawValue), "value": form.days[day] ?? "",
-                "error": error ?? "",
-            ]
-        }
-        let page: [String: Any] = [
-            "isNew": isNew, "action": isNew ? "/calendars" : "/calendars/\(form.code)", "code": form.code, "name": form.name,
-            "timeZone": form.timeZone,
-            "zones": TimeZone.knownTimeZoneIdentifiers.filter { $0.hasPrefix("America/") || $0.hasPrefix("Europe/") || $0 == "UTC" },
-            "days": days, "holidays": form.holidays, "errors": errors, "errorList": errorList, "owners": owners,
-        ]
         return self.services.renderer.render(
-            .calendarForm,
+            page,
             titleKey: isNew ? "calendar_form.new_title" : "calendar_form.edit_title",
             section: "calendars",
-            page: page,
             request: request,
             context: context,
             status: issues.isEmpty ? .ok : .unprocessableContent

@@ -146,7 +146,7 @@ struct RequestsWebController: Sendable {
             .requestsImport,
             titleKey: "requests_import.title",
             section: "requests",
-            page: ["csv": "", "skipInvalid": false, "timesHelp": self.timesHelp(context.language)],
+            page: ImportPage(timesHelp: self.timesHelp(context.language)),
             request: request,
             context: context
         )
@@ -176,9 +176,11 @@ struct RequestsWebController: Sendable {
             .requestsImport,
             titleKey: "requests_import.title",
             section: "requests",
-            page: upload.page(report, messages: self.services.renderer.messages(context.language)).merging(
-                ["timesHelp": self.timesHelp(context.language)],
-                uniquingKeysWith: { $1 }
+            page: ImportPage(
+                upload,
+                report: report,
+                timesHelp: self.timesHelp(context.language),
+                messages: self.services.renderer.messages(context.language)
             ),
             request: request,
             context: context,

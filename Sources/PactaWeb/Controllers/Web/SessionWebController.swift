@@ -131,11 +131,9 @@ struct SessionWebController: Sendable {
     }
 
     private func account(_ request: Request, context: AppRequestContext, issues: [FieldIssue]) -> HTML {
-        let (errors, errorList) = self.services.renderer.fieldErrors(issues, language: context.language, form: "account")
-        return self.services.renderer.render(
-            .account,
+        self.services.renderer.render(
+            AccountPage(errors: self.services.renderer.fieldErrors(issues, language: context.language, form: "account")),
             titleKey: "account.title",
-            page: ["errors": errors, "errorList": errorList],
             request: request,
             context: context,
             status: issues.isEmpty ? .ok : .unprocessableContent
@@ -159,8 +157,12 @@ struct SessionWebController: Sendable {
         error: String? = nil,
         status: HTTPResponse.Status = .ok
     ) -> HTML {
-        var page: [String: Any] = ["username": username, "next": next]
-        if let error { page["error"] = error }
-        return self.services.renderer.render(.login, titleKey: "login.title", page: page, request: request, context: context, status: status)
+        self.services.renderer.render(
+            LoginPage(username: username, next: next, error: error),
+            titleKey: "login.title",
+            request: request,
+            context: context,
+            status: status
+        )
     }
 }

@@ -77,7 +77,7 @@ struct UnitsWebController: Sendable {
             .unitsImport,
             titleKey: "units_import.title",
             section: "units",
-            page: ["csv": "", "skipInvalid": false],
+            page: ImportPage(),
             request: request,
             context: context
         )
@@ -96,7 +96,7 @@ struct UnitsWebController: Sendable {
             .unitsImport,
             titleKey: "units_import.title",
             section: "units",
-            page: upload.page(report, messages: self.services.renderer.messages(context.language)),
+            page: ImportPage(upload, report: report, messages: self.services.renderer.messages(context.language)),
             request: request,
             context: context,
             status: report.status
@@ -109,17 +109,16 @@ struct UnitsWebController: Sendable {
         let all = try await self.services.store.units.list()
         let tree = UnitTree(all)
         let units = all.filter { $0.code != unit.code && (actor.reaches($0.code, in: tree) || $0.code == unit.parent) }
-        let (errors, errorList) = self.services.renderer.fieldErrors(issues, language: context.language, form: "unit_form")
-        let page: [String: Any] = [
-            "isNew": isNew, "action": isNew ? "/units" : "/units/\(unit.code)", "code": unit.code, "name": unit.name,
-            "parents": options(units, selected: { $0.code == unit.parent }, describe: { ["code": $0.code, "name": $0.name] }),
-            "errors": errors, "errorList": errorList,
-        ]
+        let page = UnitFormPage(
+            unit,
+            isNew: isNew,
+            parents: units,
+            errors: self.services.renderer.fieldErrors(issues, language: context.language, form: "unit_form")
+        )
         return self.services.renderer.render(
-            .unitForm,
+            page,
             titleKey: isNew ? "unit_form.new_title" : "unit_form.edit_title",
             section: "units",
-            page: page,
             request: request,
             context: context,
             status: issues.isEmpty ? .ok : .unprocessableContent

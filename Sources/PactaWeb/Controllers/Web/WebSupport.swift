@@ -31,15 +31,6 @@ func redirect(_ location: String) -> Response {
     Response(status: .seeOther, headers: [.location: location])
 }
 
-/// Options of a `<select>`.
-func options<Value>(_ values: [Value], selected: (Value) -> Bool, describe: (Value) -> [String: Any]) -> [[String: Any]] {
-    values.map { value in
-        var option = describe(value)
-        option["selected"] = selected(value)
-        return option
-    }
-}
-
 /// Formats dates and instants for pages.
 enum Format {
     /// `2026-11-24 09:30`, wall time in `timeZone`.
@@ -95,4 +86,31 @@ struct SelectOption: Sendable, Hashable {
     var value: String
     var label: String
     var selected: Bool
+
+    init(value: String, label: String, selected: Bool) {
+        self.value = value
+        self.label = label
+        self.selected = selected
+    }
+
+    /// A unit, as `Tecnología (TI)`.
+    init(unit: OrgUnit, selected: Bool) {
+        self.init(value: unit.code, label: "\(unit.name) (\(unit.code))", selected: selected)
+    }
+}
+
+/// A form's problems, translated: the template reads `errors` (message by field name, as
+/// `errors.valid_to`) and `errorList` (the summary at the top, in order).
+public struct FormErrors: Sendable {
+    public var byField: [String: String] = [:]
+    public var list: [FormError] = []
+
+    public init() {}
+}
+
+/// One line of a form's error summary: the field's id, its label as the form shows it, the message.
+public struct FormError: Sendable, Hashable {
+    public var field: String
+    public var label: String
+    public var message: String
 }

@@ -175,7 +175,7 @@ struct RequestsPage: PageModel {
         ]
         let all = SelectOption(value: "", label: messages.text("requests.all", or: "All"), selected: false)
         func unitOptions(_ selected: String) -> [SelectOption] {
-            [all] + units.map { SelectOption(value: $0.code, label: "\($0.name) (\($0.code))", selected: $0.code == selected) }
+            [all] + units.map { SelectOption(unit: $0, selected: $0.code == selected) }
         }
         self.providers = unitOptions(query.provider)
         self.clients = unitOptions(query.client)
