@@ -21,6 +21,7 @@ extension Repositories {
     public var manualValues: ManualValueRepository { ManualValueRepository(db: self.executor) }
     public var ledger: LedgerRepository { LedgerRepository(db: self.executor) }
     public var loginThrottle: LoginThrottle { LoginThrottle(db: self.executor) }
+    public var campaigns: CampaignRepository { CampaignRepository(db: self.executor) }
 }
 
 /// Pacta's storage: one ``Database`` (PostgreSQL or SQLite) and the repositories written once on top of it.

@@ -112,6 +112,16 @@ extension LocalDate: DatabaseValueConvertible {
     }
 }
 
+extension Period: DatabaseValueConvertible {
+    public var databaseValue: DatabaseValue { .text(self.description) }
+    public init(databaseValue: DatabaseValue) throws(DatabaseError) {
+        guard case .text(let text) = databaseValue, let period = Period(text) else {
+            throw Self.mismatch(databaseValue)
+        }
+        self = period
+    }
+}
+
 extension DatabaseValueConvertible where Self: RawRepresentable, RawValue == String {
     public var databaseValue: DatabaseValue { .text(self.rawValue) }
     public init(databaseValue: DatabaseValue) throws(DatabaseError) {
