@@ -231,3 +231,59 @@ import Testing
         }
     }
 }
+
+@Suite struct CampaignResultsTests {
+    static func tally(_ agreement: String, provider: String, answers: Int, invitations: Int = 10) -> AgreementTally {
+        AgreementTally(
+            agreement: agreement,
+            title: agreement,
+            provider: provider,
+            providerName: provider,
+            client: "CRED",
+            clientName: "Crédito",
+            invitations: invitations,
+            figures: PerceptionFigures((0..<answers).map { SurveyAnswer(ratings: ["quality": 1 + $0 % 5], recommend: $0 % 11) }),
+            comments: (0..<answers).map { "Comentario \($0)" }
+        )
+    }
+
+    /// The attack of the issue: a provider's total minus all but one of its agreements.
+    @Test func noFigureOfAGroupBelowKCanBeShownOrSubtracted() throws {
+        let campaign = Campaign(
+            code: "ENC",
+            title: "Encuesta",
+            period: Period("2026-09")!,
+            unit: "GG",
+            questionnaire: .standard,
+            storedState: .closed,
+            opensOn: LocalDate("2026-09-01")!,
+            closesOn: LocalDate("2026-09-30")!,
+            reminderDays: 7,
+            agreements: [],
+            guests: [],
+            createdBy: "ana",
+            createdAt: Fixtures.now
+        )
+        let results = CampaignResults(
+            campaign: campaign,
+            tallies: [
+                Self.tally("TI-CRED", provider: "TI", answers: 5), Self.tally("TI-COM", provider: "TI", answers: 4),
+                Self.tally("TI-HIP", provider: "TI", answers: 2), Self.tally("CONT-COM", provider: "CONT", answers: 6),
+            ],
+            k: 3
+        )
+        let ti = try #require(results.providers.first { $0.provider == "TI" })
+        let byCode = Dictionary(uniqueKeysWithValues: ti.agreements.map { ($0.agreement, $0.figures) })
+        #expect(ti.figures.shown && ti.figures.responses == 11 && ti.figures.perceptionIndex != nil)
+        let hip = try #require(byCode["TI-HIP"])
+        #expect(!hip.shown && hip.perceptionIndex == nil && hip.nps == nil && hip.attributeMeans.isEmpty && hip.comments.isEmpty)
+        #expect(hip.responses == 2 && hip.invitations == 10 && hip.responseRate == 0.2, "the response rate is always shown")
+        let com = try #require(byCode["TI-COM"])
+        #expect(!com.shown && com.hiddenToProtectAnother && com.perceptionIndex == nil && com.comments.count == 4)
+        #expect(byCode["TI-CRED"]?.shown == true && byCode["TI-CRED"]?.nps?.n == 5)
+        // What remains shown cannot be subtracted down to fewer than 3 answers.
+        let shownInside = ti.agreements.filter(\.figures.shown).reduce(0) { $0 + $1.figures.responses }
+        #expect(ti.figures.responses - shownInside >= 3)
+        #expect(results.total.shown && results.total.responses == 17 && results.total.invitations == 40)
+    }
+}

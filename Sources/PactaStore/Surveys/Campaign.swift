@@ -32,6 +32,36 @@ public struct Campaign: Sendable, Hashable {
     public var createdBy: String
     public var createdAt: Date
 
+    public init(
+        code: String,
+        title: String,
+        period: Period,
+        unit: String,
+        questionnaire: Questionnaire,
+        storedState: CampaignState,
+        opensOn: LocalDate,
+        closesOn: LocalDate,
+        reminderDays: Int,
+        agreements: [String],
+        guests: [Guest],
+        createdBy: String,
+        createdAt: Date
+    ) {
+        self.code = code
+        self.title = title
+        self.period = period
+        self.unit = unit
+        self.questionnaire = questionnaire
+        self.storedState = storedState
+        self.opensOn = opensOn
+        self.closesOn = closesOn
+        self.reminderDays = reminderDays
+        self.agreements = agreements
+        self.guests = guests
+        self.createdBy = createdBy
+        self.createdAt = createdAt
+    }
+
     public struct Guest: Sendable, Hashable, Codable {
         public var unit: String
         public var email: String

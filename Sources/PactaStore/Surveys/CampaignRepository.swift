@@ -320,6 +320,28 @@ public struct AgreementTally: Sendable, Hashable {
     public var figures = PerceptionFigures()
     /// Sorted, not in the order they came.
     public var comments: [String] = []
+
+    public init(
+        agreement: String,
+        title: String,
+        provider: String,
+        providerName: String,
+        client: String,
+        clientName: String,
+        invitations: Int,
+        figures: PerceptionFigures = PerceptionFigures(),
+        comments: [String] = []
+    ) {
+        self.agreement = agreement
+        self.title = title
+        self.provider = provider
+        self.providerName = providerName
+        self.client = client
+        self.clientName = clientName
+        self.invitations = invitations
+        self.figures = figures
+        self.comments = comments
+    }
 }
 
 // MARK: - Inside
