@@ -14,6 +14,10 @@ public struct ServerSettings: Sendable {
     public var demo: Bool
     /// Share of a time target past which open requests are listed as warnings.
     public var warningThreshold: Double
+    /// The fewest answers a group of survey answers has for its figures to be shown (`SURVEYS_MINIMUM_ANSWERS`, at least 2).
+    public var surveyMinimumAnswers: Int
+    /// Where people reach Pacta (`PUBLIC_URL`): the start of the links sent to raters.
+    public var publicURL: String
     /// Whether a proxy in front sets `X-Forwarded-For` (the client's address, for login throttling).
     public var trustProxy: Bool
     /// What Prometheus sends as `Authorization: Bearer …` to read `/metrics`.
@@ -36,12 +40,15 @@ public struct ServerSettings: Sendable {
             reader.string(forKey: "timezone").flatMap(TimeZone.init(identifier:))
             ?? (self.demo ? DemoOrganisation.timeZone : .current)
         self.warningThreshold = min(max(reader.double(forKey: "warnings.threshold", default: 0.75), 0), 1)
+        self.surveyMinimumAnswers = max(reader.int(forKey: "surveys.minimum.answers", default: 3), 2)
         self.trustProxy = reader.bool(forKey: "http.trust.proxy", default: false)
         self.metricsToken = reader.string(forKey: "metrics.token").flatMap { $0.isEmpty ? nil : $0 }
         self.databaseTimeouts = DatabaseTimeouts(
             connect: .seconds(max(reader.double(forKey: "database.connect.timeout", default: 5), 0.1)),
             statement: .seconds(max(reader.double(forKey: "database.statement.timeout", default: 30), 0.1))
         )
+        let port = reader.int(forKey: "http.port", default: 8080)
+        self.publicURL = String((reader.string(forKey: "public.url") ?? "http://localhost:\(port)").reversed().drop { $0 == "/" }.reversed())
         self.shutdownGrace = .seconds(max(reader.double(forKey: "http.shutdown.grace", default: 10), 0))
     }
 }

@@ -11,6 +11,8 @@ public struct AppRequestContext: AuthRequestContext, SessionRequestContext, Requ
     public var identity: User?
     /// The agreements waiting for the signed-in person's signature, shown in the navigation.
     public var awaitingSignature: [AwaitingSignature] = []
+    /// The surveys the signed-in person has not answered yet, shown in the navigation.
+    public var pendingSurveys: [PendingSurvey] = []
     /// How the user reached Pacta: their session, or an API token (set by ``BearerTokenMiddleware``).
     public var channel: Actor.Channel
     /// The CSRF token of a browser without a session, from its cookie (the sign-in form).

@@ -15,6 +15,10 @@ public struct AppServices: Sendable {
     public var timeZone: TimeZone
     /// Share of a time target (0–1) past which an open request is listed as a warning.
     public var warningThreshold: Double
+    /// The fewest answers a group of survey answers has for its figures to be shown (k).
+    public var surveyMinimumAnswers = 3
+    /// Where people reach Pacta: the start of the links sent to raters (`https://pacta.example.com`).
+    public var publicURL = "http://localhost:8080"
     /// How hard wrong passwords are slowed down and refused.
     public var loginPolicy = LoginThrottle.Policy()
     /// Whether the client's address is the last one of `X-Forwarded-For` (behind a proxy), not the peer's.

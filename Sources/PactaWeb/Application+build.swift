@@ -45,6 +45,8 @@ public func buildApplication(reader: ConfigReader) async throws -> some Applicat
         services.secureCookies = settings.secureCookies
         services.trustProxy = settings.trustProxy
         services.metricsToken = settings.metricsToken
+        services.surveyMinimumAnswers = settings.surveyMinimumAnswers
+        services.publicURL = settings.publicURL
         return services
     }()
     let router = try buildRouter(services: services, metrics: registry)
@@ -133,7 +135,7 @@ public func buildRouter(
                 )
             )
         )
-        .add(middleware: SessionUserMiddleware(store: services.store))
+        .add(middleware: SessionUserMiddleware(store: services.store, today: { services.today }))
         // Again inside the sessions, so that error pages show the signed-in user and keep session changes.
         .add(middleware: ErrorMiddleware(renderer: services.renderer))
         .add(middleware: CSRFMiddleware(secure: services.secureCookies))
@@ -145,6 +147,8 @@ public func buildRouter(
     UnitsWebController(services: services).addRoutes(to: web)
     CalendarsWebController(services: services).addRoutes(to: web)
     AdminWebController(services: services).addRoutes(to: web)
+    CampaignsWebController(services: services).addRoutes(to: web)
+    SurveysWebController(services: services).addRoutes(to: web)
     routes.fill(from: router)
     return router
 }

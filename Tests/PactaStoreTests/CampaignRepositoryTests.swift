@@ -78,6 +78,14 @@ import Testing
             var quarter = Self.draft(code: "TRIM", agreements: ["TI-CRED"])
             quarter.period = Period("2026-Q3")!
             await #expect(throws: ValidationError.self) { try await store.campaigns.create(quarter, by: Self.ana, at: Fixtures.now) }
+            // With nothing to rate, no campaign is made.
+            quarter.agreements = nil
+            do {
+                _ = try await store.campaigns.create(quarter, by: Self.ana, at: Fixtures.now)
+                Issue.record("a campaign without agreements")
+            } catch let error as ValidationError {
+                #expect(error.issues.map(\.field) == ["agreements"] && error.issues[0].message.contains("reviewed by quarter"))
+            }
         }
     }
 

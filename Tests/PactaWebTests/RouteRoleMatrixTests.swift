@@ -22,7 +22,8 @@ import Testing
         var path: String {
             self.pattern.replacingOccurrences(of: "{code}", with: "NOPE").replacingOccurrences(of: "{version}", with: "1")
                 .replacingOccurrences(of: "{id}", with: "999999").replacingOccurrences(of: "{provider}", with: "NOPE")
-                .replacingOccurrences(of: "{ref}", with: "NOPE-1")
+                .replacingOccurrences(of: "{ref}", with: "NOPE-1").replacingOccurrences(of: "{token}", with: String(repeating: "0", count: 64))
+                .replacingOccurrences(of: "{campaign}", with: "NOPE").replacingOccurrences(of: "{agreement}", with: "NOPE")
         }
     }
 
@@ -87,6 +88,22 @@ import Testing
         Route(method: .get, pattern: "/requests/lookup", roles: everyone),
         Route(method: .get, pattern: "/requests/{provider}/{ref}", roles: everyone),
         Route(method: .post, pattern: "/requests/import", roles: editors),
+        Route(method: .get, pattern: "/campaigns", roles: everyone),
+        Route(method: .get, pattern: "/campaigns/{code}", roles: everyone),
+        Route(method: .get, pattern: "/campaigns/new", roles: editors),
+        Route(method: .post, pattern: "/campaigns", roles: editors),
+        Route(method: .get, pattern: "/campaigns/{code}/edit", roles: editors),
+        Route(method: .post, pattern: "/campaigns/{code}", roles: editors),
+        Route(method: .post, pattern: "/campaigns/{code}/open", roles: editors),
+        Route(method: .post, pattern: "/campaigns/{code}/close", roles: editors),
+        Route(method: .post, pattern: "/campaigns/{code}/links", roles: editors),
+        Route(method: .post, pattern: "/campaigns/{code}/links.csv", roles: editors),
+        // Answering: the link is the key, no sign-in; or signed in, one's own invitations.
+        Route(method: .get, pattern: "/s/{token}", roles: nil),
+        Route(method: .post, pattern: "/s/{token}", roles: nil),
+        Route(method: .get, pattern: "/surveys", roles: everyone),
+        Route(method: .get, pattern: "/surveys/{campaign}/{agreement}", roles: everyone),
+        Route(method: .post, pattern: "/surveys/{campaign}/{agreement}", roles: everyone),
         Route(method: .get, pattern: "/api/v1/warnings", roles: everyone),
         Route(method: .get, pattern: "/api/v1/me", roles: everyone),
         Route(method: .get, pattern: "/api/v1/units", roles: everyone),

@@ -56,6 +56,10 @@ import Testing
         "title": "Selección", "provider": "TI", "client": "CC", "valid_from": "2026-01-01", "valid_to": "2026-12-31", "cadence": "monthly",
         "commitments[0].name": "Cobertura", "commitments[0].metric": "volume", "commitments[0].target": "5", "commitments[0].weight": "1",
     ]
+    static let campaignForm = [
+        "title": "Percepción", "period": "2026-09", "unit": "TH", "opens_on": "2026-09-21", "closes_on": "2026-09-30", "reminder_days": "7",
+        "attributes[0].key": "quality", "attributes[0].es": "Calidad", "attributes[0].en": "Quality",
+    ]
     static let calendar = #""name": "Horario", "time_zone": "America/Guayaquil", "hours": {"monday": ["08:00-17:00"]}"#
     static let request = "external_ref,provider,client,service,priority,opened_at\nTH-9,TH,CC,Selección,P1,2026-09-14T09:00:00-05:00\n"
 
@@ -288,6 +292,71 @@ import Testing
                 expected: .forbidden
             ),
             Probe(
+                method: .post,
+                pattern: "/campaigns",
+                path: "/campaigns",
+                role: .manager,
+                body: .form(Self.campaignForm.merging(["code": "X1"]) { $1 }),
+                expected: .forbidden
+            ),
+            Probe(
+                method: .post,
+                pattern: "/campaigns/{code}",
+                path: "/campaigns/TH-ENC",
+                role: .manager,
+                body: .form(Self.campaignForm),
+                expected: .forbidden
+            ),
+            Probe(
+                method: .post,
+                pattern: "/campaigns/{code}/open",
+                path: "/campaigns/TH-ENC/open",
+                role: .manager,
+                body: .form([:]),
+                expected: .forbidden
+            ),
+            Probe(
+                method: .post,
+                pattern: "/campaigns/{code}/close",
+                path: "/campaigns/TH-ABIERTA/close",
+                role: .manager,
+                body: .form([:]),
+                expected: .forbidden
+            ),
+            Probe(
+                method: .post,
+                pattern: "/campaigns/{code}/links",
+                path: "/campaigns/TH-ABIERTA/links",
+                role: .manager,
+                body: .form([:]),
+                expected: .forbidden
+            ),
+            Probe(
+                method: .post,
+                pattern: "/campaigns/{code}/links.csv",
+                path: "/campaigns/TH-ABIERTA/links.csv",
+                role: .manager,
+                body: .form([:]),
+                expected: .forbidden
+            ),
+            // A rater of CRED is not invited to rate TH-ACT for CC.
+            Probe(
+                method: .post,
+                pattern: "/surveys/{campaign}/{agreement}",
+                path: "/surveys/TH-ABIERTA/TH-ACT",
+                role: .rater,
+                body: .form(["recommend": "10"]),
+                expected: .notFound
+            ),
+            Probe(
+                method: .post,
+                pattern: "/s/{token}",
+                path: "/s/\(String(repeating: "ab", count: 32))",
+                role: .rater,
+                body: .form(["recommend": "10"]),
+                expected: .notFound
+            ),
+            Probe(
                 method: .delete,
                 pattern: "/api/v1/tokens/{id}",
                 path: "/api/v1/tokens/\(raterToken)",
@@ -340,6 +409,19 @@ import Testing
             at: Fixtures.now,
             timeZone: app.services.timeZone
         )
+        // TH's campaigns: a draft for September, one open for October (with CC's people invited).
+        for (code, month) in [("TH-ENC", "2026-09"), ("TH-ABIERTA", "2026-10")] {
+            let draft = CampaignDraft(
+                code: code,
+                title: "Percepción",
+                period: Period(month)!,
+                unit: "TH",
+                opensOn: Fixtures.today,
+                closesOn: LocalDate("2026-10-31")!
+            )
+            _ = try await store.campaigns.create(draft, by: rosa, at: Fixtures.now)
+        }
+        try await store.campaigns.open("TH-ABIERTA", by: rosa, at: Fixtures.now)
         let pending = try #require(try await store.agreements.get("TH-PEND", visibleTo: nil)?.agreement.sha256)
         let rater = try #require(try await store.users.credentials(username: "clienta")?.user)
         let token = try #require(try await store.tokens.list(for: rater).first?.id)
@@ -349,8 +431,15 @@ import Testing
     /// Everything a refused call could have changed.
     static func snapshot(_ store: Store) async throws -> [String] {
         var lines: [String] = []
-        for table in ["ledger", "units", "requests", "calendars", "api_tokens", "manual_values", "signatures", "agreements"] {
+        for table in [
+            "ledger", "units", "requests", "calendars", "api_tokens", "manual_values", "signatures", "agreements", "campaigns",
+            "campaign_agreements", "survey_invitations", "survey_links", "survey_answers",
+        ] {
             lines.append("\(table): \(try await store.database.first(SQL(stringLiteral: "SELECT COUNT(*) FROM \(table)"))!.decode(0, as: Int.self))")
+        }
+        lines += try await store.database.query("SELECT code, state, title FROM campaigns ORDER BY code").map {
+            let (code, state, title) = try $0.decode((String, String, String).self)
+            return "campaign \(code) \(state) \(title)"
         }
         lines += try await store.units.list().map { "\($0.code) \($0.name) \($0.parent ?? "")" }
         lines += try await store.calendars.listOwned().map { "\($0.calendar.code) \($0.calendar.name) \($0.owner ?? "")" }

@@ -487,7 +487,7 @@ extension CampaignRepository {
 
     /// Whether `actor` may see `campaign`: it runs in their unit or below, or rates an agreement
     /// their unit takes part in; management and administrators see every one.
-    func isVisible(_ campaign: Campaign, to actor: Actor, in tree: UnitTree) async throws -> Bool {
+    public func isVisible(_ campaign: Campaign, to actor: Actor, in tree: UnitTree) async throws -> Bool {
         if actor.reachesEverything || actor.role == .viewer || actor.reaches(campaign.unit, in: tree) { return true }
         for code in campaign.agreements {
             guard let summary = try await AgreementRepository(db: self.db).list(visibleTo: actor, unit: nil).first(where: { $0.code == code })
@@ -533,6 +533,13 @@ extension CampaignRepository {
             for summary in summaries.sorted(by: { $0.code < $1.code }) where try await eligible(summary) == nil {
                 chosen.append(summary.code)
             }
+        }
+        if chosen.isEmpty && validator.issues.isEmpty {
+            validator.fail(
+                "agreements",
+                "required",
+                "No agreement of \(draft.unit) can be rated in \(draft.period): none is signed, in force then, reviewed by \(draft.period.isQuarter ? "quarter" : "month") and with a soft commitment."
+            )
         }
         try validator.finish()
         var result: [(id: Int64, code: String)] = []

@@ -4,11 +4,14 @@ import HummingbirdAuth
 import PactaCore
 import PactaStore
 
-/// Puts the signed-in user of the browser session into the context; a session begun before the
+/// Puts the signed-in user of the browser session into the context, with what awaits them (signatures,
+/// surveys to answer); a session begun before the
 /// user's last password change, or of a user who may no longer sign in, ends here. A session
 /// that could not be read (the database away) is that error, not a signed-out visitor.
 struct SessionUserMiddleware: RouterMiddleware {
     let store: Store
+    /// Today in the organisation's zone: which surveys still take answers.
+    let today: @Sendable () -> LocalDate
 
     func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response
     {
@@ -20,6 +23,7 @@ struct SessionUserMiddleware: RouterMiddleware {
                 if Role.signers.contains(user.role) {
                     context.awaitingSignature = try await self.store.agreements.awaitingSignature(of: user.actor(.web))
                 }
+                context.pendingSurveys = try await self.store.campaigns.pending(for: user, today: self.today())
             } else {
                 context.sessions.clearSession()
             }

@@ -116,6 +116,14 @@ public struct PageRenderer: Sendable {
                     "items": context.awaitingSignature.map { ["code": $0.code, "title": $0.title, "href": "/agreements/\($0.code)/sign"] },
                 ]
             }
+            if !context.pendingSurveys.isEmpty {
+                data["toAnswer"] = [
+                    "count": context.pendingSurveys.count,
+                    "items": context.pendingSurveys.map {
+                        ["title": "\($0.providerName) · \($0.agreementTitle)", "href": "/surveys/\($0.campaign)/\($0.agreement)"]
+                    },
+                ]
+            }
             data["can"] = [
                 "edit": Role.editors.contains(user.role),
                 "admin": user.role == .admin,

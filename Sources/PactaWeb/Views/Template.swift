@@ -14,6 +14,11 @@ public enum Template: String, CaseIterable, Sendable {
     case agreementVersion = "agreement-version"
     case agreements
     case calendarForm = "calendar-form"
+    case campaign
+    case campaignFigures = "campaign-figures"
+    case campaignForm = "campaign-form"
+    case campaignLinks = "campaign-links"
+    case campaigns
     case calendars
     case csrf
     case error
@@ -24,6 +29,9 @@ public enum Template: String, CaseIterable, Sendable {
     case request
     case requests
     case requestsImport = "requests-import"
+    case survey
+    case surveyOutcome = "survey-outcome"
+    case surveys
     case tokens
     case unitForm = "unit-form"
     case units

@@ -27,7 +27,7 @@ struct SessionWebController: Sendable {
             return redirect("/published")
         }
         var context = context
-        let cookie = self.anonymousCSRF(&context)
+        let cookie = context.anonymousCSRFCookie(secure: self.services.secureCookies)
         var response = try self.page(
             request,
             context: context,
@@ -138,15 +138,6 @@ struct SessionWebController: Sendable {
             context: context,
             status: issues.isEmpty ? .ok : .unprocessableContent
         )
-    }
-
-    /// The CSRF token of a browser without a session: its cookie's, or a new one to set.
-    private func anonymousCSRF(_ context: inout AppRequestContext) -> Cookie? {
-        guard context.sessions.session == nil, context.anonymousCSRF == nil else { return nil }
-        let token = WebSession.makeToken()
-        context.anonymousCSRF = token
-        let secure = self.services.secureCookies
-        return Cookie(name: CSRFMiddleware.cookie(secure: secure), value: token, path: "/", secure: secure, httpOnly: true, sameSite: .strict)
     }
 
     private func page(

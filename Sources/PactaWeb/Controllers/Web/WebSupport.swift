@@ -20,6 +20,16 @@ extension AppRequestContext {
         }
     }
 
+    /// For a browser without a session, the cookie holding the CSRF token of the form about to be
+    /// shown (its own, or a new one); nil when it has a session or the cookie already. Looking at
+    /// such a form writes nothing to the database.
+    mutating func anonymousCSRFCookie(secure: Bool) -> Cookie? {
+        guard self.sessions.session == nil, self.anonymousCSRF == nil else { return nil }
+        let token = WebSession.makeToken()
+        self.anonymousCSRF = token
+        return Cookie(name: CSRFMiddleware.cookie(secure: secure), value: token, path: "/", secure: secure, httpOnly: true, sameSite: .strict)
+    }
+
     /// The signed-in user; routes behind ``RequireRoleMiddleware`` always have one.
     var user: User {
         get throws { try self.requireIdentity() }

@@ -1,0 +1,309 @@
+import Foundation
+import PactaCore
+import PactaStore
+
+extension CampaignState {
+    /// The badge class of the style sheet.
+    var badge: String {
+        switch self {
+        case .draft: "draft"
+        case .open: "active"
+        case .closed: "expired"
+        }
+    }
+}
+
+/// The campaigns the reader may see, newest period first.
+struct CampaignsPage: PageModel {
+    static let template = Template.campaigns
+
+    struct Row: Sendable {
+        var code: String
+        var href: String
+        var title: String
+        var period: String
+        var unit: String
+        var agreements: Int
+        var stateLabel: String
+        var stateClass: String
+        var closesOn: String
+    }
+
+    var rows: [Row]
+    /// Nil when the reader may not run campaigns.
+    var newHref: String?
+
+    init(_ campaigns: [Campaign], mayRun: Bool, today: LocalDate, messages: Messages) {
+        self.rows = campaigns.map { campaign in
+            let state = campaign.state(on: today)
+            return Row(
+                code: campaign.code,
+                href: "/campaigns/\(campaign.code)",
+                title: campaign.title,
+                period: campaign.period.description,
+                unit: campaign.unit,
+                agreements: campaign.agreements.count,
+                stateLabel: messages.text("campaigns.states.\(state.rawValue)", or: state.rawValue),
+                stateClass: state.badge,
+                closesOn: campaign.closesOn.description
+            )
+        }
+        self.newHref = mayRun ? "/campaigns/new" : nil
+    }
+}
+
+/// One campaign: what it asks and of whom, its state and actions, and its results with every
+/// group below k hidden (and those that would reveal one by subtraction).
+struct CampaignPage: PageModel {
+    static let template = Template.campaign
+
+    /// A group's figures in words; hidden ones carry only their response rate and why.
+    struct Figures: Sendable {
+        var invitations: Int
+        var responses: Int
+        /// `60 %`; nil without invitations.
+        var responseRate: String?
+        var shown: Bool
+        /// Why the figures are hidden, in words.
+        var hiddenReason: String?
+        var perceptionIndex: String?
+        var nps: String?
+        /// `± 12,4`.
+        var margin: String?
+        var attributes: [Mean]
+        /// The 0–10 answers as an inline SVG bar chart, and as a table for screen readers.
+        var chart: String?
+        var distribution: [Bar]
+        var comments: [String]
+    }
+
+    struct Mean: Sendable {
+        var label: String
+        var value: String
+    }
+
+    struct Bar: Sendable {
+        var score: Int
+        var count: Int
+    }
+
+    struct AgreementRow: Sendable {
+        var code: String
+        var title: String
+        var clientName: String
+        var href: String
+        var figures: Figures
+    }
+
+    struct ProviderRow: Sendable {
+        var code: String
+        var name: String
+        var figures: Figures
+        var agreements: [AgreementRow]
+    }
+
+    var code: String
+    var title: String
+    var period: String
+    var unit: String
+    var stateLabel: String
+    var stateClass: String
+    var opensOn: String
+    var closesOn: String
+    var reminderDays: Int
+    var attributes: [String]
+    var guests: [String]
+    /// `Se muestran grupos de al menos 3 respuestas.`
+    var anonymityNote: String
+    var total: Figures
+    var providers: [ProviderRow]
+    // Each action is nil when the reader may not take it now.
+    var editHref: String?
+    var openAction: String?
+    var closeAction: String?
+    var linksAction: String?
+    var linksCSVAction: String?
+
+    init(_ results: CampaignResults, mayRun: Bool, today: LocalDate, language: Language, messages: Messages) {
+        let campaign = results.campaign
+        let state = campaign.state(on: today)
+        self.code = campaign.code
+        self.title = campaign.title
+        self.period = campaign.period.description
+        self.unit = campaign.unit
+        self.stateLabel = messages.text("campaigns.states.\(state.rawValue)", or: state.rawValue)
+        self.stateClass = state.badge
+        self.opensOn = campaign.opensOn.description
+        self.closesOn = campaign.closesOn.description
+        self.reminderDays = campaign.reminderDays
+        let labels = Dictionary(uniqueKeysWithValues: campaign.questionnaire.attributes.map { ($0.key, $0.label.text(language)) })
+        self.attributes = campaign.questionnaire.attributes.map { $0.label.text(language) }
+        self.guests = campaign.guests.map { "\($0.email) (\($0.unit))" }
+        self.anonymityNote = messages.text("campaign.anonymity", or: "").replacingOccurrences(of: "{k}", with: String(results.k))
+        let order = campaign.questionnaire.attributes.map(\.key)
+        func words(_ figures: CampaignResults.Figures) -> Figures {
+            Self.words(figures, order: order, labels: labels, k: results.k, messages: messages)
+        }
+        self.total = words(results.total)
+        self.providers = results.providers.map { provider in
+            ProviderRow(
+                code: provider.provider,
+                name: provider.providerName,
+                figures: words(provider.figures),
+                agreements: provider.agreements.map {
+                    AgreementRow(
+                        code: $0.agreement,
+                        title: $0.title,
+                        clientName: $0.clientName,
+                        href: "/agreements/\($0.agreement)",
+                        figures: words($0.figures)
+                    )
+                }
+            )
+        }
+        let code = campaign.code
+        self.editHref = mayRun && state == .draft ? "/campaigns/\(code)/edit" : nil
+        self.openAction = mayRun && state == .draft ? "/campaigns/\(code)/open" : nil
+        self.closeAction = mayRun && state == .open ? "/campaigns/\(code)/close" : nil
+        self.linksAction = mayRun && state == .open ? "/campaigns/\(code)/links" : nil
+        self.linksCSVAction = mayRun && state == .open ? "/campaigns/\(code)/links.csv" : nil
+    }
+
+    static func words(
+        _ figures: CampaignResults.Figures,
+        order: [String],
+        labels: [String: String],
+        k: Int,
+        messages: Messages
+    ) -> Figures {
+        func one(_ value: Double) -> String { messages.number((value * 10).rounded() / 10) }
+        let hiddenReason: String? =
+            figures.shown
+            ? nil
+            : messages.text(figures.hiddenToProtectAnother ? "campaign.hidden_protects" : "campaign.hidden_few", or: "")
+                .replacingOccurrences(of: "{k}", with: String(k))
+        let nps = figures.nps
+        return Figures(
+            invitations: figures.invitations,
+            responses: figures.responses,
+            responseRate: figures.responseRate.map { messages.percent($0) },
+            shown: figures.shown,
+            hiddenReason: hiddenReason,
+            perceptionIndex: figures.perceptionIndex.map(one),
+            nps: nps?.score.map { ($0 > 0 ? "+" : "") + one($0) },
+            margin: nps?.marginOfError.map { "± " + one($0) },
+            attributes: order.compactMap { key in
+                figures.attributeMeans[key].map { Mean(label: labels[key] ?? key, value: messages.number(($0 * 100).rounded() / 100)) }
+            },
+            chart: nps.map { Self.chart($0, messages: messages) },
+            distribution: nps.map { nps in (0...10).map { Bar(score: $0, count: nps.distribution[$0]) } } ?? [],
+            comments: figures.comments
+        )
+    }
+
+    /// Eleven bars, 0–10, red for detractors, grey for passives, green for promoters; the counts
+    /// above. Drawn from numbers only: nothing typed by anyone reaches the SVG.
+    static func chart(_ nps: NPS, messages: Messages) -> String {
+        let top = max(nps.distribution.max() ?? 0, 1)
+        let (width, height, bar, gap) = (11 * 26, 120, 20, 6)
+        var svg =
+            "<svg class=\"nps-chart\" viewBox=\"0 0 \(width) \(height + 36)\" width=\"\(width)\" height=\"\(height + 36)\" role=\"img\" aria-label=\"\(messages.text("campaign.chart_label", or: "0–10"))\">"
+        for score in 0...10 {
+            let count = nps.distribution[score]
+            let barHeight = count * height / top
+            let x = score * (bar + gap) + gap / 2
+            let color = score >= 9 ? "#1f7a4d" : score >= 7 ? "#8a94a3" : "#b4232a"
+            svg += "<rect x=\"\(x)\" y=\"\(height - barHeight + 16)\" width=\"\(bar)\" height=\"\(barHeight)\" fill=\"\(color)\"/>"
+            svg += "<text x=\"\(x + bar / 2)\" y=\"\(height - barHeight + 12)\" text-anchor=\"middle\" font-size=\"10\">\(count)</text>"
+            svg += "<text x=\"\(x + bar / 2)\" y=\"\(height + 30)\" text-anchor=\"middle\" font-size=\"11\">\(score)</text>"
+        }
+        return svg + "</svg>"
+    }
+}
+
+/// The campaign form: its period and dates, its questions (rows like an agreement's commitments),
+/// the agreements it rates and guests without an account.
+struct CampaignFormPage: PageModel {
+    static let template = Template.campaignForm
+
+    struct AttributeRow: Sendable {
+        var index: Int
+        var key: String
+        var es: String
+        var en: String
+        var errors: [String: String]
+    }
+
+    struct AgreementChoice: Sendable {
+        var code: String
+        var title: String
+        var provider: String
+        var checked: Bool
+    }
+
+    var isNew: Bool
+    var action: String
+    var code: String
+    var title: String
+    var period: String
+    var units: [SelectOption]
+    var opensOn: String
+    var closesOn: String
+    var reminderDays: String
+    var attributes: [AttributeRow]
+    var agreements: [AgreementChoice]
+    var guests: String
+    var errors: [String: String]
+    var errorList: [FormError]
+
+    /// - Parameter candidates: the signed agreements with a soft commitment the reader's units provide.
+    init(_ form: CampaignForm, isNew: Bool, units: [OrgUnit], candidates: [AgreementSummary], errors: FormErrors) {
+        self.isNew = isNew
+        self.action = isNew ? "/campaigns" : "/campaigns/\(form.code)"
+        self.code = form.code
+        self.title = form.title
+        self.period = form.period
+        self.units = units.map { SelectOption(unit: $0, selected: $0.code == form.unit) }
+        self.opensOn = form.opensOn
+        self.closesOn = form.closesOn
+        self.reminderDays = form.reminderDays
+        var rows = form.attributes
+        while rows.count < form.attributes.filter({ !$0.isBlank }).count + 1 { rows.append(CampaignForm.Attribute()) }
+        self.attributes = rows.enumerated().map { index, row in
+            var rowErrors: [String: String] = [:]
+            for (field, message) in errors.byField where field.hasPrefix("attributes[\(index)].") {
+                let name = String(field.dropFirst("attributes[\(index)].".count))
+                rowErrors[name] = rowErrors[name] ?? message
+            }
+            return AttributeRow(index: index, key: row.key, es: row.es, en: row.en, errors: rowErrors)
+        }
+        self.agreements = candidates.map {
+            AgreementChoice(code: $0.code, title: $0.title, provider: $0.providerName, checked: form.agreements.contains($0.code))
+        }
+        self.guests = form.guests
+        self.errors = errors.byField
+        self.errorList = errors.list
+    }
+}
+
+/// Fresh links to the invitations not used yet, shown once (each link is a secret).
+struct CampaignLinksPage: PageModel {
+    static let template = Template.campaignLinks
+
+    struct Row: Sendable {
+        var agreement: String
+        var rater: String
+        var email: String?
+        var url: String
+    }
+
+    var code: String
+    var backHref: String
+    var rows: [Row]
+
+    init(_ links: [SurveyLink], campaign: String, publicURL: String) {
+        self.code = campaign
+        self.backHref = "/campaigns/\(campaign)"
+        self.rows = links.map { Row(agreement: $0.agreement, rater: $0.rater, email: $0.email, url: "\(publicURL)/s/\($0.token)") }
+    }
+}
