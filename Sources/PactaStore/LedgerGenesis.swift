@@ -30,8 +30,7 @@ enum LedgerGenesis {
 
     private static func record(_ row: DatabaseRow, calendars: [String: BusinessCalendar], at instant: Date, in db: any DatabaseExecutor) async throws
     {
-        let id = try row.decode(0, as: Int64.self)
-        let code = try row.decode(1, as: String.self)
+        let (id, code, state, signedVersion, terminationReason) = try row.decode((Int64, String, String, Int?, String?).self)
         let signatures = try await AgreementRepository(db: db).signatures(where: "s.agreement_id = \(id)")[id, default: []]
         let versions = try await db.query(
             "SELECT version, document, format, supersedes FROM agreement_versions WHERE agreement_id = \(id) ORDER BY version"
@@ -40,9 +39,8 @@ enum LedgerGenesis {
             try await LedgerRepository(db: db).append(event, agreement: code, version: version, actor: Self.actor.username, data: data, at: instant)
         }
         for versionRow in versions {
-            let version = try versionRow.decode(0, as: Int.self)
-            var text = try versionRow.decode(1, as: String.self)
-            var format = try versionRow.decode(2, as: Int.self)
+            let (version, storedText, storedFormat, supersedes) = try versionRow.decode((Int, String, Int, Int?).self)
+            var (text, format) = (storedText, storedFormat)
             // Unreadable documents stay as they are: verify reports them.
             let document = try? StoredVersion(code: code, version: version, text: text, format: format, frozenCalendars: nil).document
             let named = document.map { $0.terms.calendarCodes.sorted().compactMap { calendars[$0] } } ?? []
@@ -62,7 +60,7 @@ enum LedgerGenesis {
                 )
             }
             var data: [String: JSONValue] = ["sha256": .string(Hashing.sha256Hex(text.utf8)), "format": .number(Double(format))]
-            if let supersedes = try versionRow.decode(3, as: Int?.self) { data["supersedes"] = .number(Double(supersedes)) }
+            if let supersedes { data["supersedes"] = .number(Double(supersedes)) }
             try await append(.versionCreated, version: version, data)
             if let frozen {
                 try await append(.calendarsFrozen, version: version, ["calendars_sha256": .string(Hashing.sha256Hex(frozen.utf8))])
@@ -75,9 +73,9 @@ enum LedgerGenesis {
             .recorded,
             version: nil,
             [
-                "state": .string(try row.decode(2)),
-                "signed_version": try row.decode(3, as: Int?.self).map { .number(Double($0)) } ?? .null,
-                "termination_reason": try row.decode(4, as: String?.self).map { .string($0) } ?? .null,
+                "state": .string(state),
+                "signed_version": signedVersion.map { .number(Double($0)) } ?? .null,
+                "termination_reason": terminationReason.map { .string($0) } ?? .null,
             ]
         )
     }

@@ -93,7 +93,8 @@ public struct Migrator: Sendable {
     private func check(in db: any DatabaseExecutor) async throws -> [String: String] {
         var recorded: [String: String] = [:]
         for row in try await db.query("SELECT name, checksum FROM schema_migrations ORDER BY name") {
-            recorded[try row.decode(0, as: String.self)] = try row.decode(1, as: String.self)
+            let (name, checksum) = try row.decode((String, String).self)
+            recorded[name] = checksum
         }
         let known = Dictionary(uniqueKeysWithValues: self.migrations.map { ($0.name, $0) })
         for (name, checksum) in recorded.sorted(by: { $0.key < $1.key }) {

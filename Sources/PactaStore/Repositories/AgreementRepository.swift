@@ -63,27 +63,22 @@ public struct AgreementRepository: Sendable {
         var versions: [VersionInfo] = []
         var measured = loaded.current.document
         for row in rows {
-            let version = try row.decode(0, as: Int.self)
-            let text = try row.decode(4, as: String.self)
+            let (version, supersedes, createdBy, createdAt, text, format, frozenCalendars) = try row.decode(
+                (Int, Int?, String, Date, String, Int, String?).self
+            )
             versions.append(
                 VersionInfo(
                     version: version,
-                    supersedes: try row.decode(1, as: Int?.self),
-                    createdBy: try row.decode(2),
-                    createdAt: try row.decode(3),
+                    supersedes: supersedes,
+                    createdBy: createdBy,
+                    createdAt: createdAt,
                     sha256: Hashing.sha256Hex(text.utf8),
-                    format: try row.decode(5),
+                    format: format,
                     signatures: signatures.filter { $0.version == version }
                 )
             )
             if version == loaded.agreement.signedVersion {
-                measured = try StoredVersion(
-                    code: code,
-                    version: version,
-                    text: text,
-                    format: try row.decode(5),
-                    frozenCalendars: try row.decode(6, as: String?.self)
-                ).document
+                measured = try StoredVersion(code: code, version: version, text: text, format: format, frozenCalendars: frozenCalendars).document
             }
         }
         var agreement = loaded.agreement
@@ -112,7 +107,7 @@ public struct AgreementRepository: Sendable {
         }
         var publication = Publication(inForce: [], upcoming: [], withheld: [])
         for row in rows {
-            let code = try row.decode(1, as: String.self)
+            let (_, code) = try row.decode((Int64, String).self)
             guard let loaded = try? Loaded(row), loaded.agreement.terms.validTo >= today else {
                 publication.withheld.append(code)
                 continue
@@ -144,13 +139,8 @@ public struct AgreementRepository: Sendable {
                 "SELECT document, format, calendars FROM agreement_versions WHERE agreement_id = \(loaded.id) AND version = \(number)"
             )
         else { return nil }
-        return try StoredVersion(
-            code: code,
-            version: number,
-            text: try row.decode(0),
-            format: try row.decode(1),
-            frozenCalendars: try row.decode(2, as: String?.self)
-        )
+        let (text, format, frozenCalendars) = try row.decode((String, Int, String?).self)
+        return try StoredVersion(code: code, version: number, text: text, format: format, frozenCalendars: frozenCalendars)
     }
 
     // MARK: - Changing
@@ -299,7 +289,7 @@ public struct AgreementRepository: Sendable {
             SELECT code FROM agreements WHERE state IN (\(AgreementState.draft), \(AgreementState.pendingSignatures), \(AgreementState.active))
             AND valid_to < \(today) ORDER BY code
             """
-        ).map { try $0.decode(0, as: String.self) }
+        ).map { try $0.decode(String.self) }
         var expired: [String] = []
         for code in codes {
             let changed = try await self.db.transaction { db -> Bool in
@@ -524,8 +514,8 @@ public struct AgreementRepository: Sendable {
         in db: any DatabaseExecutor
     ) async throws -> (provider: Int64, client: Int64, calendars: [BusinessCalendar]) {
         var validator = Validator()
-        let provider = try await db.first("SELECT id FROM units WHERE code = \(terms.provider)")?.decode(0, as: Int64.self)
-        let client = try await db.first("SELECT id FROM units WHERE code = \(terms.client)")?.decode(0, as: Int64.self)
+        let provider = try await db.first("SELECT id FROM units WHERE code = \(terms.provider)")?.decode(Int64.self)
+        let client = try await db.first("SELECT id FROM units WHERE code = \(terms.client)")?.decode(Int64.self)
         validator.check(provider != nil, "provider", "unknown_unit", "There is no unit \(terms.provider).")
         validator.check(client != nil, "client", "unknown_unit", "There is no unit \(terms.client).")
         var calendars: [String: BusinessCalendar] = [:]

@@ -47,15 +47,11 @@ extension AgreementRepository {
         var hidden: Set<String> = []
         for row in try await db.query(
             "SELECT a.code, a.signed_version, p.code, c.code FROM agreements a JOIN units p ON p.id = a.provider_id JOIN units c ON c.id = a.client_id"
-        )
-        where !Self.isVisible(
-            signedVersion: try row.decode(1, as: Int?.self),
-            provider: try row.decode(2),
-            client: try row.decode(3),
-            to: actor,
-            in: tree
         ) {
-            hidden.insert(try row.decode(0))
+            let (code, signedVersion, provider, client) = try row.decode((String, Int?, String, String).self)
+            if !Self.isVisible(signedVersion: signedVersion, provider: provider, client: client, to: actor, in: tree) {
+                hidden.insert(code)
+            }
         }
         return hidden
     }
@@ -74,17 +70,16 @@ extension AgreementRepository {
         for row in try await db.query(
             "SELECT agreement_id, version, document, format, calendars FROM agreement_versions ORDER BY agreement_id, version"
         ) {
-            versions[try row.decode(0), default: []].append(
-                (try row.decode(1), try row.decode(2), try row.decode(3), try row.decode(4, as: String?.self))
-            )
+            let (agreement, version, text, format, calendars) = try row.decode((Int64, Int, String, Int, String?).self)
+            versions[agreement, default: []].append((version, text, format, calendars))
         }
         let signatures = try await Self(db: db).signatures(where: "1 = 1")
         var facts: [StoredAgreementFacts] = []
         var issues: [VerificationIssue] = []
         for row in agreements {
-            let id = try row.decode(0, as: Int64.self)
-            let code = try row.decode(1, as: String.self)
-            let current = try row.decode(5, as: Int.self)
+            let (id, code, state, signedVersion, terminationReason, current, provider, client, validFrom, validTo, title) = try row.decode(
+                (Int64, String, String, Int?, String?, Int, String, String, String, String, String).self
+            )
             var hashes: [Int: String] = [:]
             var formats: [Int: Int] = [:]
             var frozen: [Int: String] = [:]
@@ -122,9 +117,9 @@ extension AgreementRepository {
                 if version == current {
                     let terms = stored.document.terms
                     let columns: [(String, String, String)] = [
-                        ("provider", terms.provider, try row.decode(6)), ("client", terms.client, try row.decode(7)),
-                        ("valid_from", terms.validFrom.description, try row.decode(8)), ("valid_to", terms.validTo.description, try row.decode(9)),
-                        ("title", terms.title.trimmed, try row.decode(10)),
+                        ("provider", terms.provider, provider), ("client", terms.client, client),
+                        ("valid_from", terms.validFrom.description, validFrom), ("valid_to", terms.validTo.description, validTo),
+                        ("title", terms.title.trimmed, title),
                     ]
                     for (column, expected, found) in columns where expected != found {
                         issues.append(
@@ -143,9 +138,9 @@ extension AgreementRepository {
             facts.append(
                 StoredAgreementFacts(
                     code: code,
-                    state: try row.decode(2),
-                    signedVersion: try row.decode(3, as: Int?.self),
-                    terminationReason: try row.decode(4, as: String?.self),
+                    state: state,
+                    signedVersion: signedVersion,
+                    terminationReason: terminationReason,
                     versions: hashes,
                     formats: formats,
                     frozenCalendars: frozen,

@@ -108,7 +108,7 @@ public struct CalendarRepository: Sendable {
         guard actor.reaches(owner, in: try await UnitRepository(db: db).tree()) else {
             throw ScopeError("\(actor.username) acts for \(actor.unit) and the units below it; \(owner) is outside them.", field: "owner")
         }
-        return try row.decode(0, as: Int64.self)
+        return try row.decode(Int64.self)
     }
 
     private static func encode(_ calendar: BusinessCalendar) throws -> (String, String) {

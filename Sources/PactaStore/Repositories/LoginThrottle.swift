@@ -47,7 +47,7 @@ public struct LoginThrottle: Sendable {
             // Already refused: not counted again, so that the refusal ends when it says.
             let blocked = try await db.query(
                 "SELECT blocked_until FROM login_throttle WHERE key IN (\(keys.address), \(keys.pair)) AND blocked_until > \(now)"
-            ).compactMap { try $0.decode(0, as: Date?.self) }.max()
+            ).map { row -> Date in try row.decode(Date.self) }.max()
             if let blocked { return .refused(retryAfter: Self.seconds(from: now, to: blocked)) }
             var counts: [String: Int] = [:]
             for key in [keys.user, keys.address, keys.pair] {
@@ -59,7 +59,7 @@ public struct LoginThrottle: Sendable {
                     window_start = CASE WHEN login_throttle.window_start < \(cutoff) THEN \(now) ELSE login_throttle.window_start END
                     """
                 )
-                counts[key] = try await db.first("SELECT failures FROM login_throttle WHERE key = \(key)")?.decode(0, as: Int.self) ?? 1
+                counts[key] = try await db.first("SELECT failures FROM login_throttle WHERE key = \(key)")?.decode(Int.self) ?? 1
             }
             // This attempt is counted: past the limit, it and the next ones are refused.
             if counts[keys.pair, default: 0] > policy.refuseAccountAt || counts[keys.address, default: 0] > policy.refuseAddressAt {

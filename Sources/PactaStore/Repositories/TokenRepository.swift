@@ -98,14 +98,12 @@ public struct TokenRepository: Sendable {
         else { return nil }
         let user = try UserRepository.user(row)
         guard user.active else { return nil }
-        let offset = UserRepository.columnCount
-        let id = try row.decode(offset, as: Int64.self)
+        let (id, lastUsed, createdBy) = try row.dropFirst(UserRepository.columnCount).decode((Int64, Date?, Int64?).self)
         // Recording every call would turn each read into a write; a minute's precision is plenty.
-        let lastUsed = try row.decode(offset + 1, as: Date?.self)
         if lastUsed.map({ instant.timeIntervalSince($0) >= 60 }) ?? true {
             try await self.db.execute("UPDATE api_tokens SET last_used_at = \(instant) WHERE id = \(id)")
         }
-        return TokenHolder(user: user, tokenID: id, isOwn: try row.decode(offset + 2, as: Int64?.self) == user.id)
+        return TokenHolder(user: user, tokenID: id, isOwn: createdBy == user.id)
     }
 
     /// The tokens `actor` may see, newest first: every one for an administrator, their own otherwise.
@@ -136,7 +134,7 @@ public struct TokenRepository: Sendable {
 
     /// Revokes a token; it stops working at once. Others' tokens are not found unless the actor is an administrator.
     public func revoke(id: Int64, by actor: User, at instant: Date) async throws {
-        let owner = try await self.db.first("SELECT user_id FROM api_tokens WHERE id = \(id)")?.decode(0, as: Int64.self)
+        let owner = try await self.db.first("SELECT user_id FROM api_tokens WHERE id = \(id)")?.decode(Int64.self)
         guard let owner, actor.role == .admin || owner == actor.id else {
             throw NotFoundError("token", String(id))
         }

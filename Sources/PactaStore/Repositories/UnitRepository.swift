@@ -121,7 +121,7 @@ public struct UnitRepository: Sendable {
         guard let row = try await db.first("SELECT id FROM units WHERE code = \(parent)") else {
             throw ValidationError(field: field, code: "unknown_unit", message: "There is no unit \(parent).")
         }
-        return try row.decode(0, as: Int64.self)
+        return try row.decode(Int64.self)
     }
 
     /// Walks up from the unit's new parent; meeting the unit again means a loop.
@@ -136,6 +136,7 @@ public struct UnitRepository: Sendable {
                     message: "\(unit.parent ?? "") cannot be the parent of \(unit.code): it lies below it."
                 )
             }
+            // By index: the one column is nullable, and a one-type pack of an optional does not type-check here.
             current = try await db.first(
                 "SELECT p.code FROM units u LEFT JOIN units p ON p.id = u.parent_id WHERE u.code = \(code)"
             )?.decode(0, as: String?.self)

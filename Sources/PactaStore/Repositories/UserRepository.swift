@@ -51,7 +51,7 @@ public struct UserRepository: Sendable {
                 "SELECT " + Self.columns + ", u.password_hash FROM users u JOIN units un ON un.id = u.unit_id WHERE u.username = \(username)"
             )
         else { return nil }
-        return (try Self.user(row), try row.decode(Self.columnCount))
+        return (try Self.user(row), try row.decode(Self.columnCount, as: String.self))
     }
 
     /// How many users exist.
@@ -77,7 +77,7 @@ public struct UserRepository: Sendable {
             guard let unitRow = try await db.first("SELECT id FROM units WHERE code = \(unit)") else {
                 throw ValidationError(field: "unit", code: "unknown_unit", message: "There is no unit \(unit).")
             }
-            let unitID = try unitRow.decode(0, as: Int64.self)
+            let unitID = try unitRow.decode(Int64.self)
             do {
                 let id = try await db.one(
                     """
@@ -126,9 +126,8 @@ public struct UserRepository: Sendable {
                     )
                 }
             }
-            try await db.execute(
-                "UPDATE users SET role = \(role), unit_id = \(try unitRow.decode(0, as: Int64.self)), active = \(active) WHERE id = \(id)"
-            )
+            let unitID = try unitRow.decode(Int64.self)
+            try await db.execute("UPDATE users SET role = \(role), unit_id = \(unitID), active = \(active) WHERE id = \(id)")
             if let passwordHash {
                 try await db.execute("UPDATE users SET password_hash = \(passwordHash), session_epoch = session_epoch + 1 WHERE id = \(id)")
             }
@@ -141,7 +140,7 @@ public struct UserRepository: Sendable {
         try await self.db.transaction { db in
             try await db.execute("UPDATE users SET password_hash = \(passwordHash), session_epoch = session_epoch + 1 WHERE id = \(id)")
             guard let row = try await db.first("SELECT session_epoch FROM users WHERE id = \(id)") else { throw NotFoundError("user", String(id)) }
-            return try row.decode(0, as: Int.self)
+            return try row.decode(Int.self)
         }
     }
 

@@ -28,7 +28,7 @@ struct AgreementMatcher: Sendable {
         if let provider, let client { filter = " AND a.provider_id = \(provider) AND a.client_id = \(client)" }
         let rows = try await db.query(
             """
-            SELECT a.id, a.code, a.provider_id, a.client_id, v.version, v.document, v.format, v.calendars, a.signed_version
+            SELECT a.id, a.provider_id, a.client_id, a.signed_version, a.code, v.version, v.document, v.format, v.calendars
             FROM agreements a JOIN agreement_versions v ON v.agreement_id = a.id
             WHERE a.signed_version IS NOT NULL
             AND v.version IN (SELECT s.version FROM signatures s WHERE s.agreement_id = a.id GROUP BY s.version HAVING COUNT(*) = 2)
@@ -36,7 +36,7 @@ struct AgreementMatcher: Sendable {
         )
         var candidates: [Int64: [Int64: [Candidate]]] = [:]
         var clocks: [Int64: BusinessClock?] = [:]
-        var current: (id: Int64, code: String, provider: Int64, client: Int64, candidate: Candidate?, readable: Bool)?
+        var current: (id: Int64, provider: Int64, client: Int64, candidate: Candidate?, readable: Bool)?
         func close() {
             guard let done = current else { return }
             if let candidate = done.candidate, done.readable {
@@ -44,27 +44,24 @@ struct AgreementMatcher: Sendable {
             }
         }
         for row in rows {
-            let id = try row.decode(0, as: Int64.self)
+            let (id, providerID, clientID, signedVersion, code) = try row.decode((Int64, Int64, Int64, Int, String).self)
             if current?.id != id {
                 close()
-                current = (id, try row.decode(1), try row.decode(2), try row.decode(3), nil, true)
+                current = (id, providerID, clientID, nil, true)
             }
-            guard
-                let document = try? StoredVersion(
-                    code: current!.code,
-                    version: try row.decode(4),
-                    text: try row.decode(5),
-                    format: try row.decode(6),
-                    frozenCalendars: try row.decode(7, as: String?.self)
-                ).document
-            else {
+            let document: AgreementDocument
+            do {
+                // Its columns are read in here: a version whose columns cannot be read is unreadable too.
+                let (version, text, format, calendars) = try row.dropFirst(5).decode((Int, String, Int, String?).self)
+                document = try StoredVersion(code: code, version: version, text: text, format: format, frozenCalendars: calendars).document
+            } catch {
                 current!.readable = false
                 continue
             }
             var candidate = current!.candidate ?? Candidate(id: id, validFrom: document.terms.validFrom, validTo: document.terms.validTo, clock: nil)
             candidate.validFrom = min(candidate.validFrom, document.terms.validFrom)
             candidate.validTo = max(candidate.validTo, document.terms.validTo)
-            if document.version == (try row.decode(8, as: Int.self)) {
+            if document.version == signedVersion {
                 let calendarCode = document.terms.commitments.first { $0.metric.isBusinessTime && $0.calendar != nil }?.calendar
                 if let calendar = calendarCode.flatMap(document.calendar) {
                     // Versions may hold the same calendar as it was at different times: one clock per rules.
