@@ -161,7 +161,9 @@ struct PublishedJSON: ResponseEncodable, Sendable {
     var ledgerHead: LedgerHead
 }
 
-/// A row of the agreements list.
+/// A row of the agreements list: ``AgreementJSON``'s leading fields under the same names, on their
+/// own because the list is read from the agreements table alone (``AgreementSummary``), without
+/// loading or parsing any stored document.
 struct AgreementSummaryJSON: Codable, Sendable {
     var code: String
     var title: String
