@@ -39,6 +39,32 @@ public enum IndicatorExport {
         return text
     }
 
+    /// One row per commitment, hard and soft: `commitment,kind,metric,count,met,missed,pending,value,status`,
+    /// where `count` is the requests a hard commitment counted or the survey answers a soft one
+    /// rests on, and `value` is empty when not measured (`no_data`).
+    public static func commitmentsCSV(_ report: HardIndicatorReport) -> String {
+        var text = "commitment,kind,metric,count,met,missed,pending,value,status\r\n"
+        func value(_ number: Double?) -> String { number.map { String($0) } ?? "" }
+        for measurement in report.measurements {
+            text +=
+                [
+                    CSVField.escape(measurement.commitment), "hard", measurement.metric.rawValue, String(measurement.requests),
+                    String(measurement.met), String(measurement.missed), String(measurement.pending), value(measurement.value),
+                    measurement.status.rawValue,
+                ]
+                .joined(separator: ",") + "\r\n"
+        }
+        for measurement in report.soft {
+            text +=
+                [
+                    CSVField.escape(measurement.commitment), "soft", measurement.metric.rawValue, String(measurement.responses), "", "", "",
+                    value(measurement.value), measurement.status.rawValue,
+                ]
+                .joined(separator: ",") + "\r\n"
+        }
+        return text
+    }
+
     /// The same rows as JSON: `{"items": [...]}`.
     public static func requestsJSON(_ report: HardIndicatorReport) throws -> String {
         String(decoding: try PactaJSON.encoder.encode(["items": report.lines.map(AuditLineJSON.init)]), as: UTF8.self)

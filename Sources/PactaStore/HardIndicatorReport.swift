@@ -1,7 +1,8 @@
 import Foundation
 import PactaCore
 
-/// The hard commitments of one agreement measured over one period, with the audit trail behind them.
+/// The commitments of one agreement measured over one period: the hard ones with the audit trail
+/// behind them, and the soft ones from the period's perception survey.
 public struct HardIndicatorReport: Sendable {
     public var agreement: String
     /// The terms measured: those of the latest version both sides signed (the current ones while never signed).
@@ -10,6 +11,8 @@ public struct HardIndicatorReport: Sendable {
     /// The evaluation instant (Unix seconds): milestones after it have not happened yet.
     public var evaluatedAt: Int64
     public var measurements: [HardMeasurement]
+    /// The soft commitments, measured from the campaign that rated the agreement in the period.
+    public var soft: [SoftMeasurement]
     /// Values entered for the period's `manual` commitments, by commitment key.
     public var manualValues: [String: ManualValue]
     /// One line per request × time commitment: what each request counted as, and why.
@@ -49,18 +52,25 @@ extension Repositories {
     /// on the terms and calendars of its latest version both sides signed. Each commitment counts
     /// the requests opened in the period in its calendar's time zone.
     /// - Parameter actor: who asks; a private agreement they may not see is not found.
+    /// - Parameter minimumAnswers: the fewest survey answers a soft commitment is measured on (k).
     public func hardIndicators(
         agreement code: String,
         period: Period,
         at evaluation: Date,
-        visibleTo actor: Actor? = nil
+        visibleTo actor: Actor? = nil,
+        minimumAnswers: Int = 3
     ) async throws -> HardIndicatorReport {
         guard let record = try await self.agreements.get(code, visibleTo: actor) else { throw NotFoundError("agreement", code) }
-        return try await self.hardIndicators(of: record, period: period, at: evaluation)
+        return try await self.hardIndicators(of: record, period: period, at: evaluation, minimumAnswers: minimumAnswers)
     }
 
     /// The same for an agreement already read (and found visible) by the caller.
-    public func hardIndicators(of record: AgreementRecord, period: Period, at evaluation: Date) async throws -> HardIndicatorReport {
+    public func hardIndicators(
+        of record: AgreementRecord,
+        period: Period,
+        at evaluation: Date,
+        minimumAnswers: Int = 3
+    ) async throws -> HardIndicatorReport {
         let code = record.agreement.code
         let measured = record.measured
         let evaluatedAt = Interval.seconds(evaluation)
@@ -115,12 +125,15 @@ extension Repositories {
                 )
             }
         }
+        let softCommitments = measured.terms.commitments.filter { $0.kind == .soft }
+        let figures = softCommitments.isEmpty ? nil : try await self.campaigns.figures(agreement: code, period: period)
         return HardIndicatorReport(
             agreement: code,
             terms: measured.terms,
             period: period,
             evaluatedAt: evaluatedAt,
             measurements: measurements,
+            soft: softCommitments.map { SoftIndicators.measure($0, figures: figures, k: minimumAnswers) },
             manualValues: manualValues,
             lines: lines
         )

@@ -116,6 +116,34 @@ import Testing
                 #expect(page.text.contains("<svg class=\"nps-chart\""))
                 #expect(page.text.contains(">66,7<") && page.text.contains("+33,3") && page.text.contains("3 / 4"))
 
+                // The soft commitment is measured from these answers, on the page, the API and the CSV.
+                let api = try await client.execute(
+                    uri: "/api/v1/agreements/TI-CRED/indicators?period=2026-09",
+                    method: .get,
+                    headers: app.api(.viewer)
+                )
+                let soft = try #require((api.json["soft"] as? [[String: Any]])?.first)
+                #expect(soft["commitment"] as? String == "C2" && soft["responses"] as? Int == 3 && soft["status"] as? String == "not_met")
+                #expect(abs((soft["value"] as? Double ?? 0) - 800.0 / 12) < 1e-9, "100 × (11 − 3) / (4 × 3)")
+                let indicators = try await client.execute(
+                    uri: "/agreements/TI-CRED/indicators?period=2026-09",
+                    method: .get,
+                    headers: app.browser(.viewer)
+                )
+                #expect(indicators.text.contains("Indicadores blandos") && indicators.text.contains(">66,7"))
+                let commitmentsCSV = try await client.execute(
+                    uri: "/agreements/TI-CRED/indicators.csv?period=2026-09&rows=commitments",
+                    method: .get,
+                    headers: app.browser(.viewer)
+                )
+                #expect(commitmentsCSV.text.contains("C2,soft,perception_index,3,,,,66.66666666666667,not_met\r\n"))
+                let august = try await client.execute(
+                    uri: "/api/v1/agreements/TI-CRED/indicators?period=2026-08",
+                    method: .get,
+                    headers: app.api(.viewer)
+                )
+                #expect((august.json["soft"] as? [[String: Any]])?.first?["status"] as? String == "no_data")
+
                 // Closed: a late answer gets a page saying so.
                 #expect(
                     try await client.execute(

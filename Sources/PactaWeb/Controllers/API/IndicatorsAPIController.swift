@@ -37,21 +37,37 @@ struct IndicatorsAPIController: Sendable {
             at: self.services.now()
         )
         return IndicatorsJSON(
-            try await self.services.store.hardIndicators(agreement: code, period: period, at: self.services.now(), visibleTo: try context.actor)
+            try await self.services.store.hardIndicators(
+                agreement: code,
+                period: period,
+                at: self.services.now(),
+                visibleTo: try context.actor,
+                minimumAnswers: self.services.surveyMinimumAnswers
+            )
         )
     }
 
-    /// `?period=2026-10` (default: the current month) and `?at=` an ISO 8601 evaluation instant (default: now).
-    @Sendable func measurements(_ request: Request, context: AppRequestContext) async throws -> IndicatorsJSON {
-        IndicatorsJSON(try await self.report(request, context: context))
+    /// `?period=2026-10` (default: the current month), `?at=` an ISO 8601 evaluation instant
+    /// (default: now), and `?format=csv` for one row per commitment.
+    @Sendable func measurements(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let format = try Self.format(request)
+        let report = try await self.report(request, context: context)
+        if format == "csv" { return IndicatorExport.commitmentsDownload(report) }
+        return try IndicatorsJSON(report).response(from: request, context: context)
     }
 
-    /// One row per request × time commitment; `?format=csv` for the spreadsheet.
-    @Sendable func requests(_ request: Request, context: AppRequestContext) async throws -> Response {
+    /// `?format=`: json (the default) or csv.
+    static func format(_ request: Request) throws -> String {
         let format = request.uri.queryParameters.get("format") ?? "json"
         guard format == "json" || format == "csv" else {
             throw APIError(.badRequest, code: "invalid_format", message: "format is json or csv, not '\(format)'.", field: "format")
         }
+        return format
+    }
+
+    /// One row per request × time commitment; `?format=csv` for the spreadsheet.
+    @Sendable func requests(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let format = try Self.format(request)
         let report = try await self.report(request, context: context)
         if format == "csv" {
             return IndicatorExport.download(report)
@@ -63,7 +79,13 @@ struct IndicatorsAPIController: Sendable {
         let code = try context.parameters.require("code")
         let period = try Self.period(request.uri.queryParameters.get("period"), today: self.services.today)
         let evaluation = try Self.evaluation(request.uri.queryParameters.get("at"), now: self.services.now())
-        return try await self.services.store.hardIndicators(agreement: code, period: period, at: evaluation, visibleTo: try context.actor)
+        return try await self.services.store.hardIndicators(
+            agreement: code,
+            period: period,
+            at: evaluation,
+            visibleTo: try context.actor,
+            minimumAnswers: self.services.surveyMinimumAnswers
+        )
     }
 
     /// The years reports look at: measuring business time over centuries would hold a core for seconds.
@@ -120,6 +142,15 @@ struct IndicatorsJSON: ResponseEncodable, Sendable {
     var period: Period
     var evaluatedAt: String
     var measurements: [Measurement]
+    /// Soft commitments: from the survey of the period; `value` is null below k answers or without a campaign.
+    struct SoftMeasurement: Codable, Sendable {
+        var commitment: String
+        var metric: Metric
+        var responses: Int
+        @Nullable var value: Double?
+        var status: CommitmentStatus
+    }
+    var soft: [SoftMeasurement]
 
     init(_ report: HardIndicatorReport) {
         self.agreement = report.agreement
@@ -137,14 +168,26 @@ struct IndicatorsJSON: ResponseEncodable, Sendable {
                 status: $0.status
             )
         }
+        self.soft = report.soft.map {
+            SoftMeasurement(commitment: $0.commitment, metric: $0.metric, responses: $0.responses, value: $0.value, status: $0.status)
+        }
     }
 }
 
 extension IndicatorExport {
-    /// The rows as a CSV file to download, named after the agreement and the period.
+    /// The request rows as a CSV file to download, named after the agreement and the period.
     static func download(_ report: HardIndicatorReport) -> Response {
-        var response = Response.text(Self.requestsCSV(report), contentType: "text/csv; charset=utf-8")
-        response.headers[.contentDisposition] = "attachment; filename=\"\(report.agreement)-\(report.period).csv\""
+        Self.attachment(Self.requestsCSV(report), named: "\(report.agreement)-\(report.period).csv")
+    }
+
+    /// The commitment rows, hard and soft, as a CSV file to download.
+    static func commitmentsDownload(_ report: HardIndicatorReport) -> Response {
+        Self.attachment(Self.commitmentsCSV(report), named: "\(report.agreement)-\(report.period)-commitments.csv")
+    }
+
+    private static func attachment(_ csv: String, named name: String) -> Response {
+        var response = Response.text(csv, contentType: "text/csv; charset=utf-8")
+        response.headers[.contentDisposition] = "attachment; filename=\"\(name)\""
         return response
     }
 }

@@ -58,7 +58,12 @@ struct IndicatorsWebController: Sendable {
                 periodError = self.services.renderer.messages(context.language).text("errors.\(error.code)", or: error.message)
             }
         }
-        let report = try await self.services.store.hardIndicators(of: record, period: period, at: self.services.now())
+        let report = try await self.services.store.hardIndicators(
+            of: record,
+            period: period,
+            at: self.services.now(),
+            minimumAnswers: self.services.surveyMinimumAnswers
+        )
         let page = IndicatorsPage(
             report,
             page: request.uri.queryParameters.get("page").flatMap { Int($0) } ?? 1,
@@ -84,8 +89,11 @@ struct IndicatorsWebController: Sendable {
             agreement: code,
             period: period,
             at: self.services.now(),
-            visibleTo: try context.actor
+            visibleTo: try context.actor,
+            minimumAnswers: self.services.surveyMinimumAnswers
         )
-        return IndicatorExport.download(report)
+        // `?rows=commitments`: one row per commitment, hard and soft; by default one per request.
+        let commitments = request.uri.queryParameters.get("rows") == "commitments"
+        return commitments ? IndicatorExport.commitmentsDownload(report) : IndicatorExport.download(report)
     }
 }

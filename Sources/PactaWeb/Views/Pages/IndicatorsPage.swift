@@ -31,6 +31,20 @@ struct IndicatorsPage: PageModel {
         var evidence: String
     }
 
+    struct SoftRow: Sendable {
+        var key: String
+        var name: String
+        var metricLabel: String
+        var responses: Int
+        /// `72,5`, `+30,0`; `—` without data.
+        var value: String
+        var target: String
+        var statusLabel: String
+        var statusClass: String
+        /// Why there is no value: no campaign, or fewer than k answers.
+        var note: String?
+    }
+
     struct Line: Sendable {
         var externalRef: String
         var href: String
@@ -62,6 +76,10 @@ struct IndicatorsPage: PageModel {
     var measurements: [Measurement]
     /// The manual commitments, entered from the page.
     var manual: [Measurement]
+    /// The soft commitments, from the period's survey.
+    var soft: [SoftRow]
+    /// The commitment rows as CSV, hard and soft.
+    var commitmentsCSVHref: String
     var manualAction: String
     var lines: [Line]
     /// Nil when every line fits on one page.
@@ -121,6 +139,26 @@ struct IndicatorsPage: PageModel {
             )
         }
         self.manual = self.measurements.filter(\.isManual)
+        self.commitmentsCSVHref = "/agreements/\(code)/indicators.csv?period=\(report.period)&rows=commitments"
+        self.soft = report.soft.map { measurement in
+            let commitment = commitments[measurement.commitment]
+            let value = measurement.value.map { value in
+                let text = messages.number((value * 10).rounded() / 10)
+                return measurement.metric == .internalNPS && value > 0 ? "+" + text : text
+            }
+            return SoftRow(
+                key: measurement.commitment,
+                name: commitment?.name ?? "",
+                metricLabel: messages.text("metrics.\(measurement.metric.rawValue)", or: measurement.metric.rawValue),
+                responses: measurement.responses,
+                value: value ?? "—",
+                target: commitment.map { views.commitment($0).goalAndTarget } ?? "",
+                statusLabel: messages.text("indicators.statuses.\(measurement.status.rawValue)", or: measurement.status.rawValue),
+                statusClass: Badge.of(measurement.status),
+                note: measurement.value != nil
+                    ? nil : messages.text(measurement.responses > 0 ? "indicators.soft_few" : "indicators.soft_none", or: "")
+            )
+        }
         self.manualAction = "/agreements/\(code)/indicators/manual"
 
         let pages = max(1, (report.lines.count + Self.linesPerPage - 1) / Self.linesPerPage)
