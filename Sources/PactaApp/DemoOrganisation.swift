@@ -353,6 +353,72 @@ public struct DemoOrganisation: Sendable {
                 RequestStream(provider: "JUR", client: "HIP", calendar: office, hours: 24, perWeek: 1),
             ]
         try await self.seedRequests(streams, from: from, at: instant)
+        try await self.seedSurveys(today: today, at: instant)
+    }
+
+    /// Last month's perception survey, closed with its results (one agreement below the anonymity
+    /// threshold, so that its provider shows what is hidden and why), and this month's, open, with
+    /// the demo rater's invitation pending. People without an account are invited by address.
+    func seedSurveys(today: LocalDate, at instant: Date) async throws {
+        let admin = Actor.system("pacta-demo")
+        let thisMonth = Period.containing(today, cadence: .monthly)
+        // People without an account, by client unit.
+        let people = ["AGEN": 7, "BDIG": 5, "COM": 5, "HIP": 4, "CC": 4, "RIES": 3]
+        let guests = people.flatMap { unit, count in
+            (1...count).map { Campaign.Guest(unit: unit, email: "\(unit.lowercased()).\($0)@example.com") }
+        }
+        // The agreements are in force from January: in January there is no last month to show.
+        if let lastMonth = thisMonth.advanced(by: -1), lastMonth.first.year == today.year {
+            try await self.seedClosedSurvey(lastMonth, guests: guests, at: instant)
+        }
+        let open = CampaignDraft(
+            code: "PERC-\(thisMonth)",
+            title: "Percepción de servicio · \(thisMonth)",
+            period: thisMonth,
+            unit: "GG",
+            opensOn: today,
+            closesOn: today.adding(days: 14),
+            guests: guests
+        )
+        _ = try await self.store.campaigns.create(open, by: admin, at: instant)
+        try await self.store.campaigns.open(open.code, by: admin, at: instant)
+    }
+
+    /// A month's campaign, answered by some of its guests (with answers drawn from a fixed seed),
+    /// then closed. TI-BDIG gets two answers, below k = 3: hidden, and TI-AGEN with it, as TI's
+    /// total minus TI-AGEN would give TI-BDIG away.
+    func seedClosedSurvey(_ lastMonth: Period, guests: [Campaign.Guest], at instant: Date) async throws {
+        let admin = Actor.system("pacta-demo")
+        let closed = CampaignDraft(
+            code: "PERC-\(lastMonth)",
+            title: "Percepción de servicio · \(lastMonth)",
+            period: lastMonth,
+            unit: "GG",
+            opensOn: lastMonth.first.adding(days: 20),
+            closesOn: lastMonth.last,
+            guests: guests
+        )
+        _ = try await self.store.campaigns.create(closed, by: admin, at: instant)
+        try await self.store.campaigns.open(closed.code, by: admin, at: instant)
+        var random = SeededGenerator(seed: 2026)
+        let keys = Questionnaire.standard.attributes.map(\.key)
+        var quota = ["TI-AGEN": 6, "SEG-BDIG": 5, "TI-BDIG": 2]
+        for link in try await self.store.campaigns.issueLinks(closed.code, by: admin, at: instant) where link.email != nil {
+            guard quota[link.agreement, default: 4] > 0 else { continue }
+            quota[link.agreement, default: 4] -= 1
+            let mood = [5, 4, 5, 3, 4, 5, 2, 4][Int.random(in: 0..<8, using: &random)]
+            var ratings: [String: Int] = [:]
+            for key in keys where Int.random(in: 0..<10, using: &random) < 9 {
+                ratings[key] = min(5, max(1, mood + Int.random(in: -1...1, using: &random)))
+            }
+            let recommend = min(10, max(0, mood * 2 + Int.random(in: -2...1, using: &random)))
+            let comments = [
+                "", "", "Responden rápido y explican bien.", "Tardan en dar seguimiento a los casos abiertos.", "Buena actitud del equipo.",
+            ]
+            let answer = SurveyAnswer(ratings: ratings, recommend: recommend, comment: comments[Int.random(in: 0..<comments.count, using: &random)])
+            try await self.store.campaigns.answer(token: link.token, answer, today: closed.closesOn)
+        }
+        try await self.store.campaigns.close(closed.code, by: admin, at: instant)
     }
 
     /// The requests one provider receives from one client, as its ticket tool records them.

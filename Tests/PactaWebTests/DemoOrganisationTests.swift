@@ -42,6 +42,17 @@ import Testing
                 try await store.breachWarnings(at: Fixtures.now, threshold: 0.75, unit: nil).isEmpty == false,
                 "the last days' requests are still open"
             )
+
+            // Last month's survey, closed with results, one agreement below k; this month's open for the demo rater.
+            let closed = try #require(try await store.campaigns.get("PERC-2026-10"))
+            #expect(closed.state(on: today) == .closed && closed.agreements == ["SEG-BDIG", "TI-AGEN", "TI-BDIG"])
+            let results = CampaignResults(campaign: closed, tallies: try await store.campaigns.tallies("PERC-2026-10"), k: 3)
+            let shown = results.providers.flatMap(\.agreements).filter(\.figures.shown).map(\.agreement)
+            #expect(shown == ["SEG-BDIG"] && results.total.shown && results.total.responses == 13)
+            let october = try await store.hardIndicators(agreement: "SEG-BDIG", period: Period("2026-10")!, at: Fixtures.now)
+            #expect(october.soft.map(\.status) == [.notMet, .notMet], "index 65,9 under 80; NPS −20 under 30")
+            let rater = try #require(try await store.users.credentials(username: "cliente")?.user)
+            #expect(try await store.campaigns.pending(for: rater, today: today).map(\.campaign) == ["PERC-2026-11"])
         }
     }
 }

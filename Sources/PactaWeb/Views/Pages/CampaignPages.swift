@@ -113,6 +113,7 @@ struct CampaignPage: PageModel {
     var reminderDays: Int
     var attributes: [String]
     var guests: [String]
+    var guestCount: Int
     /// `Se muestran grupos de al menos 3 respuestas.`
     var anonymityNote: String
     var total: Figures
@@ -139,6 +140,7 @@ struct CampaignPage: PageModel {
         let labels = Dictionary(uniqueKeysWithValues: campaign.questionnaire.attributes.map { ($0.key, $0.label.text(language)) })
         self.attributes = campaign.questionnaire.attributes.map { $0.label.text(language) }
         self.guests = campaign.guests.map { "\($0.email) (\($0.unit))" }
+        self.guestCount = campaign.guests.count
         self.anonymityNote = messages.text("campaign.anonymity", or: "").replacingOccurrences(of: "{k}", with: String(results.k))
         let order = campaign.questionnaire.attributes.map(\.key)
         func words(_ figures: CampaignResults.Figures) -> Figures {
@@ -193,7 +195,7 @@ struct CampaignPage: PageModel {
             nps: nps?.score.map { ($0 > 0 ? "+" : "") + one($0) },
             margin: nps?.marginOfError.map { "± " + one($0) },
             attributes: order.compactMap { key in
-                figures.attributeMeans[key].map { Mean(label: labels[key] ?? key, value: messages.number(($0 * 100).rounded() / 100)) }
+                figures.attributeMeans[key].map { Mean(label: labels[key] ?? key, value: one($0)) }
             },
             chart: nps.map { Self.chart($0, messages: messages) },
             distribution: nps.map { nps in (0...10).map { Bar(score: $0, count: nps.distribution[$0]) } } ?? [],
