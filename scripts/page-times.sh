@@ -43,7 +43,10 @@ time_page() {
         '{ t[NR] = $1 * 1000 } END { printf "%-58s %-12s %7.1f %7.1f  %s\n", path, user, t[int((NR + 1) / 2)], t[NR], status }'
 }
 
-for user in admin gestor gerencia comercial ops.credito; do sign_in "$user"; done
+for user in admin gestor gerencia comercial ops.credito cliente; do sign_in "$user"; done
+# The demo's surveys: last month's closed, this month's open.
+closed=$(curl -s -b "$dir/jar-gerencia" "$base/campaigns" | grep -o 'href="/campaigns/PERC-[0-9-]*"' | tail -1 | sed 's/href="//; s/"$//')
+pending=$(curl -s -b "$dir/jar-cliente" "$base/surveys" | grep -o 'href="/surveys/[A-Z0-9-]*/[A-Z0-9-]*"' | head -1 | sed 's/href="//; s/"$//')
 request=$(curl -s -b "$dir/jar-gerencia" "$base/requests" | grep -o 'href="/requests/[A-Z]*/[A-Za-z0-9-]*"' | head -1 | sed 's/href="//; s/"$//')
 printf "%-58s %-12s %7s %7s  %s\n" "page" "user" "median" "max" "status"
 for page in \
@@ -54,6 +57,7 @@ for page in \
     "gerencia /calendars" "gestor /calendars/new" "gerencia /requests" "gerencia /requests?page=40" \
     "gerencia /requests?agreement=none" "gerencia /requests?provider=TI&state=open" "gerencia $request" \
     "gestor /requests/import" "gerencia /warnings" "gestor /warnings" "gerencia /verify" "admin /users" "gestor /tokens" \
-    "gestor /account"; do
+    "gestor /account" "gerencia /campaigns" "gerencia $closed" "gestor /campaigns/new" "cliente /surveys" "cliente $pending" \
+    "gerencia /agreements/SEG-BDIG/indicators?period=2026-10" "gerencia /requests?agreement=TI-AGEN&outcome=missed"; do
     time_page ${page% *} ${page#* }
 done

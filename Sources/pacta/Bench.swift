@@ -7,8 +7,71 @@ import PactaStore
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure performance (build with -c release for meaningful numbers).",
-        subcommands: [BusinessTime.self, ImportRequests.self]
+        subcommands: [BusinessTime.self, ImportRequests.self, Survey.self]
     )
+
+    /// A campaign of thousands of invitations and answers, then its results computed again and again.
+    struct Survey: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Answer a campaign of N invitations M times, then time its results (the data of its page) over R rounds."
+        )
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "Invitations (people without an account, spread over the client units).") var invitations = 5_000
+        @Option(help: "Answers, each through its own link.") var answers = 3_000
+        @Option(help: "Rounds timed.") var rounds = 30
+
+        func run() async throws {
+            try await self.database.withStore { store in
+                let bench = Actor.system("pacta-bench")
+                let code = "BENCH-\(self.invitations)-\(self.answers)"
+                if try await store.campaigns.get(code) == nil {
+                    let started = ContinuousClock.now
+                    try await ImportRequests.seedAgreements(in: store, soft: true)
+                    let clients = ImportRequests.clients.dropLast()
+                    let perUnit = self.invitations / (clients.count * ImportRequests.providers.count) + 1
+                    var guests: [Campaign.Guest] = []
+                    for client in clients {
+                        for number in 0..<perUnit { guests.append(Campaign.Guest(unit: client, email: "\(client.lowercased()).\(number)@example.com")) }
+                    }
+                    let draft = CampaignDraft(
+                        code: code,
+                        title: "Bench",
+                        period: Period("2026-09")!,
+                        unit: "BENCH",
+                        opensOn: LocalDate("2026-09-01")!,
+                        closesOn: LocalDate("2026-09-30")!,
+                        guests: guests
+                    )
+                    _ = try await store.campaigns.create(draft, by: bench, at: Date())
+                    let invited = try await store.campaigns.open(code, by: bench, at: Date())
+                    var random = SeededGenerator(seed: 9)
+                    let links = try await store.campaigns.issueLinks(code, by: bench, at: Date()).shuffled(using: &random).prefix(self.answers)
+                    for link in links {
+                        let mood = Int.random(in: 1...5, using: &random)
+                        let ratings = Dictionary(uniqueKeysWithValues: Questionnaire.standard.attributes.map { ($0.key, mood) })
+                        let answer = SurveyAnswer(ratings: ratings, recommend: min(10, mood * 2), comment: mood < 3 ? "Tardan en responder." : "")
+                        try await store.campaigns.answer(token: link.token, answer, today: LocalDate("2026-09-15")!)
+                    }
+                    print("seeded \(invited) invitations and \(links.count) answers in \(ContinuousClock.now - started)")
+                }
+                guard let campaign = try await store.campaigns.get(code) else { throw CommandFailure("No campaign \(code).") }
+                var times: [Double] = []
+                var responses = 0
+                for _ in 0..<(self.rounds + 1) {
+                    let started = ContinuousClock.now
+                    let results = CampaignResults(campaign: campaign, tallies: try await store.campaigns.tallies(code), k: 3)
+                    responses = results.total.responses
+                    times.append((ContinuousClock.now - started).seconds * 1000)
+                }
+                // The first round warms the caches up; it is not counted.
+                let sorted = times.dropFirst().sorted()
+                print(
+                    "results of \(responses) answers over \(campaign.agreements.count) agreements: median \(String(format: "%.1f", sorted[sorted.count / 2])) ms, "
+                        + "slowest \(String(format: "%.1f", sorted.last ?? 0)) ms (\(self.rounds) rounds)"
+                )
+            }
+        }
+    }
 
     /// Generates a realistic request CSV and imports it, reporting rows per second and peak memory.
     struct ImportRequests: AsyncParsableCommand {
@@ -65,11 +128,15 @@ struct Bench: AsyncParsableCommand {
 
         /// The units, a calendar, and an active 2026 agreement for every provider and client pair
         /// but the last client's, whose requests stay unmatched: what an organisation has in place.
-        static func seedAgreements(in store: Store) async throws {
+        /// The bench's units (under BENCH) and agreements; `soft` adds a perception commitment.
+        static func seedAgreements(in store: Store, soft: Bool = false) async throws {
             let now = Date()
             let today = LocalDate(now, in: .current)
             let bench = Actor.system("pacta-bench")
-            _ = try await store.units.upsert((Self.providers + Self.clients).map { OrgUnit(code: $0, name: "Unidad \($0)") }, at: now)
+            _ = try await store.units.upsert(
+                [OrgUnit(code: "BENCH", name: "Banco de pruebas")] + (Self.providers + Self.clients).map { OrgUnit(code: $0, name: "Unidad \($0)", parent: "BENCH") },
+                at: now
+            )
             guard try await store.calendars.get("bench") == nil else { return }
             let weekdays: [Weekday] = [.monday, .tuesday, .wednesday, .thursday, .friday]
             try await store.calendars.create(
@@ -105,7 +172,7 @@ struct Bench: AsyncParsableCommand {
                                 goal: 0.9,
                                 calendar: "bench"
                             )
-                        ]
+                        ] + (soft ? [Commitment(key: "PERC", name: "Índice de percepción", metric: .perceptionIndex, target: 75)] : [])
                     )
                     let agreement = try await store.agreements.create(code: code, terms: terms, by: bench, at: now)
                     _ = try await store.agreements.submit(code, by: bench, at: now, today: today)
