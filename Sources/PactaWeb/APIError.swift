@@ -75,6 +75,8 @@ public struct APIError: Error, Sendable {
             )
         case let error as ScopeError:
             self.init(.forbidden, code: "out_of_scope", message: error.message, field: error.field)
+        case let error as SurveyError:
+            self.init(SurveysWebController.status(of: error.reason), code: error.reason.rawValue, message: error.message, field: "token")
         case let error as CorruptRecordError:
             self.init(.internalServerError, code: "corrupt_record", message: error.description)
         case let error as DecodingError:

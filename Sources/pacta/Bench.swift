@@ -31,7 +31,9 @@ struct Bench: AsyncParsableCommand {
                     let perUnit = self.invitations / (clients.count * ImportRequests.providers.count) + 1
                     var guests: [Campaign.Guest] = []
                     for client in clients {
-                        for number in 0..<perUnit { guests.append(Campaign.Guest(unit: client, email: "\(client.lowercased()).\(number)@example.com")) }
+                        for number in 0..<perUnit {
+                            guests.append(Campaign.Guest(unit: client, email: "\(client.lowercased()).\(number)@example.com"))
+                        }
                     }
                     let draft = CampaignDraft(
                         code: code,
@@ -134,7 +136,8 @@ struct Bench: AsyncParsableCommand {
             let today = LocalDate(now, in: .current)
             let bench = Actor.system("pacta-bench")
             _ = try await store.units.upsert(
-                [OrgUnit(code: "BENCH", name: "Banco de pruebas")] + (Self.providers + Self.clients).map { OrgUnit(code: $0, name: "Unidad \($0)", parent: "BENCH") },
+                [OrgUnit(code: "BENCH", name: "Banco de pruebas")]
+                    + (Self.providers + Self.clients).map { OrgUnit(code: $0, name: "Unidad \($0)", parent: "BENCH") },
                 at: now
             )
             guard try await store.calendars.get("bench") == nil else { return }

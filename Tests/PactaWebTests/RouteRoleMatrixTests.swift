@@ -104,6 +104,7 @@ import Testing
         Route(method: .get, pattern: "/surveys", roles: everyone),
         Route(method: .get, pattern: "/surveys/{campaign}/{agreement}", roles: everyone),
         Route(method: .post, pattern: "/surveys/{campaign}/{agreement}", roles: everyone),
+        Route(method: .post, pattern: "/api/v1/survey-answers", roles: nil),
         Route(method: .get, pattern: "/api/v1/warnings", roles: everyone),
         Route(method: .get, pattern: "/api/v1/me", roles: everyone),
         Route(method: .get, pattern: "/api/v1/units", roles: everyone),

@@ -46,6 +46,7 @@ import Testing
         "POST /api/v1/users": "administrators only",
         "PUT /api/v1/users/{id}": "administrators only",
         "POST /tokens": "a non-administrator's form always makes their own token (tested below)",
+        "POST /api/v1/survey-answers": "the invitation's token is the key, whoever sends it (SurveysWebTests)",
     ]
 
     static let terms = #"""

@@ -105,6 +105,30 @@ import Testing
                 #expect(mine.status == .ok && mine.text.contains("Gracias por responder"))
                 let after = try await client.execute(uri: "/published", method: .get, headers: app.browser(.rater))
                 #expect(!after.text.contains("Por responder"))
+                // A system answers through the API with the link's token, under the same rules.
+                let jose = String(links[3].dropFirst("/s/".count))
+                let wrong = try await client.execute(
+                    uri: "/api/v1/survey-answers",
+                    method: .post,
+                    headers: [.contentType: "application/json"],
+                    body: TestApp.json(#"{"token": "\#(jose)", "ratings": {"quality": 9}, "recommend": 11}"#)
+                )
+                #expect(wrong.status == .unprocessableContent && wrong.text.contains("ratings.quality") && wrong.text.contains("recommend"))
+                let unknown = try await client.execute(
+                    uri: "/api/v1/survey-answers",
+                    method: .post,
+                    headers: [.contentType: "application/json"],
+                    body: TestApp.json(#"{"token": "\#(String(repeating: "0", count: 64))", "recommend": 8}"#)
+                )
+                #expect(unknown.status == .notFound && (unknown.json["error"] as? [String: Any])?["code"] as? String == "unknown_link")
+                let extra = try await client.execute(
+                    uri: "/api/v1/survey-answers",
+                    method: .post,
+                    headers: [.contentType: "application/json"],
+                    body: TestApp.json(#"{"token": "\#(jose)", "recommend": 8, "name": "José"}"#)
+                )
+                #expect(extra.status == .unprocessableContent && extra.text.contains("unknown_field"), "an unknown field, such as a name, is refused")
+
                 // Links go by rater: the guest's, then clienta's (used from her list), ines's and jose's.
                 #expect(try await Self.answer(client, link: links[1], fields: ["recommend": "9"]).status == .conflict)
                 #expect(try await Self.answer(client, link: links[2], fields: ["ratings.quality": "5", "recommend": "10"]).status == .ok)
