@@ -18,6 +18,9 @@ public struct ServerSettings: Sendable {
     public var surveyMinimumAnswers: Int
     /// Where people reach Pacta (`PUBLIC_URL`): the start of the links sent to raters.
     public var publicURL: String
+    /// The relay survey e-mails leave through (`SMTP_URL`, `SMTP_FROM`); nil sends none: the
+    /// campaign page then offers the links for a mail merge.
+    public var smtp: SMTPSettings?
     /// Whether a proxy in front sets `X-Forwarded-For` (the client's address, for login throttling).
     public var trustProxy: Bool
     /// What Prometheus sends as `Authorization: Bearer …` to read `/metrics`.
@@ -47,6 +50,9 @@ public struct ServerSettings: Sendable {
             connect: .seconds(max(reader.double(forKey: "database.connect.timeout", default: 5), 0.1)),
             statement: .seconds(max(reader.double(forKey: "database.statement.timeout", default: 30), 0.1))
         )
+        self.smtp = reader.string(forKey: "smtp.url").flatMap {
+            SMTPSettings(url: $0, from: reader.string(forKey: "smtp.from", default: "Pacta <pacta@localhost>"))
+        }
         let port = reader.int(forKey: "http.port", default: 8080)
         self.publicURL = String((reader.string(forKey: "public.url") ?? "http://localhost:\(port)").reversed().drop { $0 == "/" }.reversed())
         self.shutdownGrace = .seconds(max(reader.double(forKey: "http.shutdown.grace", default: 10), 0))

@@ -19,6 +19,9 @@ public struct AppServices: Sendable {
     public var surveyMinimumAnswers = 3
     /// Where people reach Pacta: the start of the links sent to raters (`https://pacta.example.com`).
     public var publicURL = "http://localhost:8080"
+    /// Whether survey e-mails go out through a relay (`SMTP_URL`); without one, campaign pages
+    /// offer the links for a mail merge.
+    public var sendsMail = false
     /// How hard wrong passwords are slowed down and refused.
     public var loginPolicy = LoginThrottle.Policy()
     /// Whether the client's address is the last one of `X-Forwarded-For` (behind a proxy), not the peer's.

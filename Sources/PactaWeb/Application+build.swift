@@ -47,6 +47,7 @@ public func buildApplication(reader: ConfigReader) async throws -> some Applicat
         services.metricsToken = settings.metricsToken
         services.surveyMinimumAnswers = settings.surveyMinimumAnswers
         services.publicURL = settings.publicURL
+        services.sendsMail = settings.smtp != nil
         return services
     }()
     let router = try buildRouter(services: services, metrics: registry)
@@ -54,7 +55,15 @@ public func buildApplication(reader: ConfigReader) async throws -> some Applicat
     var app = Application(
         router: router,
         configuration: ApplicationConfiguration(reader: reader.scoped(to: "http")),
-        services: [store.database, housekeeping],
+        services: [store.database, housekeeping]
+            + (settings.smtp.map {
+                [
+                    SurveyMailService(
+                        mailer: SurveyMailer(store: store, client: SMTPClient(settings: $0), publicURL: settings.publicURL, logger: logger),
+                        services: services
+                    )
+                ]
+            } ?? []),
         logger: logger
     )
     app.beforeServerStarts {

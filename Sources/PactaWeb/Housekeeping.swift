@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PactaApp
 import PactaCore
 import PactaStore
 import ServiceLifecycle
@@ -38,6 +39,23 @@ struct Housekeeping: Service {
             if !expired.isEmpty { self.logger.info("Agreements expired", metadata: ["agreements": "\(expired.joined(separator: ", "))"]) }
         } catch {
             self.logger.warning("Could not expire agreements", metadata: ["error": "\(error)"])
+        }
+    }
+}
+
+/// Sends the survey e-mails due (invitations, reminders) every `interval`, when a relay is set.
+struct SurveyMailService: Service {
+    let mailer: SurveyMailer
+    let services: AppServices
+    var interval: Duration = .seconds(60)
+
+    func run() async throws {
+        while (try? await cancelWhenGracefulShutdown({ try await Task.sleep(for: self.interval) })) != nil {
+            do {
+                try await self.mailer.sendDue(now: self.services.now(), today: self.services.today)
+            } catch {
+                self.mailer.logger.warning("Could not send survey e-mails", metadata: ["error": "\(error)"])
+            }
         }
     }
 }

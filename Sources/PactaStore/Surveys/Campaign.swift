@@ -183,6 +183,31 @@ public struct SurveyLink: Sendable, Hashable {
     public var token: String
 }
 
+/// An invitation or a reminder claimed for sending, with a fresh link.
+public struct SurveyMail: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable {
+        case invitation
+        case reminder
+    }
+
+    public var invitation: Int64
+    public var kind: Kind
+    /// When it was claimed: giving the claim back checks it is still this one.
+    public var claimedAt: Date
+    /// The reminder before this one (or the invitation), to restore when a reminder is given back.
+    public var previous: Date?
+    public var email: String
+    /// The person's name, for a user; nil for a guest.
+    public var name: String?
+    public var campaignTitle: String
+    public var closesOn: LocalDate
+    public var agreement: String
+    public var agreementTitle: String
+    public var providerName: String
+    /// The secret of the link; only its hash is stored.
+    public var token: String
+}
+
 /// Why an answer was not taken.
 public struct SurveyError: Error, Sendable, Hashable {
     public enum Reason: String, Sendable, Hashable {

@@ -239,6 +239,107 @@ public struct CampaignRepository: Sendable {
         }
     }
 
+    // MARK: - Mail
+
+    /// Claims up to `limit` e-mails due now, each with a fresh link: invitations of open campaigns
+    /// not sent yet, then reminders to those who have not answered, at most once per campaign's
+    /// reminder interval and never after its closing day. A claim is written before anything is
+    /// sent, so that two instances never send the same e-mail: an UPDATE takes only rows still
+    /// unclaimed, and the one that loses a row to another moves on.
+    public func claimMail(now: Date, today: LocalDate, limit: Int = 50) async throws -> [SurveyMail] {
+        try await self.db.transaction { db in
+            let open: SQL = """
+                FROM survey_invitations i JOIN campaigns c ON c.id = i.campaign_id
+                WHERE c.state = 'open' AND c.opens_on <= \(today) AND c.closes_on >= \(today) AND i.used = \(false) AND i.email IS NOT NULL
+                """
+            var claimed: [(id: Int64, kind: SurveyMail.Kind, previous: Date?)] = []
+            for row in try await db.query("SELECT i.id " + open + " AND i.invited_at IS NULL ORDER BY i.id LIMIT \(limit)") {
+                let id = try row.decode(Int64.self)
+                let taken = try await db.query(
+                    "UPDATE survey_invitations SET invited_at = \(now) WHERE id = \(id) AND invited_at IS NULL RETURNING 1"
+                )
+                if !taken.isEmpty { claimed.append((id, .invitation, nil)) }
+            }
+            if claimed.count < limit {
+                for row in try await db.query(
+                    "SELECT i.id, COALESCE(i.reminded_at, i.invited_at), c.reminder_days " + open + " AND i.invited_at IS NOT NULL ORDER BY i.id"
+                ) {
+                    guard claimed.count < limit else { break }
+                    let (id, last, days) = try row.decode((Int64, Date, Int).self)
+                    guard now.timeIntervalSince(last) >= Double(days) * 86_400 else { continue }
+                    let taken = try await db.query(
+                        """
+                        UPDATE survey_invitations SET reminded_at = \(now)
+                        WHERE id = \(id) AND COALESCE(reminded_at, invited_at) = \(last) RETURNING reminded_at
+                        """
+                    )
+                    if !taken.isEmpty { claimed.append((id, .reminder, last)) }
+                }
+            }
+            var mails: [SurveyMail] = []
+            for claim in claimed {
+                guard
+                    let row = try await db.first(
+                        """
+                        SELECT i.email, u.name, c.title, c.closes_on, a.code, a.title, p.name
+                        FROM survey_invitations i JOIN campaigns c ON c.id = i.campaign_id JOIN agreements a ON a.id = i.agreement_id
+                        JOIN units p ON p.id = a.provider_id LEFT JOIN users u ON u.id = i.user_id WHERE i.id = \(claim.id)
+                        """
+                    )
+                else { continue }
+                let (email, name, campaignTitle, closesOn, agreement, agreementTitle, providerName) = try row.decode(
+                    (String, String?, String, LocalDate, String, String, String).self
+                )
+                let token = Self.makeToken()
+                try await db.execute(
+                    "INSERT INTO survey_links (token_hash, invitation_id, created_at) VALUES (\(Hashing.sha256Hex(token.utf8)), \(claim.id), \(now))"
+                )
+                mails.append(
+                    SurveyMail(
+                        invitation: claim.id,
+                        kind: claim.kind,
+                        claimedAt: now,
+                        previous: claim.previous,
+                        email: email,
+                        name: name,
+                        campaignTitle: campaignTitle,
+                        closesOn: closesOn,
+                        agreement: agreement,
+                        agreementTitle: agreementTitle,
+                        providerName: providerName,
+                        token: token
+                    )
+                )
+            }
+            return mails
+        }
+    }
+
+    /// Gives back the claim of an e-mail the relay refused for certain, so that the next round
+    /// tries again; one that may have gone out is left claimed (never sent twice).
+    public func release(_ mail: SurveyMail) async throws {
+        switch mail.kind {
+        case .invitation:
+            try await self.db.execute(
+                "UPDATE survey_invitations SET invited_at = NULL WHERE id = \(mail.invitation) AND invited_at = \(mail.claimedAt)"
+            )
+        case .reminder:
+            try await self.db.execute(
+                "UPDATE survey_invitations SET reminded_at = \(mail.previous) WHERE id = \(mail.invitation) AND reminded_at = \(mail.claimedAt)"
+            )
+        }
+    }
+
+    /// How many invitations of campaign `code` were e-mailed, and how many reminded.
+    public func mailCounts(_ code: String) async throws -> (invited: Int, reminded: Int) {
+        try await self.db.count(
+            """
+            SELECT COUNT(i.invited_at), COUNT(i.reminded_at) FROM survey_invitations i JOIN campaigns c ON c.id = i.campaign_id WHERE c.code = \(code)
+            """,
+            as: (Int, Int).self
+        )
+    }
+
     // MARK: - Reading results
 
     /// The answers of each agreement of campaign `code`, with its invitations: what the results

@@ -47,6 +47,7 @@ struct CampaignsWebController: Sendable {
         let page = CampaignPage(
             results,
             mayRun: Role.editors.contains(actor.role) && actor.reaches(campaign.unit, in: tree),
+            mail: self.services.sendsMail ? try await store.campaigns.mailCounts(code) : nil,
             today: self.services.today,
             language: context.language,
             messages: self.services.renderer.messages(context.language)

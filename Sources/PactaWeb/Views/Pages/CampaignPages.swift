@@ -124,8 +124,18 @@ struct CampaignPage: PageModel {
     var closeAction: String?
     var linksAction: String?
     var linksCSVAction: String?
+    /// How the invitations reach people: by e-mail (with what was sent), or by the links here.
+    var delivery: String?
 
-    init(_ results: CampaignResults, mayRun: Bool, today: LocalDate, language: Language, messages: Messages) {
+    /// - Parameter mail: the e-mails sent so far when a relay sends them; nil without one.
+    init(
+        _ results: CampaignResults,
+        mayRun: Bool,
+        mail: (invited: Int, reminded: Int)?,
+        today: LocalDate,
+        language: Language,
+        messages: Messages
+    ) {
         let campaign = results.campaign
         let state = campaign.state(on: today)
         self.code = campaign.code
@@ -169,6 +179,13 @@ struct CampaignPage: PageModel {
         self.closeAction = mayRun && state == .open ? "/campaigns/\(code)/close" : nil
         self.linksAction = mayRun && state == .open ? "/campaigns/\(code)/links" : nil
         self.linksCSVAction = mayRun && state == .open ? "/campaigns/\(code)/links.csv" : nil
+        self.delivery =
+            state == .draft
+            ? nil
+            : mail.map {
+                messages.text("campaign.mail_sent", or: "").replacingOccurrences(of: "{invited}", with: String($0.invited))
+                    .replacingOccurrences(of: "{reminded}", with: String($0.reminded))
+            } ?? messages.text("campaign.mail_off", or: "")
     }
 
     static func words(
