@@ -67,7 +67,7 @@ public func buildApplication(reader: ConfigReader) async throws -> some Applicat
         logger: logger
     )
     app.beforeServerStarts {
-        try await Store.untilAvailable(logger: logger) { try await store.migrate(logger: logger) }
+        _ = try await Store.untilAvailable(logger: logger) { try await store.migrate(logger: logger) }
         if settings.demo {
             if try await DemoOrganisation(store: store).seedIfEmpty(at: Date(), today: services.today) {
                 DemoOrganisation.printCredentials()

@@ -46,14 +46,7 @@ public struct CampaignRepository: Sendable {
         try draft.validate()
         return try await self.db.transaction { db in
             let repository = Self(db: db)
-            let (id, campaign) = try await repository.loadForChange(draft.code, by: actor)
-            guard campaign.storedState == .draft else {
-                throw ValidationError(
-                    field: "state",
-                    code: "invalid_state",
-                    message: "Only a draft campaign changes; \(draft.code) is \(campaign.storedState.rawValue)."
-                )
-            }
+            let (id, campaign) = try await repository.loadForChange(draft.code, by: actor, when: .draft, "Only a draft campaign changes")
             guard draft.unit == campaign.unit else {
                 throw ValidationError(field: "unit", code: "code_mismatch", message: "A campaign keeps its unit.")
             }
@@ -79,14 +72,7 @@ public struct CampaignRepository: Sendable {
     @discardableResult
     public func open(_ code: String, by actor: Actor, at instant: Date) async throws -> Int {
         try await self.db.transaction { db in
-            let (id, campaign) = try await Self(db: db).loadForChange(code, by: actor)
-            guard campaign.storedState == .draft else {
-                throw ValidationError(
-                    field: "state",
-                    code: "invalid_state",
-                    message: "Only a draft campaign opens; \(code) is \(campaign.storedState.rawValue)."
-                )
-            }
+            let (id, campaign) = try await Self(db: db).loadForChange(code, by: actor, when: .draft, "Only a draft campaign opens")
             guard !campaign.agreements.isEmpty else {
                 throw ValidationError(field: "agreements", code: "required", message: "A campaign rates at least one agreement.")
             }
@@ -117,14 +103,7 @@ public struct CampaignRepository: Sendable {
     /// Closes an open campaign: no more answers; its results stay.
     public func close(_ code: String, by actor: Actor, at instant: Date) async throws {
         try await self.db.transaction { db in
-            let (id, campaign) = try await Self(db: db).loadForChange(code, by: actor)
-            guard campaign.storedState == .open else {
-                throw ValidationError(
-                    field: "state",
-                    code: "invalid_state",
-                    message: "Only an open campaign closes; \(code) is \(campaign.storedState.rawValue)."
-                )
-            }
+            let (id, _) = try await Self(db: db).loadForChange(code, by: actor, when: .open, "Only an open campaign closes")
             try await db.execute("UPDATE campaigns SET state = 'closed', closed_at = \(instant) WHERE id = \(id)")
         }
     }
@@ -154,14 +133,7 @@ public struct CampaignRepository: Sendable {
     /// the e-mails, or for a mail merge when no mail is sent. Links made before still work.
     public func issueLinks(_ code: String, by actor: Actor, at instant: Date) async throws -> [SurveyLink] {
         try await self.db.transaction { db in
-            let (id, campaign) = try await Self(db: db).loadForChange(code, by: actor)
-            guard campaign.storedState == .open else {
-                throw ValidationError(
-                    field: "state",
-                    code: "invalid_state",
-                    message: "Links are made for an open campaign; \(code) is \(campaign.storedState.rawValue)."
-                )
-            }
+            let (id, _) = try await Self(db: db).loadForChange(code, by: actor, when: .open, "Links are made for an open campaign")
             let rows = try await db.query(
                 """
                 SELECT i.id, a.code, a.title, p.name, COALESCE(u.name, i.email), i.email
@@ -571,11 +543,15 @@ extension CampaignRepository {
         return (id, campaign)
     }
 
-    /// The campaign, locked, when `actor` may run it.
-    private func loadForChange(_ code: String, by actor: Actor) async throws -> (Int64, Campaign) {
+    /// The campaign, locked, when `actor` may run it and it is in `state`; `rule` says what
+    /// only a campaign in that state does ("Only a draft campaign opens").
+    private func loadForChange(_ code: String, by actor: Actor, when state: CampaignState, _ rule: String) async throws -> (Int64, Campaign) {
         _ = try await self.db.first("SELECT id FROM campaigns WHERE code = \(code)" + self.db.dialect.forUpdate)
         guard let (id, campaign) = try await self.load(code) else { throw NotFoundError("campaign", code) }
         try Self.requireScope(actor, unit: campaign.unit, in: try await UnitRepository(db: self.db).tree())
+        guard campaign.storedState == state else {
+            throw ValidationError(field: "state", code: "invalid_state", message: "\(rule); \(code) is \(campaign.storedState.rawValue).")
+        }
         return (id, campaign)
     }
 
