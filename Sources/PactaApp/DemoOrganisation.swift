@@ -112,7 +112,9 @@ public struct DemoOrganisation: Sendable {
 
         let accounts = Accounts(store: self.store)
         for (username, name, role, unit) in Self.users {
-            _ = try await accounts.createUser(username: username, name: name, role: role, unit: unit, password: Self.password, at: instant)
+            let user = try await accounts.createUser(username: username, name: name, role: role, unit: unit, password: Self.password, at: instant)
+            // Where their survey invitations go (to a relay of one's own, when SMTP_URL is set).
+            try await self.store.users.setEmail(id: user.id, email: "\(username)@example.com")
         }
 
         let from = LocalDate(year: today.year, month: 1, day: 1)!

@@ -45,6 +45,7 @@ import Testing
         Route(method: .get, pattern: "/metrics", roles: admin),
         Route(method: .get, pattern: "/account", roles: everyone),
         Route(method: .post, pattern: "/account/password", roles: everyone),
+        Route(method: .post, pattern: "/account/email", roles: everyone),
         Route(method: .get, pattern: "/published", roles: everyone),
         Route(method: .get, pattern: "/agreements", roles: everyone),
         Route(method: .get, pattern: "/agreements/{code}", roles: everyone),

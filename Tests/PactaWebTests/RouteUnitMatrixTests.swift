@@ -41,6 +41,7 @@ import Testing
         "POST /login": "anyone signs in as themselves",
         "POST /logout": "ends one's own session",
         "POST /account/password": "changes one's own password",
+        "POST /account/email": "changes one's own address for survey invitations",
         "POST /users": "administrators only, who act on every unit",
         "POST /users/{id}": "administrators only",
         "POST /api/v1/users": "administrators only",

@@ -184,6 +184,31 @@ import Testing
     }
 
     @Test(arguments: TestDatabase.available)
+    func aPersonSetsTheAddressTheirInvitationsGoTo(database: TestDatabase) async throws {
+        try await TestApp.withApp(database) { app in
+            try await app.test { client in
+                let wrong = try await client.execute(
+                    uri: "/account/email",
+                    method: .post,
+                    headers: app.browser(.rater, form: true),
+                    body: app.form(["email": "clienta@"])
+                )
+                #expect(wrong.status == .unprocessableContent && wrong.text.contains(#"id="e-email""#) && wrong.text.contains("clienta@"))
+                let saved = try await client.execute(
+                    uri: "/account/email",
+                    method: .post,
+                    headers: app.browser(.rater, form: true),
+                    body: app.form(["email": " clienta@example.com "])
+                )
+                #expect(saved.status == .seeOther)
+                #expect(try await app.store.users.credentials(username: "clienta")?.user.email == "clienta@example.com")
+                let page = try await client.execute(uri: "/account", method: .get, headers: app.browser(.rater))
+                #expect(page.text.contains(#"value="clienta@example.com""#))
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
     func theCampaignFormReportsEveryProblemByItsLabel(database: TestDatabase) async throws {
         try await TestApp.withApp(database) { app in
             try await app.store.seedSignedAgreement()

@@ -14,6 +14,8 @@ public struct User: Sendable, Hashable, Codable {
     public var createdAt: Date
     /// Changes with every password change: sessions begun under another epoch have ended.
     public var sessionEpoch: Int
+    /// Where survey invitations are sent; nil when the person gave none.
+    public var email: String?
 
     /// The user acting through `channel`.
     public func actor(_ channel: Actor.Channel) -> Actor {
@@ -26,9 +28,9 @@ public struct UserRepository: Sendable {
     let db: any DatabaseExecutor
 
     /// What ``user(_:)`` reads, from `users u` joined to its unit `un`.
-    static let columns: SQL = "u.id, u.username, u.name, u.role, un.code, u.active, u.created_at, u.session_epoch"
+    static let columns: SQL = "u.id, u.username, u.name, u.role, un.code, u.active, u.created_at, u.session_epoch, u.email"
     /// How many columns ``columns`` lists.
-    static let columnCount = 8
+    static let columnCount = 9
 
     /// Every user, by username.
     public func list() async throws -> [User] {
@@ -102,6 +104,15 @@ public struct UserRepository: Sendable {
         }
     }
 
+    /// Sets where `id`'s survey invitations go; an empty address removes it.
+    public func setEmail(id: Int64, email: String) async throws {
+        let email = email.trimmed
+        guard email.isEmpty || Email.isPlausible(email) else {
+            throw ValidationError(field: "email", code: "invalid_email", message: "'\(email)' is not an e-mail address.")
+        }
+        try await self.db.execute("UPDATE users SET email = \(email.isEmpty ? nil : email) WHERE id = \(id)")
+    }
+
     /// Changes a user's role, unit, whether they may sign in and, when given, their password hash
     /// (which ends their sessions). The last active administrator cannot be demoted or blocked.
     public func update(id: Int64, role: Role, unit: String, active: Bool, passwordHash: String? = nil) async throws {
@@ -145,9 +156,19 @@ public struct UserRepository: Sendable {
     }
 
     static func user(_ row: DatabaseRow) throws -> User {
-        let (id, username, name, role, unit, active, createdAt, sessionEpoch) = try row.decode(
-            (Int64, String, String, Role, String, Bool, Date, Int).self
+        let (id, username, name, role, unit, active, createdAt, sessionEpoch, email) = try row.decode(
+            (Int64, String, String, Role, String, Bool, Date, Int, String?).self
         )
-        return User(id: id, username: username, name: name, role: role, unit: unit, active: active, createdAt: createdAt, sessionEpoch: sessionEpoch)
+        return User(
+            id: id,
+            username: username,
+            name: name,
+            role: role,
+            unit: unit,
+            active: active,
+            createdAt: createdAt,
+            sessionEpoch: sessionEpoch,
+            email: email
+        )
     }
 }

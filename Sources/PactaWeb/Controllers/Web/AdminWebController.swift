@@ -70,7 +70,16 @@ struct AdminWebController: Sendable {
 
     @Sendable func editUser(_ request: Request, context: AppRequestContext) async throws -> HTML {
         let user = try await self.user(context)
-        return try await self.userForm(user, role: user.role, unit: user.unit, active: user.active, issues: [], request: request, context: context)
+        return try await self.userForm(
+            user,
+            role: user.role,
+            unit: user.unit,
+            email: user.email ?? "",
+            active: user.active,
+            issues: [],
+            request: request,
+            context: context
+        )
     }
 
     @Sendable func updateUser(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -80,6 +89,11 @@ struct AdminWebController: Sendable {
         let active = form["active"] != nil
         do {
             guard let role else { throw ValidationError(field: "role", code: "invalid_role", message: "Choose a role.") }
+            // Checked first: nothing is saved when the address is wrong.
+            let email = form.text("email")
+            guard email.isEmpty || Email.isPlausible(email) else {
+                throw ValidationError(field: "email", code: "invalid_email", message: "'\(email)' is not an e-mail address.")
+            }
             try await Accounts(store: self.services.store).updateUser(
                 id: user.id,
                 role: role,
@@ -87,11 +101,13 @@ struct AdminWebController: Sendable {
                 active: active,
                 password: form["password"]
             )
+            try await self.services.store.users.setEmail(id: user.id, email: form.text("email"))
         } catch let error as ValidationError {
             return try await self.userForm(
                 user,
                 role: role ?? user.role,
                 unit: form.text("unit"),
+                email: form.text("email"),
                 active: active,
                 issues: error.issues,
                 request: request,
@@ -112,6 +128,7 @@ struct AdminWebController: Sendable {
         _ user: User,
         role: Role,
         unit: String,
+        email: String,
         active: Bool,
         issues: [FieldIssue],
         request: Request,
@@ -121,6 +138,7 @@ struct AdminWebController: Sendable {
             user,
             role: role,
             unit: unit,
+            email: email,
             active: active,
             units: try await self.services.store.units.list(),
             errors: self.services.renderer.fieldErrors(issues, language: context.language, form: "user_form"),

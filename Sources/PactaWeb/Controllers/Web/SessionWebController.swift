@@ -18,6 +18,7 @@ struct SessionWebController: Sendable {
         signedIn.get("/") { _, _ in redirect("/published") }
         signedIn.get("account", use: self.accountPage)
         signedIn.post("account/password", use: self.changePassword)
+        signedIn.post("account/email", use: self.changeEmail)
     }
 
     /// The sign-in form. A browser without a session gets its CSRF token in a cookie, not in a
@@ -130,9 +131,25 @@ struct SessionWebController: Sendable {
         return redirect("/account")
     }
 
-    private func account(_ request: Request, context: AppRequestContext, issues: [FieldIssue]) -> HTML {
-        self.services.renderer.render(
-            AccountPage(errors: self.services.renderer.fieldErrors(issues, language: context.language, form: "account")),
+    /// Sets or removes one's own address for survey invitations.
+    @Sendable func changeEmail(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let user = try context.user
+        do {
+            try await self.services.store.users.setEmail(id: user.id, email: context.form.text("email"))
+        } catch let error as ValidationError {
+            return try self.account(request, context: context, issues: error.issues, email: context.form.text("email")).response(
+                from: request,
+                context: context
+            )
+        }
+        context.flash("flash.email_saved")
+        return redirect("/account")
+    }
+
+    private func account(_ request: Request, context: AppRequestContext, issues: [FieldIssue], email: String? = nil) -> HTML {
+        let errors = self.services.renderer.fieldErrors(issues, language: context.language, form: "account")
+        return self.services.renderer.render(
+            AccountPage(email: email ?? context.identity?.email ?? "", errors: errors),
             titleKey: "account.title",
             request: request,
             context: context,

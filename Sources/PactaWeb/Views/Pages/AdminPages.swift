@@ -63,16 +63,18 @@ struct UserFormPage: PageModel {
     var action: String
     var username: String
     var name: String
+    var email: String
     var active: Bool
     var roles: [SelectOption]
     var units: [SelectOption]
     var errors: [String: String]
     var errorList: [FormError]
 
-    init(_ user: User, role: Role, unit: String, active: Bool, units: [OrgUnit], errors: FormErrors, messages: Messages) {
+    init(_ user: User, role: Role, unit: String, email: String, active: Bool, units: [OrgUnit], errors: FormErrors, messages: Messages) {
         self.action = "/users/\(user.id)"
         self.username = user.username
         self.name = user.name
+        self.email = email
         self.active = active
         self.roles = Role.options(selected: role, messages: messages)
         self.units = units.map { SelectOption(unit: $0, selected: $0.code == unit) }

@@ -103,10 +103,13 @@ struct LoginPage: PageModel {
 struct AccountPage: PageModel {
     static let template = Template.account
 
+    /// Where survey invitations go, as stored or as typed.
+    var email: String
     var errors: [String: String]
     var errorList: [FormError]
 
-    init(errors: FormErrors) {
+    init(email: String, errors: FormErrors) {
+        self.email = email
         self.errors = errors.byField
         self.errorList = errors.list
     }
