@@ -76,7 +76,7 @@ public struct APIError: Error, Sendable {
         case let error as ScopeError:
             self.init(.forbidden, code: "out_of_scope", message: error.message, field: error.field)
         case let error as SurveyError:
-            self.init(SurveysWebController.status(of: error.reason), code: error.reason.rawValue, message: error.message, field: "token")
+            self.init(error.status, code: error.reason.rawValue, message: error.message, field: "token")
         case let error as CorruptRecordError:
             self.init(.internalServerError, code: "corrupt_record", message: error.description)
         case let error as DecodingError:
@@ -228,5 +228,17 @@ extension ByteCountFormatter {
         if bytes >= 1 << 20 && bytes % (1 << 20) == 0 { return "\(bytes >> 20) MB" }
         if bytes >= 1 << 10 && bytes % (1 << 10) == 0 { return "\(bytes >> 10) KB" }
         return "\(bytes) bytes"
+    }
+}
+
+extension SurveyError {
+    /// The status of an invitation that cannot be answered, for pages and the API alike.
+    var status: HTTPResponse.Status {
+        switch self.reason {
+        case .unknownLink: .notFound
+        case .alreadyAnswered: .conflict
+        case .campaignClosed: .gone
+        case .notOpenYet: .forbidden
+        }
     }
 }

@@ -172,7 +172,8 @@ public struct CampaignRepository: Sendable {
 
     /// Takes the answer of the link `token`. The invitation is marked used and the answer stored in
     /// one transaction; the answer keeps its campaign, agreement and day, and nothing else.
-    public func answer(token: String, _ answer: SurveyAnswer, today: LocalDate) async throws {
+    @discardableResult
+    public func answer(token: String, _ answer: SurveyAnswer, today: LocalDate) async throws -> SurveyForm {
         try await self.answer(
             where: "i.id = (SELECT invitation_id FROM survey_links WHERE token_hash = \(Hashing.sha256Hex(token.utf8)))",
             answer,
@@ -181,7 +182,8 @@ public struct CampaignRepository: Sendable {
     }
 
     /// Takes the answer of a signed-in `user` to their invitation for `agreement` in campaign `code`.
-    public func answer(campaign code: String, agreement: String, user: User, _ answer: SurveyAnswer, today: LocalDate) async throws {
+    @discardableResult
+    public func answer(campaign code: String, agreement: String, user: User, _ answer: SurveyAnswer, today: LocalDate) async throws -> SurveyForm {
         try await self.answer(where: Self.invitationOf(user, campaign: code, agreement: agreement), answer, today: today)
     }
 
@@ -486,7 +488,8 @@ extension CampaignRepository {
         try await self.invitation(where: condition, today: today).form
     }
 
-    private func answer(where condition: SQL, _ answer: SurveyAnswer, today: LocalDate) async throws {
+    /// - Returns: what was answered: the campaign and agreement.
+    private func answer(where condition: SQL, _ answer: SurveyAnswer, today: LocalDate) async throws -> SurveyForm {
         try await self.db.transaction { db in
             let found = try await Self(db: db).invitation(where: condition, today: today, lock: true)
             try answer.validate(against: found.form.questionnaire)
@@ -501,6 +504,7 @@ extension CampaignRepository {
                 \(answer.recommend), \(answer.comment.trimmed))
                 """
             )
+            return found.form
         }
     }
 
@@ -566,12 +570,11 @@ extension CampaignRepository {
     /// their unit takes part in; management and administrators see every one.
     public func isVisible(_ campaign: Campaign, to actor: Actor, in tree: UnitTree) async throws -> Bool {
         if actor.reachesEverything || actor.role == .viewer || actor.reaches(campaign.unit, in: tree) { return true }
-        for code in campaign.agreements {
-            guard let summary = try await AgreementRepository(db: self.db).list(visibleTo: actor, unit: nil).first(where: { $0.code == code })
-            else { continue }
-            if actor.takesPart(provider: summary.provider, client: summary.client, in: tree) { return true }
+        // The agreements read once, not once per agreement rated.
+        let rated = Set(campaign.agreements)
+        return try await AgreementRepository(db: self.db).list(visibleTo: actor).contains {
+            rated.contains($0.code) && actor.takesPart(provider: $0.provider, client: $0.client, in: tree)
         }
-        return false
     }
 
     /// The agreements `draft` rates, checked: signed, in force in the period, on its cadence, with

@@ -29,13 +29,10 @@ struct SurveysAPIController: Sendable {
 
     @Sendable func answer(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<Accepted> {
         let body = try await request.decodeJSON(as: Body.self, context: context)
-        let campaigns = self.services.store.campaigns
-        let today = self.services.today
-        let form = try await campaigns.form(token: body.token, today: today)
-        try await campaigns.answer(
+        let form = try await self.services.store.campaigns.answer(
             token: body.token,
             SurveyAnswer(ratings: body.ratings ?? [:], recommend: body.recommend, comment: body.comment ?? ""),
-            today: today
+            today: self.services.today
         )
         return EditedResponse(status: .created, response: Accepted(campaign: form.campaign, agreement: form.agreement))
     }

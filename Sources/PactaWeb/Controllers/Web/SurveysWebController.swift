@@ -114,17 +114,8 @@ struct SurveysWebController: Sendable {
             }
         } catch let error as SurveyError {
             let page = SurveyOutcomePage(thanks: false, reason: error.reason, signedIn: context.identity != nil, messages: messages)
-            return try renderer.render(page, titleKey: "survey.title", request: request, context: context, status: Self.status(of: error.reason))
+            return try renderer.render(page, titleKey: "survey.title", request: request, context: context, status: error.status)
                 .response(from: request, context: context)
-        }
-    }
-
-    static func status(of reason: SurveyError.Reason) -> HTTPResponse.Status {
-        switch reason {
-        case .unknownLink: .notFound
-        case .alreadyAnswered: .conflict
-        case .campaignClosed: .gone
-        case .notOpenYet: .forbidden
         }
     }
 
