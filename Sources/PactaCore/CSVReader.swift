@@ -334,6 +334,9 @@ public struct CSVHeader: Sendable {
         self.names = record.fields.map { $0.trimmed.lowercased() }
     }
 
+    /// The column names, trimmed and lowercased, in their order.
+    public var columns: [String] { self.names }
+
     /// The column a field position falls under, "" past the header's last one.
     public func name(at position: Int) -> String {
         position < self.names.count ? self.names[position] : ""

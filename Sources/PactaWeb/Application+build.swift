@@ -127,6 +127,7 @@ public func buildRouter(
     RequestsAPIController(services: services).addRoutes(to: api)
     IndicatorsAPIController(services: services).addRoutes(to: api)
     SurveysAPIController(services: services).addRoutes(to: api)
+    CampaignsAPIController(services: services).addRoutes(to: api)
     api.group("warnings").add(middleware: RequireRoleMiddleware(Role.everyone)).get { request, _ in
         try await WarningsJSON(
             services.store.breachWarnings(at: services.now(), threshold: services.warningThreshold, unit: request.uri.queryParameters.get("unit"))

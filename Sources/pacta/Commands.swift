@@ -145,7 +145,10 @@ struct UserCommand: AsyncParsableCommand {
 
 /// `pacta import units FILE`: imports units from CSV.
 struct Import: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Import data from CSV files.", subcommands: [Units.self, Requests.self])
+    static let configuration = CommandConfiguration(
+        abstract: "Import data from CSV files.",
+        subcommands: [Units.self, Requests.self, SurveyAnswers.self]
+    )
 
     /// Requests from a ticket tool's CSV export, streamed: memory stays flat whatever the file size.
     struct Requests: AsyncParsableCommand {
@@ -175,6 +178,34 @@ struct Import: AsyncParsableCommand {
         }
     }
 
+    /// Answers collected outside Pacta (paper forms, another survey tool).
+    struct SurveyAnswers: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "survey-answers",
+            abstract:
+                "Import survey answers (external_ref,agreement,period,<attribute keys>,recommend,comment,answered_on). All or nothing unless --skip-invalid."
+        )
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "CSV file; - reads standard input.") var file: String
+        @Option(help: "Refuse rows of any other campaign.") var campaign: String?
+        @Flag(help: "Import the valid rows and report the others.") var skipInvalid = false
+
+        func run() async throws {
+            let bytes = try readWhole(self.file)
+            let today = LocalDate(Date(), in: ServerSettings(reader: self.database.reader()).timeZone)
+            let report = try await self.database.withStore { store in
+                try await store.campaigns.importAnswers(
+                    bytes: bytes,
+                    into: self.campaign,
+                    skipInvalid: self.skipInvalid,
+                    by: .system("pacta-cli"),
+                    today: today
+                )
+            }
+            try printReport(report, file: self.file, noun: "Answers")
+        }
+    }
+
     struct Units: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Import units (columns code,name,parent). All or nothing unless --skip-invalid.")
         @OptionGroup var database: DatabaseOptions
@@ -182,19 +213,20 @@ struct Import: AsyncParsableCommand {
         @Flag(help: "Import the valid rows and report the others.") var skipInvalid = false
 
         func run() async throws {
-            let bytes: [UInt8]
-            if self.file == "-" {
-                bytes = Array(FileHandle.standardInput.readDataToEndOfFile())
-            } else {
-                guard let data = FileManager.default.contents(atPath: self.file) else { throw CommandFailure("Cannot read \(self.file).") }
-                bytes = Array(data)
-            }
+            let bytes = try readWhole(self.file)
             let report = try await self.database.withStore { store in
                 try await store.units.importCSV(bytes: bytes, skipInvalid: self.skipInvalid, by: .system("pacta-cli"), at: Date())
             }
             try printReport(report, file: self.file, noun: "Units")
         }
     }
+}
+
+/// The bytes of `file`, or of standard input for `-`.
+func readWhole(_ file: String) throws -> [UInt8] {
+    if file == "-" { return Array(FileHandle.standardInput.readDataToEndOfFile()) }
+    guard let data = FileManager.default.contents(atPath: file) else { throw CommandFailure("Cannot read \(file).") }
+    return Array(data)
 }
 
 /// Prints every problem as `file:line, column: message` on standard error, then the outcome;

@@ -62,6 +62,7 @@ import Testing
         "title": "Percepción", "period": "2026-09", "unit": "TH", "opens_on": "2026-09-21", "closes_on": "2026-09-30", "reminder_days": "7",
         "attributes[0].key": "quality", "attributes[0].es": "Calidad", "attributes[0].en": "Quality",
     ]
+    static let answers = "external_ref,agreement,period,recommend\nX-1,TH-ACT,2026-10,9\n"
     static let calendar = #""name": "Horario", "time_zone": "America/Guayaquil", "hours": {"monday": ["08:00-17:00"]}"#
     static let request = "external_ref,provider,client,service,priority,opened_at\nTH-9,TH,CC,Selección,P1,2026-09-14T09:00:00-05:00\n"
 
@@ -339,6 +340,48 @@ import Testing
                 path: "/campaigns/TH-ABIERTA/links.csv",
                 role: .manager,
                 body: .form([:]),
+                expected: .forbidden
+            ),
+            Probe(
+                method: .post,
+                pattern: "/campaigns/{code}/import",
+                path: "/campaigns/TH-ABIERTA/import",
+                role: .manager,
+                body: .form(["csv": Self.answers]),
+                expected: .notFound
+            ),
+            Probe(
+                method: .post,
+                pattern: "/api/v1/survey-answers/import",
+                path: "/api/v1/survey-answers/import",
+                role: .manager,
+                body: .csv(Self.answers),
+                expected: .forbidden
+            ),
+            Probe(
+                method: .post,
+                pattern: "/api/v1/campaigns",
+                path: "/api/v1/campaigns",
+                role: .manager,
+                body: .json(
+                    #"{"code": "X2", "title": "Percepción", "period": "2026-09", "unit": "TH", "opens_on": "2026-09-21", "closes_on": "2026-09-30"}"#
+                ),
+                expected: .forbidden
+            ),
+            Probe(
+                method: .post,
+                pattern: "/api/v1/campaigns/{code}/open",
+                path: "/api/v1/campaigns/TH-ENC/open",
+                role: .manager,
+                body: .none,
+                expected: .forbidden
+            ),
+            Probe(
+                method: .post,
+                pattern: "/api/v1/campaigns/{code}/close",
+                path: "/api/v1/campaigns/TH-ABIERTA/close",
+                role: .manager,
+                body: .none,
                 expected: .forbidden
             ),
             // A rater of CRED is not invited to rate TH-ACT for CC.

@@ -113,6 +113,21 @@ public struct CampaignRepository: Sendable {
         try await self.load(code)?.campaign
     }
 
+    /// The campaign with `code` when `actor` may see it (``isVisible(_:to:in:)``), or nil.
+    public func get(_ code: String, visibleTo actor: Actor) async throws -> Campaign? {
+        guard let campaign = try await self.get(code),
+            try await self.isVisible(campaign, to: actor, in: try await UnitRepository(db: self.db).tree())
+        else { return nil }
+        return campaign
+    }
+
+    /// The results of campaign `code` as `actor` may see them, every group below `k` answers
+    /// hidden; nil when there is no such campaign or it is not theirs to see.
+    public func results(_ code: String, visibleTo actor: Actor, k: Int) async throws -> CampaignResults? {
+        guard let campaign = try await self.get(code, visibleTo: actor) else { return nil }
+        return CampaignResults(campaign: campaign, tallies: try await self.tallies(code), k: k)
+    }
+
     /// The campaigns `actor` may see, newest period first: those of their unit and the units
     /// below it, and those rating agreements their unit takes part in; every one for management
     /// and administrators.
@@ -345,13 +360,14 @@ public struct CampaignRepository: Sendable {
         }
         for row in try await self.db.query(
             """
-            SELECT a.code, s.ratings, s.recommend, s.comment FROM survey_answers s JOIN agreements a ON a.id = s.agreement_id
+            SELECT a.code, s.ratings, s.recommend, s.comment, s.import_key FROM survey_answers s JOIN agreements a ON a.id = s.agreement_id
             WHERE s.campaign_id = \(id)
             """
         ) {
-            let (agreement, ratings, recommend, comment) = try row.decode((String, String, Int, String).self)
+            let (agreement, ratings, recommend, comment, importKey) = try row.decode((String, String, Int, String, String?).self)
             let answer = SurveyAnswer(ratings: try Self.ratings(ratings), recommend: recommend, comment: comment)
             tallies[agreement]?.figures.add(answer)
+            if importKey != nil { tallies[agreement]?.imported += 1 }
             if !comment.trimmed.isEmpty { tallies[agreement]?.comments.append(comment.trimmed) }
         }
         return tallies.values.map { tally in
@@ -392,6 +408,9 @@ public struct AgreementTally: Sendable, Hashable {
     public var client: String
     public var clientName: String
     public var invitations: Int
+    /// Answers imported from elsewhere (``CampaignRepository/importAnswers(bytes:skipInvalid:by:today:)``),
+    /// counted in `figures` but not invited.
+    public var imported = 0
     public var figures = PerceptionFigures()
     /// Sorted, not in the order they came.
     public var comments: [String] = []

@@ -9,7 +9,10 @@ public struct CampaignResults: Sendable {
     /// The figures of one group; `shown` false leaves only its invitations and answer count.
     public struct Figures: Sendable, Hashable {
         public var invitations: Int
+        /// Every answer, those imported included.
         public var responses: Int
+        /// Answers imported from elsewhere: not answers to invitations.
+        public var imported: Int
         /// Whether the figures below may be shown.
         public var shown: Bool
         /// Why not: fewer than k answers (`false`), or to protect another group (`true`).
@@ -22,11 +25,14 @@ public struct CampaignResults: Sendable {
         /// Only where the group has at least k answers; sorted.
         public var comments: [String]
 
-        /// Answers per invitation; nil without invitations.
-        public var responseRate: Double? { self.invitations > 0 ? Double(self.responses) / Double(self.invitations) : nil }
+        /// Invitations answered per invitation (imported answers are no invitation's); nil without invitations.
+        public var responseRate: Double? {
+            self.invitations > 0 ? Double(self.responses - self.imported) / Double(self.invitations) : nil
+        }
 
-        init(invitations: Int, figures: PerceptionFigures, shown: Bool, k: Int, comments: [String] = []) {
+        init(invitations: Int, imported: Int, figures: PerceptionFigures, shown: Bool, k: Int, comments: [String] = []) {
             self.invitations = invitations
+            self.imported = imported
             self.responses = figures.responses
             self.shown = shown
             self.hiddenToProtectAnother = !shown && figures.responses >= k
@@ -86,6 +92,7 @@ public struct CampaignResults: Sendable {
                 providerName: agreements.first?.providerName ?? provider,
                 figures: Figures(
                     invitations: agreements.reduce(0) { $0 + $1.invitations },
+                    imported: agreements.reduce(0) { $0 + $1.imported },
                     figures: figures,
                     shown: shown.contains("provider:\(provider)"),
                     k: k
@@ -98,6 +105,7 @@ public struct CampaignResults: Sendable {
                         clientName: tally.clientName,
                         figures: Figures(
                             invitations: tally.invitations,
+                            imported: tally.imported,
                             figures: tally.figures,
                             shown: shown.contains("agreement:\(tally.agreement)"),
                             k: k,
@@ -107,6 +115,12 @@ public struct CampaignResults: Sendable {
                 }
             )
         }
-        self.total = Figures(invitations: tallies.reduce(0) { $0 + $1.invitations }, figures: total, shown: shown.contains("campaign"), k: k)
+        self.total = Figures(
+            invitations: tallies.reduce(0) { $0 + $1.invitations },
+            imported: tallies.reduce(0) { $0 + $1.imported },
+            figures: total,
+            shown: shown.contains("campaign"),
+            k: k
+        )
     }
 }

@@ -17,6 +17,7 @@ public enum Template: String, CaseIterable, Sendable {
     case campaign
     case campaignFigures = "campaign-figures"
     case campaignForm = "campaign-form"
+    case campaignImport = "campaign-import"
     case campaignLinks = "campaign-links"
     case campaigns
     case calendars

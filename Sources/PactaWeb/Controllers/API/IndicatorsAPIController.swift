@@ -177,15 +177,18 @@ struct IndicatorsJSON: ResponseEncodable, Sendable {
 extension IndicatorExport {
     /// The request rows as a CSV file to download, named after the agreement and the period.
     static func download(_ report: HardIndicatorReport) -> Response {
-        Self.attachment(Self.requestsCSV(report), named: "\(report.agreement)-\(report.period).csv")
+        Response.csvAttachment(Self.requestsCSV(report), named: "\(report.agreement)-\(report.period).csv")
     }
 
     /// The commitment rows, hard and soft, as a CSV file to download.
     static func commitmentsDownload(_ report: HardIndicatorReport) -> Response {
-        Self.attachment(Self.commitmentsCSV(report), named: "\(report.agreement)-\(report.period)-commitments.csv")
+        Response.csvAttachment(Self.commitmentsCSV(report), named: "\(report.agreement)-\(report.period)-commitments.csv")
     }
+}
 
-    private static func attachment(_ csv: String, named name: String) -> Response {
+extension Response {
+    /// CSV text as a file to download named `name`.
+    static func csvAttachment(_ csv: String, named name: String) -> Response {
         var response = Response.text(csv, contentType: "text/csv; charset=utf-8")
         response.headers[.contentDisposition] = "attachment; filename=\"\(name)\""
         return response

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdAuth
+import PactaApp
 import PactaCore
 import PactaStore
 
@@ -13,6 +14,7 @@ struct CampaignsWebController: Sendable {
         let read = group.group("campaigns").add(middleware: RequireRoleMiddleware(Role.everyone))
         read.get(use: self.list)
         read.get(":code", use: self.show)
+        read.get(":code/results.csv", use: self.resultsCSV)
         let run = group.group("campaigns").add(middleware: RequireRoleMiddleware(Role.editors))
         run.get("new", use: self.newForm)
         run.post(use: self.create)
@@ -22,6 +24,8 @@ struct CampaignsWebController: Sendable {
         run.post(":code/close", use: self.close)
         run.post(":code/links", use: self.links)
         run.post(":code/links.csv", use: self.linksCSV)
+        run.get(":code/import", use: self.importForm)
+        run.post(":code/import", use: self.importAnswers)
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> HTML {
@@ -39,11 +43,11 @@ struct CampaignsWebController: Sendable {
         let code = try context.parameters.require("code")
         let actor = try context.actor
         let store = self.services.store
-        let tree = try await store.units.tree()
-        guard let campaign = try await store.campaigns.get(code), try await store.campaigns.isVisible(campaign, to: actor, in: tree) else {
+        guard let results = try await store.campaigns.results(code, visibleTo: actor, k: self.services.surveyMinimumAnswers) else {
             throw NotFoundError("campaign", code)
         }
-        let results = CampaignResults(campaign: campaign, tallies: try await store.campaigns.tallies(code), k: self.services.surveyMinimumAnswers)
+        let campaign = results.campaign
+        let tree = try await store.units.tree()
         let page = CampaignPage(
             results,
             mayRun: Role.editors.contains(actor.role) && actor.reaches(campaign.unit, in: tree),
@@ -141,6 +145,58 @@ struct CampaignsWebController: Sendable {
             ],
             body: .init(byteBuffer: ByteBuffer(string: csv))
         )
+    }
+
+    /// The results as on the page, one row per group (``CampaignExport/resultsCSV(_:)``).
+    @Sendable func resultsCSV(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let code = try context.parameters.require("code")
+        guard
+            let results = try await self.services.store.campaigns.results(
+                code,
+                visibleTo: try context.actor,
+                k: self.services.surveyMinimumAnswers
+            )
+        else { throw NotFoundError("campaign", code) }
+        return Response.csvAttachment(CampaignExport.resultsCSV(results), named: "\(code)-results.csv")
+    }
+
+    @Sendable func importForm(_ request: Request, context: AppRequestContext) async throws -> HTML {
+        let campaign = try await self.runnable(context)
+        let page = CampaignImportPage(campaign, form: ImportPage(), language: context.language)
+        return self.services.renderer.render(page, titleKey: "campaign_import.title", section: "campaigns", request: request, context: context)
+    }
+
+    /// Takes the CSV from the uploaded file, or else from the text area; every row must belong to this campaign.
+    @Sendable func importAnswers(_ request: Request, context: AppRequestContext) async throws -> HTML {
+        let campaign = try await self.runnable(context)
+        let upload = ImportUpload(context.form)
+        let report = try await self.services.store.campaigns.importAnswers(
+            bytes: upload.bytes,
+            into: campaign.code,
+            skipInvalid: upload.skipInvalid,
+            by: try context.actor,
+            today: self.services.today
+        )
+        let form = ImportPage(upload, report: report, messages: self.services.renderer.messages(context.language))
+        return self.services.renderer.render(
+            CampaignImportPage(campaign, form: form, language: context.language),
+            titleKey: "campaign_import.title",
+            section: "campaigns",
+            request: request,
+            context: context,
+            status: report.status
+        )
+    }
+
+    /// The campaign of the path, when the reader may run it.
+    private func runnable(_ context: AppRequestContext) async throws -> Campaign {
+        let code = try context.parameters.require("code")
+        let actor = try context.actor
+        guard let campaign = try await self.services.store.campaigns.get(code, visibleTo: actor) else { throw NotFoundError("campaign", code) }
+        guard actor.reaches(campaign.unit, in: try await self.services.store.units.tree()) else {
+            throw ScopeError("Campaigns of \(campaign.unit) are run by its managers; \(actor.username) acts for \(actor.unit).", field: "unit")
+        }
+        return campaign
     }
 
     /// Saves the posted form through `write` and goes to the campaign; or shows the form again,

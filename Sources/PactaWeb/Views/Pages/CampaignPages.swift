@@ -60,7 +60,12 @@ struct CampaignPage: PageModel {
     /// A group's figures in words; hidden ones carry only their response rate and why.
     struct Figures: Sendable {
         var invitations: Int
+        /// Every answer, those imported included: the `n` of the figures.
         var responses: Int
+        /// Answers to invitations.
+        var answered: Int
+        /// `+ 3 importadas`; nil when none was imported.
+        var importedNote: String?
         /// `60 %`; nil without invitations.
         var responseRate: String?
         var shown: Bool
@@ -124,6 +129,9 @@ struct CampaignPage: PageModel {
     var closeAction: String?
     var linksAction: String?
     var linksCSVAction: String?
+    var importHref: String?
+    /// The results as CSV, for everyone who sees them.
+    var csvHref: String
     /// How the invitations reach people: by e-mail (with what was sent), or by the links here.
     var delivery: String?
 
@@ -179,6 +187,8 @@ struct CampaignPage: PageModel {
         self.closeAction = mayRun && state == .open ? "/campaigns/\(code)/close" : nil
         self.linksAction = mayRun && state == .open ? "/campaigns/\(code)/links" : nil
         self.linksCSVAction = mayRun && state == .open ? "/campaigns/\(code)/links.csv" : nil
+        self.importHref = mayRun && state != .draft ? "/campaigns/\(code)/import" : nil
+        self.csvHref = "/campaigns/\(code)/results.csv"
         self.delivery =
             state == .draft
             ? nil
@@ -205,6 +215,9 @@ struct CampaignPage: PageModel {
         return Figures(
             invitations: figures.invitations,
             responses: figures.responses,
+            answered: figures.responses - figures.imported,
+            importedNote: figures.imported > 0
+                ? messages.text("campaign.imported", or: "").replacingOccurrences(of: "{count}", with: String(figures.imported)) : nil,
             responseRate: figures.responseRate.map { messages.percent($0) },
             shown: figures.shown,
             hiddenReason: hiddenReason,
@@ -324,5 +337,36 @@ struct CampaignLinksPage: PageModel {
         self.code = campaign
         self.backHref = "/campaigns/\(campaign)"
         self.rows = links.map { Row(agreement: $0.agreement, rater: $0.rater, email: $0.email, url: "\(publicURL)/s/\($0.token)") }
+    }
+}
+
+/// The import of answers collected elsewhere into one campaign: the form, what the file must
+/// hold for this campaign's questions, and the outcome of the last upload.
+struct CampaignImportPage: PageModel {
+    static let template = Template.campaignImport
+
+    var code: String
+    var title: String
+    var action: String
+    /// The header this campaign's file has.
+    var header: String
+    /// Two rows of a file for this campaign.
+    var example: String
+    var attributes: [CampaignPage.Mean]
+    var form: ImportPage
+
+    init(_ campaign: Campaign, form: ImportPage, language: Language) {
+        self.code = campaign.code
+        self.title = campaign.title
+        self.action = "/campaigns/\(campaign.code)/import"
+        let keys = campaign.questionnaire.attributes.map(\.key)
+        self.header = (["external_ref", "agreement", "period"] + keys + ["recommend", "comment", "answered_on"]).joined(separator: ",")
+        let agreement = campaign.agreements.first ?? "ACUERDO"
+        let period = campaign.period.description
+        let first = (["F-001", agreement, period] + keys.map { _ in "4" } + ["9", "Muy buena atención", campaign.opensOn.description])
+        let second = (["F-002", agreement, period] + keys.enumerated().map { $0.offset == 0 ? "" : "3" } + ["6", "", ""])
+        self.example = [self.header, first.joined(separator: ","), second.joined(separator: ",")].joined(separator: "\n")
+        self.attributes = campaign.questionnaire.attributes.map { CampaignPage.Mean(label: $0.key, value: $0.label.text(language)) }
+        self.form = form
     }
 }
