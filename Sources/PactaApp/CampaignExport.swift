@@ -105,13 +105,34 @@ public struct CampaignResultsJSON: Codable, Sendable {
         public var agreements: [AgreementJSON]
     }
 
+    /// One agreement in one campaign of the trend.
+    public struct PointJSON: Codable, Sendable {
+        public var campaign: String
+        public var period: String
+        public var figures: FiguresJSON
+    }
+
+    public struct TrendJSON: Codable, Sendable {
+        public var agreement: String
+        /// Oldest first; the last is this campaign's.
+        public var points: [PointJSON]
+    }
+
     public var campaign: CampaignJSON
     /// The fewest answers a shown group has.
     public var k: Int
     public var total: FiguresJSON
     public var providers: [ProviderJSON]
+    /// Each agreement's figures in the campaigns before this one that rated it, as each showed them.
+    public var trend: [TrendJSON]
 
-    public init(_ results: CampaignResults, today: LocalDate) {
+    public init(_ results: CampaignResults, trend: CampaignTrend, today: LocalDate) {
+        self.trend = trend.rows.map { row in
+            TrendJSON(
+                agreement: row.agreement,
+                points: row.points.map { PointJSON(campaign: $0.campaign, period: $0.period.description, figures: FiguresJSON($0.figures)) }
+            )
+        }
         self.campaign = CampaignJSON(results.campaign, today: today)
         self.k = results.k
         self.total = FiguresJSON(results.total)

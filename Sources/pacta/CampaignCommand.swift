@@ -88,15 +88,17 @@ struct CampaignCommand: AsyncParsableCommand {
         func run() async throws {
             guard self.format == "csv" || self.format == "json" else { throw CommandFailure("--format is csv or json.") }
             let settings = ServerSettings(reader: self.database.reader())
-            let results = try await self.database.withStore { store in
-                try await store.campaigns.results(self.code, visibleTo: .system("pacta-cli"), k: settings.surveyMinimumAnswers)
+            let found = try await self.database.withStore { store -> (CampaignResults, CampaignTrend)? in
+                guard let results = try await store.campaigns.results(self.code, visibleTo: .system("pacta-cli"), k: settings.surveyMinimumAnswers)
+                else { return nil }
+                return (results, try await store.campaigns.trend(of: results))
             }
-            guard let results else { throw CommandFailure("There is no campaign \(self.code).") }
+            guard let (results, trend) = found else { throw CommandFailure("There is no campaign \(self.code).") }
             if self.format == "csv" {
                 print(CampaignExport.resultsCSV(results), terminator: "")
             } else {
                 let today = LocalDate(Date(), in: settings.timeZone)
-                print(String(decoding: try PactaJSON.encoder.encode(CampaignResultsJSON(results, today: today)), as: UTF8.self))
+                print(String(decoding: try PactaJSON.encoder.encode(CampaignResultsJSON(results, trend: trend, today: today)), as: UTF8.self))
             }
         }
     }

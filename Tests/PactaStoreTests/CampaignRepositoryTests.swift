@@ -154,6 +154,45 @@ import Testing
     }
 
     @Test(arguments: TestDatabase.available)
+    func closingACampaignLeavesNoTraceOfWhichInvitationAnAnswerCameWith(database: TestDatabase) async throws {
+        try await database.withStore { store in
+            try await Self.seed(store)
+            _ = try await store.campaigns.create(
+                Self.draft(guests: [Campaign.Guest(unit: "CRED", email: "externa@example.com")]),
+                by: Self.ana,
+                at: Fixtures.now
+            )
+            _ = try await store.campaigns.open("ENC-2026-09", by: Self.ana, at: Fixtures.now)
+            let links = try await store.campaigns.issueLinks("ENC-2026-09", by: Self.ana, at: Fixtures.now)
+            for (index, link) in links.enumerated() {
+                try await store.campaigns.answer(
+                    token: link.token,
+                    SurveyAnswer(ratings: ["quality": index + 2], recommend: 8 + index),
+                    today: Fixtures.today
+                )
+            }
+            let before = try await store.campaigns.tallies("ENC-2026-09")
+            let postgres = store.database.dialect == .postgres
+            // The attack: on PostgreSQL each answer was written by the transaction that marked its
+            // invitation used, which the rows' xmin tells.
+            let pairs: SQL =
+                "SELECT COUNT(*) FROM survey_answers s JOIN survey_invitations i ON i.xmin::text = s.xmin::text WHERE i.used"
+            if postgres { #expect(try await store.database.count(pairs, as: Int.self) == 3) }
+
+            try await store.campaigns.close("ENC-2026-09", by: Self.ana, at: Fixtures.now)
+            #expect(try await store.campaigns.tallies("ENC-2026-09") == before, "the answers are the same answers")
+            if postgres {
+                // One transaction wrote every answer and every invitation: any answer pairs with any invitation.
+                #expect(try await store.database.count("SELECT COUNT(DISTINCT xmin::text) FROM survey_answers", as: Int.self) == 1)
+                #expect(try await store.database.count(pairs, as: Int.self) == 9)
+                // And the answers sit in the order of their random ids, not the order they came in.
+                let stored = try await store.database.query("SELECT id FROM survey_answers ORDER BY ctid").map { try $0.decode(Int64.self) }
+                #expect(stored == stored.sorted())
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
     func aSignedInRaterSeesTheirPendingSurveysAndAnswersThem(database: TestDatabase) async throws {
         try await database.withStore { store in
             try await Self.seed(store)

@@ -101,10 +101,28 @@ public struct CampaignRepository: Sendable {
     }
 
     /// Closes an open campaign: no more answers; its results stay.
+    ///
+    /// Its answers are written again, in the order of their random ids, and its invitations
+    /// rewritten, in this one transaction: what the database keeps about how rows were written
+    /// (PostgreSQL's `xmin` of each row, the order rows sit in) no longer pairs an answer with the
+    /// invitation marked used when it was stored.
     public func close(_ code: String, by actor: Actor, at instant: Date) async throws {
         try await self.db.transaction { db in
             let (id, _) = try await Self(db: db).loadForChange(code, by: actor, when: .open, "Only an open campaign closes")
             try await db.execute("UPDATE campaigns SET state = 'closed', closed_at = \(instant) WHERE id = \(id)")
+            let answers = try await db.query(
+                "SELECT id, agreement_id, answered_on, ratings, recommend, comment, import_key FROM survey_answers WHERE campaign_id = \(id) ORDER BY id"
+            ).map { try $0.decode((Int64, Int64, LocalDate, String, Int, String, String?).self) }
+            try await db.execute("DELETE FROM survey_answers WHERE campaign_id = \(id)")
+            for (answer, agreement, day, ratings, recommend, comment, importKey) in answers {
+                try await db.execute(
+                    """
+                    INSERT INTO survey_answers (id, campaign_id, agreement_id, answered_on, ratings, recommend, comment, import_key)
+                    VALUES (\(answer), \(id), \(agreement), \(day), \(ratings), \(recommend), \(comment), \(importKey))
+                    """
+                )
+            }
+            try await db.execute("UPDATE survey_invitations SET used = used WHERE campaign_id = \(id)")
         }
     }
 

@@ -51,7 +51,8 @@ struct CampaignsAPIController: Sendable {
             )
         else { throw NotFoundError("campaign", code) }
         if format == "csv" { return Response.csvAttachment(CampaignExport.resultsCSV(results), named: "\(code)-results.csv") }
-        return try CampaignResultsJSON(results, today: self.services.today).response(from: request, context: context)
+        let trend = try await self.services.store.campaigns.trend(of: results)
+        return try CampaignResultsJSON(results, trend: trend, today: self.services.today).response(from: request, context: context)
     }
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<CampaignJSON> {

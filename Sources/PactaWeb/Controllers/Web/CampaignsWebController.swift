@@ -50,6 +50,7 @@ struct CampaignsWebController: Sendable {
         let tree = try await store.units.tree()
         let page = CampaignPage(
             results,
+            trend: try await store.campaigns.trend(of: results),
             mayRun: Role.editors.contains(actor.role) && actor.reaches(campaign.unit, in: tree),
             mail: self.services.sendsMail ? try await store.campaigns.mailCounts(code) : nil,
             today: self.services.today,

@@ -100,6 +100,24 @@ struct CampaignPage: PageModel {
         var figures: Figures
     }
 
+    /// One agreement's figures campaign after campaign; cells line up with `trendPeriods`.
+    struct TrendRow: Sendable {
+        var code: String
+        var title: String
+        var cells: [TrendCell]
+        /// The perception index's change since the previous shown campaign, `+5,2`; "" without one.
+        var change: String
+    }
+
+    /// Every field is set, so that nothing is read from an enclosing row.
+    struct TrendCell: Sendable {
+        var shown: Bool
+        var perceptionIndex: String
+        var nps: String
+        /// Why nothing shows: not rated then, or hidden.
+        var label: String
+    }
+
     struct ProviderRow: Sendable {
         var code: String
         var name: String
@@ -130,6 +148,10 @@ struct CampaignPage: PageModel {
     var linksAction: String?
     var linksCSVAction: String?
     var importHref: String?
+    /// The agreements' figures in the campaigns before this one; empty without any.
+    var trendPeriods: [String]
+    var trendRows: [TrendRow]
+    var hasTrend: Bool
     /// The results as CSV, for everyone who sees them.
     var csvHref: String
     /// How the invitations reach people: by e-mail (with what was sent), or by the links here.
@@ -138,6 +160,7 @@ struct CampaignPage: PageModel {
     /// - Parameter mail: the e-mails sent so far when a relay sends them; nil without one.
     init(
         _ results: CampaignResults,
+        trend: CampaignTrend,
         mayRun: Bool,
         mail: (invited: Int, reminded: Int)?,
         today: LocalDate,
@@ -188,6 +211,30 @@ struct CampaignPage: PageModel {
         self.linksAction = mayRun && state == .open ? "/campaigns/\(code)/links" : nil
         self.linksCSVAction = mayRun && state == .open ? "/campaigns/\(code)/links.csv" : nil
         self.importHref = mayRun && state != .draft ? "/campaigns/\(code)/import" : nil
+        self.hasTrend = trend.hasHistory
+        self.trendPeriods = trend.periods.map(\.description)
+        self.trendRows = trend.rows.map { row in
+            TrendRow(
+                code: row.agreement,
+                title: row.title,
+                cells: trend.periods.map { period in
+                    guard let point = row.points.first(where: { $0.period == period }) else {
+                        return TrendCell(shown: false, perceptionIndex: "", nps: "", label: "—")
+                    }
+                    let figures = point.figures
+                    guard figures.shown else {
+                        return TrendCell(shown: false, perceptionIndex: "", nps: "", label: messages.text("campaign.trend_hidden", or: "hidden"))
+                    }
+                    return TrendCell(
+                        shown: true,
+                        perceptionIndex: figures.perceptionIndex.map(Self.oneDecimal(messages)) ?? "—",
+                        nps: figures.nps?.score.map { ($0 > 0 ? "+" : "") + Self.oneDecimal(messages)($0) } ?? "—",
+                        label: ""
+                    )
+                },
+                change: row.change(\.perceptionIndex).map { ($0 > 0 ? "+" : "") + Self.oneDecimal(messages)($0) } ?? ""
+            )
+        }
         self.csvHref = "/campaigns/\(code)/results.csv"
         self.delivery =
             state == .draft
@@ -205,7 +252,7 @@ struct CampaignPage: PageModel {
         k: Int,
         messages: Messages
     ) -> Figures {
-        func one(_ value: Double) -> String { messages.number((value * 10).rounded() / 10) }
+        let one = Self.oneDecimal(messages)
         let hiddenReason: String? =
             figures.shown
             ? nil
@@ -231,6 +278,11 @@ struct CampaignPage: PageModel {
             distribution: nps.map { nps in (0...10).map { Bar(score: $0, count: nps.distribution[$0]) } } ?? [],
             comments: figures.comments
         )
+    }
+
+    /// A figure to one decimal, as the reader writes numbers.
+    static func oneDecimal(_ messages: Messages) -> @Sendable (Double) -> String {
+        { messages.number(($0 * 10).rounded() / 10) }
     }
 
     /// Eleven bars, 0–10, red for detractors, grey for passives, green for promoters; the counts
