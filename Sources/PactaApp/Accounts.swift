@@ -18,16 +18,43 @@ public struct Accounts: Sendable {
     static let cost: UInt8 = 11
 
     /// Creates a user with a bcrypt-hashed password.
-    public func createUser(username: String, name: String, role: Role, unit: String, password: String, at instant: Date) async throws -> User {
+    /// - Parameter email: where their survey invitations go; nil or empty for none.
+    public func createUser(
+        username: String,
+        name: String,
+        role: Role,
+        unit: String,
+        password: String,
+        email: String? = nil,
+        at instant: Date
+    ) async throws -> User {
+        let email = try Self.checked(email)
         let hash = try await self.hash(password)
-        return try await self.store.users.create(username: username, name: name, role: role, unit: unit, passwordHash: hash, at: instant)
+        var user = try await self.store.users.create(username: username, name: name, role: role, unit: unit, passwordHash: hash, at: instant)
+        if let email, !email.isEmpty {
+            try await self.store.users.setEmail(id: user.id, email: email)
+            user.email = email
+        }
+        return user
     }
 
-    /// Changes a user's role, unit and access, and their password when one is given.
-    public func updateUser(id: Int64, role: Role, unit: String, active: Bool, password: String?) async throws {
+    /// Changes a user's role, unit and access, their password when one is given, and their
+    /// address when one is given (empty removes it). The address is checked before anything is saved.
+    public func updateUser(id: Int64, role: Role, unit: String, active: Bool, password: String?, email: String? = nil) async throws {
+        let email = try Self.checked(email)
         var hash: String?
         if let password, !password.isEmpty { hash = try await self.hash(password) }
         try await self.store.users.update(id: id, role: role, unit: unit, active: active, passwordHash: hash)
+        if let email { try await self.store.users.setEmail(id: id, email: email) }
+    }
+
+    /// `email` trimmed, when it is empty or looks like an address.
+    private static func checked(_ email: String?) throws -> String? {
+        guard let email = email?.trimmed else { return nil }
+        guard email.isEmpty || Email.isPlausible(email) else {
+            throw ValidationError(field: "email", code: "invalid_email", message: "'\(email)' is not an e-mail address.")
+        }
+        return email
     }
 
     /// Changes a person's own password once the current one is checked; their other sessions end.

@@ -29,6 +29,7 @@ struct UserBody: Decodable {
     var role: Role
     var unit: String
     var active: Bool
+    var email: String?
 }
 
 /// A token just created, with its secret (`NewTokenJSON`).

@@ -39,6 +39,57 @@ import Testing
     }
 
     @Test(arguments: TestDatabase.available)
+    func anAdministratorSetsWhereAPersonsInvitationsGo(database: TestDatabase) async throws {
+        try await TestApp.withApp(database) { app in
+            try await app.test { client in
+                let wrong = try await client.execute(
+                    uri: "/api/v1/users",
+                    method: .post,
+                    headers: app.api(.admin),
+                    body: TestApp.json(#"{"username": "nuevo", "name": "Nuevo", "role": "rater", "unit": "CRED", "password": "correct-horse-battery", "email": "nuevo@"}"#)
+                )
+                #expect(wrong.status == .unprocessableContent)
+                #expect(try wrong.apiError().code == "invalid_email")
+                #expect(try await app.store.users.credentials(username: "nuevo") == nil, "nothing is saved")
+                let created = try await client.execute(
+                    uri: "/api/v1/users",
+                    method: .post,
+                    headers: app.api(.admin),
+                    body: TestApp.json(
+                        #"{"username": "nuevo", "name": "Nuevo", "role": "rater", "unit": "CRED", "password": "correct-horse-battery", "email": " nuevo@example.com "}"#
+                    )
+                )
+                let user = try created.decode(UserBody.self)
+                #expect(created.status == .created && user.email == "nuevo@example.com")
+                // Left out, the address stays; a bad one changes nothing; empty removes it.
+                var updated = try await client.execute(
+                    uri: "/api/v1/users/\(user.id)",
+                    method: .put,
+                    headers: app.api(.admin),
+                    body: TestApp.json(#"{"role": "viewer", "unit": "CRED", "active": true}"#)
+                )
+                #expect(try updated.decode(UserBody.self).email == "nuevo@example.com")
+                updated = try await client.execute(
+                    uri: "/api/v1/users/\(user.id)",
+                    method: .put,
+                    headers: app.api(.admin),
+                    body: TestApp.json(#"{"role": "manager", "unit": "CRED", "active": true, "email": "sin arroba"}"#)
+                )
+                #expect(updated.status == .unprocessableContent)
+                #expect(try await app.store.users.get(id: user.id)?.role == .viewer, "nothing is saved")
+                updated = try await client.execute(
+                    uri: "/api/v1/users/\(user.id)",
+                    method: .put,
+                    headers: app.api(.admin),
+                    body: TestApp.json(#"{"role": "viewer", "unit": "CRED", "active": true, "email": ""}"#)
+                )
+                #expect(updated.status == .ok)
+                #expect(try updated.decode(UserBody.self).email == nil)
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
     func usersChangeRoleAndPasswordButTheLastAdminStays(database: TestDatabase) async throws {
         try await TestApp.withApp(database) { app in
             try await app.test { client in

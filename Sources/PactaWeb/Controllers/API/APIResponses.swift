@@ -32,9 +32,12 @@ struct UserJSON: ResponseEncodable, Sendable {
     var role: Role
     var unit: String
     var active: Bool
+    /// Where their survey invitations go.
+    @Nullable var email: String?
 
     init(_ user: User) {
         self.id = user.id
+        self.email = user.email
         self.username = user.username
         self.name = user.name
         self.role = user.role

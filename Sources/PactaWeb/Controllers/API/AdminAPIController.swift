@@ -38,6 +38,7 @@ struct AdminAPIController: Sendable {
             var role: Role
             var unit: String
             var password: String
+            var email: String?
         }
         let body = try await request.decodeJSON(as: Body.self, context: context)
         let user = try await Accounts(store: self.services.store).createUser(
@@ -46,18 +47,21 @@ struct AdminAPIController: Sendable {
             role: body.role,
             unit: body.unit,
             password: body.password,
+            email: body.email,
             at: self.services.now()
         )
         return EditedResponse(status: .created, response: UserJSON(user))
     }
 
-    /// Changes a user's role, unit and access; `password` when given replaces the password.
+    /// Changes a user's role, unit and access; `password` and `email` when given replace them.
     @Sendable func updateUser(_ request: Request, context: AppRequestContext) async throws -> UserJSON {
         struct Body: Codable {
             var role: Role
             var unit: String
             var active: Bool
             var password: String?
+            /// Absent: unchanged; empty: removed.
+            var email: String?
         }
         let key = try context.parameters.require("id")
         guard let id = Int64(key) else { throw NotFoundError("user", key) }
@@ -67,7 +71,8 @@ struct AdminAPIController: Sendable {
             role: body.role,
             unit: body.unit,
             active: body.active,
-            password: body.password
+            password: body.password,
+            email: body.email
         )
         guard let user = try await self.services.store.users.get(id: id) else { throw NotFoundError("user", key) }
         return UserJSON(user)

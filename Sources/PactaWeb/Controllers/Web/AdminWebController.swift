@@ -89,19 +89,14 @@ struct AdminWebController: Sendable {
         let active = form["active"] != nil
         do {
             guard let role else { throw ValidationError(field: "role", code: "invalid_role", message: "Choose a role.") }
-            // Checked first: nothing is saved when the address is wrong.
-            let email = form.text("email")
-            guard email.isEmpty || Email.isPlausible(email) else {
-                throw ValidationError(field: "email", code: "invalid_email", message: "'\(email)' is not an e-mail address.")
-            }
             try await Accounts(store: self.services.store).updateUser(
                 id: user.id,
                 role: role,
                 unit: form.text("unit"),
                 active: active,
-                password: form["password"]
+                password: form["password"],
+                email: form.text("email")
             )
-            try await self.services.store.users.setEmail(id: user.id, email: form.text("email"))
         } catch let error as ValidationError {
             return try await self.userForm(
                 user,
