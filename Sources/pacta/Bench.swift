@@ -1,7 +1,16 @@
 import ArgumentParser
+import Configuration
 import Foundation
+import Hummingbird
+import PactaApp
 import PactaCore
 import PactaStore
+import PactaWeb
+import ServiceLifecycle
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 
 /// `pacta bench`: measurements that belong in a benchmark, not in timed unit tests.
 struct Bench: AsyncParsableCommand {
@@ -13,12 +22,14 @@ struct Bench: AsyncParsableCommand {
     /// A campaign of thousands of invitations and answers, then its results computed again and again.
     struct Survey: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Answer a campaign of N invitations M times, then time its results (the data of its page) over R rounds."
+            abstract:
+                "Answer a campaign of N invitations M times, then time its results (the data of its page) over R rounds; with --http, its page and API as served."
         )
         @OptionGroup var database: DatabaseOptions
         @Option(help: "Invitations (people without an account, spread over the client units).") var invitations = 5_000
         @Option(help: "Answers, each through its own link.") var answers = 3_000
         @Option(help: "Rounds timed.") var rounds = 30
+        @Option(help: "Also serve Pacta on this loopback port and time the campaign's page and API over HTTP, signed in.") var http: Int?
 
         func run() async throws {
             try await self.database.withStore { store in
@@ -65,13 +76,62 @@ struct Bench: AsyncParsableCommand {
                     responses = results.total.responses
                     times.append((ContinuousClock.now - started).seconds * 1000)
                 }
-                // The first round warms the caches up; it is not counted.
-                let sorted = times.dropFirst().sorted()
-                print(
-                    "results of \(responses) answers over \(campaign.agreements.count) agreements: median \(String(format: "%.1f", sorted[sorted.count / 2])) ms, "
-                        + "slowest \(String(format: "%.1f", sorted.last ?? 0)) ms (\(self.rounds) rounds)"
-                )
+                print("results of \(responses) answers over \(campaign.agreements.count) agreements: \(Self.summary(times))")
+                if let port = self.http {
+                    let password = "bench-" + UUID().uuidString
+                    let user: User
+                    if let known = try await store.users.credentials(username: "bench-admin")?.user {
+                        try await Accounts(store: store).updateUser(id: known.id, role: .admin, unit: "BENCH", active: true, password: password)
+                        user = known
+                    } else {
+                        user = try await Accounts(store: store).createUser(
+                            username: "bench-admin",
+                            name: "Bench",
+                            role: .admin,
+                            unit: "BENCH",
+                            password: password,
+                            at: Date()
+                        )
+                    }
+                    let token = try await store.tokens.create(userID: user.id, name: "bench", by: nil, via: "cli", at: Date()).secret
+                    try await self.timePages(code: code, port: port, password: password, token: token)
+                }
             }
+        }
+
+        /// Serves Pacta in this process and times the campaign's page and its API, each fetched
+        /// whole by a signed-in client: what a person waits for, HTTP and rendering included.
+        func timePages(code: String, port: Int, password: String, token: String) async throws {
+            let reader = self.database.reader(extra: [
+                "http.port": .init(.int(port), isSecret: false), "log.level": .init(.string("warning"), isSecret: false),
+            ])
+            let app = try await buildApplication(reader: reader)
+            let server = ServiceGroup(configuration: ServiceGroupConfiguration(services: [app], logger: app.logger))
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await server.run() }
+                let base = "http://127.0.0.1:\(port)"
+                let client = HTTPBench(base: base, token: token)
+                try await client.waitUntilUp()
+                try await client.signIn(username: "bench-admin", password: password)
+                for (name, path) in [("page", "/campaigns/\(code)"), ("API", "/api/v1/campaigns/\(code)")] {
+                    var times: [Double] = []
+                    var size = 0
+                    for _ in 0..<(self.rounds + 1) {
+                        let started = ContinuousClock.now
+                        size = try await client.get(path)
+                        times.append((ContinuousClock.now - started).seconds * 1000)
+                    }
+                    print("campaign \(name) over HTTP (\(size / 1024) KB): \(Self.summary(times))")
+                }
+                await server.triggerGracefulShutdown()
+            }
+        }
+
+        /// Median and slowest of `times` in milliseconds; the first round warms caches up and is not counted.
+        static func summary(_ times: [Double]) -> String {
+            let sorted = times.dropFirst().sorted()
+            return
+                "median \(String(format: "%.1f", sorted[sorted.count / 2])) ms, slowest \(String(format: "%.1f", sorted.last ?? 0)) ms (\(sorted.count) rounds)"
         }
     }
 
@@ -306,5 +366,50 @@ extension Duration {
     /// The duration in seconds, fractions included.
     fileprivate var seconds: Double {
         Double(self.components.seconds) + Double(self.components.attoseconds) / 1e18
+    }
+}
+
+/// A signed-in browser for benchmarks: the session cookie kept, each page read whole.
+struct HTTPBench: Sendable {
+    let base: String
+    /// An API token, sent to `/api/` paths.
+    let token: String
+    let session = URLSession(configuration: .ephemeral)
+
+    func waitUntilUp() async throws {
+        for _ in 0..<100 {
+            if (try? await self.session.data(from: URL(string: self.base + "/health")!)) != nil { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw CommandFailure("The server did not start at \(self.base).")
+    }
+
+    /// Signs in through the form, as a person does: the CSRF token from the page, then the post.
+    func signIn(username: String, password: String) async throws {
+        let (page, _) = try await self.session.data(from: URL(string: self.base + "/login")!)
+        let html = String(decoding: page, as: UTF8.self)
+        guard let start = html.range(of: #"name="_csrf" value=""#), let end = html[start.upperBound...].firstIndex(of: "\"") else {
+            throw CommandFailure("The sign-in page has no CSRF token.")
+        }
+        var request = URLRequest(url: URL(string: self.base + "/login")!)
+        request.httpMethod = "POST"
+        request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
+        let form = ["_csrf": String(html[start.upperBound..<end]), "username": username, "password": password, "next": "/campaigns"]
+        request.httpBody = Data(
+            form.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&").utf8
+        )
+        let (_, response) = try await self.session.data(for: request)
+        guard (response as? HTTPURLResponse)?.url?.path == "/campaigns" else { throw CommandFailure("Signing in as \(username) failed.") }
+    }
+
+    /// Fetches `path` whole; its size in bytes.
+    func get(_ path: String) async throws -> Int {
+        var request = URLRequest(url: URL(string: self.base + path)!)
+        if path.hasPrefix("/api/") { request.setValue("Bearer \(self.token)", forHTTPHeaderField: "Authorization") }
+        let (body, response) = try await self.session.data(for: request)
+        guard (response as? HTTPURLResponse)?.statusCode == 200 else {
+            throw CommandFailure("\(path) answered \((response as? HTTPURLResponse)?.statusCode ?? 0).")
+        }
+        return body.count
     }
 }

@@ -46,7 +46,9 @@ import Testing
                     uri: "/api/v1/users",
                     method: .post,
                     headers: app.api(.admin),
-                    body: TestApp.json(#"{"username": "nuevo", "name": "Nuevo", "role": "rater", "unit": "CRED", "password": "correct-horse-battery", "email": "nuevo@"}"#)
+                    body: TestApp.json(
+                        #"{"username": "nuevo", "name": "Nuevo", "role": "rater", "unit": "CRED", "password": "correct-horse-battery", "email": "nuevo@"}"#
+                    )
                 )
                 #expect(wrong.status == .unprocessableContent)
                 #expect(try wrong.apiError().code == "invalid_email")
