@@ -337,6 +337,12 @@ public struct CSVHeader: Sendable {
     /// The column names, trimmed and lowercased, in their order.
     public var columns: [String] { self.names }
 
+    /// The named columns not among `read`, in their order: what an import ignores.
+    public func ignored(reading read: some Sequence<String>) -> [String] {
+        let read = Set(read)
+        return self.names.filter { !$0.isEmpty && !read.contains($0) }
+    }
+
     /// The column a field position falls under, "" past the header's last one.
     public func name(at position: Int) -> String {
         position < self.names.count ? self.names[position] : ""

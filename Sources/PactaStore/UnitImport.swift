@@ -18,6 +18,9 @@ public struct ImportReport: Sendable, Hashable, Codable {
     /// imports of anything else.
     @Nullable public var matched: Int?
     @Nullable public var unmatched: Int?
+    /// Header columns the import does not read (SPEC: extra columns are ignored), named so that a
+    /// misspelt one is noticed.
+    public var ignoredColumns: [String] = []
 
     public init(
         created: Int = 0,
@@ -70,6 +73,20 @@ extension UnitRepository {
         } catch {
             return ImportReport(problems: error.problems)
         }
+        var report = try await self.importRecords(records, header: header, skipInvalid: skipInvalid, by: actor, at: instant)
+        report.ignoredColumns = header.ignored(reading: ["code", "name", "parent"])
+        return report
+    }
+
+    private func importRecords(
+        _ records: [CSVRecord],
+        header: CSVHeader,
+        skipInvalid: Bool,
+        by actor: Actor,
+        at instant: Date
+    ) async throws
+        -> ImportReport
+    {
         var problems: [ImportProblem] = []
         var candidates: [(line: Int, unit: OrgUnit)] = []
         var lineOfCode: [String: Int] = [:]

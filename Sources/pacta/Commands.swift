@@ -236,6 +236,9 @@ func printReport(_ report: ImportReport, file: String, noun: String) throws {
         let column = problem.column.isEmpty ? "" : ", column \(problem.column)"
         FileHandle.standardError.write(Data("\(file):\(problem.line)\(column): \(problem.message)\n".utf8))
     }
+    if !report.ignoredColumns.isEmpty {
+        FileHandle.standardError.write(Data("\(file):1: columns not read: \(report.ignoredColumns.joined(separator: ", ")).\n".utf8))
+    }
     if report.problemCount > report.problems.count {
         FileHandle.standardError.write(Data("… and \(report.problemCount - report.problems.count) more problems.\n".utf8))
     }

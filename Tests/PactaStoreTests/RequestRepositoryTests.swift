@@ -54,7 +54,7 @@ import Testing
                 timeZone: Self.zone
             )
             #expect(partial.committed && partial.created == 1 && partial.skipped == 5)
-            #expect(partial.problems.count == 5)
+            #expect(partial.problems.count == 5 && partial.ignoredColumns == ["extra"], "the extra column is ignored, and named")
             let stored = try #require(try await store.requests.get(provider: "TI", externalRef: "INC-1"))
             #expect(stored.request.resolvedAt == Timestamp.parse("2026-10-05T11:00:00-05:00"))
             #expect(stored.agreement == "TI-CRED")

@@ -33,6 +33,7 @@ extension RequestRepository {
                     } catch {
                         throw ImportAborted(problems: error.problems)
                     }
+                    await importer.ignore(header?.ignored(reading: RawServiceRequest.columns) ?? [])
                 }
                 if let header, !rest.isEmpty { try await importer.add(rest, header: header) }
                 records.removeAll(keepingCapacity: true)
@@ -110,7 +111,7 @@ extension RequestRepository {
                     throw ImportAborted(problems: report.problems, problemCount: report.problemCount)
                 }
                 if await importer.staging { try await db.execute("DROP TABLE request_staging") }
-                return ImportReport(
+                var written = ImportReport(
                     created: report.created,
                     updated: report.updated,
                     unchanged: report.unchanged,
@@ -121,6 +122,8 @@ extension RequestRepository {
                     matched: report.matched,
                     unmatched: report.unmatched
                 )
+                written.ignoredColumns = await importer.ignoredColumns
+                return written
             }
         } catch let aborted as ImportAborted {
             return ImportReport(problems: aborted.problems, problemCount: aborted.problemCount ?? aborted.problems.count)
@@ -132,4 +135,5 @@ extension RequestRepository {
 struct ImportAborted: Error {
     var problems: [ImportProblem]
     var problemCount: Int?
+    var ignoredColumns: [String] = []
 }

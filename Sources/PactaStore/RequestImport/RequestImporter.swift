@@ -22,6 +22,8 @@ actor RequestImporter {
     /// Whether batches go through the staging table: since one met a stored request.
     private(set) var staging = false
     private(set) var report = Report()
+    /// Header columns not read.
+    private(set) var ignoredColumns: [String] = []
 
     private struct Key: Hashable {
         var provider: Int64
@@ -64,6 +66,10 @@ actor RequestImporter {
         self.instant = instant
         self.timeZone = timeZone
         self.batch.reserveCapacity(self.batchSize)
+    }
+
+    func ignore(_ columns: [String]) {
+        self.ignoredColumns = columns
     }
 
     func add(_ records: ArraySlice<CSVRecord>, header: CSVHeader) async throws {

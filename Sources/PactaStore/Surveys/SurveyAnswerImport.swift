@@ -60,9 +60,7 @@ extension CampaignRepository {
                     tree: try await UnitRepository(db: db).tree(),
                     today: today
                 )
-                if let problem = importer.headerProblem(line: headerRecord.line) {
-                    throw ImportAborted(problems: [problem])
-                }
+                let ignored = importer.ignoredColumns
                 var problems: [ImportProblem] = []
                 var accepted: [AnswerRows.Row] = []
                 var lineOfKey: [String: Int] = [:]
@@ -93,8 +91,9 @@ extension CampaignRepository {
                     if !found.isEmpty { problemRows += 1 }
                     problems += found
                 }
-                if !problems.isEmpty && !skipInvalid { throw ImportAborted(problems: problems) }
+                if !problems.isEmpty && !skipInvalid { throw ImportAborted(problems: problems, ignoredColumns: ignored) }
                 var report = ImportReport(skipped: problemRows, problems: problems, committed: true)
+                report.ignoredColumns = ignored
                 for row in accepted {
                     let ratings = String(decoding: try JSONEncoder().encode(row.answer.ratings), as: UTF8.self)
                     if let stored = try await db.first(
@@ -129,7 +128,9 @@ extension CampaignRepository {
                 return report
             }
         } catch let aborted as ImportAborted {
-            return ImportReport(problems: aborted.problems, problemCount: aborted.problemCount ?? aborted.problems.count)
+            var report = ImportReport(problems: aborted.problems, problemCount: aborted.problemCount ?? aborted.problems.count)
+            report.ignoredColumns = aborted.ignoredColumns
+            return report
         }
     }
 
@@ -202,21 +203,24 @@ private struct AnswerRows {
     let tree: UnitTree
     let today: LocalDate
 
-    /// The columns that are neither the fixed ones nor an attribute some campaign asks.
-    func headerProblem(line: Int) -> ImportProblem? {
-        let known = Set(CampaignRepository.answerColumns).union(Self.optionalColumns)
+    /// The columns that are neither the fixed ones nor an attribute the campaigns (or the one
+    /// campaign imported into) ask: ignored, as SPEC has it, and named in the report.
+    let ignoredColumns: [String]
+    /// The attribute columns read.
+    let attributeColumns: [String]
+
+    init(header: CSVHeader, rated: [Rated: Campaign], campaign: String?, actor: Actor, tree: UnitTree, today: LocalDate) {
+        self.header = header
+        self.rated = rated
+        self.campaign = campaign
+        self.actor = actor
+        self.tree = tree
+        self.today = today
         let attributes = Set(
-            self.rated.values.filter { self.campaign == nil || $0.code == self.campaign }.flatMap { $0.questionnaire.attributes.map(\.key) }
+            rated.values.filter { campaign == nil || $0.code == campaign }.flatMap { $0.questionnaire.attributes.map(\.key) }
         )
-        let unknown = self.header.columns.filter { !$0.isEmpty && !known.contains($0) && !attributes.contains($0) }
-        guard let first = unknown.first else { return nil }
-        return ImportProblem(
-            line: line,
-            column: first,
-            code: "unknown_column",
-            message:
-                "No campaign asks \(unknown.joined(separator: ", ")): the columns are \(CampaignRepository.answerColumns.joined(separator: ", ")), the keys of the attributes rated (\(attributes.sorted().joined(separator: ", "))), comment and answered_on."
-        )
+        self.ignoredColumns = header.ignored(reading: Set(CampaignRepository.answerColumns).union(Self.optionalColumns).union(attributes))
+        self.attributeColumns = header.columns.filter { attributes.contains($0) }
     }
 
     func read(_ record: CSVRecord) -> Result<Row, ImportProblem.List> {
@@ -267,8 +271,7 @@ private struct AnswerRows {
             }
         }
         var ratings: [String: Int] = [:]
-        let fixed = Set(CampaignRepository.answerColumns).union(Self.optionalColumns)
-        for column in self.header.columns where !fixed.contains(column) && !column.isEmpty {
+        for column in self.attributeColumns {
             let text = self.header.value(column, in: record)
             guard !text.isEmpty else { continue }
             if let rating = Int(text) {

@@ -56,6 +56,8 @@ struct ImportPage: Sendable {
     var result: Result?
     /// How times are read (request imports).
     var timesHelp: String?
+    /// `Columnas no leídas: quailty`; nil when every column was read.
+    var ignoredNote: String?
 
     /// The empty form.
     init(timesHelp: String? = nil) {
@@ -72,6 +74,13 @@ struct ImportPage: Sendable {
             Problem(line: $0.line, column: $0.column, message: messages.text("errors.\($0.code)", or: $0.message), detail: $0.message)
         }
         self.more = report.problemCount > report.problems.count ? report.problemCount : nil
+        self.ignoredNote =
+            report.ignoredColumns.isEmpty
+            ? nil
+            : messages.text("imports.ignored_columns", or: "{columns}").replacingOccurrences(
+                of: "{columns}",
+                with: report.ignoredColumns.joined(separator: ", ")
+            )
         if report.committed {
             func count(_ key: String, _ value: Int?) -> String? {
                 value.map { messages.text(key, or: "{count}").replacingOccurrences(of: "{count}", with: String($0)) }
