@@ -1,0 +1,218 @@
+import Foundation
+import PactaCore
+
+/// One agreement's compliance in one of its review periods (SPEC "Agreement compliance"), with
+/// what it is made of: each commitment's status and weight, the requests behind it, the survey
+/// answers behind its soft commitments.
+public struct AgreementPeriodCompliance: Sendable, Hashable {
+    public var agreement: String
+    public var title: String
+    public var provider: String
+    public var providerName: String
+    public var client: String
+    public var clientName: String
+    public var period: Period
+    public var compliance: AgreementCompliance
+    /// Requests of the agreement opened in the period (in the organisation's zone): its weight in
+    /// its provider's and its client's compliance.
+    public var volume: Int
+    /// Survey answers its soft commitments rest on.
+    public var responses: Int
+    /// The instant outcomes were evaluated at.
+    public var evaluatedAt: Date
+    /// Whether the period is still running: its figures may change.
+    public var provisional: Bool
+}
+
+/// Compliance for a period across the agreements the reader may see: each agreement's review
+/// periods within it, each provider's and each client's volume-weighted mean, and the whole
+/// organisation's.
+public struct ComplianceOverview: Sendable, Hashable {
+    public struct UnitRow: Sendable, Hashable {
+        public var unit: String
+        public var name: String
+        public var compliance: UnitCompliance
+    }
+
+    public var period: Period
+    /// Oldest review period first, then by agreement code.
+    public var agreements: [AgreementPeriodCompliance]
+    /// Best first; units without data last.
+    public var providers: [UnitRow]
+    public var clients: [UnitRow]
+    public var organisation: UnitCompliance
+    public var provisional: Bool
+
+    /// How many agreement periods have each status.
+    public var statusCounts: [ComplianceStatus: Int] {
+        Dictionary(grouping: self.agreements, by: \.compliance.status).mapValues(\.count)
+    }
+}
+
+extension Repositories {
+    /// The compliance of `record` in `period` as known at `evaluation`; provisional while the
+    /// period runs on `today`.
+    public func compliance(
+        of record: AgreementRecord,
+        period: Period,
+        at evaluation: Date,
+        today: LocalDate,
+        minimumAnswers: Int,
+        thresholds: ComplianceThresholds
+    ) async throws -> AgreementPeriodCompliance {
+        let report = try await self.hardIndicators(of: record, period: period, at: evaluation, minimumAnswers: minimumAnswers)
+        let commitments = Dictionary(report.terms.commitments.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+        var scored: [ScoredCommitment] = []
+        for measurement in report.measurements {
+            guard let commitment = commitments[measurement.commitment] else { continue }
+            scored.append(
+                ScoredCommitment(
+                    commitment: commitment.key,
+                    kind: .hard,
+                    metric: commitment.metric,
+                    weight: commitment.weight,
+                    status: measurement.status
+                )
+            )
+        }
+        for measurement in report.soft {
+            guard let commitment = commitments[measurement.commitment] else { continue }
+            scored.append(
+                ScoredCommitment(
+                    commitment: commitment.key,
+                    kind: .soft,
+                    metric: commitment.metric,
+                    weight: commitment.weight,
+                    status: measurement.status
+                )
+            )
+        }
+        let agreement = record.agreement
+        return AgreementPeriodCompliance(
+            agreement: agreement.code,
+            title: report.terms.title,
+            provider: report.terms.provider,
+            providerName: record.providerName,
+            client: report.terms.client,
+            clientName: record.clientName,
+            period: period,
+            compliance: AgreementCompliance(scored, thresholds: thresholds),
+            volume: try await self.requests.volume(agreement: agreement.code, period: period),
+            responses: report.soft.map(\.responses).max() ?? 0,
+            evaluatedAt: evaluation,
+            provisional: period.last >= today
+        )
+    }
+
+    /// Agreement `code`'s compliance in each review period of its validity up to the current one,
+    /// newest first, at most `limit` of them; only once a version is signed.
+    public func complianceHistory(
+        agreement code: String,
+        visibleTo actor: Actor?,
+        at evaluation: Date,
+        today: LocalDate,
+        minimumAnswers: Int,
+        thresholds: ComplianceThresholds,
+        limit: Int = 12
+    ) async throws -> [AgreementPeriodCompliance] {
+        guard let record = try await self.agreements.get(code, visibleTo: actor) else { throw NotFoundError("agreement", code) }
+        guard record.agreement.signedVersion != nil else { return [] }
+        let terms = record.measured.terms
+        let first = Period.containing(terms.validFrom, cadence: terms.cadence)
+        let last = Period.containing(min(terms.validTo, today), cadence: terms.cadence)
+        var history: [AgreementPeriodCompliance] = []
+        for period in first.through(last).reversed().prefix(limit) {
+            history.append(
+                try await self.compliance(
+                    of: record,
+                    period: period,
+                    at: evaluation,
+                    today: today,
+                    minimumAnswers: minimumAnswers,
+                    thresholds: thresholds
+                )
+            )
+        }
+        return history
+    }
+
+    /// Compliance in `period` over the signed agreements `actor` may see: each agreement's
+    /// review periods that lie within it (the three months of a quarter for a monthly agreement;
+    /// a quarterly agreement has none within a month), in force for at least a day of them.
+    public func compliance(
+        for period: Period,
+        visibleTo actor: Actor?,
+        at evaluation: Date,
+        today: LocalDate,
+        minimumAnswers: Int,
+        thresholds: ComplianceThresholds
+    ) async throws -> ComplianceOverview {
+        var agreements: [AgreementPeriodCompliance] = []
+        for summary in try await self.agreements.list(visibleTo: actor).sorted(by: { $0.code < $1.code }) {
+            guard summary.signedVersion != nil, summary.validFrom <= period.last, summary.validTo >= period.first,
+                let record = try await self.agreements.get(summary.code, visibleTo: actor)
+            else { continue }
+            let terms = record.measured.terms
+            let reviews: [Period]
+            switch (terms.cadence, period.isQuarter) {
+            case (.quarterly, true), (.monthly, false): reviews = [period]
+            case (.monthly, true):
+                reviews = Period.month(period.first.year, period.first.month)!.through(Period.containing(period.last, cadence: .monthly))
+            case (.quarterly, false): reviews = []
+            }
+            for review in reviews where terms.validFrom <= review.last && terms.validTo >= review.first {
+                agreements.append(
+                    try await self.compliance(
+                        of: record,
+                        period: review,
+                        at: evaluation,
+                        today: today,
+                        minimumAnswers: minimumAnswers,
+                        thresholds: thresholds
+                    )
+                )
+            }
+        }
+        agreements.sort { ($0.period, $0.agreement) < ($1.period, $1.agreement) }
+        func rows(
+            _ key: KeyPath<AgreementPeriodCompliance, String>,
+            _ name: KeyPath<AgreementPeriodCompliance, String>
+        ) -> [ComplianceOverview.UnitRow] {
+            Dictionary(grouping: agreements, by: { $0[keyPath: key] }).map { unit, parts in
+                ComplianceOverview.UnitRow(
+                    unit: unit,
+                    name: parts[0][keyPath: name],
+                    compliance: UnitCompliance(parts.map(\.part), thresholds: thresholds)
+                )
+            }.sorted { ($0.compliance.score ?? -1, $1.unit) > ($1.compliance.score ?? -1, $0.unit) }
+        }
+        return ComplianceOverview(
+            period: period,
+            agreements: agreements,
+            providers: rows(\.provider, \.providerName),
+            clients: rows(\.client, \.clientName),
+            organisation: UnitCompliance(agreements.map(\.part), thresholds: thresholds),
+            provisional: period.last >= today
+        )
+    }
+}
+
+extension AgreementPeriodCompliance {
+    /// This figure as a part of a unit's mean.
+    var part: UnitCompliance.Part {
+        UnitCompliance.Part(agreement: self.agreement, period: self.period, compliance: self.compliance, volume: self.volume)
+    }
+}
+
+extension RequestRepository {
+    /// Requests of agreement `code` opened in `period`, in the organisation's zone (as stored at import).
+    public func volume(agreement code: String, period: Period) async throws -> Int {
+        try await self.db.count(
+            """
+            SELECT COUNT(*) FROM requests r JOIN agreements a ON a.id = r.agreement_id
+            WHERE a.code = \(code) AND r.opened_on >= \(period.first) AND r.opened_on <= \(period.last)
+            """,
+            as: Int.self
+        )
+    }
+}
