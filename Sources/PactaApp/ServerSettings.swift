@@ -1,5 +1,6 @@
 import Configuration
 import Foundation
+import PactaCore
 import PactaStore
 
 /// Everything `pacta serve` reads from flags and the environment (`DATABASE_URL`, `HTTP_PORT`…).
@@ -16,6 +17,9 @@ public struct ServerSettings: Sendable {
     public var warningThreshold: Double
     /// The fewest answers a group of survey answers has for its figures to be shown (`SURVEYS_MINIMUM_ANSWERS`, at least 2).
     public var surveyMinimumAnswers: Int
+    /// The scores from which compliance is `compliant` and `at_risk` (`COMPLIANCE_COMPLIANT`,
+    /// default 100; `COMPLIANCE_AT_RISK`, default 80).
+    public var complianceThresholds: ComplianceThresholds
     /// Where people reach Pacta (`PUBLIC_URL`): the start of the links sent to raters.
     public var publicURL: String
     /// The relay survey e-mails leave through (`SMTP_URL`, `SMTP_FROM`); nil sends none: the
@@ -44,6 +48,11 @@ public struct ServerSettings: Sendable {
             ?? (self.demo ? DemoOrganisation.timeZone : .current)
         self.warningThreshold = min(max(reader.double(forKey: "warnings.threshold", default: 0.75), 0), 1)
         self.surveyMinimumAnswers = max(reader.int(forKey: "surveys.minimum.answers", default: 3), 2)
+        let compliant = min(max(reader.double(forKey: "compliance.compliant", default: 100), 0), 100)
+        self.complianceThresholds = ComplianceThresholds(
+            compliant: compliant,
+            atRisk: min(max(reader.double(forKey: "compliance.at.risk", default: 80), 0), compliant)
+        )
         self.trustProxy = reader.bool(forKey: "http.trust.proxy", default: false)
         self.metricsToken = reader.string(forKey: "metrics.token").flatMap { $0.isEmpty ? nil : $0 }
         self.databaseTimeouts = DatabaseTimeouts(

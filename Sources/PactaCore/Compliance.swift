@@ -150,7 +150,9 @@ public enum Compliance {
     /// far below any difference two real figures can have, far above Decimal's rounding.
     static let tolerance = Decimal(string: "1e-20")!
 
+    /// The double nearest to `value` (NSDecimalNumber's `doubleValue` may be a few units off in
+    /// the last place: 44.444444444444436 for 400⁄9).
     static func double(_ value: Decimal) -> Double {
-        NSDecimalNumber(decimal: value).doubleValue
+        Double(value.description) ?? NSDecimalNumber(decimal: value).doubleValue
     }
 }

@@ -17,6 +17,8 @@ public struct AppServices: Sendable {
     public var warningThreshold: Double
     /// The fewest answers a group of survey answers has for its figures to be shown (k).
     public var surveyMinimumAnswers = 3
+    /// When compliance is `compliant` and `at_risk`.
+    public var complianceThresholds = ComplianceThresholds.standard
     /// Where people reach Pacta: the start of the links sent to raters (`https://pacta.example.com`).
     public var publicURL = "http://localhost:8080"
     /// Whether survey e-mails go out through a relay (`SMTP_URL`); without one, campaign pages

@@ -46,6 +46,7 @@ public func buildApplication(reader: ConfigReader) async throws -> some Applicat
         services.trustProxy = settings.trustProxy
         services.metricsToken = settings.metricsToken
         services.surveyMinimumAnswers = settings.surveyMinimumAnswers
+        services.complianceThresholds = settings.complianceThresholds
         services.publicURL = settings.publicURL
         services.sendsMail = settings.smtp != nil
         return services
@@ -128,6 +129,7 @@ public func buildRouter(
     IndicatorsAPIController(services: services).addRoutes(to: api)
     SurveysAPIController(services: services).addRoutes(to: api)
     CampaignsAPIController(services: services).addRoutes(to: api)
+    ComplianceAPIController(services: services).addRoutes(to: api)
     api.group("warnings").add(middleware: RequireRoleMiddleware(Role.everyone)).get { request, _ in
         try await WarningsJSON(
             services.store.breachWarnings(at: services.now(), threshold: services.warningThreshold, unit: request.uri.queryParameters.get("unit"))

@@ -272,7 +272,63 @@ struct FileChunks: AsyncSequence, Sendable {
 
 /// `pacta report requests`: the audit trail of an agreement's time commitments for a period.
 struct Report: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Export reports.", subcommands: [Requests.self])
+    static let configuration = CommandConfiguration(abstract: "Export reports.", subcommands: [Requests.self, Compliance.self])
+
+    /// SPEC "Agreement compliance" for a period, by provider, client or agreement; or one agreement's history.
+    struct Compliance: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Compliance for a period by provider, client or agreement (or --agreement CODE: its history), as CSV or JSON."
+        )
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "2026-10 or 2026-Q4 (default: the current month).") var period: String?
+        @Option(help: "provider, client or agreement.") var by = "provider"
+        @Option(help: "One agreement's compliance in each review period instead, newest first.") var agreement: String?
+        @Option(help: "csv or json.") var format = "csv"
+
+        func run() async throws {
+            guard let rows = ComplianceExport.Rows(rawValue: self.by) else { throw CommandFailure("--by is provider, client or agreement.") }
+            guard self.format == "csv" || self.format == "json" else { throw CommandFailure("--format is csv or json.") }
+            let settings = ServerSettings(reader: self.database.reader())
+            let now = Date()
+            let today = LocalDate(now, in: settings.timeZone)
+            let period =
+                try self.period.map {
+                    guard let period = Period($0) else { throw CommandFailure("--period must look like 2026-10 or 2026-Q4.") }
+                    return period
+                } ?? Period.containing(today, cadence: .monthly)
+            let text = try await self.database.withStore { store -> String in
+                if let code = self.agreement {
+                    let history = try await store.complianceHistory(
+                        agreement: code,
+                        visibleTo: nil,
+                        at: now,
+                        today: today,
+                        minimumAnswers: settings.surveyMinimumAnswers,
+                        thresholds: settings.complianceThresholds
+                    )
+                    return self.format == "csv"
+                        ? ComplianceExport.agreementsCSV(history)
+                        : String(decoding: try PactaJSON.encoder.encode(["items": history.map(AgreementComplianceJSON.init)]), as: UTF8.self) + "\n"
+                }
+                let overview = try await store.compliance(
+                    for: period,
+                    visibleTo: nil,
+                    at: now,
+                    today: today,
+                    minimumAnswers: settings.surveyMinimumAnswers,
+                    thresholds: settings.complianceThresholds
+                )
+                return self.format == "csv"
+                    ? ComplianceExport.csv(overview, by: rows)
+                    : String(
+                        decoding: try PactaJSON.encoder.encode(ComplianceOverviewJSON(overview, thresholds: settings.complianceThresholds)),
+                        as: UTF8.self
+                    )
+                        + "\n"
+            }
+            print(text, terminator: "")
+        }
+    }
 
     struct Requests: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -11,6 +11,8 @@ import Testing
     }
 
     @Test func theScoreIsTheWeightMetOverTheWeightKnown() {
+        // The nearest double to 400⁄9, as the same division in binary gives it.
+        #expect(AgreementCompliance(Self.scored([(4, .met), (5, .notMet)])).score == 400.0 / 9)
         let mixed = AgreementCompliance(Self.scored([(1, .met), (1, .notMet), (1, .noData)]))
         #expect(mixed.score == 50 && mixed.status == .breached && mixed.withoutData == ["C3"])
         let allMet = AgreementCompliance(Self.scored([(2, .met), (1, .met), (5, .noData)]))

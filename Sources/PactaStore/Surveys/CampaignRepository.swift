@@ -475,11 +475,57 @@ extension CampaignRepository {
         """
     }
 
+    /// An answer's ratings as stored: a flat JSON object of small integers by attribute key,
+    /// read by hand (thousands of answers make a results page; a JSONDecoder each is most of its
+    /// time), or by JSONDecoder when it is written any other way.
     static func ratings(_ json: String) throws -> [String: Int] {
+        if let ratings = Self.flatRatings(json) { return ratings }
         do {
             return try JSONDecoder().decode([String: Int].self, from: Data(json.utf8))
         } catch {
             throw DatabaseError.decoding("a survey answer's ratings are not a JSON object of integers")
+        }
+    }
+
+    /// `{"key":4,"other":5}` with plain keys (no escapes) and integers; nil for anything else.
+    static func flatRatings(_ json: String) -> [String: Int]? {
+        var ratings: [String: Int] = [:]
+        var utf8 = json.utf8[...]
+        func skipSpaces() { while let byte = utf8.first, byte == UInt8(ascii: " ") { utf8 = utf8.dropFirst() } }
+        skipSpaces()
+        guard utf8.popFirst() == UInt8(ascii: "{") else { return nil }
+        skipSpaces()
+        if utf8.first == UInt8(ascii: "}") {
+            utf8 = utf8.dropFirst()
+            skipSpaces()
+            return utf8.isEmpty ? ratings : nil
+        }
+        while true {
+            skipSpaces()
+            guard utf8.popFirst() == UInt8(ascii: "\""), let end = utf8.firstIndex(of: UInt8(ascii: "\"")) else { return nil }
+            let key = utf8[..<end]
+            guard !key.contains(UInt8(ascii: "\\")) else { return nil }
+            utf8 = utf8[utf8.index(after: end)...]
+            skipSpaces()
+            guard utf8.popFirst() == UInt8(ascii: ":") else { return nil }
+            skipSpaces()
+            var value = 0
+            var digits = 0
+            while let byte = utf8.first, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte), digits < 9 {
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+                digits += 1
+                utf8 = utf8.dropFirst()
+            }
+            guard digits > 0 else { return nil }
+            ratings[String(decoding: key, as: UTF8.self)] = value
+            skipSpaces()
+            switch utf8.popFirst() {
+            case UInt8(ascii: ","): continue
+            case UInt8(ascii: "}"):
+                skipSpaces()
+                return utf8.isEmpty ? ratings : nil
+            default: return nil
+            }
         }
     }
 
