@@ -111,6 +111,8 @@ import Testing
         Route(method: .post, pattern: "/api/v1/survey-answers", roles: nil),
         Route(method: .post, pattern: "/api/v1/survey-answers/import", roles: editors),
         Route(method: .get, pattern: "/api/v1/campaigns", roles: everyone),
+        Route(method: .get, pattern: "/api/v1/compliance", roles: everyone),
+        Route(method: .get, pattern: "/api/v1/agreements/{code}/compliance", roles: everyone),
         Route(method: .get, pattern: "/api/v1/campaigns/{code}", roles: everyone),
         Route(method: .post, pattern: "/api/v1/campaigns", roles: editors),
         Route(method: .post, pattern: "/api/v1/campaigns/{code}/open", roles: editors),

@@ -1,0 +1,53 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import PactaApp
+import PactaCore
+import PactaStore
+import PactaTestSupport
+import Testing
+
+@testable import PactaWeb
+
+/// Compliance through the API: a period by provider, client and agreement, and an agreement's history.
+@Suite struct ComplianceAPITests {
+    @Test(arguments: TestDatabase.available)
+    func managementReadsAPeriodsComplianceAsJSONAndCSV(database: TestDatabase) async throws {
+        try await TestApp.withApp(database) { app in
+            try await app.store.seedSignedAgreement()
+            // July: one P1 request resolved within the hour (C1 met); August: one resolved in three days (C1 not met).
+            let rows = [
+                ("J-1", "2026-07-07T09:00:00-05:00", "2026-07-07T10:00:00-05:00"),
+                ("A-1", "2026-08-05T09:00:00-05:00", "2026-08-07T16:00:00-05:00"),
+            ].map { RawServiceRequest(externalRef: $0.0, provider: "TI", client: "CRED", service: "Correo", priority: "P1", openedAt: $0.1, resolvedAt: $0.2) }
+            _ = try await app.store.requests.importRows(rows, skipInvalid: false, by: Fixtures.system, at: Fixtures.now, timeZone: app.services.timeZone)
+            try await app.test { client in
+                let response = try await client.execute(uri: "/api/v1/compliance?period=2026-Q3", method: .get, headers: app.api(.viewer))
+                #expect(response.status == .ok)
+                let overview = try response.decode(ComplianceOverviewJSON.self)
+                #expect(overview.period == "2026-Q3" && overview.provisional && overview.atRiskFrom == 80)
+                #expect(overview.agreements.map(\.status) == [.compliant, .breached, .noData])
+                #expect(overview.agreements[0].noData == ["C2"] && overview.agreements[0].commitments.map(\.weight) == [2, 1])
+                // July 100 % and August 0 %, one request each: 50 %.
+                #expect(overview.providers.map(\.unit) == ["TI"] && overview.providers[0].score == 50 && overview.providers[0].noData == 1)
+                #expect(overview.organisation.status == .breached && overview.clients[0].unit == "CRED")
+
+                let csv = try await client.execute(uri: "/api/v1/compliance?period=2026-Q3&format=csv&by=agreement", method: .get, headers: app.api(.viewer))
+                #expect(csv.headers[.contentType] == "text/csv; charset=utf-8")
+                #expect(csv.text.contains("\r\nTI-CRED,Soporte a Crédito,TI,CRED,2026-07,compliant,100.0,1,0,C2,false\r\n"))
+                let providers = try await client.execute(uri: "/api/v1/compliance?period=2026-Q3&format=csv", method: .get, headers: app.api(.rater))
+                #expect(providers.text.hasPrefix("unit,name,status,score,volume,weighted_by_volume,agreements,no_data\r\nTI,"))
+                let bad = try await client.execute(uri: "/api/v1/compliance?by=unit", method: .get, headers: app.api(.viewer))
+                #expect(bad.status == .badRequest)
+                #expect(try bad.apiError().code == "invalid_by")
+
+                let history = try await client.execute(uri: "/api/v1/agreements/TI-CRED/compliance", method: .get, headers: app.api(.viewer))
+                let items = try history.decode(Items<AgreementComplianceJSON>.self).items
+                #expect(items.map(\.period).prefix(3) == ["2026-09", "2026-08", "2026-07"] && items.count == 9)
+                #expect(items[1].status == .breached && items[1].volume == 1 && !items[1].provisional && items[0].provisional)
+                #expect(try await client.execute(uri: "/api/v1/agreements/NOPE/compliance", method: .get, headers: app.api(.viewer)).status == .notFound)
+            }
+        }
+    }
+}
