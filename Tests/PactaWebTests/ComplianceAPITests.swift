@@ -20,8 +20,24 @@ import Testing
             let rows = [
                 ("J-1", "2026-07-07T09:00:00-05:00", "2026-07-07T10:00:00-05:00"),
                 ("A-1", "2026-08-05T09:00:00-05:00", "2026-08-07T16:00:00-05:00"),
-            ].map { RawServiceRequest(externalRef: $0.0, provider: "TI", client: "CRED", service: "Correo", priority: "P1", openedAt: $0.1, resolvedAt: $0.2) }
-            _ = try await app.store.requests.importRows(rows, skipInvalid: false, by: Fixtures.system, at: Fixtures.now, timeZone: app.services.timeZone)
+            ].map {
+                RawServiceRequest(
+                    externalRef: $0.0,
+                    provider: "TI",
+                    client: "CRED",
+                    service: "Correo",
+                    priority: "P1",
+                    openedAt: $0.1,
+                    resolvedAt: $0.2
+                )
+            }
+            _ = try await app.store.requests.importRows(
+                rows,
+                skipInvalid: false,
+                by: Fixtures.system,
+                at: Fixtures.now,
+                timeZone: app.services.timeZone
+            )
             try await app.test { client in
                 let response = try await client.execute(uri: "/api/v1/compliance?period=2026-Q3", method: .get, headers: app.api(.viewer))
                 #expect(response.status == .ok)
@@ -33,7 +49,11 @@ import Testing
                 #expect(overview.providers.map(\.unit) == ["TI"] && overview.providers[0].score == 50 && overview.providers[0].noData == 1)
                 #expect(overview.organisation.status == .breached && overview.clients[0].unit == "CRED")
 
-                let csv = try await client.execute(uri: "/api/v1/compliance?period=2026-Q3&format=csv&by=agreement", method: .get, headers: app.api(.viewer))
+                let csv = try await client.execute(
+                    uri: "/api/v1/compliance?period=2026-Q3&format=csv&by=agreement",
+                    method: .get,
+                    headers: app.api(.viewer)
+                )
                 #expect(csv.headers[.contentType] == "text/csv; charset=utf-8")
                 #expect(csv.text.contains("\r\nTI-CRED,Soporte a Crédito,TI,CRED,2026-07,compliant,100.0,1,0,C2,false\r\n"))
                 let providers = try await client.execute(uri: "/api/v1/compliance?period=2026-Q3&format=csv", method: .get, headers: app.api(.rater))
@@ -46,7 +66,19 @@ import Testing
                 let items = try history.decode(Items<AgreementComplianceJSON>.self).items
                 #expect(items.map(\.period).prefix(3) == ["2026-09", "2026-08", "2026-07"] && items.count == 9)
                 #expect(items[1].status == .breached && items[1].volume == 1 && !items[1].provisional && items[0].provisional)
-                #expect(try await client.execute(uri: "/api/v1/agreements/NOPE/compliance", method: .get, headers: app.api(.viewer)).status == .notFound)
+                #expect(
+                    try await client.execute(uri: "/api/v1/agreements/NOPE/compliance", method: .get, headers: app.api(.viewer)).status == .notFound
+                )
+
+                // The agreement's page shows the same history, each period linked to its indicators.
+                let page = try await client.execute(uri: "/agreements/TI-CRED", method: .get, headers: app.browser(.viewer))
+                #expect(page.text.contains("Cumplimiento por período"))
+                #expect(page.text.contains(#"<a href="/agreements/TI-CRED/indicators?period=2026-08">2026-08</a>"#))
+                #expect(page.text.contains(#"<span class="badge compliance-breached">Incumple</span>"#))
+                #expect(page.text.contains(#"<span class="badge compliance-compliant">Cumple</span>"#) && page.text.contains("Sin datos: C2"))
+                let download = try await client.execute(uri: "/agreements/TI-CRED/compliance.csv", method: .get, headers: app.browser(.viewer))
+                #expect(download.headers[.contentDisposition] == #"attachment; filename="TI-CRED-compliance.csv""#)
+                #expect(download.text.contains("\r\nTI-CRED,Soporte a Crédito,TI,CRED,2026-08,breached,0.0,1,0,C2,false\r\n"))
             }
         }
     }

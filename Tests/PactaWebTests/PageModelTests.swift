@@ -179,6 +179,7 @@ import Testing
                     by: actor,
                     takesPart: actor.unit == "TI" || actor.unit == "CRED",
                     changedCalendars: [],
+                    compliance: [],
                     today: Fixtures.today,
                     messages: messages,
                     timeZone: zone

@@ -52,6 +52,7 @@ import Testing
         Route(method: .get, pattern: "/agreements/{code}/versions/{version}", roles: everyone),
         Route(method: .get, pattern: "/agreements/{code}/versions/{version}/document.json", roles: everyone),
         Route(method: .get, pattern: "/agreements/{code}/indicators", roles: everyone),
+        Route(method: .get, pattern: "/agreements/{code}/compliance.csv", roles: everyone),
         Route(method: .get, pattern: "/agreements/{code}/indicators.csv", roles: everyone),
         Route(method: .post, pattern: "/agreements/{code}/indicators/manual", roles: editors),
         Route(method: .get, pattern: "/agreements/new", roles: editors),

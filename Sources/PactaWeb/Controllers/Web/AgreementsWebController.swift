@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdAuth
+import PactaApp
 import PactaCore
 import PactaStore
 
@@ -16,6 +17,7 @@ struct AgreementsWebController: Sendable {
         read.get("agreements/:code", use: self.show)
         read.get("agreements/:code/versions/:version", use: self.version)
         read.get("agreements/:code/versions/:version/document.json", use: self.document)
+        read.get("agreements/:code/compliance.csv", use: self.complianceCSV)
         let edit = group.group("agreements").add(middleware: RequireRoleMiddleware(Role.editors))
         edit.get("new", use: self.newForm)
         edit.post(use: self.create)
@@ -61,6 +63,24 @@ struct AgreementsWebController: Sendable {
         )
     }
 
+    /// The agreement's compliance in each review period, as on its page.
+    @Sendable func complianceCSV(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let code = try context.parameters.require("code")
+        let history = try await self.complianceHistory(code, visibleTo: try context.actor)
+        return Response.csvAttachment(ComplianceExport.agreementsCSV(history), named: "\(code)-compliance.csv")
+    }
+
+    private func complianceHistory(_ code: String, visibleTo actor: Actor) async throws -> [AgreementPeriodCompliance] {
+        try await self.services.store.complianceHistory(
+            agreement: code,
+            visibleTo: actor,
+            at: self.services.now(),
+            today: self.services.today,
+            minimumAnswers: self.services.surveyMinimumAnswers,
+            thresholds: self.services.complianceThresholds
+        )
+    }
+
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> HTML {
         let code = try context.parameters.require("code")
         let actor = try context.actor
@@ -72,6 +92,7 @@ struct AgreementsWebController: Sendable {
             by: actor,
             takesPart: actor.takesPart(provider: terms.provider, client: terms.client, in: try await store.units.tree()),
             changedCalendars: record.agreement.calendarsChanged(comparedWith: try await store.calendars.list()),
+            compliance: try await self.complianceHistory(code, visibleTo: actor),
             today: self.services.today,
             messages: self.services.renderer.messages(context.language),
             timeZone: self.services.timeZone

@@ -67,6 +67,24 @@ struct AgreementPage: PageModel {
     var calendarsAction: String?
     var signHref: String?
     var signSideLabel: String?
+    /// Its compliance in each review period, newest first; empty before it is signed.
+    var compliance: [ComplianceLine]
+    var complianceCSVHref: String
+
+    /// One review period's compliance: a status badge, the score, what it rests on.
+    struct ComplianceLine: Sendable {
+        var period: String
+        /// The period's indicators, where each commitment's figures are.
+        var href: String
+        var statusLabel: String
+        var statusClass: String
+        /// `66,7 %`, or `—` without data.
+        var score: String
+        var volume: Int
+        /// `Sin datos: C2, C3`; nil when every commitment had data.
+        var noData: String?
+        var provisional: Bool
+    }
 
     /// - Parameters:
     ///   - takesPart: whether `actor` acts for one of the parties (or above them).
@@ -76,11 +94,14 @@ struct AgreementPage: PageModel {
         by actor: Actor,
         takesPart: Bool,
         changedCalendars: [String],
+        compliance: [AgreementPeriodCompliance],
         today: LocalDate,
         messages: Messages,
         timeZone: TimeZone
     ) {
         let views = AgreementViews(messages: messages, timeZone: timeZone)
+        self.compliance = compliance.map { ComplianceLine($0, messages: messages) }
+        self.complianceCSVHref = "/agreements/\(record.agreement.code)/compliance.csv"
         let agreement = record.agreement
         let code = agreement.code
         let state = agreement.state(on: today)
@@ -126,6 +147,27 @@ struct AgreementPage: PageModel {
             self.signHref = "/agreements/\(code)/sign"
             self.signSideLabel = messages.text("sides.\(side.rawValue)", or: side.rawValue)
         }
+    }
+}
+
+extension AgreementPage.ComplianceLine {
+    init(_ figure: AgreementPeriodCompliance, messages: Messages) {
+        let status = figure.compliance.status
+        self.period = figure.period.description
+        self.href = "/agreements/\(figure.agreement)/indicators?period=\(figure.period)"
+        self.statusLabel = messages.text("compliance.statuses.\(status.rawValue)", or: status.rawValue)
+        self.statusClass = "compliance-\(status.rawValue.replacingOccurrences(of: "_", with: "-"))"
+        self.score = figure.compliance.score.map { messages.number(($0 * 10).rounded() / 10) + " %" } ?? "—"
+        self.volume = figure.volume
+        let missing = figure.compliance.withoutData
+        self.noData =
+            missing.isEmpty
+            ? nil
+            : messages.text("compliance.no_data_for", or: "{commitments}").replacingOccurrences(
+                of: "{commitments}",
+                with: missing.joined(separator: ", ")
+            )
+        self.provisional = figure.provisional
     }
 }
 
