@@ -9,6 +9,12 @@ public struct CampaignTrend: Sendable, Hashable {
         public var campaign: String
         public var period: Period
         public var figures: CampaignResults.Figures
+
+        public init(campaign: String, period: Period, figures: CampaignResults.Figures) {
+            self.campaign = campaign
+            self.period = period
+            self.figures = figures
+        }
     }
 
     public struct Row: Sendable, Hashable {
@@ -16,6 +22,12 @@ public struct CampaignTrend: Sendable, Hashable {
         public var title: String
         /// One per campaign that rated it, by period; the last is this campaign's.
         public var points: [Point]
+
+        public init(agreement: String, title: String, points: [Point]) {
+            self.agreement = agreement
+            self.title = title
+            self.points = points
+        }
 
         /// The change of a shown figure since the previous shown point of the same agreement.
         public func change(_ figure: (CampaignResults.Figures) -> Double?) -> Double? {
@@ -28,6 +40,11 @@ public struct CampaignTrend: Sendable, Hashable {
     /// The periods of the campaigns compared, oldest first.
     public var periods: [Period]
     public var rows: [Row]
+
+    public init(periods: [Period], rows: [Row]) {
+        self.periods = periods
+        self.rows = rows
+    }
 
     /// Whether any agreement was rated before this campaign.
     public var hasHistory: Bool { self.rows.contains { $0.points.count > 1 } }

@@ -422,3 +422,105 @@ struct CampaignImportPage: PageModel {
         self.form = form
     }
 }
+
+// Read by key path: a campaign's page has thousands of lookups (see KeyPathParent).
+extension CampaignPage.Figures: KeyPathParent {
+    static let fields: [String: any PartialKeyPath<CampaignPage.Figures> & Sendable] = [
+        "invitations": \CampaignPage.Figures.invitations,
+        "responses": \CampaignPage.Figures.responses,
+        "answered": \CampaignPage.Figures.answered,
+        "importedNote": \CampaignPage.Figures.importedNote,
+        "responseRate": \CampaignPage.Figures.responseRate,
+        "shown": \CampaignPage.Figures.shown,
+        "hiddenReason": \CampaignPage.Figures.hiddenReason,
+        "perceptionIndex": \CampaignPage.Figures.perceptionIndex,
+        "nps": \CampaignPage.Figures.nps,
+        "margin": \CampaignPage.Figures.margin,
+        "attributes": \CampaignPage.Figures.attributes,
+        "chart": \CampaignPage.Figures.chart,
+        "distribution": \CampaignPage.Figures.distribution,
+        "comments": \CampaignPage.Figures.comments,
+    ]
+}
+
+extension CampaignPage.Mean: KeyPathParent {
+    static let fields: [String: any PartialKeyPath<CampaignPage.Mean> & Sendable] = [
+        "label": \CampaignPage.Mean.label,
+        "value": \CampaignPage.Mean.value,
+    ]
+}
+
+extension CampaignPage.Bar: KeyPathParent {
+    static let fields: [String: any PartialKeyPath<CampaignPage.Bar> & Sendable] = [
+        "score": \CampaignPage.Bar.score,
+        "count": \CampaignPage.Bar.count,
+    ]
+}
+
+extension CampaignPage.AgreementRow: KeyPathParent {
+    static let fields: [String: any PartialKeyPath<CampaignPage.AgreementRow> & Sendable] = [
+        "code": \CampaignPage.AgreementRow.code,
+        "title": \CampaignPage.AgreementRow.title,
+        "clientName": \CampaignPage.AgreementRow.clientName,
+        "href": \CampaignPage.AgreementRow.href,
+        "figures": \CampaignPage.AgreementRow.figures,
+    ]
+}
+
+extension CampaignPage.TrendRow: KeyPathParent {
+    static let fields: [String: any PartialKeyPath<CampaignPage.TrendRow> & Sendable] = [
+        "code": \CampaignPage.TrendRow.code,
+        "title": \CampaignPage.TrendRow.title,
+        "cells": \CampaignPage.TrendRow.cells,
+        "change": \CampaignPage.TrendRow.change,
+    ]
+}
+
+extension CampaignPage.TrendCell: KeyPathParent {
+    static let fields: [String: any PartialKeyPath<CampaignPage.TrendCell> & Sendable] = [
+        "shown": \CampaignPage.TrendCell.shown,
+        "perceptionIndex": \CampaignPage.TrendCell.perceptionIndex,
+        "nps": \CampaignPage.TrendCell.nps,
+        "label": \CampaignPage.TrendCell.label,
+    ]
+}
+
+extension CampaignPage.ProviderRow: KeyPathParent {
+    static let fields: [String: any PartialKeyPath<CampaignPage.ProviderRow> & Sendable] = [
+        "code": \CampaignPage.ProviderRow.code,
+        "name": \CampaignPage.ProviderRow.name,
+        "figures": \CampaignPage.ProviderRow.figures,
+        "agreements": \CampaignPage.ProviderRow.agreements,
+    ]
+}
+
+extension CampaignPage: KeyPathParent {
+    static let fields: [String: any PartialKeyPath<CampaignPage> & Sendable] = [
+        "code": \CampaignPage.code,
+        "title": \CampaignPage.title,
+        "period": \CampaignPage.period,
+        "unit": \CampaignPage.unit,
+        "stateLabel": \CampaignPage.stateLabel,
+        "stateClass": \CampaignPage.stateClass,
+        "opensOn": \CampaignPage.opensOn,
+        "closesOn": \CampaignPage.closesOn,
+        "reminderDays": \CampaignPage.reminderDays,
+        "attributes": \CampaignPage.attributes,
+        "guests": \CampaignPage.guests,
+        "guestCount": \CampaignPage.guestCount,
+        "anonymityNote": \CampaignPage.anonymityNote,
+        "total": \CampaignPage.total,
+        "providers": \CampaignPage.providers,
+        "editHref": \CampaignPage.editHref,
+        "openAction": \CampaignPage.openAction,
+        "closeAction": \CampaignPage.closeAction,
+        "linksAction": \CampaignPage.linksAction,
+        "linksCSVAction": \CampaignPage.linksCSVAction,
+        "importHref": \CampaignPage.importHref,
+        "trendPeriods": \CampaignPage.trendPeriods,
+        "trendRows": \CampaignPage.trendRows,
+        "hasTrend": \CampaignPage.hasTrend,
+        "csvHref": \CampaignPage.csvHref,
+        "delivery": \CampaignPage.delivery,
+    ]
+}
