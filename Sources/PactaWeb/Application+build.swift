@@ -156,6 +156,7 @@ public func buildRouter(
     AgreementsWebController(services: services).addRoutes(to: web)
     IndicatorsWebController(services: services).addRoutes(to: web)
     WarningsWebController(services: services).addRoutes(to: web)
+    DashboardWebController(services: services).addRoutes(to: web)
     RequestsWebController(services: services).addRoutes(to: web)
     UnitsWebController(services: services).addRoutes(to: web)
     CalendarsWebController(services: services).addRoutes(to: web)

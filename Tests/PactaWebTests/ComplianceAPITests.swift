@@ -82,4 +82,70 @@ import Testing
             }
         }
     }
+
+    @Test(arguments: TestDatabase.available)
+    func aViewerLandsOnTheDashboardAndDrillsDownToTheRequests(database: TestDatabase) async throws {
+        try await TestApp.withApp(database) { app in
+            try await app.store.seedSignedAgreement()
+            let rows = [
+                ("J-1", "2026-07-07T09:00:00-05:00", "2026-07-07T10:00:00-05:00"),
+                ("A-1", "2026-08-05T09:00:00-05:00", "2026-08-07T16:00:00-05:00"),
+            ].map {
+                RawServiceRequest(
+                    externalRef: $0.0,
+                    provider: "TI",
+                    client: "CRED",
+                    service: "Correo",
+                    priority: "P1",
+                    openedAt: $0.1,
+                    resolvedAt: $0.2
+                )
+            }
+            _ = try await app.store.requests.importRows(
+                rows,
+                skipInvalid: false,
+                by: Fixtures.system,
+                at: Fixtures.now,
+                timeZone: app.services.timeZone
+            )
+            try await app.test { client in
+                let landing = try await client.execute(uri: "/", method: .get, headers: app.browser(.viewer))
+                #expect(landing.status == .seeOther && landing.headers[.location] == "/dashboard")
+                #expect(try await client.execute(uri: "/", method: .get, headers: app.browser(.manager)).headers[.location] == "/published")
+
+                // Without typing anything: the current quarter, its months, each provider ranked.
+                let page = try await client.execute(uri: "/dashboard", method: .get, headers: app.browser(.viewer))
+                #expect(page.status == .ok && page.text.contains("Cumplimiento de los acuerdos · 2026-Q3"))
+                #expect(page.text.contains("Período en curso"), "September is still running on the 21st")
+                #expect(page.text.contains(#"<p class="big-figure">50 %</p>"#), "July 100 % and August 0 %, a request each")
+                #expect(page.text.contains(#"<a href="/dashboard?period=2026-Q3&amp;provider=TI#provider">Tecnología</a>"#))
+                #expect(page.text.contains(#"title="TI → Crédito: 50 % (Incumple)""#), "the heatmap's cell says what it shows")
+                #expect(page.text.contains(#"<svg class="trend-chart""#) && page.text.contains(#"href="/dashboard?period=2026-Q2""#))
+                #expect(!page.text.contains(#"rel="next""#), "no period after the current one")
+
+                // A provider drills down to its agreement periods, each linked to its indicators and requests.
+                let provider = try await client.execute(uri: "/dashboard?period=2026-Q3&provider=TI", method: .get, headers: app.browser(.viewer))
+                #expect(provider.text.contains(#"<a href="/agreements/TI-CRED/indicators?period=2026-08" class="code">TI-CRED</a>"#))
+                let indicators = try await client.execute(
+                    uri: "/agreements/TI-CRED/indicators?period=2026-08",
+                    method: .get,
+                    headers: app.browser(.viewer)
+                )
+                #expect(indicators.status == .ok && indicators.text.contains("/requests?"), "the period's counts lead to the requests")
+
+                // A month, and the exports of the same figures.
+                let month = try await client.execute(uri: "/dashboard?period=2026-07", method: .get, headers: app.browser(.viewer))
+                #expect(
+                    month.text.contains("· 2026-07") && month.text.contains(#"<p class="big-figure">100 %</p>"#)
+                        && month.text.contains(#"rel="next""#)
+                )
+                let csv = try await client.execute(uri: "/dashboard.csv?period=2026-Q3&by=agreement", method: .get, headers: app.browser(.viewer))
+                #expect(csv.text.contains("TI-CRED,Soporte a Crédito,TI,CRED,2026-08,breached,0.0,1,0,C2,false"))
+                let json = try await client.execute(uri: "/dashboard.json?period=2026-Q3", method: .get, headers: app.browser(.viewer))
+                #expect(try json.decode(ComplianceOverviewJSON.self).organisation.score == 50)
+                let bad = try await client.execute(uri: "/dashboard?period=2026-13", method: .get, headers: app.browser(.viewer))
+                #expect(bad.status == .badRequest)
+            }
+        }
+    }
 }

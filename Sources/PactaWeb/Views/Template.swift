@@ -20,6 +20,7 @@ public enum Template: String, CaseIterable, Sendable {
     case campaignImport = "campaign-import"
     case campaignLinks = "campaign-links"
     case campaigns
+    case dashboard
     case calendars
     case csrf
     case error

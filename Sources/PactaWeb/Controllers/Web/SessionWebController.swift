@@ -15,7 +15,8 @@ struct SessionWebController: Sendable {
         group.post("logout", use: self.logout)
         group.get("language", use: self.language)
         let signedIn = group.group().add(middleware: RequireRoleMiddleware(Role.everyone))
-        signedIn.get("/") { _, _ in redirect("/published") }
+        // Management lands on the compliance dashboard; everyone else on the published agreements.
+        signedIn.get("/") { _, context in redirect(try context.actor.role == .viewer ? "/dashboard" : "/published") }
         signedIn.get("account", use: self.accountPage)
         signedIn.post("account/password", use: self.changePassword)
         signedIn.post("account/email", use: self.changeEmail)
@@ -33,7 +34,7 @@ struct SessionWebController: Sendable {
             request,
             context: context,
             username: "",
-            next: LocalPath.safe(request.uri.queryParameters.get("next") ?? "/published")
+            next: LocalPath.safe(request.uri.queryParameters.get("next") ?? "/")
         )
         .response(from: request, context: context)
         if let cookie { response.setCookie(cookie) }

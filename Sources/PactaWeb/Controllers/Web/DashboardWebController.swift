@@ -1,0 +1,77 @@
+import Foundation
+import Hummingbird
+import HummingbirdAuth
+import PactaApp
+import PactaCore
+import PactaStore
+
+/// `/dashboard`: management's compliance report for a period (the landing page of viewers), and
+/// the same figures as CSV and JSON.
+struct DashboardWebController: Sendable {
+    let services: AppServices
+    /// Periods the trend shows, the one chosen last.
+    static let trendLength = 12
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        let read = group.group().add(middleware: RequireRoleMiddleware(Role.everyone))
+        read.get("dashboard", use: self.show)
+        read.get("dashboard.csv", use: self.csv)
+        read.get("dashboard.json", use: self.json)
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> HTML {
+        let period = try self.period(request)
+        let actor = try context.actor
+        let overview = try await self.overview(period, for: actor)
+        var trend: [(Period, UnitCompliance)] = []
+        for offset in (1..<Self.trendLength).reversed() {
+            guard let earlier = period.advanced(by: -offset) else { continue }
+            trend.append((earlier, try await self.overview(earlier, for: actor).organisation))
+        }
+        trend.append((period, overview.organisation))
+        let page = DashboardPage(
+            overview,
+            trend: trend,
+            provider: request.uri.queryParameters.get("provider"),
+            today: self.services.today,
+            thresholds: self.services.complianceThresholds,
+            messages: self.services.renderer.messages(context.language)
+        )
+        return self.services.renderer.render(page, titleKey: "dashboard.title", section: "dashboard", request: request, context: context)
+    }
+
+    /// `?by=provider|client|agreement`.
+    @Sendable func csv(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let period = try self.period(request)
+        let by = try ComplianceAPIController.rows(request)
+        let overview = try await self.overview(period, for: try context.actor)
+        return Response.csvAttachment(ComplianceExport.csv(overview, by: by), named: "compliance-\(period)-\(by.rawValue).csv")
+    }
+
+    @Sendable func json(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let period = try self.period(request)
+        let overview = try await self.overview(period, for: try context.actor)
+        var response = try ComplianceOverviewJSON(overview, thresholds: self.services.complianceThresholds).response(from: request, context: context)
+        response.headers[.contentDisposition] = "attachment; filename=\"compliance-\(period).json\""
+        return response
+    }
+
+    /// `?period=`; by default the current quarter, which holds the months of monthly agreements too.
+    private func period(_ request: Request) throws -> Period {
+        guard let text = request.uri.queryParameters.get("period"), !text.isEmpty else {
+            return Period.containing(self.services.today, cadence: .quarterly)
+        }
+        return try IndicatorsAPIController.period(text, today: self.services.today)
+    }
+
+    private func overview(_ period: Period, for actor: Actor) async throws -> ComplianceOverview {
+        try await self.services.store.compliance(
+            for: period,
+            visibleTo: actor,
+            at: self.services.now(),
+            today: self.services.today,
+            minimumAnswers: self.services.surveyMinimumAnswers,
+            thresholds: self.services.complianceThresholds
+        )
+    }
+}
