@@ -118,7 +118,7 @@ import Testing
                 #expect(page.status == .ok && page.text.contains("Cumplimiento de los acuerdos · 2026-Q3"))
                 #expect(page.text.contains("Período en curso"), "September is still running on the 21st")
                 #expect(page.text.contains(#"<p class="big-figure">50 %</p>"#), "July 100 % and August 0 %, a request each")
-                #expect(page.text.contains(#"<a href="/dashboard?period=2026-Q3&amp;provider=TI#provider">Tecnología</a>"#))
+                #expect(page.text.contains(#"<a href="/dashboard?period=2026-Q3&amp;provider=TI#selection">Tecnología</a>"#))
                 #expect(page.text.contains(#"title="TI → Crédito: 50 % (Incumple)""#), "the heatmap's cell says what it shows")
                 #expect(page.text.contains(#"<svg class="trend-chart""#) && page.text.contains(#"href="/dashboard?period=2026-Q2""#))
                 #expect(!page.text.contains(#"rel="next""#), "no period after the current one")

@@ -33,6 +33,7 @@ struct DashboardWebController: Sendable {
             overview,
             trend: trend,
             provider: request.uri.queryParameters.get("provider"),
+            client: request.uri.queryParameters.get("client"),
             today: self.services.today,
             thresholds: self.services.complianceThresholds,
             messages: self.services.renderer.messages(context.language)

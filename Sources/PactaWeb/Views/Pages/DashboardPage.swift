@@ -79,11 +79,17 @@ struct DashboardPage: PageModel {
     var organisationVolume: Int
     var counts: [StatusCount]
     var providers: [RankRow]
+    /// How well each client unit is served.
+    var clientRanking: [RankRow]
     var clients: [String]
     var heatmap: [HeatRow]
     var hasAgreements: Bool
-    /// The provider drilled into, and its agreements.
+    /// The provider (or client) drilled into, and its agreements.
     var selectedName: String?
+    /// `Acuerdos de`, `Acuerdos que recibe`.
+    var selectionTitle: String
+    /// The other side's column heading.
+    var otherSide: String
     var selectedAgreements: [AgreementRow]
     var trend: [TrendPoint]
     var trendChart: String
@@ -97,6 +103,7 @@ struct DashboardPage: PageModel {
         _ overview: ComplianceOverview,
         trend: [(Period, UnitCompliance)],
         provider selected: String?,
+        client selectedClient: String? = nil,
         today: LocalDate,
         thresholds: ComplianceThresholds,
         messages: Messages
@@ -129,22 +136,26 @@ struct DashboardPage: PageModel {
                 count: counts[status, default: 0]
             )
         }
-        var rank = 0
-        self.providers = overview.providers.map { row in
-            let scored = row.compliance.score != nil
-            if scored { rank += 1 }
-            return RankRow(
-                rank: scored ? rank : nil,
-                code: row.unit,
-                name: row.name,
-                figure: figure(row.compliance.status, row.compliance.score),
-                volume: row.compliance.volume,
-                agreements: row.compliance.parts.count,
-                noData: row.compliance.parts.filter { $0.compliance.status == .noData }.count,
-                href: "/dashboard?\(query)&provider=\(row.unit)#provider",
-                selected: row.unit == selected
-            )
+        func ranking(_ rows: [ComplianceOverview.UnitRow], side: String, selected: String?) -> [RankRow] {
+            var rank = 0
+            return rows.map { row in
+                let scored = row.compliance.score != nil
+                if scored { rank += 1 }
+                return RankRow(
+                    rank: scored ? rank : nil,
+                    code: row.unit,
+                    name: row.name,
+                    figure: figure(row.compliance.status, row.compliance.score),
+                    volume: row.compliance.volume,
+                    agreements: row.compliance.parts.count,
+                    noData: row.compliance.parts.filter { $0.compliance.status == .noData }.count,
+                    href: "/dashboard?\(query)&\(side)=\(row.unit)#selection",
+                    selected: row.unit == selected
+                )
+            }
         }
+        self.providers = ranking(overview.providers, side: "provider", selected: selected)
+        self.clientRanking = ranking(overview.clients, side: "client", selected: selectedClient)
         let clients = overview.clients.map(\.unit).sorted()
         self.clients = clients
         let names = Dictionary(overview.agreements.map { ($0.client, $0.clientName) }, uniquingKeysWith: { first, _ in first })
@@ -168,30 +179,33 @@ struct DashboardPage: PageModel {
                         present: true,
                         figure: shown,
                         href: agreements.count == 1
-                            ? "/agreements/\(parts[0].agreement)#compliance-title" : "/dashboard?\(query)&provider=\(provider.unit)#provider",
+                            ? "/agreements/\(parts[0].agreement)#compliance-title" : "/dashboard?\(query)&provider=\(provider.unit)#selection",
                         label: "\(provider.unit) → \(names[client] ?? client): \(shown.score) (\(shown.statusLabel))"
                     )
                 }
             )
         }
         self.hasAgreements = !overview.agreements.isEmpty
-        let chosen = selected.flatMap { code in overview.providers.first { $0.unit == code } }
+        let chosenProvider = selected.flatMap { code in overview.providers.first { $0.unit == code } }
+        let chosenClient = chosenProvider == nil ? selectedClient.flatMap { code in overview.clients.first { $0.unit == code } } : nil
+        let chosen = chosenProvider ?? chosenClient
         self.selectedName = chosen.map { "\($0.name) (\($0.unit))" }
-        self.selectedAgreements =
-            chosen == nil
-            ? []
-            : overview.agreements.filter { $0.provider == selected }.map { part in
-                AgreementRow(
-                    code: part.agreement,
-                    title: part.title,
-                    clientName: part.clientName,
-                    period: part.period.description,
-                    figure: figure(part.compliance.status, part.compliance.score),
-                    volume: part.volume,
-                    noData: part.compliance.withoutData.joined(separator: ", "),
-                    href: "/agreements/\(part.agreement)/indicators?period=\(part.period)"
-                )
-            }
+        self.selectionTitle = messages.text(chosenClient == nil ? "dashboard.provider_title" : "dashboard.client_title", or: "")
+        self.selectedAgreements = overview.agreements.filter {
+            (chosenProvider != nil && $0.provider == chosenProvider?.unit) || (chosenClient != nil && $0.client == chosenClient?.unit)
+        }.map { part in
+            AgreementRow(
+                code: part.agreement,
+                title: part.title,
+                clientName: chosenClient == nil ? part.clientName : part.providerName,
+                period: part.period.description,
+                figure: figure(part.compliance.status, part.compliance.score),
+                volume: part.volume,
+                noData: part.compliance.withoutData.joined(separator: ", "),
+                href: "/agreements/\(part.agreement)/indicators?period=\(part.period)"
+            )
+        }
+        self.otherSide = messages.text(chosenClient == nil ? "dashboard.client" : "dashboard.provider", or: "")
         self.trend = trend.map { period, compliance in
             TrendPoint(period: period.description, href: "/dashboard?period=\(period)", figure: figure(compliance.status, compliance.score))
         }
