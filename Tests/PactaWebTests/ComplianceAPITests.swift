@@ -148,4 +148,53 @@ import Testing
             }
         }
     }
+
+    @Test(arguments: TestDatabase.available)
+    func thePublishedAgreementsAreSearchedFilteredByStatusAndPaged(database: TestDatabase) async throws {
+        try await TestApp.withApp(database) { app in
+            let ana = Fixtures.signer("ana", unit: "TI")
+            let luis = Fixtures.signer("luis", unit: "CRED")
+            for number in 0..<11 {
+                let code = "TI-A\(number < 10 ? "0" : "")\(number)"
+                _ = try await app.store.agreements.create(code: code, terms: Fixtures.terms(title: "Servicio \(number)"), by: ana, at: Fixtures.now)
+                _ = try await app.store.agreements.submit(code, by: ana, at: Fixtures.now, today: Fixtures.today)
+                for signer in [ana, luis] {
+                    _ = try await app.store.agreements.signCurrentVersion(code, by: signer, at: Fixtures.now, today: Fixtures.today)
+                }
+            }
+            let request = RawServiceRequest(
+                externalRef: "A-1",
+                provider: "TI",
+                client: "CRED",
+                service: "Correo",
+                priority: "P1",
+                openedAt: "2026-08-05T09:00:00-05:00",
+                resolvedAt: "2026-08-05T10:00:00-05:00"
+            )
+            // One request in August, resolved in time, belongs to one of them: that one is compliant in August.
+            _ = try await app.store.requests.importRows([request], skipInvalid: false, by: ana, at: Fixtures.now, timeZone: app.services.timeZone)
+            try await app.test { client in
+                let first = try await client.execute(uri: "/published", method: .get, headers: app.browser(.viewer))
+                #expect(first.text.contains("Acuerdos vigentes <span class=\"muted\">(11)</span>") && first.text.contains("1–10 / 11"))
+                #expect(first.text.contains(#"<a class="button" href="/published?page=2" rel="next">"#))
+                #expect(first.text.components(separatedBy: "class=\"agreement-card").count - 1 <= 10, "ten cards a page")
+                let second = try await client.execute(uri: "/published?page=2", method: .get, headers: app.browser(.viewer))
+                #expect(
+                    second.text.contains("11–11 / 11") && second.text.contains(#"href="/agreements/TI-A10""#)
+                        && !second.text.contains(#"href="/agreements/TI-A00""#)
+                )
+
+                let found = try await client.execute(uri: "/published?q=servicio%2010", method: .get, headers: app.browser(.viewer))
+                #expect(found.text.contains("(1)</span>") && found.text.contains(#"href="/agreements/TI-A10""#))
+                // Each line says how the agreement did in its latest ended review period: August, for the 21st of September.
+                let compliant = try await client.execute(uri: "/published?status=compliant&provider=TI", method: .get, headers: app.browser(.viewer))
+                #expect(
+                    compliant.text.contains("(1)</span>")
+                        && compliant.text.contains(#"<span class="badge compliance-compliant">Cumple</span> <span class="muted small">2026-08"#)
+                )
+                let none = try await client.execute(uri: "/published?status=at_risk", method: .get, headers: app.browser(.viewer))
+                #expect(none.text.contains("Ningún acuerdo vigente coincide"))
+            }
+        }
+    }
 }

@@ -32,9 +32,39 @@ struct AgreementsWebController: Sendable {
     }
 
     /// The agreements in force and those signed to start later, with the ledger's head to keep.
+    /// The agreements in force, each with its compliance in its latest review period (the last
+    /// one ended, or the first while none has): searched, filtered and ten to a page.
     @Sendable func published(_ request: Request, context: AppRequestContext) async throws -> HTML {
+        let parameters = request.uri.queryParameters
+        let query = PublishedPage.Query(
+            text: (parameters.get("q") ?? "").trimmed,
+            provider: parameters.get("provider") ?? "",
+            client: parameters.get("client") ?? "",
+            status: parameters.get("status").flatMap(ComplianceStatus.init(rawValue:)),
+            page: parameters.get("page").flatMap(Int.init) ?? 1
+        )
+        let store = self.services.store
+        let today = self.services.today
+        let publication = try await store.agreements.published(on: today)
+        var statuses: [String: AgreementPeriodCompliance] = [:]
+        for published in publication.inForce {
+            guard let record = try await store.agreements.get(published.agreement.code, visibleTo: nil) else { continue }
+            let terms = record.measured.terms
+            let current = Period.current(of: terms, today: today)
+            let period = current.last < today || current.first <= terms.validFrom ? current : (current.advanced(by: -1) ?? current)
+            statuses[published.agreement.code] = try await store.compliance(
+                of: record,
+                period: period,
+                at: self.services.now(),
+                today: today,
+                minimumAnswers: self.services.surveyMinimumAnswers,
+                thresholds: self.services.complianceThresholds
+            )
+        }
         let page = PublishedPage(
-            try await self.services.store.agreements.published(on: self.services.today),
+            publication,
+            statuses: statuses,
+            query: query,
             ledgerHead: try await self.services.store.ledger.head(),
             messages: self.services.renderer.messages(context.language),
             timeZone: self.services.timeZone

@@ -6,7 +6,67 @@ import PactaStore
 struct PublishedPage: PageModel {
     static let template = Template.published
 
+    /// What the reader asked for: `?q=`, `?provider=`, `?client=`, `?status=`, `?page=`.
+    struct Query: Sendable {
+        var text: String
+        var provider: String
+        var client: String
+        var status: ComplianceStatus?
+        var page: Int
+
+        var isFiltered: Bool { !self.text.isEmpty || !self.provider.isEmpty || !self.client.isEmpty || self.status != nil }
+
+        /// The query string of this query on page `page`.
+        func href(page: Int) -> String {
+            var items: [String] = []
+            func add(_ name: String, _ value: String) {
+                if !value.isEmpty { items.append("\(name)=\(value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")") }
+            }
+            add("q", self.text)
+            add("provider", self.provider)
+            add("client", self.client)
+            add("status", self.status?.rawValue ?? "")
+            if page > 1 { items.append("page=\(page)") }
+            return "/published" + (items.isEmpty ? "" : "?" + items.joined(separator: "&"))
+        }
+    }
+
+    /// One line of the list: an agreement in force and how it did in its last review period.
+    struct Row: Sendable {
+        var code: String
+        var href: String
+        var title: String
+        var providerName: String
+        var clientName: String
+        var validTo: String
+        var statusLabel: String
+        var statusClass: String
+        var score: String
+        /// The review period the status is of, and whether it is still running.
+        var period: String
+        var provisional: Bool
+    }
+
+    struct Pager: Sendable {
+        var first: Int
+        var last: Int
+        var total: Int
+        var previousHref: String?
+        var nextHref: String?
+    }
+
+    static let pageSize = 10
+
+    var text: String
+    var providers: [SelectOption]
+    var clients: [SelectOption]
+    var statuses: [SelectOption]
+    var isFiltered: Bool
+    var rows: [Row]
+    /// The cards of this page's agreements, in full, for reading and printing.
     var agreements: [AgreementCard]
+    var pager: Pager?
+    var matching: Int
     var upcoming: [AgreementCard]
     var empty: Bool
     /// Agreements left out for an integrity problem.
@@ -14,13 +74,83 @@ struct PublishedPage: PageModel {
     var ledgerHead: String
     var ledgerSeq: Int64
 
-    init(_ publication: Publication, ledgerHead: LedgerHead, messages: Messages, timeZone: TimeZone) {
+    /// - Parameter statuses: each agreement in force and its compliance in its latest review period.
+    init(
+        _ publication: Publication,
+        statuses: [String: AgreementPeriodCompliance],
+        query: Query,
+        ledgerHead: LedgerHead,
+        messages: Messages,
+        timeZone: TimeZone
+    ) {
         let views = AgreementViews(messages: messages, timeZone: timeZone)
         func cards(_ agreements: [PublishedAgreement]) -> [AgreementCard] {
             agreements.map { views.card($0.agreement, providerName: $0.providerName, clientName: $0.clientName) }
         }
-        self.agreements = cards(publication.inForce)
-        self.upcoming = cards(publication.upcoming)
+        let needle = query.text.lowercased()
+        let matching = publication.inForce.filter { published in
+            let terms = published.agreement.terms
+            let haystack = [published.agreement.code, terms.title, published.providerName, published.clientName, terms.provider, terms.client]
+            return (needle.isEmpty || haystack.contains { $0.lowercased().contains(needle) })
+                && (query.provider.isEmpty || terms.provider == query.provider) && (query.client.isEmpty || terms.client == query.client)
+                && (query.status == nil || statuses[published.agreement.code]?.compliance.status == query.status)
+        }
+        let pages = max(1, (matching.count + Self.pageSize - 1) / Self.pageSize)
+        let page = min(max(query.page, 1), pages)
+        let shown = Array(matching.dropFirst((page - 1) * Self.pageSize).prefix(Self.pageSize))
+        self.text = query.text
+        func units(_ side: KeyPath<AgreementTerms, String>, _ names: KeyPath<PublishedAgreement, String>, selected: String) -> [SelectOption] {
+            let all = Dictionary(
+                publication.inForce.map { ($0.agreement.terms[keyPath: side], $0[keyPath: names]) },
+                uniquingKeysWith: { first, _ in first }
+            )
+            return [SelectOption(value: "", label: messages.text("published.all", or: "—"), selected: selected.isEmpty)]
+                + all.sorted { $0.value < $1.value }.map {
+                    SelectOption(value: $0.key, label: "\($0.value) (\($0.key))", selected: $0.key == selected)
+                }
+        }
+        self.providers = units(\.provider, \.providerName, selected: query.provider)
+        self.clients = units(\.client, \.clientName, selected: query.client)
+        self.statuses =
+            [SelectOption(value: "", label: messages.text("published.all", or: "—"), selected: query.status == nil)]
+            + ComplianceStatus.allCases.map {
+                SelectOption(
+                    value: $0.rawValue,
+                    label: messages.text("compliance.statuses.\($0.rawValue)", or: $0.rawValue),
+                    selected: $0 == query.status
+                )
+            }
+        self.isFiltered = query.isFiltered
+        self.rows = shown.map { published in
+            let agreement = published.agreement
+            let figure = statuses[agreement.code]
+            let status = figure?.compliance.status ?? .noData
+            return Row(
+                code: agreement.code,
+                href: "/agreements/\(agreement.code)",
+                title: agreement.terms.title,
+                providerName: published.providerName,
+                clientName: published.clientName,
+                validTo: agreement.terms.validTo.description,
+                statusLabel: messages.text("compliance.statuses.\(status.rawValue)", or: status.rawValue),
+                statusClass: "compliance-\(status.rawValue.replacingOccurrences(of: "_", with: "-"))",
+                score: figure?.compliance.score.map { messages.number(($0 * 10).rounded() / 10) + " %" } ?? "—",
+                period: figure?.period.description ?? "",
+                provisional: figure?.provisional ?? false
+            )
+        }
+        self.agreements = cards(shown)
+        self.matching = matching.count
+        self.pager =
+            pages > 1
+            ? Pager(
+                first: (page - 1) * Self.pageSize + 1,
+                last: (page - 1) * Self.pageSize + shown.count,
+                total: matching.count,
+                previousHref: page > 1 ? query.href(page: page - 1) : nil,
+                nextHref: page < pages ? query.href(page: page + 1) : nil
+            ) : nil
+        self.upcoming = query.isFiltered ? [] : cards(publication.upcoming)
         self.empty = publication.inForce.isEmpty && publication.upcoming.isEmpty
         self.withheld = publication.withheld
         self.ledgerHead = ledgerHead.hash
