@@ -347,8 +347,8 @@ public struct DemoOrganisation: Sendable {
         }
         let calendars = [office.code: office, agencies.code: agencies]
         let streams =
-            plans.filter { $0.state == .active && ($0.from ?? from) <= today }.map { plan in
-                RequestStream(provider: plan.provider, client: plan.client, calendar: calendars[plan.calendar]!, hours: plan.hours)
+            plans.filter { $0.state == .active && ($0.from ?? from) <= today }.enumerated().map { index, plan in
+                RequestStream(provider: plan.provider, client: plan.client, calendar: calendars[plan.calendar]!, hours: plan.hours, phase: index)
             } + [
                 // Units that work together without a signed agreement: their requests stay unmatched.
                 RequestStream(provider: "TI", client: "MKT", calendar: office, hours: 4, perWeek: 2),
@@ -432,6 +432,17 @@ public struct DemoOrganisation: Sendable {
         /// first responses are due within two.
         var hours: Double
         var perWeek = 8
+        /// Which of the demo's seasons it is in each month (see ``DemoOrganisation/lateShare(stream:month:response:)``).
+        var phase = 0
+    }
+
+    /// The share of late resolutions (or first responses) of a stream in a month: each stream goes
+    /// through good months and bad ones, responses out of step with resolutions, so that a year
+    /// of history shows every status: compliant, at risk (only first responses late), breached,
+    /// and no data.
+    static func lateShare(phase: Int, month: Int, response: Bool) -> Double {
+        let seasons: [Double] = response ? [0.01, 0.02, 0.18, 0.03] : [0.01, 0.02, 0.02, 0.2]
+        return seasons[(month + phase) % seasons.count]
     }
 
     static let services: [String: [String]] = [
@@ -443,8 +454,9 @@ public struct DemoOrganisation: Sendable {
     ]
 
     /// Requests opened from `from` until `instant` during business hours: most answered and
-    /// resolved in time, about one in eight late, one in twelve paused while waiting on the
-    /// client, and the last days' still open, some of them close to their targets.
+    /// resolved in time, the rest late as the stream's month goes (``lateShare(phase:month:response:)``),
+    /// one in twelve paused while waiting on the client, and the last days' still open, some of
+    /// them close to their targets.
     func seedRequests(_ streams: [RequestStream], from: LocalDate, at instant: Date) async throws {
         var random = SeededGenerator(seed: 2026)
         func uniform(_ range: ClosedRange<Double>) -> Double { Double.random(in: range, using: &random) }
@@ -476,13 +488,16 @@ public struct DemoOrganisation: Sendable {
                     let start = opened + Int64(uniform(600...7200))
                     pauses.append(Interval(start: start, end: start + Int64(uniform(3600...30 * 3600))))
                 }
-                // Business time to the first response and the resolution: within target but for one in eight.
+                // Business time to the first response and the resolution: within target but for the
+                // month's share of late ones.
+                let month = LocalDate(Date(timeIntervalSince1970: TimeInterval(opened)), in: zone).month
+                let slow = uniform(0...1) < Self.lateShare(phase: stream.phase, month: month, response: true)
                 let answered = clock.instant(
                     after: opened,
-                    businessSeconds: Int64(2 * 3600 * uniform(0.02...(random.next() % 10 == 0 ? 1.4 : 0.9))),
+                    businessSeconds: Int64(2 * 3600 * (slow ? uniform(1.05...1.6) : uniform(0.02...0.95))),
                     pauses: pauses
                 )
-                let late = random.next() % 8 == 0
+                let late = uniform(0...1) < Self.lateShare(phase: stream.phase, month: month, response: false)
                 let resolution = clock.instant(
                     after: opened,
                     businessSeconds: Int64(target * (late ? uniform(1.05...1.8) : uniform(0.1...0.98))),

@@ -43,6 +43,21 @@ import Testing
                 "the last days' requests are still open"
             )
 
+            // A year's history shows every status.
+            var statuses: Set<ComplianceStatus> = []
+            for quarter in ["2026-Q1", "2026-Q2", "2026-Q3"] {
+                let overview = try await store.compliance(
+                    for: Period(quarter)!,
+                    visibleTo: nil,
+                    at: Fixtures.now,
+                    today: LocalDate("2026-09-21")!,
+                    minimumAnswers: 3,
+                    thresholds: .standard
+                )
+                statuses.formUnion(overview.agreements.map(\.compliance.status))
+            }
+            #expect(statuses == Set(ComplianceStatus.allCases), "\(statuses)")
+
             // Last month's survey, closed with results, one agreement below k; this month's open for the demo rater.
             let closed = try #require(try await store.campaigns.get("PERC-2026-10"))
             #expect(closed.state(on: today) == .closed && closed.agreements == ["SEG-BDIG", "TI-AGEN", "TI-BDIG"])
