@@ -16,8 +16,74 @@ import FoundationNetworking
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure performance (build with -c release for meaningful numbers).",
-        subcommands: [BusinessTime.self, ImportRequests.self, Survey.self]
+        subcommands: [BusinessTime.self, ImportRequests.self, Survey.self, ComplianceReport.self]
     )
+
+    /// The compliance reports over the import benchmark's organisation: the data of the
+    /// dashboard for a quarter and of one agreement's history, as computed today (from the
+    /// stored requests, without tallies).
+    struct ComplianceReport: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "report",
+            abstract: "Import N requests into the bench organisation when it has none, then time a quarter's compliance and an agreement's history."
+        )
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "Requests to import into an empty bench organisation.") var rows = 1_000_000
+        @Option(help: "The period of the dashboard.") var period = "2026-Q2"
+        @Option(help: "Rounds timed.") var rounds = 5
+
+        func run() async throws {
+            guard let period = Period(self.period) else { throw CommandFailure("--period must look like 2026-10 or 2026-Q4.") }
+            try await self.database.withStore { store in
+                try await ImportRequests.seedAgreements(in: store)
+                if try await store.requests.counts().total == 0 {
+                    let file = "/tmp/pacta-bench-requests-v2-\(self.rows).csv"
+                    if !FileManager.default.fileExists(atPath: file) { try ImportRequests.generate(rows: self.rows, into: file) }
+                    guard let handle = FileHandle(forReadingAtPath: file) else { throw CommandFailure("Cannot read \(file).") }
+                    let report = try await store.requests.importCSV(
+                        FileChunks(handle: handle),
+                        skipInvalid: false,
+                        by: .system("pacta-bench"),
+                        at: Date(),
+                        timeZone: TimeZone(identifier: ImportRequests.zone)!
+                    )
+                    print("imported \(report.created) requests")
+                }
+                let now = Date()
+                let today = LocalDate(now, in: TimeZone(identifier: ImportRequests.zone)!)
+                var overviewTimes: [Double] = []
+                var agreementPeriods = 0
+                for _ in 0..<(self.rounds + 1) {
+                    let started = ContinuousClock.now
+                    let overview = try await store.compliance(
+                        for: period,
+                        visibleTo: nil,
+                        at: now,
+                        today: today,
+                        minimumAnswers: 3,
+                        thresholds: .standard
+                    )
+                    agreementPeriods = overview.agreements.count
+                    overviewTimes.append((ContinuousClock.now - started).seconds * 1000)
+                }
+                print("compliance of \(period) over \(agreementPeriods) agreement periods: \(Survey.summary(overviewTimes))")
+                var historyTimes: [Double] = []
+                for _ in 0..<(self.rounds + 1) {
+                    let started = ContinuousClock.now
+                    _ = try await store.complianceHistory(
+                        agreement: "BP1-BC1",
+                        visibleTo: nil,
+                        at: now,
+                        today: today,
+                        minimumAnswers: 3,
+                        thresholds: .standard
+                    )
+                    historyTimes.append((ContinuousClock.now - started).seconds * 1000)
+                }
+                print("history of BP1-BC1 (12 months): \(Survey.summary(historyTimes))")
+            }
+        }
+    }
 
     /// A campaign of thousands of invitations and answers, then its results computed again and again.
     struct Survey: AsyncParsableCommand {
