@@ -55,31 +55,20 @@ extension UnitRepository {
 
     /// Imports units from the bytes of a CSV file, which must be UTF-8.
     public func importCSV(bytes: [UInt8], skipInvalid: Bool, by actor: Actor, at instant: Date) async throws -> ImportReport {
-        var parser = CSVParser()
-        var records: [CSVRecord] = []
-        parser.consume(bytes) { records.append($0) }
-        parser.finish { records.append($0) }
-        guard let headerRecord = records.first else {
-            return ImportReport(problems: [
-                ImportProblem(line: 1, column: "", code: "missing_column", message: "The file is empty: it needs a header code,name,parent.")
-            ])
-        }
-        if let problem = headerRecord.problem {
-            return ImportReport(problems: [ImportProblem(line: headerRecord.line, column: "", code: headerRecord.problemCode, message: problem)])
-        }
-        let header: CSVHeader
+        let file: CSVFile
         do {
-            header = try CSVHeader(headerRecord, required: ["code", "name"])
+            file = try CSVFile(bytes: bytes, required: ["code", "name"], empty: "The file is empty: it needs a header code,name,parent.")
         } catch {
             return ImportReport(problems: error.problems)
         }
-        var report = try await self.importRecords(records, header: header, skipInvalid: skipInvalid, by: actor, at: instant)
+        let header = file.header
+        var report = try await self.importRecords(file.rows, header: header, skipInvalid: skipInvalid, by: actor, at: instant)
         report.ignoredColumns = header.ignored(reading: ["code", "name", "parent"])
         return report
     }
 
     private func importRecords(
-        _ records: [CSVRecord],
+        _ records: ArraySlice<CSVRecord>,
         header: CSVHeader,
         skipInvalid: Bool,
         by actor: Actor,
@@ -90,7 +79,7 @@ extension UnitRepository {
         var problems: [ImportProblem] = []
         var candidates: [(line: Int, unit: OrgUnit)] = []
         var lineOfCode: [String: Int] = [:]
-        for record in records.dropFirst() {
+        for record in records {
             if let problem = header.problem(with: record) {
                 problems.append(problem)
                 continue
@@ -141,7 +130,7 @@ extension UnitRepository {
             accepted.removeAll { refusedLines.contains($0.line) }
         }
         problems.sort { ($0.line, $0.column) < ($1.line, $1.column) }
-        let skipped = records.count - 1 - accepted.count
+        let skipped = records.count - accepted.count
         if !problems.isEmpty && !skipInvalid {
             return ImportReport(skipped: 0, problems: problems)
         }

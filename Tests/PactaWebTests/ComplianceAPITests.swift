@@ -12,32 +12,23 @@ import Testing
 
 /// Compliance through the API: a period by provider, client and agreement, and an agreement's history.
 @Suite struct ComplianceAPITests {
+    /// TI-CRED signed; in July one P1 request resolved within the hour (C1 met), in August one
+    /// resolved in three days (C1 not met).
+    static func seed(_ app: TestApp) async throws {
+        try await app.store.seedSignedAgreement()
+        let rows = [
+            ("J-1", "2026-07-07T09:00:00-05:00", "2026-07-07T10:00:00-05:00"),
+            ("A-1", "2026-08-05T09:00:00-05:00", "2026-08-07T16:00:00-05:00"),
+        ].map {
+            RawServiceRequest(externalRef: $0.0, provider: "TI", client: "CRED", service: "Correo", priority: "P1", openedAt: $0.1, resolvedAt: $0.2)
+        }
+        _ = try await app.store.requests.importRows(rows, skipInvalid: false, by: Fixtures.system, at: Fixtures.now, timeZone: app.services.timeZone)
+    }
+
     @Test(arguments: TestDatabase.available)
     func managementReadsAPeriodsComplianceAsJSONAndCSV(database: TestDatabase) async throws {
         try await TestApp.withApp(database) { app in
-            try await app.store.seedSignedAgreement()
-            // July: one P1 request resolved within the hour (C1 met); August: one resolved in three days (C1 not met).
-            let rows = [
-                ("J-1", "2026-07-07T09:00:00-05:00", "2026-07-07T10:00:00-05:00"),
-                ("A-1", "2026-08-05T09:00:00-05:00", "2026-08-07T16:00:00-05:00"),
-            ].map {
-                RawServiceRequest(
-                    externalRef: $0.0,
-                    provider: "TI",
-                    client: "CRED",
-                    service: "Correo",
-                    priority: "P1",
-                    openedAt: $0.1,
-                    resolvedAt: $0.2
-                )
-            }
-            _ = try await app.store.requests.importRows(
-                rows,
-                skipInvalid: false,
-                by: Fixtures.system,
-                at: Fixtures.now,
-                timeZone: app.services.timeZone
-            )
+            try await Self.seed(app)
             try await app.test { client in
                 let response = try await client.execute(uri: "/api/v1/compliance?period=2026-Q3", method: .get, headers: app.api(.viewer))
                 #expect(response.status == .ok)
@@ -86,28 +77,7 @@ import Testing
     @Test(arguments: TestDatabase.available)
     func aViewerLandsOnTheDashboardAndDrillsDownToTheRequests(database: TestDatabase) async throws {
         try await TestApp.withApp(database) { app in
-            try await app.store.seedSignedAgreement()
-            let rows = [
-                ("J-1", "2026-07-07T09:00:00-05:00", "2026-07-07T10:00:00-05:00"),
-                ("A-1", "2026-08-05T09:00:00-05:00", "2026-08-07T16:00:00-05:00"),
-            ].map {
-                RawServiceRequest(
-                    externalRef: $0.0,
-                    provider: "TI",
-                    client: "CRED",
-                    service: "Correo",
-                    priority: "P1",
-                    openedAt: $0.1,
-                    resolvedAt: $0.2
-                )
-            }
-            _ = try await app.store.requests.importRows(
-                rows,
-                skipInvalid: false,
-                by: Fixtures.system,
-                at: Fixtures.now,
-                timeZone: app.services.timeZone
-            )
+            try await Self.seed(app)
             try await app.test { client in
                 let landing = try await client.execute(uri: "/", method: .get, headers: app.browser(.viewer))
                 #expect(landing.status == .seeOther && landing.headers[.location] == "/dashboard")

@@ -62,30 +62,12 @@ extension Repositories {
     ) async throws -> AgreementPeriodCompliance {
         let report = try await self.hardIndicators(of: record, period: period, at: evaluation, minimumAnswers: minimumAnswers)
         let commitments = Dictionary(report.terms.commitments.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
-        var scored: [ScoredCommitment] = []
-        for measurement in report.measurements {
-            guard let commitment = commitments[measurement.commitment] else { continue }
-            scored.append(
-                ScoredCommitment(
-                    commitment: commitment.key,
-                    kind: .hard,
-                    metric: commitment.metric,
-                    weight: commitment.weight,
-                    status: measurement.status
-                )
-            )
-        }
-        for measurement in report.soft {
-            guard let commitment = commitments[measurement.commitment] else { continue }
-            scored.append(
-                ScoredCommitment(
-                    commitment: commitment.key,
-                    kind: .soft,
-                    metric: commitment.metric,
-                    weight: commitment.weight,
-                    status: measurement.status
-                )
-            )
+        // Hard commitments as measured from the requests, soft ones from the period's survey.
+        let statuses =
+            report.measurements.map { ($0.commitment, CommitmentKind.hard, $0.status) }
+            + report.soft.map { ($0.commitment, CommitmentKind.soft, $0.status) }
+        let scored = statuses.compactMap { key, kind, status in
+            commitments[key].map { ScoredCommitment(commitment: key, kind: kind, metric: $0.metric, weight: $0.weight, status: status) }
         }
         let agreement = record.agreement
         return AgreementPeriodCompliance(

@@ -20,30 +20,17 @@ extension CampaignRepository {
         by actor: Actor,
         today: LocalDate
     ) async throws -> ImportReport {
-        var parser = CSVParser()
-        var records: [CSVRecord] = []
-        parser.consume(bytes) { records.append($0) }
-        parser.finish { records.append($0) }
-        guard let headerRecord = records.first else {
-            return ImportReport(problems: [
-                ImportProblem(
-                    line: 1,
-                    column: "",
-                    code: "missing_column",
-                    message: "The file is empty: it needs a header such as external_ref,agreement,period,timeliness,…,recommend,comment."
-                )
-            ])
-        }
-        if let problem = headerRecord.problem {
-            return ImportReport(problems: [ImportProblem(line: headerRecord.line, column: "", code: headerRecord.problemCode, message: problem)])
-        }
-        let header: CSVHeader
+        let file: CSVFile
         do {
-            header = try CSVHeader(headerRecord, required: Self.answerColumns)
+            file = try CSVFile(
+                bytes: bytes,
+                required: Self.answerColumns,
+                empty: "The file is empty: it needs a header such as external_ref,agreement,period,timeliness,…,recommend,comment."
+            )
         } catch {
             return ImportReport(problems: error.problems)
         }
-        let rows = records.dropFirst()
+        let (header, rows) = (file.header, file.rows)
         do {
             return try await self.db.transaction { db in
                 let rated = try await Self(db: db).ratedAgreements()

@@ -91,6 +91,54 @@ enum Badge {
 
 }
 
+/// A compliance figure as pages show it: the status in words, its badge class, and the score.
+struct ComplianceBadge: Sendable {
+    var statusLabel: String
+    var statusClass: String
+    /// `87,5 %` to one decimal, or `—` without data.
+    var score: String
+
+    init(_ status: ComplianceStatus, score: Double?, messages: Messages) {
+        self.statusLabel = Self.label(status, messages: messages)
+        self.statusClass = Self.cssClass(status)
+        self.score = score.map { messages.number(($0 * 10).rounded() / 10) + " %" } ?? "—"
+    }
+
+    static func label(_ status: ComplianceStatus, messages: Messages) -> String {
+        messages.text("compliance.statuses.\(status.rawValue)", or: status.rawValue)
+    }
+
+    /// `compliance-at-risk`.
+    static func cssClass(_ status: ComplianceStatus) -> String {
+        "compliance-\(status.rawValue.replacingOccurrences(of: "_", with: "-"))"
+    }
+}
+
+/// Where a list page stands: rows `first`…`last` of `total`, and the links to the pages around it.
+struct Pager: Sendable {
+    var page: Int
+    var pages: Int
+    var first: Int
+    var last: Int
+    var total: Int
+    var previousHref: String?
+    var nextHref: String?
+
+    /// Page `page` (from 1) of `total` rows, `size` to a page, `shown` of them on this one; nil
+    /// when a single page holds them all. `href` gives the address of a page by its number.
+    init?(page: Int, size: Int, total: Int, shown: Int, href: (Int) -> String) {
+        let pages = (total + size - 1) / size
+        guard pages > 1 else { return nil }
+        self.page = page
+        self.pages = pages
+        self.first = (page - 1) * size + 1
+        self.last = (page - 1) * size + shown
+        self.total = total
+        self.previousHref = page > 1 ? href(page - 1) : nil
+        self.nextHref = page < pages ? href(page + 1) : nil
+    }
+}
+
 /// One option of a `<select>` in a page model.
 struct SelectOption: Sendable, Hashable {
     var value: String

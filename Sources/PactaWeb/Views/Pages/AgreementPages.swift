@@ -47,14 +47,6 @@ struct PublishedPage: PageModel {
         var provisional: Bool
     }
 
-    struct Pager: Sendable {
-        var first: Int
-        var last: Int
-        var total: Int
-        var previousHref: String?
-        var nextHref: String?
-    }
-
     static let pageSize = 10
 
     var text: String
@@ -116,7 +108,7 @@ struct PublishedPage: PageModel {
             + ComplianceStatus.allCases.map {
                 SelectOption(
                     value: $0.rawValue,
-                    label: messages.text("compliance.statuses.\($0.rawValue)", or: $0.rawValue),
+                    label: ComplianceBadge.label($0, messages: messages),
                     selected: $0 == query.status
                 )
             }
@@ -124,7 +116,7 @@ struct PublishedPage: PageModel {
         self.rows = shown.map { published in
             let agreement = published.agreement
             let figure = statuses[agreement.code]
-            let status = figure?.compliance.status ?? .noData
+            let badge = ComplianceBadge(figure?.compliance.status ?? .noData, score: figure?.compliance.score, messages: messages)
             return Row(
                 code: agreement.code,
                 href: "/agreements/\(agreement.code)",
@@ -132,24 +124,16 @@ struct PublishedPage: PageModel {
                 providerName: published.providerName,
                 clientName: published.clientName,
                 validTo: agreement.terms.validTo.description,
-                statusLabel: messages.text("compliance.statuses.\(status.rawValue)", or: status.rawValue),
-                statusClass: "compliance-\(status.rawValue.replacingOccurrences(of: "_", with: "-"))",
-                score: figure?.compliance.score.map { messages.number(($0 * 10).rounded() / 10) + " %" } ?? "—",
+                statusLabel: badge.statusLabel,
+                statusClass: badge.statusClass,
+                score: badge.score,
                 period: figure?.period.description ?? "",
                 provisional: figure?.provisional ?? false
             )
         }
         self.agreements = cards(shown)
         self.matching = matching.count
-        self.pager =
-            pages > 1
-            ? Pager(
-                first: (page - 1) * Self.pageSize + 1,
-                last: (page - 1) * Self.pageSize + shown.count,
-                total: matching.count,
-                previousHref: page > 1 ? query.href(page: page - 1) : nil,
-                nextHref: page < pages ? query.href(page: page + 1) : nil
-            ) : nil
+        self.pager = Pager(page: page, size: Self.pageSize, total: matching.count, shown: shown.count) { query.href(page: $0) }
         self.upcoming = query.isFiltered ? [] : cards(publication.upcoming)
         self.empty = publication.inForce.isEmpty && publication.upcoming.isEmpty
         self.withheld = publication.withheld
@@ -282,12 +266,12 @@ struct AgreementPage: PageModel {
 
 extension AgreementPage.ComplianceLine {
     init(_ figure: AgreementPeriodCompliance, messages: Messages) {
-        let status = figure.compliance.status
+        let badge = ComplianceBadge(figure.compliance.status, score: figure.compliance.score, messages: messages)
         self.period = figure.period.description
         self.href = "/agreements/\(figure.agreement)/indicators?period=\(figure.period)"
-        self.statusLabel = messages.text("compliance.statuses.\(status.rawValue)", or: status.rawValue)
-        self.statusClass = "compliance-\(status.rawValue.replacingOccurrences(of: "_", with: "-"))"
-        self.score = figure.compliance.score.map { messages.number(($0 * 10).rounded() / 10) + " %" } ?? "—"
+        self.statusLabel = badge.statusLabel
+        self.statusClass = badge.statusClass
+        self.score = badge.score
         self.volume = figure.volume
         let missing = figure.compliance.withoutData
         self.noData =

@@ -111,12 +111,8 @@ struct DashboardPage: PageModel {
         let period = overview.period
         let query = "period=\(period)"
         func figure(_ status: ComplianceStatus, _ score: Double?) -> Figure {
-            Figure(
-                statusLabel: messages.text("compliance.statuses.\(status.rawValue)", or: status.rawValue),
-                statusClass: "compliance-\(status.rawValue.replacingOccurrences(of: "_", with: "-"))",
-                score: score.map { messages.number(($0 * 10).rounded() / 10) + " %" } ?? "—",
-                bar: Int((score ?? 0).rounded())
-            )
+            let badge = ComplianceBadge(status, score: score, messages: messages)
+            return Figure(statusLabel: badge.statusLabel, statusClass: badge.statusClass, score: badge.score, bar: Int((score ?? 0).rounded()))
         }
         self.period = period.description
         self.isQuarter = period.isQuarter
@@ -131,8 +127,8 @@ struct DashboardPage: PageModel {
         let counts = overview.statusCounts
         self.counts = ComplianceStatus.allCases.map { status in
             StatusCount(
-                label: messages.text("compliance.statuses.\(status.rawValue)", or: status.rawValue),
-                statusClass: "compliance-\(status.rawValue.replacingOccurrences(of: "_", with: "-"))",
+                label: ComplianceBadge.label(status, messages: messages),
+                statusClass: ComplianceBadge.cssClass(status),
                 count: counts[status, default: 0]
             )
         }

@@ -56,16 +56,6 @@ struct IndicatorsPage: PageModel {
         var outcomeClass: String
     }
 
-    struct Pager: Sendable {
-        var page: Int
-        var pages: Int
-        var first: Int
-        var last: Int
-        var total: Int
-        var previousHref: String?
-        var nextHref: String?
-    }
-
     var code: String
     var agreementTitle: String
     var agreementHref: String
@@ -177,17 +167,7 @@ struct IndicatorsPage: PageModel {
             )
         }
         func href(_ number: Int) -> String { "/agreements/\(code)/indicators?period=\(report.period)&page=\(number)" }
-        self.pager =
-            pages > 1
-            ? Pager(
-                page: page,
-                pages: pages,
-                first: (page - 1) * Self.linesPerPage + 1,
-                last: (page - 1) * Self.linesPerPage + shown.count,
-                total: report.lines.count,
-                previousHref: page > 1 ? href(page - 1) : nil,
-                nextHref: page < pages ? href(page + 1) : nil
-            ) : nil
+        self.pager = Pager(page: page, size: Self.linesPerPage, total: report.lines.count, shown: shown.count, href: href)
     }
 
     /// A share as a percentage, a count as is, business seconds as hours and minutes.

@@ -119,14 +119,6 @@ struct RequestsPage: PageModel {
         var stateClass: String
     }
 
-    struct Pager: Sendable {
-        var first: Int
-        var last: Int
-        var total: Int
-        var previousHref: String?
-        var nextHref: String?
-    }
-
     var counters: [Counter]
     var query: Query
     var providers: [SelectOption]
@@ -254,14 +246,8 @@ struct RequestsPage: PageModel {
             ? fill("requests.listed", ["first": first + 1, "last": first + listed.rows.count, "total": listed.total])
             : listed.total == 1 ? fill("requests.count_one", [:]) : fill("requests.count", ["total": listed.total])
         self.emptyTitle = messages.text(active.isEmpty ? "requests.none_at_all" : "requests.none_filtered", or: "")
-        self.pager =
-            listed.total > Self.perPage
-            ? Pager(
-                first: first + 1,
-                last: first + listed.rows.count,
-                total: listed.total,
-                previousHref: query.page > 1 ? "/requests" + query.queryString(page: query.page - 1) : nil,
-                nextHref: first + listed.rows.count < listed.total ? "/requests" + query.queryString(page: query.page + 1) : nil
-            ) : nil
+        self.pager = Pager(page: query.page, size: Self.perPage, total: listed.total, shown: listed.rows.count) {
+            "/requests" + query.queryString(page: $0)
+        }
     }
 }
