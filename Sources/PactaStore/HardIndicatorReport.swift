@@ -13,6 +13,8 @@ public struct HardIndicatorReport: Sendable {
     public var measurements: [HardMeasurement]
     /// The soft commitments, measured from the campaign that rated the agreement in the period.
     public var soft: [SoftMeasurement]
+    /// That campaign's code; nil when none rated it (or it has no soft commitment).
+    public var campaign: String?
     /// Values entered for the period's `manual` commitments, by commitment key.
     public var manualValues: [String: ManualValue]
     /// One line per request × time commitment: what each request counted as, and why.
@@ -127,6 +129,7 @@ extension Repositories {
         }
         let softCommitments = measured.terms.commitments.filter { $0.kind == .soft }
         let figures = softCommitments.isEmpty ? nil : try await self.campaigns.figures(agreement: code, period: period)
+        let campaign = figures == nil ? nil : try await self.campaigns.code(rating: code, period: period)
         return HardIndicatorReport(
             agreement: code,
             terms: measured.terms,
@@ -134,6 +137,7 @@ extension Repositories {
             evaluatedAt: evaluatedAt,
             measurements: measurements,
             soft: softCommitments.map { SoftIndicators.measure($0, figures: figures, k: minimumAnswers) },
+            campaign: campaign,
             manualValues: manualValues,
             lines: lines
         )

@@ -87,6 +87,7 @@ import Testing
                 let page = try await client.execute(uri: "/dashboard", method: .get, headers: app.browser(.viewer))
                 #expect(page.status == .ok && page.text.contains("Cumplimiento de los acuerdos · 2026-Q3"))
                 #expect(page.text.contains("Período en curso"), "September is still running on the 21st")
+                #expect(page.text.contains("Evaluadas el 2026-09-21"), "with the instant the figures were evaluated at")
                 #expect(page.text.contains(#"<p class="big-figure">50 %</p>"#), "July 100 % and August 0 %, a request each")
                 #expect(page.text.contains(#"<a href="/dashboard?period=2026-Q3&amp;provider=TI#selection">Tecnología</a>"#))
                 #expect(page.text.contains(#"title="TI → Crédito: 50 % (Incumple)""#), "the heatmap's cell says what it shows")

@@ -155,6 +155,10 @@ import Testing
                     headers: app.browser(.viewer)
                 )
                 #expect(indicators.text.contains("Indicadores blandos") && indicators.text.contains(">66,7"))
+                #expect(
+                    indicators.text.contains(#"Resultados de la encuesta: <a href="/campaigns/ENC-09" class="code">ENC-09</a>"#),
+                    "a soft commitment leads to its survey"
+                )
                 let commitmentsCSV = try await client.execute(
                     uri: "/agreements/TI-CRED/indicators.csv?period=2026-09&rows=commitments",
                     method: .get,

@@ -395,6 +395,16 @@ public struct CampaignRepository: Sendable {
         }.sorted { ($0.provider, $0.agreement) < ($1.provider, $1.agreement) }
     }
 
+    /// The campaign (not a draft) that rates agreement `code` in `period`, or nil.
+    public func code(rating agreement: String, period: Period) async throws -> String? {
+        try await self.db.first(
+            """
+            SELECT c.code FROM campaign_agreements ca JOIN agreements a ON a.id = ca.agreement_id
+            JOIN campaigns c ON c.id = ca.campaign_id WHERE a.code = \(agreement) AND ca.period = \(period) AND c.state <> 'draft'
+            """
+        )?.decode(String.self)
+    }
+
     /// The figures of agreement `code` in the campaign of `period`, or nil when no campaign rated it then.
     public func figures(agreement code: String, period: Period) async throws -> PerceptionFigures? {
         guard

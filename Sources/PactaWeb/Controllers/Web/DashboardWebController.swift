@@ -35,6 +35,8 @@ struct DashboardWebController: Sendable {
             provider: request.uri.queryParameters.get("provider"),
             client: request.uri.queryParameters.get("client"),
             today: self.services.today,
+            evaluatedAt: overview.agreements.first?.evaluatedAt ?? self.services.now(),
+            timeZone: self.services.timeZone,
             thresholds: self.services.complianceThresholds,
             messages: self.services.renderer.messages(context.language)
         )

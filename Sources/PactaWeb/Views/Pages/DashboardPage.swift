@@ -75,6 +75,8 @@ struct DashboardPage: PageModel {
     var previousHref: String?
     var nextHref: String?
     var provisional: Bool
+    /// When the figures were evaluated, in the organisation's zone.
+    var evaluatedAt: String
     var organisation: Figure
     var organisationVolume: Int
     var counts: [StatusCount]
@@ -105,6 +107,8 @@ struct DashboardPage: PageModel {
         provider selected: String?,
         client selectedClient: String? = nil,
         today: LocalDate,
+        evaluatedAt: Date,
+        timeZone: TimeZone,
         thresholds: ComplianceThresholds,
         messages: Messages
     ) {
@@ -122,6 +126,7 @@ struct DashboardPage: PageModel {
         self.previousHref = period.advanced(by: -1).map { "/dashboard?period=\($0)" }
         self.nextHref = period.advanced(by: 1).flatMap { $0.first <= today ? "/dashboard?period=\($0)" : nil }
         self.provisional = overview.provisional
+        self.evaluatedAt = Format.instant(evaluatedAt, in: timeZone)
         self.organisation = figure(overview.organisation.status, overview.organisation.score)
         self.organisationVolume = overview.organisation.volume
         let counts = overview.statusCounts

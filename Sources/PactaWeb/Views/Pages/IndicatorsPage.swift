@@ -68,6 +68,9 @@ struct IndicatorsPage: PageModel {
     var manual: [Measurement]
     /// The soft commitments, from the period's survey.
     var soft: [SoftRow]
+    /// The results of the campaign the soft commitments are measured from.
+    var campaignHref: String?
+    var campaign: String?
     /// The commitment rows as CSV, hard and soft.
     var commitmentsCSVHref: String
     var manualAction: String
@@ -130,6 +133,8 @@ struct IndicatorsPage: PageModel {
         }
         self.manual = self.measurements.filter(\.isManual)
         self.commitmentsCSVHref = "/agreements/\(code)/indicators.csv?period=\(report.period)&rows=commitments"
+        self.campaign = report.campaign
+        self.campaignHref = report.campaign.map { "/campaigns/\($0)" }
         self.soft = report.soft.map { measurement in
             let commitment = commitments[measurement.commitment]
             let value = measurement.value.map { value in
