@@ -28,6 +28,12 @@ public final class SQLiteBackend: Database {
     /// How many read-only connections a file database opens.
     static let readerCount = 3
 
+    /// Reports read a year of requests row by row: with SQLite's default 2 MB page cache each row
+    /// was a `pread` copying a page from the OS (80 % of a quarter's compliance over a million
+    /// requests). The file is mapped instead (read through the OS's page cache, shared by every
+    /// connection), and each connection keeps 16 MB of pages.
+    static let cachePragmas = ["PRAGMA mmap_size = 1073741824", "PRAGMA cache_size = -16384"]
+
     /// Opens (creating if needed) the database file at `path`; `":memory:"` opens a private in-memory database.
     public static func open(path: String, writeTimeout: Duration? = nil, logger: Logger) async throws -> SQLiteBackend {
         let storage: SQLiteConnection.Storage = path == ":memory:" ? .memory : .file(path: path)
@@ -36,14 +42,16 @@ public final class SQLiteBackend: Database {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
         let connection = try await SQLiteConnection.open(storage: storage, logger: logger)
-        for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA foreign_keys = ON", "PRAGMA busy_timeout = 5000", "PRAGMA synchronous = NORMAL"] {
+        for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA foreign_keys = ON", "PRAGMA busy_timeout = 5000", "PRAGMA synchronous = NORMAL"]
+            + Self.cachePragmas
+        {
             _ = try await Self.run(pragma, [], on: connection)
         }
         var readers: [SQLiteConnection] = []
         if case .file = storage {
             for _ in 0..<Self.readerCount {
                 let reader = try await SQLiteConnection.open(storage: storage, logger: logger)
-                for pragma in ["PRAGMA query_only = ON", "PRAGMA foreign_keys = ON", "PRAGMA busy_timeout = 5000"] {
+                for pragma in ["PRAGMA query_only = ON", "PRAGMA foreign_keys = ON", "PRAGMA busy_timeout = 5000"] + Self.cachePragmas {
                     _ = try await Self.run(pragma, [], on: reader)
                 }
                 readers.append(reader)
