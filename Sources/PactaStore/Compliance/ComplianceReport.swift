@@ -189,10 +189,15 @@ extension AgreementPeriodCompliance {
 extension RequestRepository {
     /// Requests of agreement `code` opened in `period`, in the organisation's zone (as stored at import).
     public func volume(agreement code: String, period: Period) async throws -> Int {
-        try await self.db.count(
+        // The instants a day either side of the period's UTC days hold its local days in any zone:
+        // the index on (agreement, opened_at) narrows the rows to those, `opened_on` decides.
+        let utc = period.instants(in: TimeZone(identifier: "UTC")!)
+        return try await self.db.count(
             """
             SELECT COUNT(*) FROM requests r JOIN agreements a ON a.id = r.agreement_id
-            WHERE a.code = \(code) AND r.opened_on >= \(period.first) AND r.opened_on <= \(period.last)
+            WHERE a.code = \(code) AND r.opened_at >= \(Date(timeIntervalSince1970: TimeInterval(utc.start - 86_400)))
+            AND r.opened_at < \(Date(timeIntervalSince1970: TimeInterval(utc.end + 86_400)))
+            AND r.opened_on >= \(period.first) AND r.opened_on <= \(period.last)
             """,
             as: Int.self
         )
