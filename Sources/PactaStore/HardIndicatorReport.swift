@@ -67,11 +67,14 @@ extension Repositories {
     }
 
     /// The same for an agreement already read (and found visible) by the caller.
+    /// - Parameter withLines: whether to list each request's outcome (the audit trail); scores
+    ///   need only the measurements.
     public func hardIndicators(
         of record: AgreementRecord,
         period: Period,
         at evaluation: Date,
-        minimumAnswers: Int = 3
+        minimumAnswers: Int = 3,
+        withLines: Bool = true
     ) async throws -> HardIndicatorReport {
         let code = record.agreement.code
         let measured = record.measured
@@ -106,7 +109,7 @@ extension Repositories {
                 continue
             }
             measurements.append(HardIndicators.measure(commitment, requests: inPeriod, clock: clock, at: evaluatedAt))
-            guard commitment.metric.hasGoal, let clock else { continue }
+            guard withLines, commitment.metric.hasGoal, let clock else { continue }
             for request in inPeriod where HardIndicators.applies(commitment, to: request.priority) {
                 let evaluation = HardIndicators.evaluate(
                     request,

@@ -60,7 +60,7 @@ extension Repositories {
         minimumAnswers: Int,
         thresholds: ComplianceThresholds
     ) async throws -> AgreementPeriodCompliance {
-        let report = try await self.hardIndicators(of: record, period: period, at: evaluation, minimumAnswers: minimumAnswers)
+        let report = try await self.hardIndicators(of: record, period: period, at: evaluation, minimumAnswers: minimumAnswers, withLines: false)
         let commitments = Dictionary(report.terms.commitments.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
         // Hard commitments as measured from the requests, soft ones from the period's survey.
         let statuses =
