@@ -280,7 +280,7 @@ struct Report: AsyncParsableCommand {
             abstract: "Compliance for a period by provider, client or agreement (or --agreement CODE: its history), as CSV or JSON."
         )
         @OptionGroup var database: DatabaseOptions
-        @Option(help: "2026-10 or 2026-Q4 (default: the current month).") var period: String?
+        @Option(help: "2026-10, 2026-Q4 or 2026 (default: the current month).") var period: String?
         @Option(help: "provider, client or agreement.") var by = "provider"
         @Option(help: "One agreement's compliance in each review period instead, newest first.") var agreement: String?
         @Option(help: "csv or json.") var format = "csv"
@@ -293,9 +293,9 @@ struct Report: AsyncParsableCommand {
             let today = LocalDate(now, in: settings.timeZone)
             let period =
                 try self.period.map {
-                    guard let period = Period($0) else { throw CommandFailure("--period must look like 2026-10 or 2026-Q4.") }
-                    return period
-                } ?? Period.containing(today, cadence: .monthly)
+                    guard let span = ReportSpan($0) else { throw CommandFailure("--period must look like 2026-10, 2026-Q4 or 2026.") }
+                    return span
+                } ?? .period(Period.containing(today, cadence: .monthly))
             let text = try await self.database.withStore { store -> String in
                 if let code = self.agreement {
                     let history = try await store.complianceHistory(
@@ -311,7 +311,7 @@ struct Report: AsyncParsableCommand {
                         : String(decoding: try PactaJSON.encoder.encode(["items": history.map(AgreementComplianceJSON.init)]), as: UTF8.self) + "\n"
                 }
                 let overview = try await store.compliance(
-                    for: period,
+                    over: period,
                     visibleTo: nil,
                     at: now,
                     today: today,

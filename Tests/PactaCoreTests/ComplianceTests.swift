@@ -104,3 +104,26 @@ import Testing
         }
     }
 }
+
+@Suite struct ReportSpanTests {
+    @Test func aSpanIsAMonthAQuarterOrAYear() {
+        #expect(ReportSpan("2026")?.description == "2026" && ReportSpan("2026")?.isYear == true)
+        #expect(ReportSpan("2026-Q4") == .period(Period("2026-Q4")!) && ReportSpan("2026-10") == .period(Period("2026-10")!))
+        for bad in ["", "26", "20261", "2026-13", "2026-Q5", "año", "-202"] { #expect(ReportSpan(bad) == nil, "\(bad)") }
+        #expect(ReportSpan("2026")?.advanced(by: -1) == .year(2025) && ReportSpan("2026-Q1")?.advanced(by: -1) == ReportSpan("2025-Q4"))
+        #expect(ReportSpan("2026")?.first == LocalDate("2026-01-01") && ReportSpan("2026")?.last == LocalDate("2026-12-31"))
+    }
+
+    @Test func theReviewPeriodsWithinASpan() {
+        let year = ReportSpan.year(2026)
+        #expect(
+            year.reviews(cadence: .monthly).count == 12
+                && year.reviews(cadence: .quarterly).map(\.description) == ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]
+        )
+        let quarter = ReportSpan("2026-Q3")!
+        #expect(quarter.reviews(cadence: .monthly).map(\.description) == ["2026-07", "2026-08", "2026-09"])
+        #expect(quarter.reviews(cadence: .quarterly).map(\.description) == ["2026-Q3"])
+        let month = ReportSpan("2026-08")!
+        #expect(month.reviews(cadence: .monthly).map(\.description) == ["2026-08"] && month.reviews(cadence: .quarterly).isEmpty)
+    }
+}

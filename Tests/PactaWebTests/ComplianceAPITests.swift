@@ -114,6 +114,16 @@ import Testing
                 #expect(csv.text.contains("TI-CRED,Soporte a Crédito,TI,CRED,2026-08,breached,0.0,1,0,C2,false"))
                 let json = try await client.execute(uri: "/dashboard.json?period=2026-Q3", method: .get, headers: app.browser(.viewer))
                 #expect(try json.decode(ComplianceOverviewJSON.self).organisation.score == 50)
+                // A year: every review period of 2026 so far, July's and August's request among them.
+                let year = try await client.execute(uri: "/dashboard?period=2026", method: .get, headers: app.browser(.viewer))
+                #expect(year.text.contains("· 2026</h1>") && year.text.contains(#"<p class="big-figure">50 %</p>"#))
+                #expect(year.text.contains(#"href="/dashboard?period=2026-Q3""#) && year.text.contains(#"href="/dashboard?period=2025" rel="prev""#))
+                let api = try await client.execute(uri: "/api/v1/compliance?period=2026", method: .get, headers: app.api(.viewer))
+                let overview = try api.decode(ComplianceOverviewJSON.self)
+                #expect(
+                    overview.period == "2026" && overview.agreements.count == 9 && overview.providers[0].score == 50,
+                    "January to September: October has not begun"
+                )
                 let bad = try await client.execute(uri: "/dashboard?period=2026-13", method: .get, headers: app.browser(.viewer))
                 #expect(bad.status == .badRequest)
             }

@@ -34,7 +34,7 @@ public struct ComplianceOverview: Sendable, Hashable {
         public var compliance: UnitCompliance
     }
 
-    public var period: Period
+    public var period: ReportSpan
     /// Oldest review period first, then by agreement code.
     public var agreements: [AgreementPeriodCompliance]
     /// Best first; units without data last.
@@ -118,9 +118,7 @@ extension Repositories {
         return history
     }
 
-    /// Compliance in `period` over the signed agreements `actor` may see: each agreement's
-    /// review periods that lie within it (the three months of a quarter for a monthly agreement;
-    /// a quarterly agreement has none within a month), in force for at least a day of them.
+    /// Compliance in `period` over the signed agreements `actor` may see.
     public func compliance(
         for period: Period,
         visibleTo actor: Actor?,
@@ -129,20 +127,36 @@ extension Repositories {
         minimumAnswers: Int,
         thresholds: ComplianceThresholds
     ) async throws -> ComplianceOverview {
+        try await self.compliance(
+            over: .period(period),
+            visibleTo: actor,
+            at: evaluation,
+            today: today,
+            minimumAnswers: minimumAnswers,
+            thresholds: thresholds
+        )
+    }
+
+    /// Compliance over `span` (a month, a quarter or a year) over the signed agreements `actor`
+    /// may see: each agreement's review periods that lie within it (``ReportSpan/reviews(cadence:)``)
+    /// and have begun by `today`, in force for at least a day of them.
+    public func compliance(
+        over span: ReportSpan,
+        visibleTo actor: Actor?,
+        at evaluation: Date,
+        today: LocalDate,
+        minimumAnswers: Int,
+        thresholds: ComplianceThresholds
+    ) async throws -> ComplianceOverview {
         var agreements: [AgreementPeriodCompliance] = []
         for summary in try await self.agreements.list(visibleTo: actor).sorted(by: { $0.code < $1.code }) {
-            guard summary.signedVersion != nil, summary.validFrom <= period.last, summary.validTo >= period.first,
+            guard summary.signedVersion != nil, summary.validFrom <= span.last, summary.validTo >= span.first,
                 let record = try await self.agreements.get(summary.code, visibleTo: actor)
             else { continue }
             let terms = record.measured.terms
-            let reviews: [Period]
-            switch (terms.cadence, period.isQuarter) {
-            case (.quarterly, true), (.monthly, false): reviews = [period]
-            case (.monthly, true):
-                reviews = Period.month(period.first.year, period.first.month)!.through(Period.containing(period.last, cadence: .monthly))
-            case (.quarterly, false): reviews = []
-            }
-            for review in reviews where terms.validFrom <= review.last && terms.validTo >= review.first {
+            // Review periods still to come have nothing to show yet: they are left out, not counted as without data.
+            for review in span.reviews(cadence: terms.cadence)
+            where review.first <= today && terms.validFrom <= review.last && terms.validTo >= review.first {
                 agreements.append(
                     try await self.compliance(
                         of: record,
@@ -169,12 +183,12 @@ extension Repositories {
             }.sorted { ($0.compliance.score ?? -1, $1.unit) > ($1.compliance.score ?? -1, $0.unit) }
         }
         return ComplianceOverview(
-            period: period,
+            period: span,
             agreements: agreements,
             providers: rows(\.provider, \.providerName),
             clients: rows(\.client, \.clientName),
             organisation: UnitCompliance(agreements.map(\.part), thresholds: thresholds),
-            provisional: period.last >= today
+            provisional: span.last >= today
         )
     }
 }

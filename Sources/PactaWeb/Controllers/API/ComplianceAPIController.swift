@@ -19,9 +19,10 @@ struct ComplianceAPIController: Sendable {
     @Sendable func overview(_ request: Request, context: AppRequestContext) async throws -> Response {
         let format = try IndicatorsAPIController.format(request)
         let by = try Self.rows(request)
-        let period = try IndicatorsAPIController.period(request.uri.queryParameters.get("period"), today: self.services.today)
+        let text = request.uri.queryParameters.get("period") ?? ""
+        let period = text.isEmpty ? .period(Period.containing(self.services.today, cadence: .monthly)) : try Self.span(text)
         let overview = try await self.services.store.compliance(
-            for: period,
+            over: period,
             visibleTo: try context.actor,
             at: self.services.now(),
             today: self.services.today,
@@ -48,6 +49,23 @@ struct ComplianceAPIController: Sendable {
         )
         if format == "csv" { return Response.csvAttachment(ComplianceExport.agreementsCSV(history), named: "\(code)-compliance.csv") }
         return try ItemList(items: history.map(AgreementComplianceJSON.init)).response(from: request, context: context)
+    }
+
+    /// A month, a quarter or a year of the years reports look at; 400 otherwise.
+    static func span(_ text: String) throws -> ReportSpan {
+        guard let span = ReportSpan(text) else {
+            throw APIError(.badRequest, code: "invalid_period", message: "'\(text)' is not a period like 2026-10, 2026-Q4 or 2026.", field: "period")
+        }
+        guard IndicatorsAPIController.reportedYears.contains(span.first.year) else {
+            throw APIError(
+                .badRequest,
+                code: "out_of_range",
+                message:
+                    "period lies between the years \(IndicatorsAPIController.reportedYears.lowerBound) and \(IndicatorsAPIController.reportedYears.upperBound).",
+                field: "period"
+            )
+        }
+        return span
     }
 
     /// `?by=`: provider (the default), client or agreement.

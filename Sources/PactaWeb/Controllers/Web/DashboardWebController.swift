@@ -11,6 +11,8 @@ struct DashboardWebController: Sendable {
     let services: AppServices
     /// Periods the trend shows, the one chosen last.
     static let trendLength = 12
+    /// Years the trend shows when a year is chosen.
+    static let yearsInTrend = 5
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         let read = group.group().add(middleware: RequireRoleMiddleware(Role.everyone))
@@ -23,8 +25,8 @@ struct DashboardWebController: Sendable {
         let period = try self.period(request)
         let actor = try context.actor
         let overview = try await self.overview(period, for: actor)
-        var trend: [(Period, UnitCompliance)] = []
-        for offset in (1..<Self.trendLength).reversed() {
+        var trend: [(ReportSpan, UnitCompliance)] = []
+        for offset in (1..<(period.isYear ? Self.yearsInTrend : Self.trendLength)).reversed() {
             guard let earlier = period.advanced(by: -offset) else { continue }
             trend.append((earlier, try await self.overview(earlier, for: actor).organisation))
         }
@@ -59,17 +61,18 @@ struct DashboardWebController: Sendable {
         return response
     }
 
-    /// `?period=`; by default the current quarter, which holds the months of monthly agreements too.
-    private func period(_ request: Request) throws -> Period {
+    /// `?period=` (a month, a quarter or a year); by default the current quarter, which holds
+    /// the months of monthly agreements too.
+    private func period(_ request: Request) throws -> ReportSpan {
         guard let text = request.uri.queryParameters.get("period"), !text.isEmpty else {
-            return Period.containing(self.services.today, cadence: .quarterly)
+            return .period(Period.containing(self.services.today, cadence: .quarterly))
         }
-        return try IndicatorsAPIController.period(text, today: self.services.today)
+        return try ComplianceAPIController.span(text)
     }
 
-    private func overview(_ period: Period, for actor: Actor) async throws -> ComplianceOverview {
+    private func overview(_ period: ReportSpan, for actor: Actor) async throws -> ComplianceOverview {
         try await self.services.store.compliance(
-            for: period,
+            over: period,
             visibleTo: actor,
             at: self.services.now(),
             today: self.services.today,

@@ -69,9 +69,12 @@ struct DashboardPage: PageModel {
     }
 
     var period: String
+    var isMonth: Bool
     var isQuarter: Bool
+    var isYear: Bool
     var monthHref: String
     var quarterHref: String
+    var yearHref: String
     var previousHref: String?
     var nextHref: String?
     var provisional: Bool
@@ -103,7 +106,7 @@ struct DashboardPage: PageModel {
 
     init(
         _ overview: ComplianceOverview,
-        trend: [(Period, UnitCompliance)],
+        trend: [(ReportSpan, UnitCompliance)],
         provider selected: String?,
         client selectedClient: String? = nil,
         today: LocalDate,
@@ -119,10 +122,15 @@ struct DashboardPage: PageModel {
             return Figure(statusLabel: badge.statusLabel, statusClass: badge.statusClass, score: badge.score, bar: Int((score ?? 0).rounded()))
         }
         self.period = period.description
-        self.isQuarter = period.isQuarter
-        let month = Period.containing(min(today, period.last), cadence: .monthly)
-        self.monthHref = "/dashboard?period=\(period.isQuarter ? month : period)"
-        self.quarterHref = "/dashboard?period=\(Period.containing(period.first, cadence: .quarterly))"
+        let shown: Period? = if case .period(let shown) = period { shown } else { nil }
+        self.isMonth = shown.map { !$0.isQuarter } ?? false
+        self.isQuarter = shown?.isQuarter ?? false
+        self.isYear = period.isYear
+        // Another length keeps to the span shown: its month or quarter holding today, or its last.
+        let within = min(max(today, period.first), period.last)
+        self.monthHref = "/dashboard?period=\(self.isMonth ? period.description : Period.containing(within, cadence: .monthly).description)"
+        self.quarterHref = "/dashboard?period=\(self.isQuarter ? period.description : Period.containing(within, cadence: .quarterly).description)"
+        self.yearHref = "/dashboard?period=\(period.first.year)"
         self.previousHref = period.advanced(by: -1).map { "/dashboard?period=\($0)" }
         self.nextHref = period.advanced(by: 1).flatMap { $0.first <= today ? "/dashboard?period=\($0)" : nil }
         self.provisional = overview.provisional
@@ -222,7 +230,7 @@ struct DashboardPage: PageModel {
 
     /// The organisation's score period by period as a line over bands for the statuses; periods
     /// without data leave a gap. Drawn from numbers only.
-    static func chart(_ trend: [(Period, UnitCompliance)], thresholds: ComplianceThresholds, label: String) -> String {
+    static func chart(_ trend: [(ReportSpan, UnitCompliance)], thresholds: ComplianceThresholds, label: String) -> String {
         let (width, height, left, bottom) = (640, 180, 36, 24)
         let step = trend.count > 1 ? Double(width - left - 12) / Double(trend.count - 1) : 0
         func y(_ score: Double) -> Double { Double(height - bottom) - score / 100 * Double(height - bottom - 8) }
