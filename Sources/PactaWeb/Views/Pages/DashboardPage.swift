@@ -232,7 +232,8 @@ struct DashboardPage: PageModel {
     /// without data leave a gap. Drawn from numbers only.
     static func chart(_ trend: [(ReportSpan, UnitCompliance)], thresholds: ComplianceThresholds, label: String) -> String {
         let (width, height, left, bottom) = (640, 180, 36, 24)
-        let step = trend.count > 1 ? Double(width - left - 12) / Double(trend.count - 1) : 0
+        // Room either side for the labels under the first and last points.
+        let step = trend.count > 1 ? Double(width - left - 48) / Double(trend.count - 1) : 0
         func y(_ score: Double) -> Double { Double(height - bottom) - score / 100 * Double(height - bottom - 8) }
         func number(_ value: Double) -> String { String(format: "%.1f", value) }
         var svg = "<svg class=\"trend-chart\" viewBox=\"0 0 \(width) \(height)\" role=\"img\" aria-label=\"\(label)\">"
@@ -248,7 +249,7 @@ struct DashboardPage: PageModel {
         }
         var path = ""
         for (index, point) in trend.enumerated() {
-            let x = Double(left) + 6 + Double(index) * step
+            let x = Double(left) + 24 + Double(index) * step
             // The year only where it changes, so that twelve labels fit: 2026-01, 02, 03…
             let year = index == 0 || trend[index - 1].0.first.year != point.0.first.year
             let text = year ? point.0.description : String(point.0.description.dropFirst(5))
