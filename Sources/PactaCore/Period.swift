@@ -39,6 +39,14 @@ public struct Period: Sendable, Hashable, Comparable, StringCodable {
         Self.containing(min(max(today, terms.validFrom), terms.validTo), cadence: terms.cadence)
     }
 
+    /// The agreement's latest review period that has ended by `today`; the one running while
+    /// none has ended yet (its first).
+    public static func latestEnded(of terms: AgreementTerms, today: LocalDate) -> Period {
+        let current = Self.current(of: terms, today: today)
+        guard current.last >= today, current.first > terms.validFrom, let previous = current.advanced(by: -1) else { return current }
+        return previous
+    }
+
     private init(first: LocalDate, last: LocalDate, isQuarter: Bool) {
         self.first = first
         self.last = last

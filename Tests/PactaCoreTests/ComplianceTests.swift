@@ -126,4 +126,21 @@ import Testing
         let month = ReportSpan("2026-08")!
         #expect(month.reviews(cadence: .monthly).map(\.description) == ["2026-08"] && month.reviews(cadence: .quarterly).isEmpty)
     }
+
+    @Test func theLatestEndedReviewPeriod() {
+        var terms = AgreementTerms(
+            title: "T",
+            provider: "TI",
+            client: "CRED",
+            validFrom: LocalDate("2026-01-01")!,
+            validTo: LocalDate("2026-12-31")!,
+            cadence: .monthly,
+            commitments: []
+        )
+        #expect(Period.latestEnded(of: terms, today: LocalDate("2026-09-21")!).description == "2026-08")
+        #expect(Period.latestEnded(of: terms, today: LocalDate("2026-01-10")!).description == "2026-01", "none ended: the first")
+        #expect(Period.latestEnded(of: terms, today: LocalDate("2027-03-01")!).description == "2026-12", "after its validity: the last")
+        terms.cadence = .quarterly
+        #expect(Period.latestEnded(of: terms, today: LocalDate("2026-09-21")!).description == "2026-Q2")
+    }
 }

@@ -296,21 +296,7 @@ import Testing
 
     /// The attack of the issue: a provider's total minus all but one of its agreements.
     @Test func noFigureOfAGroupBelowKCanBeShownOrSubtracted() throws {
-        let campaign = Campaign(
-            code: "ENC",
-            title: "Encuesta",
-            period: Period("2026-09")!,
-            unit: "GG",
-            questionnaire: .standard,
-            storedState: .closed,
-            opensOn: LocalDate("2026-09-01")!,
-            closesOn: LocalDate("2026-09-30")!,
-            reminderDays: 7,
-            agreements: [],
-            guests: [],
-            createdBy: "ana",
-            createdAt: Fixtures.now
-        )
+        let campaign = Fixtures.campaign(unit: "GG", state: .closed)
         let results = CampaignResults(
             campaign: campaign,
             tallies: [

@@ -30,3 +30,24 @@ extension Store {
         )
     }
 }
+
+extension Fixtures {
+    /// A September campaign of `unit` as stored, for results built without a database.
+    public static func campaign(unit: String, state: CampaignState, agreements: [String] = []) -> Campaign {
+        Campaign(
+            code: "ENC",
+            title: "Encuesta",
+            period: Period("2026-09")!,
+            unit: unit,
+            questionnaire: .standard,
+            storedState: state,
+            opensOn: LocalDate("2026-09-01")!,
+            closesOn: LocalDate("2026-09-30")!,
+            reminderDays: 7,
+            agreements: agreements,
+            guests: [],
+            createdBy: "ana",
+            createdAt: Fixtures.now
+        )
+    }
+}

@@ -24,21 +24,7 @@ import Testing
     }
 
     @Test func theCampaignPageNamesEveryField() async throws {
-        let campaign = Campaign(
-            code: "ENC",
-            title: "Encuesta",
-            period: Period("2026-09")!,
-            unit: "TI",
-            questionnaire: .standard,
-            storedState: .open,
-            opensOn: LocalDate("2026-09-01")!,
-            closesOn: LocalDate("2026-09-30")!,
-            reminderDays: 7,
-            agreements: ["TI-A", "TI-B"],
-            guests: [],
-            createdBy: "ana",
-            createdAt: Fixtures.now
-        )
+        let campaign = Fixtures.campaign(unit: "TI", state: .open, agreements: ["TI-A", "TI-B"])
         func tally(_ code: String, answers: Int, provider: String = "TI") -> AgreementTally {
             var tally = AgreementTally(
                 agreement: code,

@@ -21,14 +21,7 @@ struct ComplianceAPIController: Sendable {
         let by = try Self.rows(request)
         let text = request.uri.queryParameters.get("period") ?? ""
         let period = text.isEmpty ? .period(Period.containing(self.services.today, cadence: .monthly)) : try Self.span(text)
-        let overview = try await self.services.store.compliance(
-            over: period,
-            visibleTo: try context.actor,
-            at: self.services.now(),
-            today: self.services.today,
-            minimumAnswers: self.services.surveyMinimumAnswers,
-            thresholds: self.services.complianceThresholds
-        )
+        let overview = try await self.services.compliance(over: period, for: try context.actor)
         if format == "csv" {
             return Response.csvAttachment(ComplianceExport.csv(overview, by: by), named: "compliance-\(period)-\(by.rawValue).csv")
         }
@@ -39,14 +32,7 @@ struct ComplianceAPIController: Sendable {
     @Sendable func history(_ request: Request, context: AppRequestContext) async throws -> Response {
         let code = try context.parameters.require("code")
         let format = try IndicatorsAPIController.format(request)
-        let history = try await self.services.store.complianceHistory(
-            agreement: code,
-            visibleTo: try context.actor,
-            at: self.services.now(),
-            today: self.services.today,
-            minimumAnswers: self.services.surveyMinimumAnswers,
-            thresholds: self.services.complianceThresholds
-        )
+        let history = try await self.services.complianceHistory(of: code, for: try context.actor)
         if format == "csv" { return Response.csvAttachment(ComplianceExport.agreementsCSV(history), named: "\(code)-compliance.csv") }
         return try ItemList(items: history.map(AgreementComplianceJSON.init)).response(from: request, context: context)
     }

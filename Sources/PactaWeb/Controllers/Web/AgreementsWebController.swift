@@ -49,16 +49,9 @@ struct AgreementsWebController: Sendable {
         var statuses: [String: AgreementPeriodCompliance] = [:]
         for published in publication.inForce {
             guard let record = try await store.agreements.get(published.agreement.code, visibleTo: nil) else { continue }
-            let terms = record.measured.terms
-            let current = Period.current(of: terms, today: today)
-            let period = current.last < today || current.first <= terms.validFrom ? current : (current.advanced(by: -1) ?? current)
-            statuses[published.agreement.code] = try await store.compliance(
+            statuses[published.agreement.code] = try await self.services.compliance(
                 of: record,
-                period: period,
-                at: self.services.now(),
-                today: today,
-                minimumAnswers: self.services.surveyMinimumAnswers,
-                thresholds: self.services.complianceThresholds
+                period: Period.latestEnded(of: record.measured.terms, today: today)
             )
         }
         let page = PublishedPage(
@@ -96,19 +89,8 @@ struct AgreementsWebController: Sendable {
     /// The agreement's compliance in each review period, as on its page.
     @Sendable func complianceCSV(_ request: Request, context: AppRequestContext) async throws -> Response {
         let code = try context.parameters.require("code")
-        let history = try await self.complianceHistory(code, visibleTo: try context.actor)
+        let history = try await self.services.complianceHistory(of: code, for: try context.actor)
         return Response.csvAttachment(ComplianceExport.agreementsCSV(history), named: "\(code)-compliance.csv")
-    }
-
-    private func complianceHistory(_ code: String, visibleTo actor: Actor) async throws -> [AgreementPeriodCompliance] {
-        try await self.services.store.complianceHistory(
-            agreement: code,
-            visibleTo: actor,
-            at: self.services.now(),
-            today: self.services.today,
-            minimumAnswers: self.services.surveyMinimumAnswers,
-            thresholds: self.services.complianceThresholds
-        )
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> HTML {
@@ -122,7 +104,7 @@ struct AgreementsWebController: Sendable {
             by: actor,
             takesPart: actor.takesPart(provider: terms.provider, client: terms.client, in: try await store.units.tree()),
             changedCalendars: record.agreement.calendarsChanged(comparedWith: try await store.calendars.list()),
-            compliance: try await self.complianceHistory(code, visibleTo: actor),
+            compliance: try await self.services.complianceHistory(of: code, for: actor),
             today: self.services.today,
             messages: self.services.renderer.messages(context.language),
             timeZone: self.services.timeZone

@@ -24,11 +24,11 @@ struct DashboardWebController: Sendable {
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> HTML {
         let period = try self.period(request)
         let actor = try context.actor
-        let overview = try await self.overview(period, for: actor)
+        let overview = try await self.services.compliance(over: period, for: actor)
         var trend: [(ReportSpan, UnitCompliance)] = []
         for offset in (1..<(period.isYear ? Self.yearsInTrend : Self.trendLength)).reversed() {
             guard let earlier = period.advanced(by: -offset) else { continue }
-            trend.append((earlier, try await self.overview(earlier, for: actor).organisation))
+            trend.append((earlier, try await self.services.compliance(over: earlier, for: actor).organisation))
         }
         trend.append((period, overview.organisation))
         let page = DashboardPage(
@@ -49,13 +49,13 @@ struct DashboardWebController: Sendable {
     @Sendable func csv(_ request: Request, context: AppRequestContext) async throws -> Response {
         let period = try self.period(request)
         let by = try ComplianceAPIController.rows(request)
-        let overview = try await self.overview(period, for: try context.actor)
+        let overview = try await self.services.compliance(over: period, for: try context.actor)
         return Response.csvAttachment(ComplianceExport.csv(overview, by: by), named: "compliance-\(period)-\(by.rawValue).csv")
     }
 
     @Sendable func json(_ request: Request, context: AppRequestContext) async throws -> Response {
         let period = try self.period(request)
-        let overview = try await self.overview(period, for: try context.actor)
+        let overview = try await self.services.compliance(over: period, for: try context.actor)
         var response = try ComplianceOverviewJSON(overview, thresholds: self.services.complianceThresholds).response(from: request, context: context)
         response.headers[.contentDisposition] = "attachment; filename=\"compliance-\(period).json\""
         return response
@@ -68,16 +68,5 @@ struct DashboardWebController: Sendable {
             return .period(Period.containing(self.services.today, cadence: .quarterly))
         }
         return try ComplianceAPIController.span(text)
-    }
-
-    private func overview(_ period: ReportSpan, for actor: Actor) async throws -> ComplianceOverview {
-        try await self.services.store.compliance(
-            over: period,
-            visibleTo: actor,
-            at: self.services.now(),
-            today: self.services.today,
-            minimumAnswers: self.services.surveyMinimumAnswers,
-            thresholds: self.services.complianceThresholds
-        )
     }
 }
