@@ -104,17 +104,20 @@ import Testing
             try await store.seedActiveAgreement()
             let released = Gate()
             let (entered, enter) = AsyncStream<Void>.makeStream()
-            // A long write: it holds the writer until the readers are done (or gives up after 8 s).
+            // A long write: it holds the writer until the readers are done (or gives up after 60 s).
+            // A reader that waited for it would take the whole minute; one that does not answers at
+            // once, but on a machine running the whole suite "at once" can mean seconds (a new pool
+            // connection under load), so the readers' limit is far from both.
             async let writing: Void = store.database.transaction(.once) { db in
                 try await db.execute("UPDATE agreements SET title = title")
                 enter.finish()
-                await released.wait(atMost: .seconds(8))
+                await released.wait(atMost: .seconds(60))
             }
             for await _ in entered {}
-            let read = try await Self.within(.seconds(5)) {
+            let read = try await Self.within(.seconds(30)) {
                 try await store.agreements.list(visibleTo: nil).count
             }
-            let snapshot = try await Self.within(.seconds(5)) {
+            let snapshot = try await Self.within(.seconds(30)) {
                 try await store.agreements.get("TI-CRED", visibleTo: nil)?.agreement.code
             }
             await released.open()

@@ -1,0 +1,165 @@
+/// What one hard commitment counted over the requests of one stretch of time (a month, as
+/// stored), kept up to date as requests arrive so that reports add months up instead of
+/// measuring every request again.
+///
+/// Only what can no longer change is counted: a request whose milestone has happened is `met`
+/// or `missed` for good, and its duration is final. A request still waiting for the milestone is
+/// counted among the `requests` only; a report measures it at its own evaluation instant
+/// (``HardIndicators/measure(_:tally:waiting:clock:at:)``).
+public struct HardTally: Sendable, Hashable {
+    /// Requests the commitment applies to (after the priority filter), waiting ones included.
+    public var requests: Int
+    /// Requests whose milestone happened within the target, and late (`*_within` commitments).
+    public var met: Int
+    public var missed: Int
+    /// The latest milestone counted (Unix seconds). A report evaluated before it would treat
+    /// that milestone as not happened yet, so it cannot use the tally; ``Int64/max`` marks a
+    /// tally no report may use.
+    public var settledThrough: Int64
+    /// Business seconds to each resolution, ascending (median and 90th-percentile commitments).
+    public var durations: [Int64]
+
+    public init(requests: Int = 0, met: Int = 0, missed: Int = 0, settledThrough: Int64 = .min, durations: [Int64] = []) {
+        self.requests = requests
+        self.met = met
+        self.missed = missed
+        self.settledThrough = settledThrough
+        self.durations = durations
+    }
+
+    /// Two stretches of time together: a quarter is the sum of its months.
+    public static func + (lhs: HardTally, rhs: HardTally) -> HardTally {
+        HardTally(
+            requests: lhs.requests + rhs.requests,
+            met: lhs.met + rhs.met,
+            missed: lhs.missed + rhs.missed,
+            settledThrough: max(lhs.settledThrough, rhs.settledThrough),
+            durations: Self.merge(lhs.durations, rhs.durations)
+        )
+    }
+
+    private static func merge(_ a: [Int64], _ b: [Int64]) -> [Int64] {
+        if a.isEmpty { return b }
+        if b.isEmpty { return a }
+        var merged: [Int64] = []
+        merged.reserveCapacity(a.count + b.count)
+        var i = 0
+        var j = 0
+        while i < a.count && j < b.count {
+            if a[i] <= b[j] {
+                merged.append(a[i])
+                i += 1
+            } else {
+                merged.append(b[j])
+                j += 1
+            }
+        }
+        merged.append(contentsOf: a[i...])
+        merged.append(contentsOf: b[j...])
+        return merged
+    }
+}
+
+extension HardIndicators {
+    /// Milestones this long after the opening are not counted ahead: a report's clock covers
+    /// 400 days past its period, and the tally must agree with it to the second.
+    static let longestSettled: Int64 = 365 * 86_400
+
+    /// Tallies a hard commitment (not `manual`) over `requests`, those opened in the stretch of
+    /// time the tally stands for. `clock` must cover their days as a report's would (at least
+    /// from two days before the stretch to 400 days after it).
+    public static func tally(_ commitment: Commitment, requests: [ServiceRequest], clock: BusinessClock?) -> HardTally {
+        var tally = HardTally()
+        for request in requests where Self.applies(commitment, to: request.priority) {
+            tally.requests += 1
+            guard let clock else { continue }
+            switch commitment.metric {
+            case .resolutionWithin, .firstResponseWithin:
+                let milestone = Milestone(commitment.metric)
+                guard let instant = request.instant(of: milestone) else { continue }
+                guard instant - request.openedAt <= Self.longestSettled, let seconds = request.businessSeconds(to: milestone, on: clock) else {
+                    tally.settledThrough = .max
+                    continue
+                }
+                if seconds <= commitment.targetSeconds { tally.met += 1 } else { tally.missed += 1 }
+                tally.settledThrough = max(tally.settledThrough, instant)
+            case .medianResolution, .p90Resolution:
+                guard let resolved = request.resolvedAt else { continue }
+                guard resolved - request.openedAt <= Self.longestSettled, let seconds = request.businessSeconds(to: .resolution, on: clock) else {
+                    tally.settledThrough = .max
+                    continue
+                }
+                tally.durations.append(seconds)
+                tally.settledThrough = max(tally.settledThrough, resolved)
+            case .volume, .manual, .perceptionIndex, .internalNPS:
+                break
+            }
+        }
+        tally.durations.sort()
+        return tally
+    }
+
+    /// Measures a hard commitment from its tally over a period and the period's requests still
+    /// waiting for the commitment's milestone (any others among `waiting` are ignored), as
+    /// ``measure(_:requests:clock:at:)`` measures all of the period's requests; nil when the
+    /// tally cannot tell: `evaluation` comes before a milestone it counted.
+    public static func measure(
+        _ commitment: Commitment,
+        tally: HardTally,
+        waiting: [ServiceRequest],
+        clock: BusinessClock?,
+        at evaluation: Int64
+    ) -> HardMeasurement? {
+        guard evaluation >= tally.settledThrough else { return nil }
+        var measurement = HardMeasurement(
+            commitment: commitment.key,
+            metric: commitment.metric,
+            met: 0,
+            missed: 0,
+            pending: 0,
+            requests: tally.requests,
+            value: nil,
+            status: .noData
+        )
+        switch commitment.metric {
+        case .resolutionWithin, .firstResponseWithin:
+            guard let clock else { return measurement }
+            measurement.met = tally.met
+            measurement.missed = tally.missed
+            let milestone = Milestone(commitment.metric)
+            for request in waiting where request.instant(of: milestone) == nil && Self.applies(commitment, to: request.priority) {
+                switch Self.evaluate(request, metric: commitment.metric, target: commitment.targetSeconds, clock: clock, at: evaluation).outcome {
+                case .met: measurement.met += 1
+                case .missed: measurement.missed += 1
+                case .pending: measurement.pending += 1
+                }
+            }
+            let known = measurement.met + measurement.missed
+            guard known > 0 else { return measurement }
+            let share = Double(measurement.met) / Double(known)
+            measurement.value = share
+            measurement.status = share >= (commitment.goal ?? 1) ? .met : .notMet
+        case .volume:
+            measurement.value = Double(tally.requests)
+            measurement.status = Self.compare(Double(tally.requests), commitment)
+        case .medianResolution, .p90Resolution:
+            guard clock != nil, !tally.durations.isEmpty else { return measurement }
+            let percentile = commitment.metric == .medianResolution ? 50 : 90
+            let rank = (percentile * tally.durations.count + 99) / 100
+            let value = tally.durations[max(rank, 1) - 1]
+            measurement.value = Double(value)
+            measurement.status = Self.compare(Double(value), commitment)
+        case .manual, .perceptionIndex, .internalNPS:
+            break
+        }
+        return measurement
+    }
+}
+
+extension Period {
+    /// The months of the period: itself for a month, three for a quarter.
+    public var months: [Period] {
+        guard self.isQuarter else { return [self] }
+        return (0..<3).compactMap { Period.month(self.first.year, self.first.month + $0) }
+    }
+}
