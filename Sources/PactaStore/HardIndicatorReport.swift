@@ -96,10 +96,23 @@ extension Repositories {
         // Requests of the period in any of the zones involved; each commitment then keeps its own.
         let utc = TimeZone(identifier: "UTC")!
         let span = period.instants(in: utc)
-        let requests = try await self.requests.list(agreement: code, openedFrom: span.start - 86_400, to: span.end + 86_400)
         var measurements: [HardMeasurement] = []
         var lines: [HardIndicatorReport.Line] = []
-        for commitment in commitments {
+        // Without the audit trail, the tallies and the requests still waiting serve when they can.
+        let tallied: [HardMeasurement]? =
+            withLines || !RequestTallyReading.isEnabled
+            ? nil
+            : try await self.requests.measure(
+                commitments,
+                of: record,
+                period: period,
+                clocks: clocks,
+                zones: zones,
+                manualValues: manualValues,
+                at: evaluatedAt
+            )
+        let requests = tallied != nil ? [] : try await self.requests.list(agreement: code, openedFrom: span.start - 86_400, to: span.end + 86_400)
+        for commitment in commitments where tallied == nil {
             let clock = commitment.calendar.flatMap { clocks[$0] }
             let zone = commitment.calendar.flatMap { zones[$0] } ?? utc
             let window = period.instants(in: zone)
@@ -130,6 +143,7 @@ extension Repositories {
                 )
             }
         }
+        if let tallied { measurements = tallied }
         let softCommitments = measured.terms.commitments.filter { $0.kind == .soft }
         let figures = softCommitments.isEmpty ? nil : try await self.campaigns.figures(agreement: code, period: period)
         let campaign = figures == nil ? nil : try await self.campaigns.code(rating: code, period: period)
@@ -144,5 +158,45 @@ extension Repositories {
             manualValues: manualValues,
             lines: lines
         )
+    }
+}
+
+extension RequestRepository {
+    /// Measures `commitments` of `record` over `period` from the tallies and the requests still
+    /// waiting, as measuring every request would; nil when the tallies cannot tell (counted on
+    /// other terms, or `evaluation` comes before a milestone they counted).
+    fileprivate func measure(
+        _ commitments: [Commitment],
+        of record: AgreementRecord,
+        period: Period,
+        clocks: [String: BusinessClock],
+        zones: [String: TimeZone],
+        manualValues: [String: ManualValue],
+        at evaluation: Int64
+    ) async throws -> [HardMeasurement]? {
+        let code = record.agreement.code
+        guard let tallies = try await self.tallies(agreement: code, document: record.measured, period: period) else { return nil }
+        let utc = TimeZone(identifier: "UTC")!
+        let span = period.instants(in: utc)
+        let waiting = try await self.waiting(agreement: code, openedFrom: span.start - 86_400, to: span.end + 86_400)
+        var measurements: [HardMeasurement] = []
+        for commitment in commitments {
+            if commitment.metric == .manual {
+                measurements.append(HardIndicators.measure(commitment, value: manualValues[commitment.key]?.value))
+                continue
+            }
+            let window = period.instants(in: commitment.calendar.flatMap { zones[$0] } ?? utc)
+            guard
+                let measurement = HardIndicators.measure(
+                    commitment,
+                    tally: tallies.commitments[commitment.key] ?? HardTally(),
+                    waiting: waiting.filter { window.start <= $0.openedAt && $0.openedAt < window.end },
+                    clock: commitment.calendar.flatMap { clocks[$0] },
+                    at: evaluation
+                )
+            else { return nil }
+            measurements.append(measurement)
+        }
+        return measurements
     }
 }

@@ -65,7 +65,8 @@ public struct Store: Repositories {
     }
 
     /// Applies pending migrations from `sql/<dialect>/`, then starts the ledger if agreements
-    /// predate it (see ``LedgerGenesis``) and takes requests back from agreements never signed.
+    /// predate it (see ``LedgerGenesis``), takes requests back from agreements never signed and
+    /// counts the request tallies not counted on their agreements' signed terms.
     @discardableResult
     public func migrate(dryRun: Bool = false, logger: Logger) async throws -> Migrator.Report {
         let migrator = try Migrator(directory: try ResourceLocator.migrations(for: self.database.dialect))
@@ -73,6 +74,7 @@ public struct Store: Repositories {
         if !dryRun {
             try await LedgerGenesis.run(in: self.database, at: Date())
             try await self.requests.rematchUnsigned()
+            try await self.requests.recountStaleTallies()
         }
         return report
     }

@@ -8,7 +8,15 @@ import Testing
 
     static let commitments = [
         Fixture.fourHours,
-        Commitment(key: "F1", name: "Primera respuesta en 1 h", metric: .firstResponseWithin, target: 3600, goal: 0.9, calendar: "c", priorities: ["P1"]),
+        Commitment(
+            key: "F1",
+            name: "Primera respuesta en 1 h",
+            metric: .firstResponseWithin,
+            target: 3600,
+            goal: 0.9,
+            calendar: "c",
+            priorities: ["P1"]
+        ),
         Commitment(key: "V", name: "Volumen", metric: .volume, target: 40, direction: .atMost),
         Commitment(key: "M", name: "Mediana", metric: .medianResolution, target: 3 * 3600, calendar: "c"),
         Commitment(key: "P90", name: "Percentil 90", metric: .p90Resolution, target: 8 * 3600, calendar: "c", priorities: ["P2"]),
@@ -21,7 +29,9 @@ import Testing
         return (0..<Int.random(in: 0...60, using: &generator)).map { index in
             let opened = Int64.random(in: start..<end, using: &generator)
             let response = Bool.random(using: &generator) ? nil : opened + Int64.random(in: 0...20_000, using: &generator)
-            let resolved = response.flatMap { Int.random(in: 0..<3, using: &generator) == 0 ? nil : $0 + Int64.random(in: 0...200_000, using: &generator) }
+            let resolved = response.flatMap {
+                Int.random(in: 0..<3, using: &generator) == 0 ? nil : $0 + Int64.random(in: 0...200_000, using: &generator)
+            }
             let pauses = resolved.map { resolved in
                 Bool.random(using: &generator) ? [] : [Interval(start: opened + (resolved - opened) / 3, end: opened + (resolved - opened) / 2)]
             }

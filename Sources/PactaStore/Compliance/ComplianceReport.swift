@@ -203,17 +203,18 @@ extension AgreementPeriodCompliance {
 extension RequestRepository {
     /// Requests of agreement `code` opened in `period`, in the organisation's zone (as stored at import).
     public func volume(agreement code: String, period: Period) async throws -> Int {
-        // The instants a day either side of the period's UTC days hold its local days in any zone:
-        // the index on (agreement, opened_at) narrows the rows to those, `opened_on` decides.
-        let utc = period.instants(in: TimeZone(identifier: "UTC")!)
-        return try await self.db.count(
-            """
-            SELECT COUNT(*) FROM requests r JOIN agreements a ON a.id = r.agreement_id
-            WHERE a.code = \(code) AND r.opened_at >= \(Date(timeIntervalSince1970: TimeInterval(utc.start - 86_400)))
-            AND r.opened_at < \(Date(timeIntervalSince1970: TimeInterval(utc.end + 86_400)))
-            AND r.opened_on >= \(period.first) AND r.opened_on <= \(period.last)
-            """,
-            as: Int.self
-        )
+        guard let id = try await self.db.first("SELECT id FROM agreements WHERE code = \(code)").map({ try $0.decode(Int64.self) }) else { return 0 }
+        if RequestTallyReading.isEnabled,
+            let counted = try await self.db.first(
+                """
+                SELECT (SELECT CAST(COALESCE(SUM(t.requests), 0) AS BIGINT) FROM request_tallies t WHERE t.agreement_id = b.agreement_id
+                AND t.commitment = '' AND t.month >= \(period.months.first!.description) AND t.month <= \(period.months.last!.description))
+                FROM request_tally_bases b WHERE b.agreement_id = \(id)
+                """
+            )
+        {
+            return try counted.decode(Int.self)
+        }
+        return try await self.volume(agreementID: id, period: period)
     }
 }

@@ -126,7 +126,7 @@ public struct RequestRepository: Sendable {
         r.measured_calendar, r.first_response_seconds, r.resolution_seconds
         """
 
-    private static func date(_ seconds: Int64) -> Date { Date(timeIntervalSince1970: TimeInterval(seconds)) }
+    static func date(_ seconds: Int64) -> Date { Date(timeIntervalSince1970: TimeInterval(seconds)) }
 
     static func request(_ row: DatabaseRow) throws -> ServiceRequest {
         let (externalRef, provider, client, service, priority, openedAt, firstResponseAt, resolvedAt, pauses, calendar, firstResponse, resolution) =

@@ -141,6 +141,12 @@ extension RequestRepository {
             )
             changed += 1
         }
+        // Requests moved between the pair's agreements, or are measured on other terms: their tallies are counted again.
+        for row in try await db.query(
+            "SELECT id FROM agreements WHERE provider_id = \(provider) AND client_id = \(client) AND signed_version IS NOT NULL"
+        ) {
+            try await self.recountTallies(agreement: try row.decode(Int64.self), months: nil)
+        }
         return changed
     }
 }

@@ -21,6 +21,8 @@ struct RequestBatchWriter: Sendable {
         var unchanged = 0
         /// Whether the batch went through the staging table.
         var staged = false
+        /// Where the stored requests it met counted before: their agreements' months.
+        var replaced = TalliedMonths()
     }
 
     /// Writes one batch whose keys are unique within it: straight into `requests` unless
@@ -41,8 +43,19 @@ struct RequestBatchWriter: Sendable {
             }
         }
         try await db.insert(into: "request_staging", columns: Self.columns, rows: rows)
+        var replaced = TalliedMonths()
+        for row in try await db.query(
+            """
+            SELECT r.agreement_id, r.opened_at FROM request_staging s
+            JOIN requests r ON r.provider_id = s.provider_id AND r.external_ref = s.external_ref
+            WHERE r.agreement_id IS NOT NULL
+            """
+        ) {
+            let (agreement, openedAt) = try row.decode((Int64, Date).self)
+            replaced.insert(agreement: agreement, openedAt: Int64(openedAt.timeIntervalSince1970))
+        }
         let (created, updated) = try await self.upsertStaged()
-        return Written(created: created, updated: updated, unchanged: rows.count - created - updated, staged: true)
+        return Written(created: created, updated: updated, unchanged: rows.count - created - updated, staged: true, replaced: replaced)
     }
 
     private static func stagingTable(_ dialect: SQLDialect) -> SQL {

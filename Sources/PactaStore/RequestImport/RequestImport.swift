@@ -111,6 +111,7 @@ extension RequestRepository {
                     throw ImportAborted(problems: report.problems, problemCount: report.problemCount)
                 }
                 if await importer.staging { try await db.execute("DROP TABLE request_staging") }
+                try await RequestRepository(db: db).recountTallies(await importer.tallied)
                 var written = ImportReport(
                     created: report.created,
                     updated: report.updated,

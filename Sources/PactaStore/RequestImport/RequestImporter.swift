@@ -24,6 +24,8 @@ actor RequestImporter {
     private(set) var report = Report()
     /// Header columns not read.
     private(set) var ignoredColumns: [String] = []
+    /// The months of each agreement whose requests this import writes or takes away.
+    private(set) var tallied = TalliedMonths()
 
     private struct Key: Hashable {
         var provider: Int64
@@ -127,7 +129,12 @@ actor RequestImporter {
                 measured?.resolution.map { .integer($0) } ?? .null,
             ]
             let key = Key(provider: provider, externalRef: request.externalRef)
-            if agreement == nil { self.report.unmatched += 1 } else { self.report.matched += 1 }
+            if let agreement {
+                self.report.matched += 1
+                self.tallied.insert(agreement: agreement.id, openedAt: request.openedAt)
+            } else {
+                self.report.unmatched += 1
+            }
             if let earlier = self.positions[key] {
                 if case .null = self.batch[earlier][10] { self.report.unmatched -= 1 } else { self.report.matched -= 1 }
                 self.batch[earlier] = row
@@ -160,6 +167,7 @@ actor RequestImporter {
         self.report.created += written.created
         self.report.updated += written.updated
         self.report.unchanged += written.unchanged
+        self.tallied.formUnion(written.replaced)
         self.staging = self.staging || written.staged
     }
 
