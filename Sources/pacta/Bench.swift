@@ -20,8 +20,8 @@ struct Bench: AsyncParsableCommand {
     )
 
     /// The compliance reports over the import benchmark's organisation: the data of the
-    /// dashboard for a quarter and of one agreement's history, as computed today (from the
-    /// stored requests, without tallies).
+    /// dashboard for a quarter and of one agreement's history, read from the tallies and
+    /// measured from every request; with `--http`, the dashboard page as served.
     struct ComplianceReport: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "report",
@@ -31,6 +31,7 @@ struct Bench: AsyncParsableCommand {
         @Option(help: "Requests to import into an empty bench organisation.") var rows = 1_000_000
         @Option(help: "The period of the dashboard.") var period = "2026-Q2"
         @Option(help: "Rounds timed.") var rounds = 5
+        @Option(help: "Also serve Pacta on this loopback port and time the dashboard and the API over HTTP, signed in.") var http: Int?
 
         func run() async throws {
             guard let period = Period(self.period) else { throw CommandFailure("--period must look like 2026-10 or 2026-Q4.") }
@@ -51,37 +52,57 @@ struct Bench: AsyncParsableCommand {
                 }
                 let now = Date()
                 let today = LocalDate(now, in: TimeZone(identifier: ImportRequests.zone)!)
-                var overviewTimes: [Double] = []
-                var agreementPeriods = 0
-                for _ in 0..<(self.rounds + 1) {
-                    let started = ContinuousClock.now
-                    let overview = try await store.compliance(
-                        for: period,
-                        visibleTo: nil,
-                        at: now,
-                        today: today,
-                        minimumAnswers: 3,
-                        thresholds: .standard
-                    )
-                    agreementPeriods = overview.agreements.count
-                    overviewTimes.append((ContinuousClock.now - started).seconds * 1000)
+                for tallies in [true, false] {
+                    try await RequestTallyReading.$isEnabled.withValue(tallies) {
+                        try await self.time(store, period: period, at: now, today: today, tallies ? "from the tallies" : "from every request")
+                    }
                 }
-                print("compliance of \(period) over \(agreementPeriods) agreement periods: \(Survey.summary(overviewTimes))")
-                var historyTimes: [Double] = []
-                for _ in 0..<(self.rounds + 1) {
-                    let started = ContinuousClock.now
-                    _ = try await store.complianceHistory(
-                        agreement: "BP1-BC1",
-                        visibleTo: nil,
-                        at: now,
-                        today: today,
-                        minimumAnswers: 3,
-                        thresholds: .standard
+                if let port = self.http {
+                    let (password, token) = try await Survey.benchAdmin(in: store)
+                    try await Survey.timePages(
+                        [("dashboard page", "/dashboard?period=\(period)"), ("compliance API", "/api/v1/compliance?period=\(period)")],
+                        database: self.database,
+                        port: port,
+                        password: password,
+                        token: token,
+                        rounds: self.rounds
                     )
-                    historyTimes.append((ContinuousClock.now - started).seconds * 1000)
                 }
-                print("history of BP1-BC1 (12 months): \(Survey.summary(historyTimes))")
             }
+        }
+
+        /// Times the overview of `period` and one agreement's history, as read now.
+        private func time(_ store: Store, period: Period, at now: Date, today: LocalDate, _ reading: String) async throws {
+            var overviewTimes: [Double] = []
+            var agreementPeriods = 0
+            for _ in 0..<(self.rounds + 1) {
+                let started = ContinuousClock.now
+                let overview = try await store.compliance(
+                    for: period,
+                    visibleTo: nil,
+                    at: now,
+                    today: today,
+                    minimumAnswers: 3,
+                    thresholds: .standard
+                )
+                agreementPeriods = overview.agreements.count
+                overviewTimes.append((ContinuousClock.now - started).seconds * 1000)
+            }
+            print("compliance of \(period) over \(agreementPeriods) agreement periods, \(reading): \(Survey.summary(overviewTimes))")
+            var historyTimes: [Double] = []
+            for _ in 0..<(self.rounds + 1) {
+                let started = ContinuousClock.now
+                _ = try await store.complianceHistory(
+                    agreement: "BP1-BC1",
+                    visibleTo: nil,
+                    at: now,
+                    today: today,
+                    minimumAnswers: 3,
+                    thresholds: .standard
+                )
+                historyTimes.append((ContinuousClock.now - started).seconds * 1000)
+            }
+            print("history of BP1-BC1 (12 months), \(reading): \(Survey.summary(historyTimes))")
         }
     }
 
@@ -144,50 +165,68 @@ struct Bench: AsyncParsableCommand {
                 }
                 print("results of \(responses) answers over \(campaign.agreements.count) agreements: \(Self.summary(times))")
                 if let port = self.http {
-                    let password = "bench-" + UUID().uuidString
-                    let user: User
-                    if let known = try await store.users.credentials(username: "bench-admin")?.user {
-                        try await Accounts(store: store).updateUser(id: known.id, role: .admin, unit: "BENCH", active: true, password: password)
-                        user = known
-                    } else {
-                        user = try await Accounts(store: store).createUser(
-                            username: "bench-admin",
-                            name: "Bench",
-                            role: .admin,
-                            unit: "BENCH",
-                            password: password,
-                            at: Date()
-                        )
-                    }
-                    let token = try await store.tokens.create(userID: user.id, name: "bench", by: nil, via: "cli", at: Date()).secret
-                    try await self.timePages(code: code, port: port, password: password, token: token)
+                    let (password, token) = try await Self.benchAdmin(in: store)
+                    try await Self.timePages(
+                        [("campaign page", "/campaigns/\(code)"), ("campaign API", "/api/v1/campaigns/\(code)")],
+                        database: self.database,
+                        port: port,
+                        password: password,
+                        token: token,
+                        rounds: self.rounds
+                    )
                 }
             }
         }
 
-        /// Serves Pacta in this process and times the campaign's page and its API, each fetched
-        /// whole by a signed-in client: what a person waits for, HTTP and rendering included.
-        func timePages(code: String, port: Int, password: String, token: String) async throws {
-            let reader = self.database.reader(extra: [
+        /// An administrator for the bench with a new password and API token.
+        static func benchAdmin(in store: Store) async throws -> (password: String, token: String) {
+            let password = "bench-" + UUID().uuidString
+            let user: User
+            if let known = try await store.users.credentials(username: "bench-admin")?.user {
+                try await Accounts(store: store).updateUser(id: known.id, role: .admin, unit: "BENCH", active: true, password: password)
+                user = known
+            } else {
+                user = try await Accounts(store: store).createUser(
+                    username: "bench-admin",
+                    name: "Bench",
+                    role: .admin,
+                    unit: "BENCH",
+                    password: password,
+                    at: Date()
+                )
+            }
+            return (password, try await store.tokens.create(userID: user.id, name: "bench", by: nil, via: "cli", at: Date()).secret)
+        }
+
+        /// Serves Pacta in this process and times `pages`, each fetched whole by a signed-in
+        /// client: what a person waits for, HTTP and rendering included.
+        static func timePages(
+            _ pages: [(name: String, path: String)],
+            database: DatabaseOptions,
+            port: Int,
+            password: String,
+            token: String,
+            rounds: Int
+        ) async throws {
+            let reader = database.reader(extra: [
                 "http.port": .init(.int(port), isSecret: false), "log.level": .init(.string("warning"), isSecret: false),
             ])
             let app = try await buildApplication(reader: reader)
             let server = ServiceGroup(configuration: ServiceGroupConfiguration(services: [app], logger: app.logger))
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await server.run() }
-                let base = "http://127.0.0.1:\(port)"
-                let client = HTTPBench(base: base, token: token)
+                let client = HTTPBench(base: "http://127.0.0.1:\(port)", token: token)
                 try await client.waitUntilUp()
                 try await client.signIn(username: "bench-admin", password: password)
-                for (name, path) in [("page", "/campaigns/\(code)"), ("API", "/api/v1/campaigns/\(code)")] {
+                for (name, path) in pages {
                     var times: [Double] = []
                     var size = 0
-                    for _ in 0..<(self.rounds + 1) {
+                    for _ in 0..<(rounds + 1) {
                         let started = ContinuousClock.now
                         size = try await client.get(path)
                         times.append((ContinuousClock.now - started).seconds * 1000)
                     }
-                    print("campaign \(name) over HTTP (\(size / 1024) KB): \(Self.summary(times))")
+                    print("\(name) over HTTP (\(size / 1024) KB): \(Self.summary(times))")
                 }
                 await server.triggerGracefulShutdown()
             }
