@@ -2,19 +2,23 @@
 /// stored), kept up to date as requests arrive so that reports add months up instead of
 /// measuring every request again.
 ///
-/// Only what can no longer change is counted: a request whose milestone has happened is `met`
-/// or `missed` for good, and its duration is final. A request still waiting for the milestone is
-/// counted among the `requests` only; a report measures it at its own evaluation instant
-/// (``HardIndicators/measure(_:tally:waiting:clock:at:)``).
+/// Counted at an instant (when the requests last changed), only what can no longer change is
+/// counted as met or missed: a request whose milestone has happened, and one still waiting whose
+/// business time had already passed the target (whenever its milestone comes, it is late). A
+/// request waiting within its target is counted among the `requests` only; a report measures
+/// it at its own evaluation instant (``HardIndicators/measure(_:tally:waiting:clock:at:)``), and
+/// the store keeps which ones they are (``HardIndicators/isWaiting(_:for:clock:at:)``).
 public struct HardTally: Sendable, Hashable {
     /// Requests the commitment applies to (after the priority filter), waiting ones included.
     public var requests: Int
-    /// Requests whose milestone happened within the target, and late (`*_within` commitments).
+    /// Requests whose milestone happened within the target, and late or not yet and already
+    /// past the target (`*_within` commitments).
     public var met: Int
     public var missed: Int
-    /// The latest milestone counted (Unix seconds). A report evaluated before it would treat
-    /// that milestone as not happened yet, so it cannot use the tally; ``Int64/max`` marks a
-    /// tally no report may use.
+    /// The latest instant a counted outcome rests on (Unix seconds): a milestone, or the instant
+    /// of counting when a waiting request was counted missed. A report evaluated before it could
+    /// see those outcomes otherwise, so it cannot use the tally; ``Int64/max`` marks a tally no
+    /// report may use.
     public var settledThrough: Int64
     /// Business seconds to each resolution, ascending (median and 90th-percentile commitments).
     public var durations: [Int64]
@@ -66,9 +70,9 @@ extension HardIndicators {
     static let longestSettled: Int64 = 365 * 86_400
 
     /// Tallies a hard commitment (not `manual`) over `requests`, those opened in the stretch of
-    /// time the tally stands for. `clock` must cover their days as a report's would (at least
-    /// from two days before the stretch to 400 days after it).
-    public static func tally(_ commitment: Commitment, requests: [ServiceRequest], clock: BusinessClock?) -> HardTally {
+    /// time the tally stands for, as known at `instant`. `clock` must cover their days as a
+    /// report's would (at least from two days before the stretch to 400 days after it).
+    public static func tally(_ commitment: Commitment, requests: [ServiceRequest], clock: BusinessClock?, at instant: Int64) -> HardTally {
         var tally = HardTally()
         for request in requests where Self.applies(commitment, to: request.priority) {
             tally.requests += 1
@@ -76,13 +80,20 @@ extension HardIndicators {
             switch commitment.metric {
             case .resolutionWithin, .firstResponseWithin:
                 let milestone = Milestone(commitment.metric)
-                guard let instant = request.instant(of: milestone) else { continue }
-                guard instant - request.openedAt <= Self.longestSettled, let seconds = request.businessSeconds(to: milestone, on: clock) else {
+                guard let reached = request.instant(of: milestone) else {
+                    // Still waiting: missed for good once past the target; measured by reports until then.
+                    if clock.elapsed(from: request.openedAt, to: instant, pauses: request.pauses) > commitment.targetSeconds {
+                        tally.missed += 1
+                        tally.settledThrough = max(tally.settledThrough, instant)
+                    }
+                    continue
+                }
+                guard reached - request.openedAt <= Self.longestSettled, let seconds = request.businessSeconds(to: milestone, on: clock) else {
                     tally.settledThrough = .max
                     continue
                 }
                 if seconds <= commitment.targetSeconds { tally.met += 1 } else { tally.missed += 1 }
-                tally.settledThrough = max(tally.settledThrough, instant)
+                tally.settledThrough = max(tally.settledThrough, reached)
             case .medianResolution, .p90Resolution:
                 guard let resolved = request.resolvedAt else { continue }
                 guard resolved - request.openedAt <= Self.longestSettled, let seconds = request.businessSeconds(to: .resolution, on: clock) else {
@@ -99,10 +110,19 @@ extension HardIndicators {
         return tally
     }
 
-    /// Measures a hard commitment from its tally over a period and the period's requests still
-    /// waiting for the commitment's milestone (any others among `waiting` are ignored), as
+    /// Whether a tally counted at `instant` leaves `request` to the report: the commitment
+    /// times it, its milestone has not happened and the target was not yet passed.
+    public static func isWaiting(_ request: ServiceRequest, for commitment: Commitment, clock: BusinessClock?, at instant: Int64) -> Bool {
+        guard commitment.metric.hasGoal, let clock, Self.applies(commitment, to: request.priority),
+            request.instant(of: Milestone(commitment.metric)) == nil
+        else { return false }
+        return clock.elapsed(from: request.openedAt, to: instant, pauses: request.pauses) <= commitment.targetSeconds
+    }
+
+    /// Measures a hard commitment from its tally over a period and the requests the tally left
+    /// waiting (``isWaiting(_:for:clock:at:)``; any others among `waiting` are ignored), as
     /// ``measure(_:requests:clock:at:)`` measures all of the period's requests; nil when the
-    /// tally cannot tell: `evaluation` comes before a milestone it counted.
+    /// tally cannot tell: `evaluation` comes before an outcome it counted.
     public static func measure(
         _ commitment: Commitment,
         tally: HardTally,

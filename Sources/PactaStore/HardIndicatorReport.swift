@@ -177,8 +177,7 @@ extension RequestRepository {
         let code = record.agreement.code
         guard let tallies = try await self.tallies(agreement: code, document: record.measured, period: period) else { return nil }
         let utc = TimeZone(identifier: "UTC")!
-        let span = period.instants(in: utc)
-        let waiting = try await self.waiting(agreement: code, openedFrom: span.start - 86_400, to: span.end + 86_400)
+        let waiting = try await self.requests(ids: Set(tallies.waiting.values.joined()))
         var measurements: [HardMeasurement] = []
         for commitment in commitments {
             if commitment.metric == .manual {
@@ -190,7 +189,8 @@ extension RequestRepository {
                 let measurement = HardIndicators.measure(
                     commitment,
                     tally: tallies.commitments[commitment.key] ?? HardTally(),
-                    waiting: waiting.filter { window.start <= $0.openedAt && $0.openedAt < window.end },
+                    waiting: (tallies.waiting[commitment.key] ?? []).compactMap { waiting[$0] }
+                        .filter { window.start <= $0.openedAt && $0.openedAt < window.end },
                     clock: commitment.calendar.flatMap { clocks[$0] },
                     at: evaluation
                 )

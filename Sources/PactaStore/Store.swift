@@ -74,7 +74,7 @@ public struct Store: Repositories {
         if !dryRun {
             try await LedgerGenesis.run(in: self.database, at: Date())
             try await self.requests.rematchUnsigned()
-            try await self.requests.recountStaleTallies()
+            try await self.requests.recountStaleTallies(at: Date())
         }
         return report
     }

@@ -60,10 +60,12 @@ import Testing
         let requests = Self.requests(&generator)
         let months = [Period("2026-10")!, Period("2026-11")!]
         let latest = requests.flatMap { [$0.firstResponseAt, $0.resolvedAt].compactMap(\.self) }.max() ?? .min
-        let evaluation = max(latest, Fixture.at("2026-11-20 12:00")) + Int64.random(in: 0...400_000, using: &generator)
+        // Counted once every milestone is in, then evaluated then or later.
+        let counted = max(latest, Fixture.at("2026-11-20 12:00")) + Int64.random(in: 0...400_000, using: &generator)
+        let evaluation = counted + (Bool.random(using: &generator) ? 0 : Int64.random(in: 0...400_000, using: &generator))
         for commitment in Self.commitments {
-            let tallies = months.map { HardIndicators.tally(commitment, requests: Self.opened(in: $0, requests), clock: Fixture.clock) }
-            let waiting = requests.filter { $0.firstResponseAt == nil || $0.resolvedAt == nil }
+            let tallies = months.map { HardIndicators.tally(commitment, requests: Self.opened(in: $0, requests), clock: Fixture.clock, at: counted) }
+            let waiting = requests.filter { HardIndicators.isWaiting($0, for: commitment, clock: Fixture.clock, at: counted) }
             for (period, tally) in [(months[0], tallies[0]), (months[1], tallies[1]), (Period("2026-Q4")!, tallies[0] + tallies[1])] {
                 let expected = HardIndicators.measure(commitment, requests: Self.opened(in: period, requests), clock: Fixture.clock, at: evaluation)
                 let measured = HardIndicators.measure(
@@ -80,7 +82,7 @@ import Testing
 
     @Test func aTallyCannotAnswerForAnInstantBeforeAMilestoneItCounted() throws {
         let request = Fixture.request("A", opened: "2026-10-05 09:00", response: "2026-10-05 09:30", resolved: "2026-10-05 11:00")
-        let tally = HardIndicators.tally(Fixture.fourHours, requests: [request], clock: Fixture.clock)
+        let tally = HardIndicators.tally(Fixture.fourHours, requests: [request], clock: Fixture.clock, at: Fixture.at("2026-10-06 09:00"))
         #expect(tally == HardTally(requests: 1, met: 1, settledThrough: Fixture.at("2026-10-05 11:00")))
         #expect(HardIndicators.measure(Fixture.fourHours, tally: tally, waiting: [], clock: Fixture.clock, at: Fixture.at("2026-10-05 10:59")) == nil)
         let measured = try #require(
@@ -91,9 +93,25 @@ import Testing
 
     @Test func aMilestoneMoreThanAYearAfterTheOpeningIsLeftToTheReport() {
         let late = Fixture.request("A", opened: "2026-10-05 09:00", resolved: "2027-10-06 09:00")
-        let tally = HardIndicators.tally(Fixture.fourHours, requests: [late], clock: Fixture.clock)
+        let tally = HardIndicators.tally(Fixture.fourHours, requests: [late], clock: Fixture.clock, at: Fixture.at("2027-11-01 09:00"))
         #expect(tally.settledThrough == .max)
         #expect(HardIndicators.measure(Fixture.fourHours, tally: tally, waiting: [], clock: Fixture.clock, at: .max - 1) == nil)
+    }
+
+    @Test func aRequestWaitingPastItsTargetIsMissedForGoodAndOneWithinItIsLeftToTheReport() throws {
+        let overdue = Fixture.request("A", opened: "2026-10-05 09:00")
+        let recent = Fixture.request("B", opened: "2026-10-06 15:00")
+        let counted = Fixture.at("2026-10-06 16:00")
+        let tally = HardIndicators.tally(Fixture.fourHours, requests: [overdue, recent], clock: Fixture.clock, at: counted)
+        #expect(tally == HardTally(requests: 2, missed: 1, settledThrough: counted))
+        #expect(!HardIndicators.isWaiting(overdue, for: Fixture.fourHours, clock: Fixture.clock, at: counted))
+        #expect(HardIndicators.isWaiting(recent, for: Fixture.fourHours, clock: Fixture.clock, at: counted))
+        // Evaluated the next afternoon, B has passed its four hours too.
+        let later = try #require(
+            HardIndicators.measure(Fixture.fourHours, tally: tally, waiting: [recent], clock: Fixture.clock, at: Fixture.at("2026-10-07 16:00"))
+        )
+        #expect(later.missed == 2 && later.pending == 0 && later.status == .notMet)
+        #expect(HardIndicators.measure(Fixture.fourHours, tally: tally, waiting: [recent], clock: Fixture.clock, at: counted - 1) == nil)
     }
 
     @Test func aQuarterIsItsThreeMonths() {

@@ -74,19 +74,27 @@ import Testing
         let document = record.measured
         let hard = document.terms.commitments.filter { $0.kind == .hard && $0.metric != .manual }
         let utc = TimeZone(identifier: "UTC")!
+        let id = try #require(try await store.database.first("SELECT id FROM agreements WHERE code = 'TI-CRED'")).decode(Int64.self)
         for month in Self.months {
             let stored = try #require(try await store.requests.tallies(agreement: "TI-CRED", document: document, period: month), "\(step) \(month)")
             let span = month.instants(in: utc)
-            let requests = try await store.requests.list(agreement: "TI-CRED", openedFrom: span.start - 86_400, to: span.end + 86_400)
+            let requests = try await store.requests.identified(agreement: id, openedFrom: span.start - 86_400, to: span.end + 86_400)
             for commitment in hard {
                 let calendar = commitment.calendar.flatMap(document.calendar)
                 let clock = try calendar.map {
                     try BusinessClock(calendar: $0, from: month.first.adding(days: -2), through: month.last.adding(days: 400))
                 }
                 let window = month.instants(in: calendar.flatMap { TimeZone(identifier: $0.timeZone) } ?? utc)
-                let opened = requests.filter { window.start <= $0.openedAt && $0.openedAt < window.end }
-                let recount = HardIndicators.tally(commitment, requests: opened, clock: clock)
+                let opened = requests.filter { window.start <= $0.request.openedAt && $0.request.openedAt < window.end }
+                // As counted when the month's requests last changed.
+                let row = try await store.database.first(
+                    "SELECT counted_at FROM request_tallies WHERE agreement_id = \(id) AND commitment = \(commitment.key) AND month = \(month)"
+                )
+                let counted: Int64 = try row.map { try $0.decode(Int64.self) } ?? 0
+                let recount = HardIndicators.tally(commitment, requests: opened.map(\.request), clock: clock, at: counted)
                 #expect(stored.commitments[commitment.key] ?? HardTally() == recount, "\(step) \(month) \(commitment.key)")
+                let waiting = opened.filter { HardIndicators.isWaiting($0.request, for: commitment, clock: clock, at: counted) }.map(\.id)
+                #expect(stored.waiting[commitment.key, default: []].sorted() == waiting.sorted(), "\(step) \(month) \(commitment.key)")
             }
             let volume = try await RequestTallyReading.$isEnabled.withValue(false) {
                 try await store.requests.volume(agreement: "TI-CRED", period: month)

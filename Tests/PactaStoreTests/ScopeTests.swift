@@ -294,7 +294,8 @@ import Testing
                     value: 9,
                     evidence: "Acta",
                     by: luis,
-                    at: self.now
+                    at: self.now,
+                    today: self.today
                 )
             }
             try await store.manualValues.set(
@@ -304,7 +305,8 @@ import Testing
                 value: 3,
                 evidence: "Acta",
                 by: self.ana,
-                at: self.now
+                at: self.now,
+                today: self.today
             )
             #expect(try await store.manualValues.values(agreement: "TI-CRED", period: Period("2026-09")!)["M1"]?.value == 3)
         }

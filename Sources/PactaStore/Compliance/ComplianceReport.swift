@@ -22,6 +22,8 @@ public struct AgreementPeriodCompliance: Sendable, Hashable {
     public var evaluatedAt: Date
     /// Whether the period is still running: its figures may change.
     public var provisional: Bool
+    /// Changes to its figures made after the period ended, newest first: when, why, by whom.
+    public var changes: [FigureChange]
 }
 
 /// Compliance for a period across the agreements the reader may see: each agreement's review
@@ -52,14 +54,19 @@ public struct ComplianceOverview: Sendable, Hashable {
 extension Repositories {
     /// The compliance of `record` in `period` as known at `evaluation`; provisional while the
     /// period runs on `today`.
+    /// - Parameter changes: the agreement's recorded ``FigureChange``s by month, when the caller
+    ///   read them already; read here otherwise.
     public func compliance(
         of record: AgreementRecord,
         period: Period,
         at evaluation: Date,
         today: LocalDate,
         minimumAnswers: Int,
-        thresholds: ComplianceThresholds
+        thresholds: ComplianceThresholds,
+        changes: [Period: [FigureChange]]? = nil
     ) async throws -> AgreementPeriodCompliance {
+        let changes = if let changes { changes } else { try await self.figureChanges.list(agreement: record.agreement.code) }
+        let utc = TimeZone(identifier: "UTC")!
         let report = try await self.hardIndicators(of: record, period: period, at: evaluation, minimumAnswers: minimumAnswers, withLines: false)
         let commitments = Dictionary(report.terms.commitments.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
         // Hard commitments as measured from the requests, soft ones from the period's survey.
@@ -82,7 +89,9 @@ extension Repositories {
             volume: try await self.requests.volume(agreement: agreement.code, period: period),
             responses: report.soft.map(\.responses).max() ?? 0,
             evaluatedAt: evaluation,
-            provisional: period.last >= today
+            provisional: period.last >= today,
+            changes: period.months.flatMap { changes[$0] ?? [] }.filter { LocalDate($0.changedAt, in: utc) > period.last }
+                .sorted { $0.changedAt > $1.changedAt }
         )
     }
 
@@ -102,6 +111,7 @@ extension Repositories {
         let terms = record.measured.terms
         let first = Period.containing(terms.validFrom, cadence: terms.cadence)
         let last = Period.containing(min(terms.validTo, today), cadence: terms.cadence)
+        let changes = try await self.figureChanges.list(agreement: code)
         var history: [AgreementPeriodCompliance] = []
         for period in first.through(last).reversed().prefix(limit) {
             history.append(
@@ -111,7 +121,8 @@ extension Repositories {
                     at: evaluation,
                     today: today,
                     minimumAnswers: minimumAnswers,
-                    thresholds: thresholds
+                    thresholds: thresholds,
+                    changes: changes
                 )
             )
         }
@@ -149,6 +160,7 @@ extension Repositories {
         thresholds: ComplianceThresholds
     ) async throws -> ComplianceOverview {
         var agreements: [AgreementPeriodCompliance] = []
+        let changes = try await self.figureChanges.list(within: span)
         for summary in try await self.agreements.list(visibleTo: actor).sorted(by: { $0.code < $1.code }) {
             guard summary.signedVersion != nil, summary.validFrom <= span.last, summary.validTo >= span.first,
                 let record = try await self.agreements.get(summary.code, visibleTo: actor)
@@ -164,7 +176,8 @@ extension Repositories {
                         at: evaluation,
                         today: today,
                         minimumAnswers: minimumAnswers,
-                        thresholds: thresholds
+                        thresholds: thresholds,
+                        changes: changes[summary.code] ?? [:]
                     )
                 )
             }

@@ -33,6 +33,8 @@ public enum RequestTallyReading {
 struct PeriodTallies: Sendable {
     /// By commitment key; a commitment without a row counted no request.
     var commitments: [String: HardTally]
+    /// The requests each commitment left waiting, by key: their ids.
+    var waiting: [String: [Int64]]
     /// Requests opened in the period in the organisation's zone.
     var volume: Int
 }
@@ -56,55 +58,62 @@ extension RequestRepository {
         else { return nil }
         let rows = try await self.db.query(
             """
-            SELECT t.commitment, t.requests, t.met, t.missed, t.settled_through, t.durations
-            FROM request_tallies t JOIN agreements a ON a.id = t.agreement_id
+            SELECT \(TallyRow.columns) FROM request_tallies t JOIN agreements a ON a.id = t.agreement_id
             WHERE a.code = \(code) AND t.month >= \(period.months.first!.description) AND t.month <= \(period.months.last!.description)
             """
         )
-        var result = PeriodTallies(commitments: [:], volume: 0)
+        var result = PeriodTallies(commitments: [:], waiting: [:], volume: 0)
         for row in rows {
-            let (commitment, requests, met, missed, settledThrough, durations) = try row.decode((String, Int, Int, Int, Int64, String).self)
-            if commitment.isEmpty {
-                result.volume += requests
+            let stored = try TallyRow(row)
+            if stored.commitment.isEmpty {
+                result.volume += stored.requests
                 continue
             }
-            let tally = HardTally(
-                requests: requests,
-                met: met,
-                missed: missed,
-                settledThrough: settledThrough,
-                durations: durations.split(separator: ",").compactMap { Int64($0) }
-            )
-            result.commitments[commitment] = result.commitments[commitment].map { $0 + tally } ?? tally
+            let tally = stored.tally
+            result.commitments[stored.commitment] = result.commitments[stored.commitment].map { $0 + tally } ?? tally
+            result.waiting[stored.commitment, default: []] += stored.waitingIDs
         }
         return result
     }
 
-    /// The requests of agreement `code` opened in `[from, to)` (Unix seconds) still waiting for
-    /// their first response or their resolution.
-    func waiting(agreement code: String, openedFrom from: Int64, to: Int64) async throws -> [ServiceRequest] {
+    /// The requests with `ids`, by id.
+    func requests(ids: some Collection<Int64>) async throws -> [Int64: ServiceRequest] {
+        guard !ids.isEmpty else { return [:] }
+        var requests: [Int64: ServiceRequest] = [:]
+        for row in try await self.db.query(
+            """
+            SELECT \(Self.selected), r.id FROM requests r JOIN units p ON p.id = r.provider_id JOIN units c ON c.id = r.client_id
+            WHERE r.id IN (\(SQL(values: ids.map(\.databaseValue))))
+            """
+        ) {
+            requests[try row.decode(Self.selectedCount, as: Int64.self)] = try Self.request(row)
+        }
+        return requests
+    }
+
+    /// The requests of agreement `id` opened in `[from, to)` (Unix seconds) with their ids.
+    func identified(agreement id: Int64, openedFrom from: Int64, to: Int64) async throws -> [(id: Int64, request: ServiceRequest)] {
         try await self.db.query(
             """
-            SELECT \(Self.selected)
-            FROM requests r JOIN agreements a ON a.id = r.agreement_id
-            JOIN units p ON p.id = r.provider_id JOIN units c ON c.id = r.client_id
-            WHERE a.code = \(code) AND r.opened_at >= \(Self.date(from)) AND r.opened_at < \(Self.date(to))
-            AND (r.resolved_at IS NULL OR r.first_response_at IS NULL)
+            SELECT \(Self.selected), r.id FROM requests r JOIN units p ON p.id = r.provider_id JOIN units c ON c.id = r.client_id
+            WHERE r.agreement_id = \(id) AND r.opened_at >= \(Self.date(from)) AND r.opened_at < \(Self.date(to))
             """
-        ).map(Self.request)
+        ).map { (try $0.decode(Self.selectedCount, as: Int64.self), try Self.request($0)) }
     }
 
     /// Counts again the tallies of `changed` months, agreement by agreement, on each one's
     /// signed terms; an agreement whose tallies were counted on other terms is counted whole.
-    func recountTallies(_ changed: TalliedMonths) async throws {
+    /// Months that had ended by the reason's day and now count otherwise are recorded with it.
+    func recountTallies(_ changed: TalliedMonths, because reason: FigureChangeReason) async throws {
         for (id, months) in changed.months.sorted(by: { $0.key < $1.key }) {
-            try await self.recountTallies(agreement: id, months: months)
+            let recounted = try await self.recountTallies(agreement: id, months: months, at: reason.instant)
+            try await FigureChangeRepository(db: self.db).record(agreement: id, months: recounted, reason)
         }
     }
 
     /// Counts again the tallies of every signed agreement not counted on its signed terms: after
     /// the migration that brought them, or after Pacta changes what a tally holds.
-    func recountStaleTallies() async throws {
+    func recountStaleTallies(at instant: Date) async throws {
         let rows = try await self.db.query(
             """
             SELECT a.id, b.basis FROM agreements a LEFT JOIN request_tally_bases b ON b.agreement_id = a.id
@@ -114,16 +123,18 @@ extension RequestRepository {
         for row in rows {
             let (id, basis) = try row.decode((Int64, String?).self)
             guard let document = try await self.signedDocument(agreement: id) else { continue }
-            if try basis != Self.tallyBasis(document) { try await self.recountTallies(agreement: id, months: nil) }
+            if try basis != Self.tallyBasis(document) { try await self.recountTallies(agreement: id, months: nil, at: instant) }
         }
     }
 
     /// Counts again agreement `id`'s tallies of `months`, or all of them when nil (or when they
-    /// were counted on other terms).
-    func recountTallies(agreement id: Int64, months: Set<Period>?) async throws {
+    /// were counted on other terms), as known at `instant`.
+    /// - Returns: the months whose counts changed.
+    @discardableResult
+    func recountTallies(agreement id: Int64, months: Set<Period>?, at instant: Date) async throws -> Set<Period> {
         guard let code = try await self.db.first("SELECT code FROM agreements WHERE id = \(id)").map({ try $0.decode(String.self) }),
             let document = try await self.signedDocument(agreement: id)
-        else { return }
+        else { return [] }
         let basis = try Self.tallyBasis(document)
         let stored = try await self.db.first("SELECT basis FROM request_tally_bases WHERE agreement_id = \(id)").map { try $0.decode(String.self) }
         var months = months
@@ -132,6 +143,14 @@ extension RequestRepository {
             try await self.db.execute("DELETE FROM request_tally_bases WHERE agreement_id = \(id)")
             try await self.db.execute("INSERT INTO request_tally_bases (agreement_id, basis) VALUES (\(id), \(basis))")
         }
+        // What the months counted before, to tell which ones change.
+        let monthFilter: SQL = months.map { " AND month IN (\(SQL(values: $0.sorted().map(\.databaseValue))))" } ?? ""
+        var before: [Period: Set<TallyRow>] = [:]
+        for row in try await self.db.query("SELECT \(TallyRow.columns) FROM request_tallies WHERE agreement_id = \(id)" + monthFilter) {
+            let stored = try TallyRow(row)
+            before[stored.month, default: []].insert(stored)
+        }
+        var after: [Period: Set<TallyRow>] = [:]
         let all: Set<Period>
         if let months {
             all = months
@@ -143,14 +162,12 @@ extension RequestRepository {
         let utc = TimeZone(identifier: "UTC")!
         for month in all.sorted() {
             let span = month.instants(in: utc)
-            let requests = try await self.list(agreement: code, openedFrom: span.start - 86_400, to: span.end + 86_400)
-            var rows: [[DatabaseValue]] = []
-            func add(_ commitment: String, _ tally: HardTally) {
+            let requests = try await self.identified(agreement: id, openedFrom: span.start - 86_400, to: span.end + 86_400)
+            let counted = Int64(instant.timeIntervalSince1970.rounded(.down))
+            var rows: [TallyRow] = []
+            func add(_ commitment: String, _ tally: HardTally, waiting: [Int64] = []) {
                 guard tally.requests > 0 else { return }
-                rows.append([
-                    .integer(id), .text(commitment), .text(month.description), .integer(Int64(tally.requests)), .integer(Int64(tally.met)),
-                    .integer(Int64(tally.missed)), .integer(tally.settledThrough), .text(tally.durations.map(String.init).joined(separator: ",")),
-                ])
+                rows.append(TallyRow(commitment: commitment, month: month, tally: tally, waiting: waiting, countedAt: counted))
             }
             add("", HardTally(requests: try await self.volume(agreementID: id, period: month)))
             var clocks: [String: BusinessClock] = [:]
@@ -166,20 +183,25 @@ extension RequestRepository {
                     )
                 }
                 let window = month.instants(in: zone)
-                let opened = requests.filter { window.start <= $0.openedAt && $0.openedAt < window.end }
-                add(commitment.key, HardIndicators.tally(commitment, requests: opened, clock: calendar.flatMap { clocks[$0.code] }))
+                let opened = requests.filter { window.start <= $0.request.openedAt && $0.request.openedAt < window.end }
+                let clock = calendar.flatMap { clocks[$0.code] }
+                add(
+                    commitment.key,
+                    HardIndicators.tally(commitment, requests: opened.map(\.request), clock: clock, at: counted),
+                    waiting: opened.filter { HardIndicators.isWaiting($0.request, for: commitment, clock: clock, at: counted) }.map(\.id)
+                )
             }
             if months != nil {
                 try await self.db.execute("DELETE FROM request_tallies WHERE agreement_id = \(id) AND month = \(month.description)")
             }
             if !rows.isEmpty {
-                try await self.db.insert(
-                    into: "request_tallies",
-                    columns: ["agreement_id", "commitment", "month", "requests", "met", "missed", "settled_through", "durations"],
-                    rows: rows
-                )
+                try await self.db.insert(into: "request_tallies", columns: TallyRow.inserted, rows: rows.map { $0.values(agreement: id) })
             }
+            after[month] = Set(rows)
         }
+        // Counting again what did not change is no change.
+        func figures(_ rows: Set<TallyRow>?) -> Set<TallyRow> { Set((rows ?? []).map { $0.withoutCountingInstant }) }
+        return Set(before.keys).union(after.keys).filter { figures(before[$0]) != figures(after[$0]) }
     }
 
     /// The months agreement `id` has requests in, in any zone.
@@ -196,7 +218,7 @@ extension RequestRepository {
     }
 
     /// The latest version of agreement `id` both sides signed, as its figures are measured.
-    private func signedDocument(agreement id: Int64) async throws -> AgreementDocument? {
+    func signedDocument(agreement id: Int64) async throws -> AgreementDocument? {
         guard
             let row = try await self.db.first(
                 """
@@ -223,5 +245,74 @@ extension RequestRepository {
             """,
             as: Int.self
         )
+    }
+}
+
+/// One row of `request_tallies`, as stored.
+struct TallyRow: Hashable {
+    var commitment: String
+    var month: Period
+    var requests: Int
+    var met: Int
+    var missed: Int
+    var settledThrough: Int64
+    /// Business seconds, ascending, comma-separated.
+    var durations: String
+    /// Ids of the requests left waiting, comma-separated.
+    var waiting: String
+    /// When it was counted (Unix seconds).
+    var countedAt: Int64
+
+    static let columns: SQL = "commitment, month, requests, met, missed, settled_through, durations, waiting, counted_at"
+    static let inserted = [
+        "agreement_id", "commitment", "month", "requests", "met", "missed", "settled_through", "durations", "waiting", "counted_at",
+    ]
+
+    init(commitment: String, month: Period, tally: HardTally, waiting: [Int64], countedAt: Int64) {
+        self.commitment = commitment
+        self.month = month
+        self.requests = tally.requests
+        self.met = tally.met
+        self.missed = tally.missed
+        self.settledThrough = tally.settledThrough
+        self.durations = tally.durations.map(String.init).joined(separator: ",")
+        self.waiting = waiting.map(String.init).joined(separator: ",")
+        self.countedAt = countedAt
+    }
+
+    init(_ row: DatabaseRow) throws {
+        (self.commitment, self.month, self.requests, self.met, self.missed, self.settledThrough, self.durations, self.waiting, self.countedAt) =
+            try row.decode((String, Period, Int, Int, Int, Int64, String, String, Int64).self)
+    }
+
+    var waitingIDs: [Int64] { self.waiting.split(separator: ",").compactMap { Int64($0) } }
+
+    /// The row as another count of the same requests would give it: a count at a later instant
+    /// settles more (a waiting request past its target is missed, as reports found it already),
+    /// so the instants are left out and waiting requests go with the missed ones.
+    var withoutCountingInstant: TallyRow {
+        var row = self
+        row.countedAt = 0
+        if row.settledThrough != .max { row.settledThrough = 0 }
+        row.missed += row.waitingIDs.count
+        row.waiting = ""
+        return row
+    }
+
+    var tally: HardTally {
+        HardTally(
+            requests: self.requests,
+            met: self.met,
+            missed: self.missed,
+            settledThrough: self.settledThrough,
+            durations: self.durations.split(separator: ",").compactMap { Int64($0) }
+        )
+    }
+
+    func values(agreement id: Int64) -> [DatabaseValue] {
+        [
+            .integer(id), .text(self.commitment), .text(self.month.description), .integer(Int64(self.requests)), .integer(Int64(self.met)),
+            .integer(Int64(self.missed)), .integer(self.settledThrough), .text(self.durations), .text(self.waiting), .integer(self.countedAt),
+        ]
     }
 }

@@ -270,8 +270,17 @@ public struct AgreementRepository: Sendable {
                 WHERE id = \(loaded.id)
                 """
             )
-            if agreement.signedVersion != loaded.agreement.signedVersion {
-                try await RequestRepository(db: db).rematch(provider: loaded.providerID, client: loaded.clientID)
+            if let signed = agreement.signedVersion, signed != loaded.agreement.signedVersion {
+                // A first signature gives the agreement its figures; a revision changes those it had.
+                let reason = FigureChangeReason(
+                    cause: .revision,
+                    actor: signer.username,
+                    detail: "\(code) v\(signed)",
+                    instant: instant,
+                    today: today,
+                    revised: loaded.agreement.signedVersion == nil ? nil : loaded.id
+                )
+                try await RequestRepository(db: db).rematch(provider: loaded.providerID, client: loaded.clientID, because: reason)
             }
             // Last, so that the ledger's lock is held only for the append.
             try await LedgerRepository(db: db).record(.signed, agreement, actor: signer, data: signature.ledgerData, at: instant)

@@ -18,7 +18,8 @@ public struct ManualValue: Sendable, Hashable {
 public struct ManualValueRepository: Sendable {
     let db: any DatabaseExecutor
 
-    /// Records `value` for commitment `key` of agreement `code` in `period`.
+    /// Records `value` for commitment `key` of agreement `code` in `period`; for a period ended
+    /// by `today`, the change to its figures is recorded too.
     public func set(
         agreement code: String,
         commitment key: String,
@@ -26,7 +27,8 @@ public struct ManualValueRepository: Sendable {
         value: Double,
         evidence: String,
         by actor: Actor,
-        at instant: Date
+        at instant: Date,
+        today: LocalDate
     ) async throws {
         var validator = Validator()
         validator.check(value.isFinite, "value", "invalid_number", "The value must be a number.")
@@ -61,6 +63,11 @@ public struct ManualValueRepository: Sendable {
                 ON CONFLICT (agreement_id, commitment, period) DO UPDATE SET value = excluded.value,
                 evidence = excluded.evidence, entered_by = excluded.entered_by, entered_at = excluded.entered_at
                 """
+            )
+            try await FigureChangeRepository(db: db).record(
+                agreement: id,
+                months: period.months,
+                FigureChangeReason(cause: .manualValue, actor: actor.username, detail: key, instant: instant, today: today)
             )
         }
     }

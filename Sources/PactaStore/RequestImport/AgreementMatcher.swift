@@ -107,9 +107,11 @@ extension RequestRepository {
     /// Matches again every stored request between two units, after an agreement between them was
     /// signed by both sides: requests that arrived before it was in force, or matched to an older
     /// agreement the new one takes over from, now count for it, measured on its calendar.
+    /// - Parameter reason: why, recorded for the ended months whose figures change (every month
+    ///   of a revised agreement: all are measured on its new terms).
     /// - Returns: how many requests changed agreement or were measured again.
     @discardableResult
-    func rematch(provider: Int64, client: Int64) async throws -> Int {
+    func rematch(provider: Int64, client: Int64, because reason: FigureChangeReason? = nil) async throws -> Int {
         let db = self.db
         // After any import under way: its rows are then seen here, and the two never deadlock.
         try await db.lock(.requestImport)
@@ -145,7 +147,13 @@ extension RequestRepository {
         for row in try await db.query(
             "SELECT id FROM agreements WHERE provider_id = \(provider) AND client_id = \(client) AND signed_version IS NOT NULL"
         ) {
-            try await self.recountTallies(agreement: try row.decode(Int64.self), months: nil)
+            let id = try row.decode(Int64.self)
+            var months = try await self.recountTallies(agreement: id, months: nil, at: reason?.instant ?? Date())
+            guard let reason else { continue }
+            if id == reason.revised, let terms = try await self.signedDocument(agreement: id)?.terms {
+                months.formUnion(Period.containing(terms.validFrom, cadence: .monthly).through(Period.containing(terms.validTo, cadence: .monthly)))
+            }
+            try await FigureChangeRepository(db: db).record(agreement: id, months: months, reason)
         }
         return changed
     }

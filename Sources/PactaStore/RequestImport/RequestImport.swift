@@ -111,7 +111,10 @@ extension RequestRepository {
                     throw ImportAborted(problems: report.problems, problemCount: report.problemCount)
                 }
                 if await importer.staging { try await db.execute("DROP TABLE request_staging") }
-                try await RequestRepository(db: db).recountTallies(await importer.tallied)
+                try await RequestRepository(db: db).recountTallies(
+                    await importer.tallied,
+                    because: FigureChangeReason(cause: .requests, actor: actor.username, instant: instant, today: LocalDate(instant, in: timeZone))
+                )
                 var written = ImportReport(
                     created: report.created,
                     updated: report.updated,

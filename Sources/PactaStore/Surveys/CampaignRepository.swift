@@ -77,6 +77,7 @@ public struct CampaignRepository: Sendable {
                 throw ValidationError(field: "agreements", code: "required", message: "A campaign rates at least one agreement.")
             }
             try await db.execute("UPDATE campaigns SET state = 'open', opened_at = \(instant) WHERE id = \(id)")
+            try await Self(db: db).recordFigureChanges(campaign: id, code, by: actor, at: instant)
             // People with an account: the active users of the client unit.
             try await db.execute(
                 """
@@ -123,6 +124,25 @@ public struct CampaignRepository: Sendable {
                 )
             }
             try await db.execute("UPDATE survey_invitations SET used = used WHERE campaign_id = \(id)")
+            try await Self(db: db).recordFigureChanges(campaign: id, code, by: actor, at: instant)
+        }
+    }
+
+    /// Answers for a period that has ended arrive while the campaign is open, and are final once
+    /// it closes: both are recorded as changes to the ended periods' figures (never each answer,
+    /// whose time would point at its rater).
+    private func recordFigureChanges(campaign id: Int64, _ code: String, by actor: Actor, at instant: Date) async throws {
+        // Campaigns keep days, not the organisation's zone: the day in UTC tells whether a period had ended.
+        let reason = FigureChangeReason(
+            cause: .surveyAnswers,
+            actor: actor.username,
+            detail: code,
+            instant: instant,
+            today: LocalDate(instant, in: TimeZone(identifier: "UTC")!)
+        )
+        for row in try await self.db.query("SELECT agreement_id, period FROM campaign_agreements WHERE campaign_id = \(id)") {
+            let (agreement, period) = try row.decode((Int64, Period).self)
+            try await FigureChangeRepository(db: self.db).record(agreement: agreement, months: period.months, reason)
         }
     }
 

@@ -81,6 +81,8 @@ extension CampaignRepository {
                 if !problems.isEmpty && !skipInvalid { throw ImportAborted(problems: problems, ignoredColumns: ignored) }
                 var report = ImportReport(skipped: problemRows, problems: problems, committed: true)
                 report.ignoredColumns = ignored
+                // The agreements and periods whose figures change, by campaign.
+                var changed: [Int64: Set<AnswerRows.Part>] = [:]
                 for row in accepted {
                     let ratings = String(decoding: try JSONEncoder().encode(row.answer.ratings), as: UTF8.self)
                     if let stored = try await db.first(
@@ -100,6 +102,7 @@ extension CampaignRepository {
                                 """
                             )
                             report.updated += 1
+                            changed[row.campaignID, default: []].insert(AnswerRows.Part(agreementID: row.agreementID, period: row.period))
                         }
                     } else {
                         try await db.execute(
@@ -110,6 +113,14 @@ extension CampaignRepository {
                             """
                         )
                         report.created += 1
+                        changed[row.campaignID, default: []].insert(AnswerRows.Part(agreementID: row.agreementID, period: row.period))
+                    }
+                }
+                for (campaignID, rated) in changed {
+                    let campaign = try await db.count("SELECT code FROM campaigns WHERE id = \(campaignID)", as: String.self)
+                    let reason = FigureChangeReason(cause: .surveyAnswers, actor: actor.username, detail: campaign, instant: Date(), today: today)
+                    for part in rated {
+                        try await FigureChangeRepository(db: db).record(agreement: part.agreementID, months: part.period.months, reason)
                     }
                 }
                 return report
@@ -155,6 +166,12 @@ extension CampaignRepository {
 private struct AnswerRows {
     struct Rated: Hashable {
         var agreement: String
+        var period: Period
+    }
+
+    /// An agreement and period answers were written for, by the agreement's id.
+    struct Part: Hashable {
+        var agreementID: Int64
         var period: Period
     }
 

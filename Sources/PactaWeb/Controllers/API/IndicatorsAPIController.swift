@@ -34,7 +34,8 @@ struct IndicatorsAPIController: Sendable {
             value: body.value,
             evidence: body.evidence,
             by: try context.actor,
-            at: self.services.now()
+            at: self.services.now(),
+            today: self.services.today
         )
         return IndicatorsJSON(
             try await self.services.store.hardIndicators(

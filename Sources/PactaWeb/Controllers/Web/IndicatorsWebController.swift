@@ -32,7 +32,8 @@ struct IndicatorsWebController: Sendable {
                 value: value,
                 evidence: form.text("evidence"),
                 by: try context.actor,
-                at: self.services.now()
+                at: self.services.now(),
+                today: self.services.today
             )
             context.flash("flash.manual_saved")
         } catch let error as ValidationError {
