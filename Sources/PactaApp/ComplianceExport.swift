@@ -21,6 +21,18 @@ public struct AgreementComplianceJSON: Codable, Sendable {
     public var responses: Int
     public var provisional: Bool
     public var evaluatedAt: Date
+    /// Changes to its figures after the period ended, newest first.
+    public var changes: [Change]
+
+    /// A change to a closed period's figures: when, why (`requests`, `revision`, `manual_value`,
+    /// `survey_answers`), by whom, and what (a version, a commitment, a campaign).
+    public struct Change: Codable, Sendable, Hashable {
+        public var month: String
+        public var changedAt: Date
+        public var cause: String
+        public var by: String
+        public var detail: String
+    }
 
     public init(_ figure: AgreementPeriodCompliance) {
         self.agreement = figure.agreement
@@ -36,6 +48,9 @@ public struct AgreementComplianceJSON: Codable, Sendable {
         self.responses = figure.responses
         self.provisional = figure.provisional
         self.evaluatedAt = figure.evaluatedAt
+        self.changes = figure.changes.map {
+            Change(month: $0.month.description, changedAt: $0.changedAt, cause: $0.cause.rawValue, by: $0.actor, detail: $0.detail)
+        }
     }
 }
 
@@ -96,16 +111,19 @@ public enum ComplianceExport {
         case client
     }
 
-    /// `agreement,title,provider,client,period,status,score,volume,responses,no_data,provisional`; `no_data`
-    /// lists the commitments without data, separated by spaces.
+    /// `agreement,title,provider,client,period,status,score,volume,responses,no_data,provisional,changed_at,changes`;
+    /// `no_data` lists the commitments without data, separated by spaces; `changed_at` is the latest
+    /// change to a closed period's figures and `changes` how many there were (``FigureChange``).
     public static func agreementsCSV(_ figures: [AgreementPeriodCompliance]) -> String {
-        var text = "agreement,title,provider,client,period,status,score,volume,responses,no_data,provisional\r\n"
+        var text = "agreement,title,provider,client,period,status,score,volume,responses,no_data,provisional,changed_at,changes\r\n"
+        let instant = ISO8601DateFormatter()
         for figure in figures {
             let fields: [String] = [
                 CSVField.escape(figure.agreement), CSVField.escape(figure.title), CSVField.escape(figure.provider),
                 CSVField.escape(figure.client), figure.period.description, figure.compliance.status.rawValue,
                 figure.compliance.score.map { String($0) } ?? "", String(figure.volume), String(figure.responses),
                 CSVField.escape(figure.compliance.withoutData.joined(separator: " ")), String(figure.provisional),
+                figure.changes.first.map { instant.string(from: $0.changedAt) } ?? "", String(figure.changes.count),
             ]
             text += fields.joined(separator: ",") + "\r\n"
         }

@@ -122,7 +122,8 @@ extension HardIndicators {
     /// Measures a hard commitment from its tally over a period and the requests the tally left
     /// waiting (``isWaiting(_:for:clock:at:)``; any others among `waiting` are ignored), as
     /// ``measure(_:requests:clock:at:)`` measures all of the period's requests; nil when the
-    /// tally cannot tell: `evaluation` comes before an outcome it counted.
+    /// tally cannot tell: `evaluation` comes before an outcome it counted. `clock` is needed
+    /// for the waiting requests only (a tally counted without a calendar left none).
     public static func measure(
         _ commitment: Commitment,
         tally: HardTally,
@@ -143,11 +144,11 @@ extension HardIndicators {
         )
         switch commitment.metric {
         case .resolutionWithin, .firstResponseWithin:
-            guard let clock else { return measurement }
             measurement.met = tally.met
             measurement.missed = tally.missed
             let milestone = Milestone(commitment.metric)
             for request in waiting where request.instant(of: milestone) == nil && Self.applies(commitment, to: request.priority) {
+                guard let clock else { return nil }
                 switch Self.evaluate(request, metric: commitment.metric, target: commitment.targetSeconds, clock: clock, at: evaluation).outcome {
                 case .met: measurement.met += 1
                 case .missed: measurement.missed += 1
@@ -163,7 +164,7 @@ extension HardIndicators {
             measurement.value = Double(tally.requests)
             measurement.status = Self.compare(Double(tally.requests), commitment)
         case .medianResolution, .p90Resolution:
-            guard clock != nil, !tally.durations.isEmpty else { return measurement }
+            guard !tally.durations.isEmpty else { return measurement }
             let percentile = commitment.metric == .medianResolution ? 50 : 90
             let rank = (percentile * tally.durations.count + 99) / 100
             let value = tally.durations[max(rank, 1) - 1]

@@ -19,6 +19,8 @@ public struct HardIndicatorReport: Sendable {
     public var manualValues: [String: ManualValue]
     /// One line per request × time commitment: what each request counted as, and why.
     public var lines: [Line]
+    /// Requests opened in the period in the organisation's zone, when read from the tallies.
+    var volume: Int? = nil
 
     public struct Line: Sendable, Hashable {
         public var externalRef: String
@@ -80,41 +82,23 @@ extension Repositories {
         let measured = record.measured
         let evaluatedAt = Interval.seconds(evaluation)
         let commitments = measured.terms.commitments.filter { $0.kind == .hard }
-        let manualValues = try await self.manualValues.values(agreement: code, period: period)
-        var zones: [String: TimeZone] = [:]
-        var clocks: [String: BusinessClock] = [:]
-        let evaluationDay = LocalDate(evaluation, in: TimeZone(identifier: "UTC")!)
-        for code in Set(commitments.compactMap(\.calendar)) {
-            guard let calendar = measured.calendar(code) else { throw NotFoundError("calendar", code) }
-            zones[code] = TimeZone(identifier: calendar.timeZone)
-            clocks[code] = try BusinessClock(
-                calendar: calendar,
-                from: period.first.adding(days: -2),
-                through: max(evaluationDay, period.last).adding(days: 400)
-            )
-        }
-        // Requests of the period in any of the zones involved; each commitment then keeps its own.
+        let manualValues =
+            commitments.contains { $0.metric == .manual } ? try await self.manualValues.values(agreement: code, period: period) : [:]
+        let clocks = try PeriodClocks(commitments, of: measured, period: period, at: evaluation)
         let utc = TimeZone(identifier: "UTC")!
+        // Requests of the period in any of the zones involved; each commitment then keeps its own.
         let span = period.instants(in: utc)
         var measurements: [HardMeasurement] = []
         var lines: [HardIndicatorReport.Line] = []
         // Without the audit trail, the tallies and the requests still waiting serve when they can.
-        let tallied: [HardMeasurement]? =
+        let tallied =
             withLines || !RequestTallyReading.isEnabled
             ? nil
-            : try await self.requests.measure(
-                commitments,
-                of: record,
-                period: period,
-                clocks: clocks,
-                zones: zones,
-                manualValues: manualValues,
-                at: evaluatedAt
-            )
+            : try await self.requests.measure(commitments, of: record, period: period, clocks: clocks, manualValues: manualValues, at: evaluatedAt)
         let requests = tallied != nil ? [] : try await self.requests.list(agreement: code, openedFrom: span.start - 86_400, to: span.end + 86_400)
         for commitment in commitments where tallied == nil {
-            let clock = commitment.calendar.flatMap { clocks[$0] }
-            let zone = commitment.calendar.flatMap { zones[$0] } ?? utc
+            let clock = try commitment.calendar.map { try clocks.clock($0) }
+            let zone = commitment.calendar.flatMap { clocks.zones[$0] } ?? utc
             let window = period.instants(in: zone)
             let inPeriod = requests.filter { window.start <= $0.openedAt && $0.openedAt < window.end }
             if commitment.metric == .manual {
@@ -143,7 +127,7 @@ extension Repositories {
                 )
             }
         }
-        if let tallied { measurements = tallied }
+        if let tallied { measurements = tallied.measurements }
         let softCommitments = measured.terms.commitments.filter { $0.kind == .soft }
         let figures = softCommitments.isEmpty ? nil : try await self.campaigns.figures(agreement: code, period: period)
         let campaign = figures == nil ? nil : try await self.campaigns.code(rating: code, period: period)
@@ -156,8 +140,40 @@ extension Repositories {
             soft: softCommitments.map { SoftIndicators.measure($0, figures: figures, k: minimumAnswers) },
             campaign: campaign,
             manualValues: manualValues,
-            lines: lines
+            lines: lines,
+            volume: tallied?.volume
         )
+    }
+}
+
+/// The business clocks of an agreement's calendars for measuring one period, built when first
+/// asked for: reading the tallies of a closed period usually needs none.
+private final class PeriodClocks {
+    private let calendars: [String: BusinessCalendar]
+    private let days: (from: LocalDate, through: LocalDate)
+    private var clocks: [String: BusinessClock] = [:]
+    /// Each calendar's zone, by code.
+    let zones: [String: TimeZone]
+
+    init(_ commitments: [Commitment], of document: AgreementDocument, period: Period, at evaluation: Date) throws {
+        var calendars: [String: BusinessCalendar] = [:]
+        for code in Set(commitments.compactMap(\.calendar)) {
+            guard let calendar = document.calendar(code) else { throw NotFoundError("calendar", code) }
+            calendars[code] = calendar
+        }
+        self.calendars = calendars
+        self.zones = calendars.compactMapValues { TimeZone(identifier: $0.timeZone) }
+        // A report's clock covers two days before the period to 400 days after it, or after the evaluation.
+        let evaluationDay = LocalDate(evaluation, in: TimeZone(identifier: "UTC")!)
+        self.days = (period.first.adding(days: -2), max(evaluationDay, period.last).adding(days: 400))
+    }
+
+    func clock(_ code: String) throws -> BusinessClock {
+        if let clock = self.clocks[code] { return clock }
+        guard let calendar = self.calendars[code] else { throw NotFoundError("calendar", code) }
+        let clock = try BusinessClock(calendar: calendar, from: self.days.from, through: self.days.through)
+        self.clocks[code] = clock
+        return clock
     }
 }
 
@@ -169,13 +185,13 @@ extension RequestRepository {
         _ commitments: [Commitment],
         of record: AgreementRecord,
         period: Period,
-        clocks: [String: BusinessClock],
-        zones: [String: TimeZone],
+        clocks: PeriodClocks,
         manualValues: [String: ManualValue],
         at evaluation: Int64
-    ) async throws -> [HardMeasurement]? {
-        let code = record.agreement.code
-        guard let tallies = try await self.tallies(agreement: code, document: record.measured, period: period) else { return nil }
+    ) async throws -> (measurements: [HardMeasurement], volume: Int)? {
+        guard let basis = Self.tallyBasis(record),
+            let tallies = try await self.tallies(agreement: record.agreement.code, basis: basis, period: period)
+        else { return nil }
         let utc = TimeZone(identifier: "UTC")!
         let waiting = try await self.requests(ids: Set(tallies.waiting.values.joined()))
         var measurements: [HardMeasurement] = []
@@ -184,19 +200,20 @@ extension RequestRepository {
                 measurements.append(HardIndicators.measure(commitment, value: manualValues[commitment.key]?.value))
                 continue
             }
-            let window = period.instants(in: commitment.calendar.flatMap { zones[$0] } ?? utc)
+            let window = period.instants(in: commitment.calendar.flatMap { clocks.zones[$0] } ?? utc)
+            let left = (tallies.waiting[commitment.key] ?? []).compactMap { waiting[$0] }
+                .filter { window.start <= $0.openedAt && $0.openedAt < window.end }
             guard
                 let measurement = HardIndicators.measure(
                     commitment,
                     tally: tallies.commitments[commitment.key] ?? HardTally(),
-                    waiting: (tallies.waiting[commitment.key] ?? []).compactMap { waiting[$0] }
-                        .filter { window.start <= $0.openedAt && $0.openedAt < window.end },
-                    clock: commitment.calendar.flatMap { clocks[$0] },
+                    waiting: left,
+                    clock: left.isEmpty ? nil : try commitment.calendar.map { try clocks.clock($0) },
                     at: evaluation
                 )
             else { return nil }
             measurements.append(measurement)
         }
-        return measurements
+        return (measurements, tallies.volume)
     }
 }

@@ -76,7 +76,8 @@ import Testing
         let utc = TimeZone(identifier: "UTC")!
         let id = try #require(try await store.database.first("SELECT id FROM agreements WHERE code = 'TI-CRED'")).decode(Int64.self)
         for month in Self.months {
-            let stored = try #require(try await store.requests.tallies(agreement: "TI-CRED", document: document, period: month), "\(step) \(month)")
+            let basis = try #require(RequestRepository.tallyBasis(record))
+            let stored = try #require(try await store.requests.tallies(agreement: "TI-CRED", basis: basis, period: month), "\(step) \(month)")
             let span = month.instants(in: utc)
             let requests = try await store.requests.identified(agreement: id, openedFrom: span.start - 86_400, to: span.end + 86_400)
             for commitment in hard {

@@ -46,7 +46,8 @@ import Testing
                     headers: app.api(.viewer)
                 )
                 #expect(csv.headers[.contentType] == "text/csv; charset=utf-8")
-                #expect(csv.text.contains("\r\nTI-CRED,Soporte a Crédito,TI,CRED,2026-07,compliant,100.0,1,0,C2,false\r\n"))
+                // July's requests arrived on 21 September, after it closed: the change is recorded.
+                #expect(csv.text.contains("\r\nTI-CRED,Soporte a Crédito,TI,CRED,2026-07,compliant,100.0,1,0,C2,false,2026-09-21T14:13:20Z,1\r\n"))
                 let providers = try await client.execute(uri: "/api/v1/compliance?period=2026-Q3&format=csv", method: .get, headers: app.api(.rater))
                 #expect(providers.text.hasPrefix("unit,name,status,score,volume,weighted_by_volume,agreements,no_data\r\nTI,"))
                 let bad = try await client.execute(uri: "/api/v1/compliance?by=unit", method: .get, headers: app.api(.viewer))
@@ -57,6 +58,11 @@ import Testing
                 let items = try history.decode(Items<AgreementComplianceJSON>.self).items
                 #expect(items.map(\.period).prefix(3) == ["2026-09", "2026-08", "2026-07"] && items.count == 9)
                 #expect(items[1].status == .breached && items[1].volume == 1 && !items[1].provisional && items[0].provisional)
+                // August's requests arrived on 21 September, after it closed.
+                let change = try #require(items[1].changes.first)
+                #expect(items[1].changes.count == 1 && change.month == "2026-08" && change.changedAt == Fixtures.now)
+                #expect(change.cause == "requests" && change.by == "test" && change.detail == "")
+                #expect(items[0].changes.isEmpty && items[2].changes.count == 1)
                 #expect(
                     try await client.execute(uri: "/api/v1/agreements/NOPE/compliance", method: .get, headers: app.api(.viewer)).status == .notFound
                 )
@@ -67,9 +73,10 @@ import Testing
                 #expect(page.text.contains(#"<a href="/agreements/TI-CRED/indicators?period=2026-08">2026-08</a>"#))
                 #expect(page.text.contains(#"<span class="badge compliance-breached">Incumple</span>"#))
                 #expect(page.text.contains(#"<span class="badge compliance-compliant">Cumple</span>"#) && page.text.contains("Sin datos: C2"))
+                #expect(page.text.contains(#"<span class="change-line">2026-09-21 09:13: llegaron o cambiaron solicitudes (test)</span>"#))
                 let download = try await client.execute(uri: "/agreements/TI-CRED/compliance.csv", method: .get, headers: app.browser(.viewer))
                 #expect(download.headers[.contentDisposition] == #"attachment; filename="TI-CRED-compliance.csv""#)
-                #expect(download.text.contains("\r\nTI-CRED,Soporte a Crédito,TI,CRED,2026-08,breached,0.0,1,0,C2,false\r\n"))
+                #expect(download.text.contains("\r\nTI-CRED,Soporte a Crédito,TI,CRED,2026-08,breached,0.0,1,0,C2,false,2026-09-21T14:13:20Z,1\r\n"))
             }
         }
     }

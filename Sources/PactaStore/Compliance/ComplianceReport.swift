@@ -77,6 +77,8 @@ extension Repositories {
             commitments[key].map { ScoredCommitment(commitment: key, kind: kind, metric: $0.metric, weight: $0.weight, status: status) }
         }
         let agreement = record.agreement
+        // Read with the tallies when they served, counted otherwise.
+        let volume = if let counted = report.volume { counted } else { try await self.requests.volume(agreement: agreement.code, period: period) }
         return AgreementPeriodCompliance(
             agreement: agreement.code,
             title: report.terms.title,
@@ -86,7 +88,7 @@ extension Repositories {
             clientName: record.clientName,
             period: period,
             compliance: AgreementCompliance(scored, thresholds: thresholds),
-            volume: try await self.requests.volume(agreement: agreement.code, period: period),
+            volume: volume,
             responses: report.soft.map(\.responses).max() ?? 0,
             evaluatedAt: evaluation,
             provisional: period.last >= today,

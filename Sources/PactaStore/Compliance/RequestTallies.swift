@@ -40,31 +40,36 @@ struct PeriodTallies: Sendable {
 }
 
 extension RequestRepository {
-    /// What the tallies of `document` are counted on: another version, other terms or other
-    /// calendars give another basis, and the tallies are counted again. The leading number
-    /// changes when what a tally holds does.
-    static func tallyBasis(_ document: AgreementDocument) throws -> String {
-        "1:" + (try document.sha256())
+    /// What tallies are counted on: the signed version an agreement is measured on, as stored
+    /// (its text, its terms and calendars, never changes once signed). Another version gives
+    /// another basis, and the tallies are counted again. The leading number changes when what a
+    /// tally holds does.
+    static func tallyBasis(version: Int, sha256: String) -> String {
+        "2:\(version):\(sha256)"
     }
 
-    /// Agreement `code`'s tallies over `period` when they were counted on `document`; nil when
+    /// The basis `record` is measured on; nil before a version is signed.
+    static func tallyBasis(_ record: AgreementRecord) -> String? {
+        guard let signed = record.agreement.signedVersion, let version = record.versions.first(where: { $0.version == signed }) else { return nil }
+        return Self.tallyBasis(version: signed, sha256: version.sha256)
+    }
+
+    /// Agreement `code`'s tallies over `period` when they were counted on `basis`; nil when
     /// they were not (counted on other terms, or not yet).
-    func tallies(agreement code: String, document: AgreementDocument, period: Period) async throws -> PeriodTallies? {
-        guard
-            let stored = try await self.db.first(
-                "SELECT b.basis FROM request_tally_bases b JOIN agreements a ON a.id = b.agreement_id WHERE a.code = \(code)"
-            ),
-            try stored.decode(String.self) == Self.tallyBasis(document)
-        else { return nil }
+    func tallies(agreement code: String, basis: String, period: Period) async throws -> PeriodTallies? {
+        // The basis and the months' rows in one statement; a basis without rows is a period without requests.
         let rows = try await self.db.query(
             """
-            SELECT \(TallyRow.columns) FROM request_tallies t JOIN agreements a ON a.id = t.agreement_id
-            WHERE a.code = \(code) AND t.month >= \(period.months.first!.description) AND t.month <= \(period.months.last!.description)
+            SELECT b.basis, \(TallyRow.columns("t")) FROM agreements a JOIN request_tally_bases b ON b.agreement_id = a.id
+            LEFT JOIN request_tallies t ON t.agreement_id = a.id AND t.month >= \(period.months.first!) AND t.month <= \(period.months.last!)
+            WHERE a.code = \(code)
             """
         )
+        guard let first = rows.first, try first.decode(String.self) == basis else { return nil }
         var result = PeriodTallies(commitments: [:], waiting: [:], volume: 0)
         for row in rows {
-            let stored = try TallyRow(row)
+            guard try row.decode(1, as: String?.self) != nil else { continue }
+            let stored = try TallyRow(row.dropFirst(1))
             if stored.commitment.isEmpty {
                 result.volume += stored.requests
                 continue
@@ -122,8 +127,8 @@ extension RequestRepository {
         )
         for row in rows {
             let (id, basis) = try row.decode((Int64, String?).self)
-            guard let document = try await self.signedDocument(agreement: id) else { continue }
-            if try basis != Self.tallyBasis(document) { try await self.recountTallies(agreement: id, months: nil, at: instant) }
+            guard let signed = try await self.signedDocument(agreement: id) else { continue }
+            if basis != signed.basis { try await self.recountTallies(agreement: id, months: nil, at: instant) }
         }
     }
 
@@ -132,10 +137,7 @@ extension RequestRepository {
     /// - Returns: the months whose counts changed.
     @discardableResult
     func recountTallies(agreement id: Int64, months: Set<Period>?, at instant: Date) async throws -> Set<Period> {
-        guard let code = try await self.db.first("SELECT code FROM agreements WHERE id = \(id)").map({ try $0.decode(String.self) }),
-            let document = try await self.signedDocument(agreement: id)
-        else { return [] }
-        let basis = try Self.tallyBasis(document)
+        guard let (document, basis) = try await self.signedDocument(agreement: id) else { return [] }
         let stored = try await self.db.first("SELECT basis FROM request_tally_bases WHERE agreement_id = \(id)").map { try $0.decode(String.self) }
         var months = months
         if stored != basis {
@@ -217,8 +219,9 @@ extension RequestRepository {
         return Set(from.through(through))
     }
 
-    /// The latest version of agreement `id` both sides signed, as its figures are measured.
-    func signedDocument(agreement id: Int64) async throws -> AgreementDocument? {
+    /// The latest version of agreement `id` both sides signed, as its figures are measured, and
+    /// the basis tallies of it are counted on.
+    func signedDocument(agreement id: Int64) async throws -> (document: AgreementDocument, basis: String)? {
         guard
             let row = try await self.db.first(
                 """
@@ -229,7 +232,8 @@ extension RequestRepository {
             )
         else { return nil }
         let (code, version, text, format, calendars) = try row.decode((String, Int, String, Int, String?).self)
-        return try StoredVersion(code: code, version: version, text: text, format: format, frozenCalendars: calendars).document
+        let document = try StoredVersion(code: code, version: version, text: text, format: format, frozenCalendars: calendars).document
+        return (document, Self.tallyBasis(version: version, sha256: Hashing.sha256Hex(text.utf8)))
     }
 
     /// Requests of agreement `id` opened in `period`, in the organisation's zone (as stored at import).
@@ -263,7 +267,16 @@ struct TallyRow: Hashable {
     /// When it was counted (Unix seconds).
     var countedAt: Int64
 
-    static let columns: SQL = "commitment, month, requests, met, missed, settled_through, durations, waiting, counted_at"
+    static let columns: SQL = Self.columns(nil)
+
+    /// The columns, of table `alias` when given.
+    static func columns(_ alias: String?) -> SQL {
+        let prefix = alias.map { "\($0)." } ?? ""
+        return SQL(
+            unsafeSQL: ["commitment", "month", "requests", "met", "missed", "settled_through", "durations", "waiting", "counted_at"]
+                .map { prefix + $0 }.joined(separator: ", ")
+        )
+    }
     static let inserted = [
         "agreement_id", "commitment", "month", "requests", "met", "missed", "settled_through", "durations", "waiting", "counted_at",
     ]

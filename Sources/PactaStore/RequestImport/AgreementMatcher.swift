@@ -150,7 +150,7 @@ extension RequestRepository {
             let id = try row.decode(Int64.self)
             var months = try await self.recountTallies(agreement: id, months: nil, at: reason?.instant ?? Date())
             guard let reason else { continue }
-            if id == reason.revised, let terms = try await self.signedDocument(agreement: id)?.terms {
+            if id == reason.revised, let terms = try await self.signedDocument(agreement: id)?.document.terms {
                 months.formUnion(Period.containing(terms.validFrom, cadence: .monthly).through(Period.containing(terms.validTo, cadence: .monthly)))
             }
             try await FigureChangeRepository(db: db).record(agreement: id, months: months, reason)

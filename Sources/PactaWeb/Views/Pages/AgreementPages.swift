@@ -198,6 +198,10 @@ struct AgreementPage: PageModel {
         /// `Sin datos: C2, C3`; nil when every commitment had data.
         var noData: String?
         var provisional: Bool
+        /// The latest changes to its figures after it closed, one line each, newest first.
+        var changes: [String]
+        /// `y 2 más` when more changes were made than are listed; empty otherwise.
+        var moreChanges: String
     }
 
     /// - Parameters:
@@ -214,7 +218,7 @@ struct AgreementPage: PageModel {
         timeZone: TimeZone
     ) {
         let views = AgreementViews(messages: messages, timeZone: timeZone)
-        self.compliance = compliance.map { ComplianceLine($0, messages: messages) }
+        self.compliance = compliance.map { ComplianceLine($0, messages: messages, timeZone: timeZone) }
         self.complianceCSVHref = "/agreements/\(record.agreement.code)/compliance.csv"
         let agreement = record.agreement
         let code = agreement.code
@@ -265,7 +269,10 @@ struct AgreementPage: PageModel {
 }
 
 extension AgreementPage.ComplianceLine {
-    init(_ figure: AgreementPeriodCompliance, messages: Messages) {
+    /// Changes listed per period; the CSV and the API list them all.
+    static let listedChanges = 3
+
+    init(_ figure: AgreementPeriodCompliance, messages: Messages, timeZone: TimeZone) {
         let badge = ComplianceBadge(figure.compliance.status, score: figure.compliance.score, messages: messages)
         self.period = figure.period.description
         self.href = "/agreements/\(figure.agreement)/indicators?period=\(figure.period)"
@@ -282,6 +289,17 @@ extension AgreementPage.ComplianceLine {
                 with: missing.joined(separator: ", ")
             )
         self.provisional = figure.provisional
+        self.changes = figure.changes.prefix(Self.listedChanges).map { change in
+            let what = messages.text("compliance.causes.\(change.cause.rawValue)", or: change.cause.rawValue)
+                .replacingOccurrences(of: "{detail}", with: change.detail)
+            return messages.text("compliance.change_line", or: "{date}: {what} ({by})")
+                .replacingOccurrences(of: "{date}", with: Format.instant(change.changedAt, in: timeZone))
+                .replacingOccurrences(of: "{what}", with: what)
+                .replacingOccurrences(of: "{by}", with: change.actor)
+        }
+        let more = figure.changes.count - self.changes.count
+        self.moreChanges =
+            more > 0 ? messages.text("compliance.more_changes", or: "+{count}").replacingOccurrences(of: "{count}", with: "\(more)") : ""
     }
 }
 
