@@ -114,21 +114,17 @@ extension Repositories {
         let first = Period.containing(terms.validFrom, cadence: terms.cadence)
         let last = Period.containing(min(terms.validTo, today), cadence: terms.cadence)
         let changes = try await self.figureChanges.list(agreement: code)
-        var history: [AgreementPeriodCompliance] = []
-        for period in first.through(last).reversed().prefix(limit) {
-            history.append(
-                try await self.compliance(
-                    of: record,
-                    period: period,
-                    at: evaluation,
-                    today: today,
-                    minimumAnswers: minimumAnswers,
-                    thresholds: thresholds,
-                    changes: changes
-                )
+        return try await self.concurrently(Array(first.through(last).reversed().prefix(limit))) { period in
+            try await self.compliance(
+                of: record,
+                period: period,
+                at: evaluation,
+                today: today,
+                minimumAnswers: minimumAnswers,
+                thresholds: thresholds,
+                changes: changes
             )
         }
-        return history
     }
 
     /// Compliance in `period` over the signed agreements `actor` may see.
@@ -161,17 +157,18 @@ extension Repositories {
         minimumAnswers: Int,
         thresholds: ComplianceThresholds
     ) async throws -> ComplianceOverview {
-        var agreements: [AgreementPeriodCompliance] = []
         let changes = try await self.figureChanges.list(within: span)
-        for summary in try await self.agreements.list(visibleTo: actor).sorted(by: { $0.code < $1.code }) {
-            guard summary.signedVersion != nil, summary.validFrom <= span.last, summary.validTo >= span.first,
-                let record = try await self.agreements.get(summary.code, visibleTo: actor)
-            else { continue }
+        let summaries = try await self.agreements.list(visibleTo: actor).filter {
+            $0.signedVersion != nil && $0.validFrom <= span.last && $0.validTo >= span.first
+        }
+        var agreements = try await self.concurrently(summaries) { summary -> [AgreementPeriodCompliance] in
+            guard let record = try await self.agreements.get(summary.code, visibleTo: actor) else { return [] }
             let terms = record.measured.terms
+            var periods: [AgreementPeriodCompliance] = []
             // Review periods still to come have nothing to show yet: they are left out, not counted as without data.
             for review in span.reviews(cadence: terms.cadence)
             where review.first <= today && terms.validFrom <= review.last && terms.validTo >= review.first {
-                agreements.append(
+                periods.append(
                     try await self.compliance(
                         of: record,
                         period: review,
@@ -183,7 +180,8 @@ extension Repositories {
                     )
                 )
             }
-        }
+            return periods
+        }.flatMap { $0 }
         agreements.sort { ($0.period, $0.agreement) < ($1.period, $1.agreement) }
         func rows(
             _ key: KeyPath<AgreementPeriodCompliance, String>,
@@ -231,5 +229,40 @@ extension RequestRepository {
             return try counted.decode(Int.self)
         }
         return try await self.volume(agreementID: id, period: period)
+    }
+}
+
+extension Repositories {
+    /// `transform` applied to each of `items`, the results in their order: several at once (at
+    /// most `width`) over the database's pool, whose reads then overlap; one after the other
+    /// inside a transaction, which has one connection.
+    func concurrently<Item: Sendable, Result: Sendable>(
+        _ items: [Item],
+        width: Int = 4,
+        _ transform: @escaping @Sendable (Item) async throws -> Result
+    ) async throws -> [Result] {
+        guard !(self.executor is any OpenTransaction), items.count > 1 else {
+            var results: [Result] = []
+            for item in items { results.append(try await transform(item)) }
+            return results
+        }
+        return try await withThrowingTaskGroup(of: (Int, Result).self) { group in
+            var results: [Result?] = Array(repeating: nil, count: items.count)
+            var next = 0
+            while next < min(width, items.count) {
+                let index = next
+                group.addTask { (index, try await transform(items[index])) }
+                next += 1
+            }
+            while let (index, result) = try await group.next() {
+                results[index] = result
+                if next < items.count {
+                    let index = next
+                    group.addTask { (index, try await transform(items[index])) }
+                    next += 1
+                }
+            }
+            return results.map { $0! }
+        }
     }
 }
