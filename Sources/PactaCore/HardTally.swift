@@ -80,7 +80,8 @@ extension HardIndicators {
             switch commitment.metric {
             case .resolutionWithin, .firstResponseWithin:
                 let milestone = Milestone(commitment.metric)
-                guard let reached = request.instant(of: milestone) else {
+                // A milestone after `instant` had not happened yet (a ticket tool's clock ahead of ours).
+                guard let reached = request.instant(of: milestone), reached <= instant else {
                     // Still waiting: missed for good once past the target; measured by reports until then.
                     if clock.elapsed(from: request.openedAt, to: instant, pauses: request.pauses) > commitment.targetSeconds {
                         tally.missed += 1
@@ -95,7 +96,7 @@ extension HardIndicators {
                 if seconds <= commitment.targetSeconds { tally.met += 1 } else { tally.missed += 1 }
                 tally.settledThrough = max(tally.settledThrough, reached)
             case .medianResolution, .p90Resolution:
-                guard let resolved = request.resolvedAt else { continue }
+                guard let resolved = request.resolvedAt, resolved <= instant else { continue }
                 guard resolved - request.openedAt <= Self.longestSettled, let seconds = request.businessSeconds(to: .resolution, on: clock) else {
                     tally.settledThrough = .max
                     continue
@@ -110,13 +111,20 @@ extension HardIndicators {
         return tally
     }
 
-    /// Whether a tally counted at `instant` leaves `request` to the report: the commitment
-    /// times it, its milestone has not happened and the target was not yet passed.
+    /// Whether a tally counted at `instant` leaves `request` to the report: for a `*_within`
+    /// commitment, its milestone had not happened by then and the target was not yet passed; for
+    /// a percentile, it was resolved after `instant`.
     public static func isWaiting(_ request: ServiceRequest, for commitment: Commitment, clock: BusinessClock?, at instant: Int64) -> Bool {
-        guard commitment.metric.hasGoal, let clock, Self.applies(commitment, to: request.priority),
-            request.instant(of: Milestone(commitment.metric)) == nil
-        else { return false }
-        return clock.elapsed(from: request.openedAt, to: instant, pauses: request.pauses) <= commitment.targetSeconds
+        guard let clock, Self.applies(commitment, to: request.priority) else { return false }
+        switch commitment.metric {
+        case .resolutionWithin, .firstResponseWithin:
+            if let reached = request.instant(of: Milestone(commitment.metric)), reached <= instant { return false }
+            return clock.elapsed(from: request.openedAt, to: instant, pauses: request.pauses) <= commitment.targetSeconds
+        case .medianResolution, .p90Resolution:
+            return request.resolvedAt.map { $0 > instant } ?? false
+        case .volume, .manual, .perceptionIndex, .internalNPS:
+            return false
+        }
     }
 
     /// Measures a hard commitment from its tally over a period and the requests the tally left
@@ -146,8 +154,7 @@ extension HardIndicators {
         case .resolutionWithin, .firstResponseWithin:
             measurement.met = tally.met
             measurement.missed = tally.missed
-            let milestone = Milestone(commitment.metric)
-            for request in waiting where request.instant(of: milestone) == nil && Self.applies(commitment, to: request.priority) {
+            for request in waiting where Self.applies(commitment, to: request.priority) {
                 guard let clock else { return nil }
                 switch Self.evaluate(request, metric: commitment.metric, target: commitment.targetSeconds, clock: clock, at: evaluation).outcome {
                 case .met: measurement.met += 1
@@ -164,10 +171,18 @@ extension HardIndicators {
             measurement.value = Double(tally.requests)
             measurement.status = Self.compare(Double(tally.requests), commitment)
         case .medianResolution, .p90Resolution:
-            guard !tally.durations.isEmpty else { return measurement }
+            var durations = tally.durations
+            // Resolutions the tally had not seen yet, as a report sees them.
+            for request in waiting where Self.applies(commitment, to: request.priority) {
+                guard let resolved = request.resolvedAt, resolved <= evaluation else { continue }
+                guard let clock else { return nil }
+                if let seconds = request.businessSeconds(to: .resolution, on: clock) { durations.append(seconds) }
+            }
+            if durations.count > tally.durations.count { durations.sort() }
+            guard !durations.isEmpty else { return measurement }
             let percentile = commitment.metric == .medianResolution ? 50 : 90
-            let rank = (percentile * tally.durations.count + 99) / 100
-            let value = tally.durations[max(rank, 1) - 1]
+            let rank = (percentile * durations.count + 99) / 100
+            let value = durations[max(rank, 1) - 1]
             measurement.value = Double(value)
             measurement.status = Self.compare(Double(value), commitment)
         case .manual, .perceptionIndex, .internalNPS:
