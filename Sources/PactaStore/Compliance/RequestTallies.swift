@@ -45,7 +45,7 @@ extension RequestRepository {
     /// another basis, and the tallies are counted again. The leading number changes when what a
     /// tally holds does.
     static func tallyBasis(version: Int, sha256: String) -> String {
-        "2:\(version):\(sha256)"
+        "3:\(version):\(sha256)"
     }
 
     /// The basis `record` is measured on; nil before a version is signed.
