@@ -464,7 +464,7 @@ public struct DemoOrganisation: Sendable {
         let zone = Self.timeZone
         let first = Int64(from.daysSinceEpoch) * 86_400 - Int64(zone.secondsFromGMT(for: instant))
         guard now > first else { return }
-        var rows: [RawServiceRequest] = []
+        var rows: [(month: Period, request: RawServiceRequest)] = []
         for stream in streams {
             let clock = try BusinessClock(calendar: stream.calendar, from: from.adding(days: -7), through: from.adding(days: 800))
             let weeks = Double(now - first) / (7 * 86_400)
@@ -511,9 +511,20 @@ public struct DemoOrganisation: Sendable {
                 let closed = min(resolution ?? now, now)
                 pauses = pauses.filter { $0.start < closed }.map { Interval(start: $0.start, end: min($0.end, closed)) }
                 request.pauses = pauses.map { "\(Timestamp.format($0.start))/\(Timestamp.format($0.end))" }.joined(separator: ";")
-                rows.append(request)
+                rows.append((Period.containing(LocalDate(Date(timeIntervalSince1970: TimeInterval(opened)), in: zone), cadence: .monthly), request))
             }
         }
-        _ = try await self.store.requests.importRows(rows, skipInvalid: false, by: .system("pacta-demo"), at: instant, timeZone: zone)
+        // As a ticket tool's feed would have brought them: each month's requests by its end (as
+        // they are today), so that no ended month shows its figures changed after it closed.
+        for (month, requests) in Dictionary(grouping: rows, by: \.month).sorted(by: { $0.key < $1.key }) {
+            let imported = min(now, month.instants(in: zone).end - 1)
+            _ = try await self.store.requests.importRows(
+                requests.map(\.request),
+                skipInvalid: false,
+                by: .system("pacta-demo"),
+                at: Date(timeIntervalSince1970: TimeInterval(imported)),
+                timeZone: zone
+            )
+        }
     }
 }

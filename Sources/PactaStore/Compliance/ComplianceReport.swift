@@ -92,8 +92,7 @@ extension Repositories {
             responses: report.soft.map(\.responses).max() ?? 0,
             evaluatedAt: evaluation,
             provisional: period.last >= today,
-            changes: period.months.flatMap { changes[$0] ?? [] }.filter { LocalDate($0.changedAt, in: utc) > period.last }
-                .sorted { $0.changedAt > $1.changedAt }
+            changes: FigureChange.newestFirst(period.months.flatMap { changes[$0] ?? [] }.filter { LocalDate($0.changedAt, in: utc) > period.last })
         )
     }
 

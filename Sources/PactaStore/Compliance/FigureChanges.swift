@@ -22,6 +22,15 @@ public struct FigureChange: Sendable, Hashable {
     public var actor: String
     /// What changed: a version, a commitment, a campaign; empty for requests.
     public var detail: String
+
+    /// `changes` newest first, one for each event: a change recorded for several months of a
+    /// quarter is one change to the quarter.
+    static func newestFirst(_ changes: [FigureChange]) -> [FigureChange] {
+        var seen: Set<[String]> = []
+        return changes.sorted { $0.changedAt > $1.changedAt }.filter {
+            seen.insert(["\($0.changedAt.timeIntervalSince1970)", $0.cause.rawValue, $0.actor, $0.detail]).inserted
+        }
+    }
 }
 
 /// Why figures are about to change, for the months that had ended by `today`.

@@ -1,23 +1,35 @@
 import Foundation
 import PactaCore
 
-/// The months of each agreement whose requests changed: their tallies are counted again before
-/// the change commits.
+/// Where written requests count, by agreement: the months whose tallies are counted again
+/// before the change commits, and the months (in the organisation's zone) whose data changed.
 struct TalliedMonths: Sendable {
+    /// In any zone: a day either side of each request's UTC day.
     private(set) var months: [Int64: Set<Period>] = [:]
+    /// The months the requests were opened in, in the organisation's zone.
+    private(set) var changed: [Int64: Set<Period>] = [:]
 
-    /// Notes a request of agreement `id` opened at `openedAt`: the months that instant falls in,
-    /// in any zone (a day either side of its UTC day).
-    mutating func insert(agreement id: Int64, openedAt: Int64) {
+    /// Notes a request of agreement `id` opened at `openedAt`, on `openedOn` in the organisation's
+    /// zone, that was written, or that a write took away from the agreement.
+    mutating func insert(agreement id: Int64, openedAt: Int64, openedOn: LocalDate) {
         let utc = TimeZone(identifier: "UTC")!
         for instant in [openedAt - 86_400, openedAt + 86_400] {
             let day = LocalDate(Date(timeIntervalSince1970: TimeInterval(instant)), in: utc)
             self.months[id, default: []].insert(Period.containing(day, cadence: .monthly))
         }
+        self.changed[id, default: []].insert(Period.containing(openedOn, cadence: .monthly))
+    }
+
+    /// Notes the request of `row` (agreement id, opened at, opened on) when it has an agreement.
+    mutating func insert(_ row: DatabaseRow) throws {
+        let (agreement, openedAt, openedOn) = try row.decode((Int64?, Date, LocalDate).self)
+        guard let agreement else { return }
+        self.insert(agreement: agreement, openedAt: Int64(openedAt.timeIntervalSince1970), openedOn: openedOn)
     }
 
     mutating func formUnion(_ other: TalliedMonths) {
         self.months.merge(other.months) { $0.union($1) }
+        self.changed.merge(other.changed) { $0.union($1) }
     }
 
     var isEmpty: Bool { self.months.isEmpty }
@@ -106,13 +118,15 @@ extension RequestRepository {
         ).map { (try $0.decode(Self.selectedCount, as: Int64.self), try Self.request($0)) }
     }
 
-    /// Counts again the tallies of `changed` months, agreement by agreement, on each one's
-    /// signed terms; an agreement whose tallies were counted on other terms is counted whole.
-    /// Months that had ended by the reason's day and now count otherwise are recorded with it.
-    func recountTallies(_ changed: TalliedMonths, because reason: FigureChangeReason) async throws {
-        for (id, months) in changed.months.sorted(by: { $0.key < $1.key }) {
-            let recounted = try await self.recountTallies(agreement: id, months: months, at: reason.instant)
-            try await FigureChangeRepository(db: self.db).record(agreement: id, months: recounted, reason)
+    /// Counts again the tallies of `written` months, agreement by agreement, on each one's
+    /// signed terms (an agreement whose tallies were counted on other terms is counted whole),
+    /// and records the reason for the months whose data changed after they ended.
+    func recountTallies(_ written: TalliedMonths, because reason: FigureChangeReason) async throws {
+        for (id, months) in written.months.sorted(by: { $0.key < $1.key }) {
+            try await self.recountTallies(agreement: id, months: months, at: reason.instant)
+        }
+        for (id, months) in written.changed.sorted(by: { $0.key < $1.key }) {
+            try await FigureChangeRepository(db: self.db).record(agreement: id, months: months, reason)
         }
     }
 
@@ -134,10 +148,8 @@ extension RequestRepository {
 
     /// Counts again agreement `id`'s tallies of `months`, or all of them when nil (or when they
     /// were counted on other terms), as known at `instant`.
-    /// - Returns: the months whose counts changed.
-    @discardableResult
-    func recountTallies(agreement id: Int64, months: Set<Period>?, at instant: Date) async throws -> Set<Period> {
-        guard let (document, basis) = try await self.signedDocument(agreement: id) else { return [] }
+    func recountTallies(agreement id: Int64, months: Set<Period>?, at instant: Date) async throws {
+        guard let (document, basis) = try await self.signedDocument(agreement: id) else { return }
         let stored = try await self.db.first("SELECT basis FROM request_tally_bases WHERE agreement_id = \(id)").map { try $0.decode(String.self) }
         var months = months
         if stored != basis {
@@ -145,14 +157,6 @@ extension RequestRepository {
             try await self.db.execute("DELETE FROM request_tally_bases WHERE agreement_id = \(id)")
             try await self.db.execute("INSERT INTO request_tally_bases (agreement_id, basis) VALUES (\(id), \(basis))")
         }
-        // What the months counted before, to tell which ones change.
-        let monthFilter: SQL = months.map { " AND month IN (\(SQL(values: $0.sorted().map(\.databaseValue))))" } ?? ""
-        var before: [Period: Set<TallyRow>] = [:]
-        for row in try await self.db.query("SELECT \(TallyRow.columns) FROM request_tallies WHERE agreement_id = \(id)" + monthFilter) {
-            let stored = try TallyRow(row)
-            before[stored.month, default: []].insert(stored)
-        }
-        var after: [Period: Set<TallyRow>] = [:]
         let all: Set<Period>
         if let months {
             all = months
@@ -199,11 +203,7 @@ extension RequestRepository {
             if !rows.isEmpty {
                 try await self.db.insert(into: "request_tallies", columns: TallyRow.inserted, rows: rows.map { $0.values(agreement: id) })
             }
-            after[month] = Set(rows)
         }
-        // Counting again what did not change is no change.
-        func figures(_ rows: Set<TallyRow>?) -> Set<TallyRow> { Set((rows ?? []).map { $0.withoutCountingInstant }) }
-        return Set(before.keys).union(after.keys).filter { figures(before[$0]) != figures(after[$0]) }
     }
 
     /// The months agreement `id` has requests in, in any zone.
@@ -299,18 +299,6 @@ struct TallyRow: Hashable {
     }
 
     var waitingIDs: [Int64] { self.waiting.split(separator: ",").compactMap { Int64($0) } }
-
-    /// The row as another count of the same requests would give it: a count at a later instant
-    /// settles more (a waiting request past its target is missed, as reports found it already),
-    /// so the instants are left out and waiting requests go with the missed ones.
-    var withoutCountingInstant: TallyRow {
-        var row = self
-        row.countedAt = 0
-        if row.settledThrough != .max { row.settledThrough = 0 }
-        row.missed += row.waitingIDs.count
-        row.waiting = ""
-        return row
-    }
 
     var tally: HardTally {
         HardTally(

@@ -124,6 +124,8 @@ extension RequestRepository {
             """
         )
         var changed = 0
+        // The months of each agreement that requests moved to or away from.
+        var moves: [Int64: Set<Period>] = [:]
         for row in rows {
             let (id, stored, openedOn) = try row.dropFirst(Self.selectedCount).decode((Int64, Int64?, String).self)
             guard let day = LocalDate(openedOn) else { continue }
@@ -133,6 +135,11 @@ extension RequestRepository {
             let moved = candidate?.id != stored
             let stale = candidate?.clock.map { request.measured?.calendar != $0.fingerprint } ?? false
             guard moved || stale else { continue }
+            if moved {
+                for agreement in [stored, candidate?.id].compactMap(\.self) {
+                    moves[agreement, default: []].insert(Period.containing(day, cadence: .monthly))
+                }
+            }
             let measured = candidate?.clock.flatMap { request.measuring(on: $0) }
             try await db.execute(
                 """
@@ -148,8 +155,9 @@ extension RequestRepository {
             "SELECT id FROM agreements WHERE provider_id = \(provider) AND client_id = \(client) AND signed_version IS NOT NULL"
         ) {
             let id = try row.decode(Int64.self)
-            var months = try await self.recountTallies(agreement: id, months: nil, at: reason?.instant ?? Date())
+            try await self.recountTallies(agreement: id, months: nil, at: reason?.instant ?? Date())
             guard let reason else { continue }
+            var months = moves[id] ?? []
             if id == reason.revised, let terms = try await self.signedDocument(agreement: id)?.document.terms {
                 months.formUnion(Period.containing(terms.validFrom, cadence: .monthly).through(Period.containing(terms.validTo, cadence: .monthly)))
             }

@@ -21,8 +21,8 @@ struct RequestBatchWriter: Sendable {
         var unchanged = 0
         /// Whether the batch went through the staging table.
         var staged = false
-        /// Where the stored requests it met counted before: their agreements' months.
-        var replaced = TalliedMonths()
+        /// Where the requests it created or changed count, and counted before a change.
+        var written = TalliedMonths()
     }
 
     /// Writes one batch whose keys are unique within it: straight into `requests` unless
@@ -35,7 +35,9 @@ struct RequestBatchWriter: Sendable {
             do {
                 try await db.insert(into: "requests", columns: Self.columns, rows: rows)
                 try await db.execute("RELEASE SAVEPOINT request_batch")
-                return Written(created: rows.count)
+                var written = Written(created: rows.count)
+                for row in rows { try written.written.insert(DatabaseRow([row[10], row[5], row[6]])) }
+                return written
             } catch DatabaseError.uniqueViolation {
                 try await db.execute("ROLLBACK TO SAVEPOINT request_batch")
                 try await db.execute("RELEASE SAVEPOINT request_batch")
@@ -43,19 +45,19 @@ struct RequestBatchWriter: Sendable {
             }
         }
         try await db.insert(into: "request_staging", columns: Self.columns, rows: rows)
-        var replaced = TalliedMonths()
+        var written = TalliedMonths()
+        // Where the stored requests the batch changes counted until now.
         for row in try await db.query(
             """
-            SELECT r.agreement_id, r.opened_at FROM request_staging s
+            SELECT r.agreement_id, r.opened_at, r.opened_on FROM request_staging s
             JOIN requests r ON r.provider_id = s.provider_id AND r.external_ref = s.external_ref
-            WHERE r.agreement_id IS NOT NULL
-            """
+            WHERE r.agreement_id IS NOT NULL AND
+            """ + SQL(unsafeSQL: Self.changes("r", "s", db.dialect))
         ) {
-            let (agreement, openedAt) = try row.decode((Int64, Date).self)
-            replaced.insert(agreement: agreement, openedAt: Int64(openedAt.timeIntervalSince1970))
+            try written.insert(row)
         }
-        let (created, updated) = try await self.upsertStaged()
-        return Written(created: created, updated: updated, unchanged: rows.count - created - updated, staged: true, replaced: replaced)
+        let (created, updated) = try await self.upsertStaged(noting: &written)
+        return Written(created: created, updated: updated, unchanged: rows.count - created - updated, staged: true, written: written)
     }
 
     private static func stagingTable(_ dialect: SQLDialect) -> SQL {
@@ -72,35 +74,42 @@ struct RequestBatchWriter: Sendable {
         )
     }
 
-    /// Moves the staged batch into `requests` and empties the staging table.
+    /// Moves the staged batch into `requests` and empties the staging table, noting where the
+    /// requests it creates or changes count.
     /// - Returns: how many requests were created and how many changed.
-    private func upsertStaged() async throws -> (created: Int, updated: Int) {
-        // The one strategy that differs: PostgreSQL tells inserted rows from changed ones in the
-        // upsert itself (xmax), SQLite by counting the new keys before it.
+    private func upsertStaged(noting written: inout TalliedMonths) async throws -> (created: Int, updated: Int) {
+        // RETURNING lists the rows inserted and changed, not those left alone. The one strategy
+        // that differs: PostgreSQL tells inserted rows from changed ones in the upsert itself
+        // (xmax is 0 on the inserted ones), SQLite by counting the new keys before it.
+        let returned: SQL = " RETURNING agreement_id, opened_at, opened_on"
+        var created = 0
+        let rows: [DatabaseRow]
         switch db.dialect {
         case .postgres:
-            // RETURNING lists inserted and changed rows; xmax is 0 on the inserted ones.
-            let (created, written) = try await db.count(
-                "WITH upserted AS (" + Self.upsert(.postgres) + " RETURNING (xmax = 0) AS created) "
-                    + "SELECT COUNT(*) FILTER (WHERE created), COUNT(*) FROM upserted",
-                as: (Int, Int).self
-            )
+            rows = try await db.query(Self.upsert(.postgres) + returned + ", (xmax = 0)")
+            created = try rows.filter { try $0.decode(3, as: Bool.self) }.count
             try await db.execute("TRUNCATE request_staging")
-            return (created, written - created)
         case .sqlite:
-            let created = try await db.count(
+            created = try await db.count(
                 """
                 SELECT COUNT(*) FROM request_staging s WHERE NOT EXISTS
                     (SELECT 1 FROM requests r WHERE r.provider_id = s.provider_id AND r.external_ref = s.external_ref)
                 """,
                 as: Int.self
             )
-            try await db.execute(Self.upsert(.sqlite))
-            // changes() counts the rows the upsert inserted or changed.
-            let written = try await db.count("SELECT changes()", as: Int.self)
+            rows = try await db.query(Self.upsert(.sqlite) + returned)
             try await db.execute("DELETE FROM request_staging")
-            return (created, written - created)
         }
+        for row in rows { try written.insert(row) }
+        return (created, rows.count - created)
+    }
+
+    /// Whether the request in `stored` differs from the one in `sent` (table aliases) in any of
+    /// the columns an upsert compares.
+    private static func changes(_ stored: String, _ sent: String, _ dialect: SQLDialect) -> String {
+        let storedColumns = Self.content.map { "\(stored).\($0)" }.joined(separator: ", ")
+        let sentColumns = Self.content.map { "\(sent).\($0)" }.joined(separator: ", ")
+        return "(\(storedColumns)) \(dialect.isDistinctFrom) (\(sentColumns))"
     }
 
     /// The columns an upsert compares: a row equal to the stored one in all of them is left alone.
@@ -113,13 +122,11 @@ struct RequestBatchWriter: Sendable {
     private static func upsert(_ dialect: SQLDialect) -> SQL {
         let columns = Self.columns.joined(separator: ", ")
         let set = (Self.content + ["imported_at"]).map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
-        let stored = Self.content.map { "requests.\($0)" }.joined(separator: ", ")
-        let sent = Self.content.map { "excluded.\($0)" }.joined(separator: ", ")
         return SQL(
             unsafeSQL: """
                 INSERT INTO requests (\(columns)) SELECT \(columns) FROM request_staging WHERE true
                 ON CONFLICT (provider_id, external_ref) DO UPDATE SET \(set)
-                WHERE (\(stored)) \(dialect.isDistinctFrom) (\(sent))
+                WHERE \(Self.changes("requests", "excluded", dialect))
                 """
         )
     }

@@ -24,7 +24,7 @@ actor RequestImporter {
     private(set) var report = Report()
     /// Header columns not read.
     private(set) var ignoredColumns: [String] = []
-    /// The months of each agreement whose requests this import writes or takes away.
+    /// Where the requests this import creates or changes count, and counted before.
     private(set) var tallied = TalliedMonths()
 
     private struct Key: Hashable {
@@ -129,12 +129,7 @@ actor RequestImporter {
                 measured?.resolution.map { .integer($0) } ?? .null,
             ]
             let key = Key(provider: provider, externalRef: request.externalRef)
-            if let agreement {
-                self.report.matched += 1
-                self.tallied.insert(agreement: agreement.id, openedAt: request.openedAt)
-            } else {
-                self.report.unmatched += 1
-            }
+            if agreement == nil { self.report.unmatched += 1 } else { self.report.matched += 1 }
             if let earlier = self.positions[key] {
                 if case .null = self.batch[earlier][10] { self.report.unmatched -= 1 } else { self.report.matched -= 1 }
                 self.batch[earlier] = row
@@ -167,7 +162,7 @@ actor RequestImporter {
         self.report.created += written.created
         self.report.updated += written.updated
         self.report.unchanged += written.unchanged
-        self.tallied.formUnion(written.replaced)
+        self.tallied.formUnion(written.written)
         self.staging = self.staging || written.staged
     }
 
