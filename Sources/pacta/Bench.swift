@@ -36,7 +36,8 @@ struct Bench: AsyncParsableCommand {
         func run() async throws {
             guard let period = Period(self.period) else { throw CommandFailure("--period must look like 2026-10 or 2026-Q4.") }
             try await self.database.withStore { store in
-                try await ImportRequests.seedAgreements(in: store)
+                // The agreements carry a perception commitment: the period's surveys count too.
+                try await ImportRequests.seedAgreements(in: store, soft: true)
                 if try await store.requests.counts().total == 0 {
                     let file = "/tmp/pacta-bench-requests-v2-\(self.rows).csv"
                     if !FileManager.default.fileExists(atPath: file) { try ImportRequests.generate(rows: self.rows, into: file) }
@@ -50,6 +51,7 @@ struct Bench: AsyncParsableCommand {
                     )
                     print("imported \(report.created) requests")
                 }
+                try await Self.seedSurveys(in: store, period: period)
                 let now = Date()
                 let today = LocalDate(now, in: TimeZone(identifier: ImportRequests.zone)!)
                 for tallies in [true, false] {
@@ -69,6 +71,42 @@ struct Bench: AsyncParsableCommand {
                     )
                 }
             }
+        }
+
+        /// A closed campaign for each month of `period` over every agreement, with twenty answers
+        /// each imported as a paper survey would be; nothing when they are there already.
+        static func seedSurveys(in store: Store, period: Period) async throws {
+            let bench = Actor.system("pacta-bench")
+            var answers = 0
+            for month in period.months {
+                let code = "BENCH-REPORT-\(month)"
+                guard try await store.campaigns.get(code) == nil else { continue }
+                let draft = CampaignDraft(
+                    code: code,
+                    title: "Encuesta \(month)",
+                    period: month,
+                    unit: "BENCH",
+                    opensOn: month.first,
+                    closesOn: month.last
+                )
+                let campaign = try await store.campaigns.create(draft, by: bench, at: Date())
+                _ = try await store.campaigns.open(code, by: bench, at: Date())
+                let keys = Questionnaire.standard.attributes.map(\.key)
+                var csv = "external_ref,agreement,period,\(keys.joined(separator: ",")),recommend\n"
+                var random = SeededGenerator(seed: UInt64(month.first.daysSinceEpoch))
+                for agreement in campaign.agreements {
+                    for number in 0..<20 {
+                        let mood = Int.random(in: 2...5, using: &random)
+                        let ratings = keys.map { _ in String(min(5, max(1, mood + Int.random(in: -1...1, using: &random)))) }
+                        csv += "\(agreement)-\(number),\(agreement),\(month),\(ratings.joined(separator: ",")),\(min(10, mood * 2))\n"
+                        answers += 1
+                    }
+                }
+                let report = try await store.campaigns.importAnswers(bytes: Array(csv.utf8), skipInvalid: false, by: bench, today: month.last)
+                guard report.committed else { throw CommandFailure("Survey answers for \(month) were refused: \(report.problems.prefix(3))") }
+                try await store.campaigns.close(code, by: bench, at: Date())
+            }
+            if answers > 0 { print("imported \(answers) survey answers for \(period)") }
         }
 
         /// Times the overview of `period` and one agreement's history, as read now.
