@@ -129,8 +129,8 @@ extension Repositories {
         }
         if let tallied { measurements = tallied.measurements }
         let softCommitments = measured.terms.commitments.filter { $0.kind == .soft }
-        let figures = softCommitments.isEmpty ? nil : try await self.campaigns.figures(agreement: code, period: period)
-        let campaign = figures == nil ? nil : try await self.campaigns.code(rating: code, period: period)
+        let rating = softCommitments.isEmpty ? nil : try await self.campaigns.rating(agreement: code, period: period)
+        let (campaign, figures) = (rating?.campaign, rating?.figures)
         return HardIndicatorReport(
             agreement: code,
             terms: measured.terms,

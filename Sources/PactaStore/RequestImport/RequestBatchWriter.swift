@@ -22,7 +22,7 @@ struct RequestBatchWriter: Sendable {
         /// Whether the batch went through the staging table.
         var staged = false
         /// Where the requests it created or changed count, and counted before a change.
-        var written = TalliedMonths()
+        var months = TalliedMonths()
     }
 
     /// Writes one batch whose keys are unique within it: straight into `requests` unless
@@ -36,7 +36,7 @@ struct RequestBatchWriter: Sendable {
                 try await db.insert(into: "requests", columns: Self.columns, rows: rows)
                 try await db.execute("RELEASE SAVEPOINT request_batch")
                 var written = Written(created: rows.count)
-                for row in rows { try written.written.insert(DatabaseRow([row[10], row[5], row[6]])) }
+                for row in rows { try written.months.insert(DatabaseRow([row[10], row[5], row[6]])) }
                 return written
             } catch DatabaseError.uniqueViolation {
                 try await db.execute("ROLLBACK TO SAVEPOINT request_batch")
@@ -45,7 +45,7 @@ struct RequestBatchWriter: Sendable {
             }
         }
         try await db.insert(into: "request_staging", columns: Self.columns, rows: rows)
-        var written = TalliedMonths()
+        var months = TalliedMonths()
         // Where the stored requests the batch changes counted until now.
         for row in try await db.query(
             """
@@ -54,10 +54,10 @@ struct RequestBatchWriter: Sendable {
             WHERE r.agreement_id IS NOT NULL AND
             """ + SQL(unsafeSQL: Self.changes("r", "s", db.dialect))
         ) {
-            try written.insert(row)
+            try months.insert(row)
         }
-        let (created, updated) = try await self.upsertStaged(noting: &written)
-        return Written(created: created, updated: updated, unchanged: rows.count - created - updated, staged: true, written: written)
+        let (created, updated) = try await self.upsertStaged(noting: &months)
+        return Written(created: created, updated: updated, unchanged: rows.count - created - updated, staged: true, months: months)
     }
 
     private static func stagingTable(_ dialect: SQLDialect) -> SQL {
@@ -77,7 +77,7 @@ struct RequestBatchWriter: Sendable {
     /// Moves the staged batch into `requests` and empties the staging table, noting where the
     /// requests it creates or changes count.
     /// - Returns: how many requests were created and how many changed.
-    private func upsertStaged(noting written: inout TalliedMonths) async throws -> (created: Int, updated: Int) {
+    private func upsertStaged(noting months: inout TalliedMonths) async throws -> (created: Int, updated: Int) {
         // RETURNING lists the rows inserted and changed, not those left alone. The one strategy
         // that differs: PostgreSQL tells inserted rows from changed ones in the upsert itself
         // (xmax is 0 on the inserted ones), SQLite by counting the new keys before it.
@@ -100,7 +100,7 @@ struct RequestBatchWriter: Sendable {
             rows = try await db.query(Self.upsert(.sqlite) + returned)
             try await db.execute("DELETE FROM request_staging")
         }
-        for row in rows { try written.insert(row) }
+        for row in rows { try months.insert(row) }
         return (created, rows.count - created)
     }
 

@@ -162,7 +162,7 @@ actor RequestImporter {
         self.report.created += written.created
         self.report.updated += written.updated
         self.report.unchanged += written.unchanged
-        self.tallied.formUnion(written.written)
+        self.tallied.formUnion(written.months)
         self.staging = self.staging || written.staged
     }
 

@@ -415,35 +415,31 @@ public struct CampaignRepository: Sendable {
         }.sorted { ($0.provider, $0.agreement) < ($1.provider, $1.agreement) }
     }
 
-    /// The campaign (not a draft) that rates agreement `code` in `period`, or nil.
-    public func code(rating agreement: String, period: Period) async throws -> String? {
-        try await self.db.first(
+    /// The campaign that rated agreement `code` in `period` and the figures of its answers
+    /// there, before anything is hidden; nil when no campaign (beyond a draft) rated it then.
+    public func rating(agreement code: String, period: Period) async throws -> (campaign: String, figures: PerceptionFigures)? {
+        // One statement: the campaign, and its answers for the agreement when it has any.
+        let rows = try await self.db.query(
             """
-            SELECT c.code FROM campaign_agreements ca JOIN agreements a ON a.id = ca.agreement_id
-            JOIN campaigns c ON c.id = ca.campaign_id WHERE a.code = \(agreement) AND ca.period = \(period) AND c.state <> 'draft'
+            SELECT c.code, s.ratings, s.recommend FROM campaign_agreements ca JOIN agreements a ON a.id = ca.agreement_id
+            JOIN campaigns c ON c.id = ca.campaign_id
+            LEFT JOIN survey_answers s ON s.campaign_id = ca.campaign_id AND s.agreement_id = ca.agreement_id
+            WHERE a.code = \(code) AND ca.period = \(period) AND c.state <> 'draft'
             """
-        )?.decode(String.self)
+        )
+        guard let first = rows.first else { return nil }
+        var figures = PerceptionFigures()
+        for row in rows {
+            let (ratings, recommend) = try row.dropFirst(1).decode((String?, Int?).self)
+            guard let ratings, let recommend else { continue }
+            figures.add(SurveyAnswer(ratings: try Self.ratings(ratings), recommend: recommend))
+        }
+        return (try first.decode(String.self), figures)
     }
 
     /// The figures of agreement `code` in the campaign of `period`, or nil when no campaign rated it then.
     public func figures(agreement code: String, period: Period) async throws -> PerceptionFigures? {
-        guard
-            let campaign = try await self.db.first(
-                """
-                SELECT ca.campaign_id, ca.agreement_id FROM campaign_agreements ca JOIN agreements a ON a.id = ca.agreement_id
-                JOIN campaigns c ON c.id = ca.campaign_id WHERE a.code = \(code) AND ca.period = \(period) AND c.state <> 'draft'
-                """
-            )
-        else { return nil }
-        let (campaignID, agreementID) = try campaign.decode((Int64, Int64).self)
-        var figures = PerceptionFigures()
-        for row in try await self.db.query(
-            "SELECT ratings, recommend FROM survey_answers WHERE campaign_id = \(campaignID) AND agreement_id = \(agreementID)"
-        ) {
-            let (ratings, recommend) = try row.decode((String, Int).self)
-            figures.add(SurveyAnswer(ratings: try Self.ratings(ratings), recommend: recommend))
-        }
-        return figures
+        try await self.rating(agreement: code, period: period)?.figures
     }
 }
 
