@@ -108,14 +108,31 @@ extension RequestRepository {
         return requests
     }
 
-    /// The requests of agreement `id` opened in `[from, to)` (Unix seconds) with their ids.
+    /// The requests of agreement `id` opened in `[from, to)` (Unix seconds) with their ids, read
+    /// for counting: what a tally looks at, without the names and the service.
     func identified(agreement id: Int64, openedFrom from: Int64, to: Int64) async throws -> [(id: Int64, request: ServiceRequest)] {
         try await self.db.query(
             """
-            SELECT \(Self.selected), r.id FROM requests r JOIN units p ON p.id = r.provider_id JOIN units c ON c.id = r.client_id
-            WHERE r.agreement_id = \(id) AND r.opened_at >= \(Self.date(from)) AND r.opened_at < \(Self.date(to))
+            SELECT id, priority, opened_at, first_response_at, resolved_at, pauses, measured_calendar, first_response_seconds, resolution_seconds
+            FROM requests WHERE agreement_id = \(id) AND opened_at >= \(Self.date(from)) AND opened_at < \(Self.date(to))
             """
-        ).map { (try $0.decode(Self.selectedCount, as: Int64.self), try Self.request($0)) }
+        ).map { row in
+            let (id, priority, openedAt, firstResponseAt, resolvedAt, pauses, calendar, firstResponse, resolution) =
+                try row.decode((Int64, String, Date, Date?, Date?, String, Int64?, Int64?, Int64?).self)
+            let request = ServiceRequest(
+                externalRef: "",
+                provider: "",
+                client: "",
+                service: "",
+                priority: priority,
+                openedAt: Interval.seconds(openedAt),
+                firstResponseAt: firstResponseAt.map(Interval.seconds),
+                resolvedAt: resolvedAt.map(Interval.seconds),
+                pauses: StoredPauses.decode(pauses),
+                measured: calendar.map { MeasuredDurations(calendar: $0, firstResponse: firstResponse, resolution: resolution) }
+            )
+            return (id, request)
+        }
     }
 
     /// Counts again the tallies of `written` months, agreement by agreement, on each one's

@@ -46,14 +46,19 @@ struct RequestBatchWriter: Sendable {
         }
         try await db.insert(into: "request_staging", columns: Self.columns, rows: rows)
         var months = TalliedMonths()
-        // Where the stored requests the batch changes counted until now.
-        for row in try await db.query(
-            """
-            SELECT r.agreement_id, r.opened_at, r.opened_on FROM request_staging s
-            JOIN requests r ON r.provider_id = s.provider_id AND r.external_ref = s.external_ref
-            WHERE r.agreement_id IS NOT NULL AND
-            """ + SQL(unsafeSQL: Self.changes("r", "s", db.dialect))
-        ) {
+        // Where the stored requests the batch changes counted until now, each found through the
+        // unique index (PostgreSQL plans a join with a table it has no statistics on as a scan).
+        let stored: SQL =
+            switch db.dialect {
+            case .postgres:
+                """
+                SELECT r.agreement_id, r.opened_at, r.opened_on FROM request_staging s CROSS JOIN LATERAL
+                (SELECT * FROM requests WHERE provider_id = s.provider_id AND external_ref = s.external_ref) r
+                """
+            case .sqlite:
+                "SELECT r.agreement_id, r.opened_at, r.opened_on FROM request_staging s JOIN requests r USING (provider_id, external_ref)"
+            }
+        for row in try await db.query(stored + " WHERE r.agreement_id IS NOT NULL AND " + SQL(unsafeSQL: Self.changes("r", "s", db.dialect))) {
             try months.insert(row)
         }
         let (created, updated) = try await self.upsertStaged(noting: &months)
