@@ -108,17 +108,22 @@ extension RequestRepository {
         return requests
     }
 
-    /// The requests of agreement `id` opened in `[from, to)` (Unix seconds) with their ids, read
-    /// for counting: what a tally looks at, without the names and the service.
-    func identified(agreement id: Int64, openedFrom from: Int64, to: Int64) async throws -> [(id: Int64, request: ServiceRequest)] {
+    /// The requests of agreement `id` opened in `[from, to)` (Unix seconds) with their ids and
+    /// the day they were opened in the organisation's zone, read for counting: what a tally looks
+    /// at, without the names and the service.
+    func identified(
+        agreement id: Int64,
+        openedFrom from: Int64,
+        to: Int64
+    ) async throws -> [(id: Int64, openedOn: LocalDate, request: ServiceRequest)] {
         try await self.db.query(
             """
-            SELECT id, priority, opened_at, first_response_at, resolved_at, pauses, measured_calendar, first_response_seconds, resolution_seconds
-            FROM requests WHERE agreement_id = \(id) AND opened_at >= \(Self.date(from)) AND opened_at < \(Self.date(to))
+            SELECT id, opened_on, priority, opened_at, first_response_at, resolved_at, pauses, measured_calendar, first_response_seconds,
+            resolution_seconds FROM requests WHERE agreement_id = \(id) AND opened_at >= \(Self.date(from)) AND opened_at < \(Self.date(to))
             """
         ).map { row in
-            let (id, priority, openedAt, firstResponseAt, resolvedAt, pauses, calendar, firstResponse, resolution) =
-                try row.decode((Int64, String, Date, Date?, Date?, String, Int64?, Int64?, Int64?).self)
+            let (id, openedOn, priority, openedAt, firstResponseAt, resolvedAt, pauses, calendar, firstResponse, resolution) =
+                try row.decode((Int64, LocalDate, String, Date, Date?, Date?, String, Int64?, Int64?, Int64?).self)
             let request = ServiceRequest(
                 externalRef: "",
                 provider: "",
@@ -131,7 +136,7 @@ extension RequestRepository {
                 pauses: StoredPauses.decode(pauses),
                 measured: calendar.map { MeasuredDurations(calendar: $0, firstResponse: firstResponse, resolution: resolution) }
             )
-            return (id, request)
+            return (id, openedOn, request)
         }
     }
 
@@ -192,7 +197,7 @@ extension RequestRepository {
                 guard tally.requests > 0 else { return }
                 rows.append(TallyRow(commitment: commitment, month: month, tally: tally, waiting: waiting, countedAt: counted))
             }
-            add("", HardTally(requests: try await self.volume(agreementID: id, period: month)))
+            add("", HardTally(requests: requests.count { month.contains($0.openedOn) }))
             var clocks: [String: BusinessClock] = [:]
             for commitment in commitments {
                 let calendar = commitment.calendar.flatMap(document.calendar)
