@@ -65,7 +65,9 @@ public enum HardIndicators {
         commitment.priorities.isEmpty || commitment.priorities.contains(priority)
     }
 
-    /// Measures a hard commitment (not `manual`) over the requests opened in one period.
+    /// Measures a hard commitment (not `manual`) over the requests opened in one period: as a
+    /// tally that has counted nothing yet, every request left to be measured at `evaluation`.
+    /// Without a clock (no calendar), time commitments have no data.
     public static func measure(
         _ commitment: Commitment,
         requests: [ServiceRequest],
@@ -73,49 +75,14 @@ public enum HardIndicators {
         at evaluation: Int64
     ) -> HardMeasurement {
         let relevant = requests.filter { Self.applies(commitment, to: $0.priority) }
-        var measurement = HardMeasurement(
-            commitment: commitment.key,
-            metric: commitment.metric,
-            met: 0,
-            missed: 0,
-            pending: 0,
-            requests: relevant.count,
-            value: nil,
-            status: .noData
-        )
-        switch commitment.metric {
-        case .resolutionWithin, .firstResponseWithin:
-            guard let clock else { return measurement }
-            for request in relevant {
-                switch Self.evaluate(request, metric: commitment.metric, target: commitment.targetSeconds, clock: clock, at: evaluation).outcome {
-                case .met: measurement.met += 1
-                case .missed: measurement.missed += 1
-                case .pending: measurement.pending += 1
-                }
-            }
-            let known = measurement.met + measurement.missed
-            guard known > 0 else { return measurement }
-            let share = Double(measurement.met) / Double(known)
-            measurement.value = share
-            measurement.status = share >= (commitment.goal ?? 1) ? .met : .notMet
-        case .volume:
-            measurement.value = Double(relevant.count)
-            measurement.status = Self.compare(Double(relevant.count), commitment)
-        case .medianResolution, .p90Resolution:
-            guard let clock else { return measurement }
-            let durations = relevant.compactMap { request -> Int64? in
-                guard let resolved = request.resolvedAt, resolved <= evaluation else { return nil }
-                return request.businessSeconds(to: .resolution, on: clock)
-            }
-            guard let value = Self.nearestRank(durations, percentile: commitment.metric == .medianResolution ? 50 : 90) else {
-                return measurement
-            }
-            measurement.value = Double(value)
-            measurement.status = Self.compare(Double(value), commitment)
-        case .manual, .perceptionIndex, .internalNPS:
-            break
-        }
-        return measurement
+        // Never nil: the tally settled nothing, and requests are left to it only with a clock.
+        return Self.measure(
+            commitment,
+            tally: HardTally(requests: relevant.count),
+            waiting: clock == nil ? [] : relevant,
+            clock: clock,
+            at: evaluation
+        )!
     }
 
     /// Measures a `manual` commitment from the value a manager entered for the period, if any.

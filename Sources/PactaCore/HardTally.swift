@@ -178,11 +178,9 @@ extension HardIndicators {
                 guard let clock else { return nil }
                 if let seconds = request.businessSeconds(to: .resolution, on: clock) { durations.append(seconds) }
             }
-            if durations.count > tally.durations.count { durations.sort() }
-            guard !durations.isEmpty else { return measurement }
-            let percentile = commitment.metric == .medianResolution ? 50 : 90
-            let rank = (percentile * durations.count + 99) / 100
-            let value = durations[max(rank, 1) - 1]
+            guard let value = Self.nearestRank(durations, percentile: commitment.metric == .medianResolution ? 50 : 90) else {
+                return measurement
+            }
             measurement.value = Double(value)
             measurement.status = Self.compare(Double(value), commitment)
         case .manual, .perceptionIndex, .internalNPS:
