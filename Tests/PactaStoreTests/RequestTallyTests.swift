@@ -158,4 +158,19 @@ import Testing
             }
         }
     }
+
+    /// A month may leave tens of thousands of requests waiting: they are read in parts, within
+    /// the databases' limits on bound values (PostgreSQL takes 65 535).
+    @Test(arguments: TestDatabase.available)
+    func manyWaitingRequestsAreReadInParts(database: TestDatabase) async throws {
+        try await database.withStore { store in
+            try await store.seedActiveAgreement()
+            var generator = SeededGenerator(seed: 3)
+            let rows = (0..<3).map { Self.request("W\($0)", &generator) }
+            _ = try await store.requests.importRows(rows, skipInvalid: false, by: Self.ana, at: Fixtures.now, timeZone: Self.zone)
+            let stored = try await store.database.query("SELECT id FROM requests").map { try $0.decode(Int64.self) }
+            let found = try await store.requests.requests(ids: Array(1...70_000) + stored)
+            #expect(Set(found.keys) == Set(stored) && found.count == 3)
+        }
+    }
 }

@@ -93,20 +93,27 @@ extension RequestRepository {
         return result
     }
 
-    /// The requests with `ids`, by id.
+    /// The requests with `ids`, by id; a few thousand at a time, within any database's limit
+    /// on bound values.
     func requests(ids: some Collection<Int64>) async throws -> [Int64: ServiceRequest] {
-        guard !ids.isEmpty else { return [:] }
         var requests: [Int64: ServiceRequest] = [:]
-        for row in try await self.db.query(
-            """
-            SELECT \(Self.selected), r.id FROM requests r JOIN units p ON p.id = r.provider_id JOIN units c ON c.id = r.client_id
-            WHERE r.id IN (\(SQL(values: ids.map(\.databaseValue))))
-            """
-        ) {
-            requests[try row.decode(Self.selectedCount, as: Int64.self)] = try Self.request(row)
+        let ids = Array(ids)
+        for start in stride(from: 0, to: ids.count, by: Self.idsPerQuery) {
+            let chunk = ids[start..<min(start + Self.idsPerQuery, ids.count)]
+            for row in try await self.db.query(
+                """
+                SELECT \(Self.selected), r.id FROM requests r JOIN units p ON p.id = r.provider_id JOIN units c ON c.id = r.client_id
+                WHERE r.id IN (\(SQL(values: chunk.map(\.databaseValue))))
+                """
+            ) {
+                requests[try row.decode(Self.selectedCount, as: Int64.self)] = try Self.request(row)
+            }
         }
         return requests
     }
+
+    /// Bound values per statement when reading requests by id (PostgreSQL takes 65 535 at most).
+    static let idsPerQuery = 5_000
 
     /// The requests of agreement `id` opened in `[from, to)` (Unix seconds) with their ids and
     /// the day they were opened in the organisation's zone, read for counting: what a tally looks
