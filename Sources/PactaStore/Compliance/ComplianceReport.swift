@@ -229,6 +229,21 @@ extension RequestRepository {
         }
         return try await self.volume(agreementID: id, period: period)
     }
+
+    /// Requests of agreement `id` opened in `period`, in the organisation's zone (as stored at import).
+    func volume(agreementID id: Int64, period: Period) async throws -> Int {
+        // The instants a day either side of the period's UTC days hold its local days in any zone:
+        // the index on (agreement, opened_at) narrows the rows to those, `opened_on` decides.
+        let utc = period.instants(in: TimeZone(identifier: "UTC")!)
+        return try await self.db.count(
+            """
+            SELECT COUNT(*) FROM requests WHERE agreement_id = \(id)
+            AND opened_at >= \(Self.date(utc.start - 86_400)) AND opened_at < \(Self.date(utc.end + 86_400))
+            AND opened_on >= \(period.first) AND opened_on <= \(period.last)
+            """,
+            as: Int.self
+        )
+    }
 }
 
 extension Repositories {
@@ -264,4 +279,5 @@ extension Repositories {
             return results.map { $0! }
         }
     }
+
 }

@@ -66,7 +66,14 @@ public struct FigureChangeRepository: Sendable {
 
     /// Changes to agreement `code`'s figures, by month, newest first within each.
     public func list(agreement code: String) async throws -> [Period: [FigureChange]] {
-        try await self.list(where: "a.code = \(code)")
+        let rows = try await self.db.query(
+            """
+            SELECT f.month, f.changed_at, f.cause, f.actor, f.detail
+            FROM figure_changes f JOIN agreements a ON a.id = f.agreement_id
+            WHERE a.code = \(code) ORDER BY f.changed_at DESC, f.id DESC
+            """
+        )
+        return Dictionary(grouping: try rows.map { try Self.change($0) }, by: \.month)
     }
 
     /// Changes to every agreement's figures for months within `span`, by agreement code and month.
@@ -86,17 +93,6 @@ public struct FigureChangeRepository: Sendable {
             changes[code, default: [:]][change.month, default: []].append(change)
         }
         return changes
-    }
-
-    private func list(where filter: SQL) async throws -> [Period: [FigureChange]] {
-        let rows = try await self.db.query(
-            """
-            SELECT f.month, f.changed_at, f.cause, f.actor, f.detail
-            FROM figure_changes f JOIN agreements a ON a.id = f.agreement_id
-            WHERE
-            """ + " " + filter + " ORDER BY f.changed_at DESC, f.id DESC"
-        )
-        return Dictionary(grouping: try rows.map { try Self.change($0) }, by: \.month)
     }
 
     private static func month(_ day: LocalDate) -> String {

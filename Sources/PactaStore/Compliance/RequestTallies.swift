@@ -31,8 +31,6 @@ struct TalliedMonths: Sendable {
         self.months.merge(other.months) { $0.union($1) }
         self.changed.merge(other.changed) { $0.union($1) }
     }
-
-    var isEmpty: Bool { self.months.isEmpty }
 }
 
 /// Whether reports read the tallies (the default) or measure every request again: for
@@ -264,21 +262,6 @@ extension RequestRepository {
         let document = try StoredVersion(code: code, version: version, text: text, format: format, frozenCalendars: calendars).document
         return (document, Self.tallyBasis(version: version, sha256: Hashing.sha256Hex(text.utf8)))
     }
-
-    /// Requests of agreement `id` opened in `period`, in the organisation's zone (as stored at import).
-    func volume(agreementID id: Int64, period: Period) async throws -> Int {
-        // The instants a day either side of the period's UTC days hold its local days in any zone:
-        // the index on (agreement, opened_at) narrows the rows to those, `opened_on` decides.
-        let utc = period.instants(in: TimeZone(identifier: "UTC")!)
-        return try await self.db.count(
-            """
-            SELECT COUNT(*) FROM requests WHERE agreement_id = \(id)
-            AND opened_at >= \(Self.date(utc.start - 86_400)) AND opened_at < \(Self.date(utc.end + 86_400))
-            AND opened_on >= \(period.first) AND opened_on <= \(period.last)
-            """,
-            as: Int.self
-        )
-    }
 }
 
 /// One row of `request_tallies`, as stored.
@@ -296,14 +279,11 @@ struct TallyRow: Hashable {
     /// When it was counted (Unix seconds).
     var countedAt: Int64
 
-    static let columns: SQL = Self.columns(nil)
-
-    /// The columns, of table `alias` when given.
-    static func columns(_ alias: String?) -> SQL {
-        let prefix = alias.map { "\($0)." } ?? ""
-        return SQL(
+    /// The columns, of table `alias`.
+    static func columns(_ alias: String) -> SQL {
+        SQL(
             unsafeSQL: ["commitment", "month", "requests", "met", "missed", "settled_through", "durations", "waiting", "counted_at"]
-                .map { prefix + $0 }.joined(separator: ", ")
+                .map { "\(alias).\($0)" }.joined(separator: ", ")
         )
     }
     static let inserted = [
