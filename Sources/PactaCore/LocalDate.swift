@@ -106,3 +106,11 @@ extension LocalDate {
         self.init(daysSinceEpoch: Int((Double(seconds) / 86_400).rounded(.down)))
     }
 }
+
+extension LocalDate {
+    /// The instant (seconds since 1970) the day starts in `zone`: its local midnight, or the first
+    /// instant after it where a daylight-saving change skips midnight.
+    public func midnight(in zone: TimeZone) -> Int64 {
+        LocalTimeConverter(zone: zone).instant(ofLocal: Int64(self.daysSinceEpoch) * 86_400)
+    }
+}

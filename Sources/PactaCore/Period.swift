@@ -102,11 +102,7 @@ public struct Period: Sendable, Hashable, Comparable, StringCodable {
 
     /// The instants of the period in `zone`: from the local midnight starting its first day to the one after its last.
     public func instants(in zone: TimeZone) -> Interval {
-        Interval(start: Self.midnight(self.first, zone), end: Self.midnight(self.last.adding(days: 1), zone))
-    }
-
-    private static func midnight(_ day: LocalDate, _ zone: TimeZone) -> Int64 {
-        LocalTimeConverter(zone: zone).instant(ofLocal: Int64(day.daysSinceEpoch) * 86_400)
+        Interval(start: self.first.midnight(in: zone), end: self.last.adding(days: 1).midnight(in: zone))
     }
 
     public static func < (lhs: Period, rhs: Period) -> Bool {

@@ -29,19 +29,51 @@ public struct NPS: Sendable, Hashable {
         for score in 0...10 { self.distribution[score] += other.distribution[score] }
     }
 
-    public var n: Int { self.distribution.reduce(0, +) }
-    public var promoters: Int { self.distribution[9] + self.distribution[10] }
-    public var passives: Int { self.distribution[7] + self.distribution[8] }
-    public var detractors: Int { self.distribution[0...6].reduce(0, +) }
+    public var n: Int { self.tally.n }
+    public var promoters: Int { self.tally.promoters }
+    public var passives: Int { self.tally.passives }
+    public var detractors: Int { self.tally.detractors }
+
+    /// Promoters, passives and detractors: all an NPS is computed from.
+    public var tally: NPSTally {
+        NPSTally(
+            promoters: self.distribution[9] + self.distribution[10],
+            passives: self.distribution[7] + self.distribution[8],
+            detractors: self.distribution[0...6].reduce(0, +)
+        )
+    }
 
     /// −100…100; nil without answers.
+    public var score: Double? { self.tally.score }
+
+    /// The 95 % margin of error, in NPS points; nil without answers.
+    public var marginOfError: Double? { self.tally.marginOfError }
+}
+
+/// How many promoters (9–10), passives (7–8) and detractors (0–6) a set of answers holds, and the
+/// NPS and 95 % margin of error they make (SPEC "NPS").
+public struct NPSTally: Sendable, Hashable, Codable {
+    public var promoters: Int
+    public var passives: Int
+    public var detractors: Int
+
+    public init(promoters: Int = 0, passives: Int = 0, detractors: Int = 0) {
+        self.promoters = promoters
+        self.passives = passives
+        self.detractors = detractors
+    }
+
+    public var n: Int { self.promoters + self.passives + self.detractors }
+
+    /// `100 × (promoters − detractors) / n`, −100…100; nil without answers.
     public var score: Double? {
         let n = self.n
         guard n > 0 else { return nil }
         return 100 * Double(self.promoters - self.detractors) / Double(n)
     }
 
-    /// The 95 % margin of error, in NPS points; nil without answers.
+    /// `1.96 × 100 × sqrt((p + d − (p − d)²) / n)`, `p` and `d` the promoter and detractor shares;
+    /// nil without answers.
     public var marginOfError: Double? {
         let n = self.n
         guard n > 0 else { return nil }
@@ -49,5 +81,13 @@ public struct NPS: Sendable, Hashable {
         let d = Double(self.detractors) / Double(n)
         // p + d ≥ (p − d)² always; max guards the last bit of rounding.
         return 1.96 * 100 * (max(0, p + d - (p - d) * (p - d)) / Double(n)).squareRoot()
+    }
+
+    public static func + (lhs: NPSTally, rhs: NPSTally) -> NPSTally {
+        NPSTally(promoters: lhs.promoters + rhs.promoters, passives: lhs.passives + rhs.passives, detractors: lhs.detractors + rhs.detractors)
+    }
+
+    public static func += (lhs: inout NPSTally, rhs: NPSTally) {
+        lhs = lhs + rhs
     }
 }

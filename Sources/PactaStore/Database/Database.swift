@@ -77,13 +77,7 @@ extension DatabaseExecutor {
         var start = 0
         while start < rows.count {
             let batch = rows[start..<min(start + perStatement, rows.count)]
-            var sql = SQL(unsafeSQL: "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES ")
-            for (index, row) in batch.enumerated() {
-                sql += SQL(unsafeSQL: index == 0 ? "(" : ", (")
-                sql += SQL(values: row)
-                sql += ")"
-            }
-            try await self.execute(sql)
+            try await self.execute(SQL(unsafeSQL: "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES ") + SQL(rows: batch))
             start += perStatement
         }
     }

@@ -40,6 +40,17 @@ public struct SQL: Sendable, ExpressibleByStringInterpolation {
         }
     }
 
+    /// `rows` as parenthesised lists of binds separated by commas, for a multi-row `INSERT … VALUES`.
+    public init(rows: some Sequence<[DatabaseValue]>) {
+        self.fragments = []
+        self.binds = []
+        for row in rows {
+            self += self.fragments.isEmpty ? "(" : ", ("
+            self += SQL(values: row)
+            self += ")"
+        }
+    }
+
     /// The statement text with placeholders produced by `placeholder` (1-based).
     public func render(placeholder: (Int) -> String) -> String {
         var text = ""

@@ -15,40 +15,12 @@ extension RequestRepository {
     ) async throws -> ImportReport where Chunks.Element == ByteBuffer {
         // The body is read once: a transaction rolled back by the database cannot run again.
         try await self.run(.once, skipInvalid: skipInvalid, by: actor, at: instant, timeZone: timeZone) { importer in
-            var parser = CSVParser()
-            var header: CSVHeader?
-            var records: [CSVRecord] = []
-            func take(_ record: CSVRecord) {
-                records.append(record)
-            }
-            // Hands over the records parsed so far in one call, the header first read from them.
-            func deliver() async throws {
-                var rest = records[...]
-                if header == nil, let first = rest.popFirst() {
-                    if let problem = first.problem {
-                        throw ImportAborted(problems: [ImportProblem(line: first.line, column: "", code: first.problemCode, message: problem)])
-                    }
-                    do {
-                        header = try CSVHeader(first, required: RawServiceRequest.requiredColumns)
-                    } catch {
-                        throw ImportAborted(problems: error.problems)
-                    }
-                    await importer.ignore(header?.ignored(reading: RawServiceRequest.columns) ?? [])
-                }
-                if let header, !rest.isEmpty { try await importer.add(rest, header: header) }
-                records.removeAll(keepingCapacity: true)
-            }
-            for try await chunk in chunks {
-                parser.consume(chunk.readableBytesView, take)
-                try await deliver()
-            }
-            parser.finish(take)
-            try await deliver()
-            if header == nil {
-                throw ImportAborted(problems: [
-                    ImportProblem(line: 1, column: "", code: "missing_column", message: "The file is empty: it needs a header row.")
-                ])
-            }
+            try await CSVStream.read(
+                chunks,
+                required: RawServiceRequest.requiredColumns,
+                header: { await importer.ignore($0.ignored(reading: RawServiceRequest.columns)) },
+                records: { try await importer.add($1, header: $0) }
+            )
         }
     }
 

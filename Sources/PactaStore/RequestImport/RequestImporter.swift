@@ -67,6 +67,7 @@ actor RequestImporter {
         self.skipInvalid = skipInvalid
         self.instant = instant
         self.timeZone = timeZone
+        self.days = LocalDayReader(zone: timeZone)
         self.batch.reserveCapacity(self.batchSize)
     }
 
@@ -179,24 +180,11 @@ actor RequestImporter {
         try await self.finishWriting()
     }
 
-    /// UTC offsets by hour, so that a million rows ask the time zone a few thousand times.
-    private var offsets: [Int64: Int64] = [:]
+    /// Local dates in the organisation's zone, so that a million rows ask the time zone a few thousand times.
+    private var days: LocalDayReader
 
     private func localDate(of instant: Int64) -> LocalDate {
-        let hour = instant >= 0 ? instant / 3600 : (instant - 3599) / 3600
-        let offset: Int64
-        if let known = self.offsets[hour] {
-            offset = known
-        } else {
-            // Offsets change on the hour or half hour; the offset at the hour's end covers its last part.
-            let start = Int64(self.timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(hour * 3600))))
-            let end = Int64(self.timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(hour * 3600 + 3599))))
-            guard start == end else { return LocalDate(Date(timeIntervalSince1970: TimeInterval(instant)), in: self.timeZone) }
-            offset = start
-            self.offsets[hour] = offset
-        }
-        let local = instant + offset
-        return LocalDate(daysSinceEpoch: Int(local >= 0 ? local / 86_400 : (local - 86_399) / 86_400))
+        self.days.day(of: instant)
     }
 
     private func reject(line: Int, _ problems: [RawServiceRequest.ProblemList.Problem]) {

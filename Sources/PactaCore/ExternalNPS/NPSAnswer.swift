@@ -1,0 +1,189 @@
+import Foundation
+
+/// One external customer's 0–10 answer (SPEC "nps response"), checked: the instant it was given,
+/// where (channel and touchpoint), about what (transaction), the score and an optional comment.
+/// `externalRef` makes every send idempotent: the same reference sent again updates, never duplicates.
+public struct NPSAnswer: Sendable, Hashable {
+    public var externalRef: String
+    /// Seconds since 1970 (UTC).
+    public var answeredAt: Int64
+    public var channel: String
+    public var touchpoint: String
+    public var transaction: String
+    public var score: Int
+    public var comment: String
+
+    public init(externalRef: String, answeredAt: Int64, channel: String, touchpoint: String, transaction: String, score: Int, comment: String = "") {
+        self.externalRef = externalRef
+        self.answeredAt = answeredAt
+        self.channel = channel
+        self.touchpoint = touchpoint
+        self.transaction = transaction
+        self.score = score
+        self.comment = comment
+    }
+
+    /// What the answer counts as: promoter (9–10), passive (7–8) or detractor (0–6).
+    public var kind: NPSKind { NPSKind(score: self.score) }
+
+    /// Longest comment kept, in characters.
+    public static let commentLimit = 2000
+    /// How far ahead of the receiving server's clock an answer may say it was given: clocks drift.
+    public static let futureTolerance: Int64 = 300
+}
+
+/// Where an answer stands in an NPS.
+public enum NPSKind: String, Sendable, Hashable, CaseIterable {
+    case promoter
+    case passive
+    case detractor
+
+    public init(score: Int) {
+        self = score >= 9 ? .promoter : score >= 7 ? .passive : .detractor
+    }
+}
+
+/// An answer as it arrives (CSV row, JSON object, form): every field as text, checked by ``validated(receivedAt:localZone:)``.
+public struct RawNPSAnswer: Sendable, Hashable, Decodable {
+    public var externalRef: String
+    public var answeredAt: String
+    public var channel: String
+    public var touchpoint: String
+    public var transaction: String
+    public var score: String
+    public var comment: String
+
+    /// The CSV columns, in the order Pacta writes them (any order is read).
+    public static let columns = ["external_ref", "answered_at", "channel", "touchpoint", "transaction", "score", "comment"]
+    /// The columns a CSV header must have.
+    public static let requiredColumns = ["external_ref", "answered_at", "channel", "touchpoint", "transaction", "score"]
+
+    public init(
+        externalRef: String = "",
+        answeredAt: String = "",
+        channel: String = "",
+        touchpoint: String = "",
+        transaction: String = "",
+        score: String = "",
+        comment: String = ""
+    ) {
+        self.externalRef = externalRef
+        self.answeredAt = answeredAt
+        self.channel = channel
+        self.touchpoint = touchpoint
+        self.transaction = transaction
+        self.score = score
+        self.comment = comment
+    }
+
+    /// Reads a CSV record through its header.
+    public init(_ record: CSVRecord, header: CSVHeader) {
+        self.init(
+            externalRef: header.value("external_ref", in: record),
+            answeredAt: header.value("answered_at", in: record),
+            channel: header.value("channel", in: record),
+            touchpoint: header.value("touchpoint", in: record),
+            transaction: header.value("transaction", in: record),
+            score: header.value("score", in: record),
+            comment: header.value("comment", in: record)
+        )
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case externalRef = "external_ref"
+        case answeredAt = "answered_at"
+        case channel, touchpoint, transaction, score, comment
+    }
+
+    /// Reads a JSON object: `score` a number (or a numeric string), `comment` optional, `null` as absent.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        func text(_ key: CodingKeys) throws -> String { try container.decodeIfPresent(String.self, forKey: key) ?? "" }
+        var score = ""
+        if let number = try? container.decodeIfPresent(Double.self, forKey: .score) {
+            score = number == number.rounded() && abs(number) < 1e9 ? String(Int(number)) : String(number)
+        } else {
+            score = try text(.score)
+        }
+        self.init(
+            externalRef: try text(.externalRef),
+            answeredAt: try text(.answeredAt),
+            channel: try text(.channel),
+            touchpoint: try text(.touchpoint),
+            transaction: try text(.transaction),
+            score: score,
+            comment: try text(.comment)
+        )
+    }
+
+    /// The answer, or every problem found, by column. `receivedAt` is the receiving server's clock
+    /// (an answer from the future is refused); `localZone` reads instants written without offset.
+    public func validated(receivedAt: Int64, localZone: TimeZone? = nil) -> Result<NPSAnswer, RawServiceRequest.ProblemList> {
+        var problems: [RawServiceRequest.ProblemList.Problem] = []
+        func fail(_ column: String, _ code: String, _ message: String) {
+            problems.append(.init(column: column, code: code, message: message))
+        }
+        let externalRef = self.externalRef.trimmed
+        if externalRef.isEmpty {
+            fail("external_ref", "required", "external_ref is required.")
+        } else if externalRef.unicodeScalars.count > TextLimit.service {
+            fail("external_ref", "too_long", "external_ref has at most \(TextLimit.service) characters.")
+        }
+        let channel = self.channel.trimmed.lowercased()
+        let touchpoint = self.touchpoint.trimmed
+        let transaction = self.transaction.trimmed
+        for (value, column) in [(channel, "channel"), (touchpoint, "touchpoint"), (transaction, "transaction")] {
+            if value.isEmpty {
+                fail(column, "required", "\(column) is required.")
+            } else if !Code.isValid(value) {
+                fail(column, "invalid_code", "'\(value)' is not a code: 1 to \(Code.maxLength) letters, digits, '-', '_' or '.'.")
+            }
+        }
+        var answeredAt: Int64?
+        let stamp = self.answeredAt.trimmed
+        if stamp.isEmpty {
+            fail("answered_at", "required", "answered_at is required.")
+        } else if let seconds = Timestamp.parse(stamp, localZone: localZone),
+            Timestamp.year(of: stamp).map(Timestamp.years.contains) == true
+        {
+            if seconds > receivedAt + NPSAnswer.futureTolerance {
+                fail("answered_at", "in_future", "'\(stamp)' is later than now: an answer is sent after it is given.")
+            } else {
+                answeredAt = seconds
+            }
+        } else {
+            fail(
+                "answered_at",
+                "invalid_timestamp",
+                localZone == nil
+                    ? "'\(stamp)' is not an ISO 8601 instant with offset, like 2026-10-05T09:15:00-05:00."
+                    : "'\(stamp)' is not a date and time like 2026-10-05 09:15 (the organisation's zone) or 2026-10-05T09:15:00-05:00."
+            )
+        }
+        let scoreText = self.score.trimmed
+        var score: Int?
+        if scoreText.isEmpty {
+            fail("score", "required", "score is required.")
+        } else if let value = Int(scoreText), (0...10).contains(value) {
+            score = value
+        } else {
+            fail("score", "invalid_score", "'\(scoreText)' is not a whole number from 0 to 10.")
+        }
+        let comment = self.comment.trimmed
+        if comment.count > NPSAnswer.commentLimit {
+            fail("comment", "too_long", "comment has at most \(NPSAnswer.commentLimit) characters.")
+        }
+        guard problems.isEmpty, let answeredAt, let score else { return .failure(.init(problems)) }
+        return .success(
+            NPSAnswer(
+                externalRef: externalRef,
+                answeredAt: answeredAt,
+                channel: channel,
+                touchpoint: touchpoint,
+                transaction: transaction,
+                score: score,
+                comment: comment
+            )
+        )
+    }
+}

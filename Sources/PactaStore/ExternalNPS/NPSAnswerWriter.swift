@@ -1,0 +1,320 @@
+import Foundation
+import PactaCore
+
+/// What became of one answer sent.
+public enum NPSWriteOutcome: Sendable, Hashable {
+    case created
+    /// Its `external_ref` was known and the answer differed: it replaced the stored one.
+    case updated
+    /// Sent again as it was stored: nothing changed.
+    case unchanged
+    /// Not stored, and why (an unknown touchpoint under ``UnknownCodes/refuse``, a channel that is not the touchpoint's).
+    case refused(RawServiceRequest.ProblemList.Problem)
+}
+
+/// What an answer naming a touchpoint or transaction type not in the registry does
+/// (`NPS_UNKNOWN_TOUCHPOINTS`): refused with a clear error, or registered as unreviewed.
+public enum UnknownCodes: String, Sendable, Hashable, CaseIterable {
+    case refuse
+    case register
+}
+
+/// Writes checked answers inside the caller's transaction, with the counts of every day,
+/// channel and month they touch: one statement per table whatever the number of answers.
+struct NPSAnswerWriter {
+    let db: any DatabaseExecutor
+    let unknown: UnknownCodes
+    let timeZone: TimeZone
+
+    /// Rows per multi-row statement: nine binds each, within every driver's limits.
+    static let rowsPerStatement = 2000
+
+    /// Writes `answers` (each `externalRef` at most once) received at `instant`; the outcomes are in their order.
+    func write(_ answers: [NPSAnswer], at instant: Date) async throws -> [NPSWriteOutcome] {
+        guard !answers.isEmpty else { return [] }
+        var outcomes = [NPSWriteOutcome?](repeating: nil, count: answers.count)
+        try await self.checkRegistry(answers, into: &outcomes)
+
+        var days = LocalDayReader(zone: self.timeZone)
+        var accepted: [Int] = []
+        var acceptedDays: [String] = []
+        var rows: [[DatabaseValue]] = []
+        for (index, answer) in answers.enumerated() where outcomes[index] == nil {
+            let day = days.day(of: answer.answeredAt).description
+            accepted.append(index)
+            acceptedDays.append(day)
+            rows.append([
+                .text(answer.externalRef), .instant(Date(timeIntervalSince1970: TimeInterval(answer.answeredAt))),
+                .text(day), .text(answer.channel), .text(answer.touchpoint),
+                .text(answer.transaction), .integer(Int64(answer.score)), .text(answer.comment), .instant(instant),
+            ])
+        }
+        var created = Set<String>()
+        for start in stride(from: 0, to: rows.count, by: Self.rowsPerStatement) {
+            var sql: SQL = """
+                INSERT INTO nps_responses (external_ref, answered_at, answered_on, channel, touchpoint, transaction_code, score, comment, received_at) VALUES 
+                """
+            sql += SQL(rows: rows[start..<min(start + Self.rowsPerStatement, rows.count)])
+            sql += " ON CONFLICT (external_ref) DO NOTHING RETURNING external_ref"
+            for row in try await self.db.query(sql) { created.insert(try row.decode(0)) }
+        }
+
+        var counts = NPSCountChanges()
+        var sentAgain: [Int] = []
+        for (position, index) in accepted.enumerated() {
+            if created.contains(answers[index].externalRef) {
+                outcomes[index] = .created
+                counts.add(answers[index], day: acceptedDays[position], sign: 1)
+            } else {
+                sentAgain.append(position)
+            }
+        }
+        if !sentAgain.isEmpty {
+            try await self.replace(sentAgain.map { (answers[accepted[$0]], acceptedDays[$0]) }, counts: &counts) { position, outcome in
+                outcomes[accepted[sentAgain[position]]] = outcome
+            }
+        }
+        try await counts.apply(in: self.db)
+        return outcomes.map { $0! }
+    }
+
+    /// Answers sent again: each replaces its stored answer when it differs, moving its counts.
+    private func replace(
+        _ answers: [(answer: NPSAnswer, day: String)],
+        counts: inout NPSCountChanges,
+        outcome: (Int, NPSWriteOutcome) -> Void
+    ) async throws {
+        var stored: [String: (answeredAt: Date, day: String, channel: String, touchpoint: String, transaction: String, score: Int, comment: String)] =
+            [:]
+        let refs = answers.map(\.answer.externalRef)
+        for row in try await self.db.query(
+            """
+            SELECT external_ref, answered_at, answered_on, channel, touchpoint, transaction_code, score, comment FROM nps_responses
+            WHERE external_ref IN \(self.db.dialect.strings(inJSONArray: refs))
+            """ + self.db.dialect.forUpdate
+        ) {
+            let (ref, answeredAt, day, channel, touchpoint, transaction, score, comment) = try row.decode(
+                (String, Date, String, String, String, String, Int, String).self
+            )
+            stored[ref] = (answeredAt, day, channel, touchpoint, transaction, score, comment)
+        }
+        for (position, (answer, day)) in answers.enumerated() {
+            guard let old = stored[answer.externalRef] else {
+                // Only a row deleted meanwhile; answers are never deleted.
+                throw DatabaseError.decoding("the answer \(answer.externalRef) was neither created nor found")
+            }
+            if Int64(old.answeredAt.timeIntervalSince1970) == answer.answeredAt, old.channel == answer.channel, old.touchpoint == answer.touchpoint,
+                old.transaction == answer.transaction, old.score == answer.score, old.comment == answer.comment
+            {
+                outcome(position, .unchanged)
+                continue
+            }
+            try await self.db.execute(
+                """
+                UPDATE nps_responses SET answered_at = \(Date(timeIntervalSince1970: TimeInterval(answer.answeredAt))), answered_on = \(day),
+                    channel = \(answer.channel), touchpoint = \(answer.touchpoint), transaction_code = \(answer.transaction),
+                    score = \(answer.score), comment = \(answer.comment)
+                WHERE external_ref = \(answer.externalRef)
+                """
+            )
+            counts.add(
+                NPSAnswer(
+                    externalRef: answer.externalRef,
+                    answeredAt: 0,
+                    channel: old.channel,
+                    touchpoint: old.touchpoint,
+                    transaction: old.transaction,
+                    score: old.score
+                ),
+                day: old.day,
+                sign: -1
+            )
+            counts.add(answer, day: day, sign: 1)
+            outcome(position, .updated)
+        }
+    }
+
+    /// Refuses the answers whose touchpoint or transaction type is unknown (or registers them as
+    /// unreviewed), and those whose channel is not their touchpoint's.
+    private func checkRegistry(_ answers: [NPSAnswer], into outcomes: inout [NPSWriteOutcome?]) async throws {
+        var channels = try await self.touchpointChannels(Set(answers.map(\.touchpoint)))
+        var transactions = Set<String>()
+        for row in try await self.db.query(
+            "SELECT code FROM nps_transactions WHERE code IN \(self.db.dialect.strings(inJSONArray: Array(Set(answers.map(\.transaction)))))"
+        ) {
+            transactions.insert(try row.decode(0))
+        }
+        if self.unknown == .register {
+            var newTouchpoints: [String: String] = [:]
+            for answer in answers where channels[answer.touchpoint] == nil && newTouchpoints[answer.touchpoint] == nil {
+                newTouchpoints[answer.touchpoint] = answer.channel
+            }
+            let newTransactions = Set(answers.map(\.transaction)).subtracting(transactions)
+            let now = Date()
+            if !newTouchpoints.isEmpty {
+                try await self.db.insertIgnoringExisting(
+                    into: "nps_touchpoints",
+                    columns: ["code", "channel", "name", "region", "active", "reviewed", "created_at"],
+                    key: "code",
+                    rows: newTouchpoints.sorted { $0.key < $1.key }.map {
+                        [.text($0.key), .text($0.value), .text($0.key), .text(""), .bool(true), .bool(false), .instant(now)]
+                    }
+                )
+                // Another writer may have registered one first, on another channel.
+                channels.merge(try await self.touchpointChannels(Set(newTouchpoints.keys))) { $1 }
+            }
+            if !newTransactions.isEmpty {
+                try await self.db.insertIgnoringExisting(
+                    into: "nps_transactions",
+                    columns: ["code", "name", "active", "reviewed", "created_at"],
+                    key: "code",
+                    rows: newTransactions.sorted().map { [.text($0), .text($0), .bool(true), .bool(false), .instant(now)] }
+                )
+                transactions.formUnion(newTransactions)
+            }
+        }
+        for (index, answer) in answers.enumerated() {
+            if let channel = channels[answer.touchpoint] {
+                if channel != answer.channel {
+                    outcomes[index] = .refused(
+                        .init(
+                            column: "channel",
+                            code: "channel_mismatch",
+                            message: "The touchpoint \(answer.touchpoint) is on the channel \(channel), not \(answer.channel)."
+                        )
+                    )
+                    continue
+                }
+            } else {
+                outcomes[index] = .refused(
+                    .init(
+                        column: "touchpoint",
+                        code: "unknown_touchpoint",
+                        message:
+                            "There is no touchpoint \(answer.touchpoint) in the registry; register it first (NPS touchpoints page, or their CSV)."
+                    )
+                )
+                continue
+            }
+            if !transactions.contains(answer.transaction) {
+                outcomes[index] = .refused(
+                    .init(
+                        column: "transaction",
+                        code: "unknown_transaction",
+                        message: "There is no transaction type \(answer.transaction) in the registry; register it first."
+                    )
+                )
+            }
+        }
+    }
+
+    private func touchpointChannels(_ codes: Set<String>) async throws -> [String: String] {
+        var channels: [String: String] = [:]
+        for row in try await self.db.query(
+            "SELECT code, channel FROM nps_touchpoints WHERE code IN \(self.db.dialect.strings(inJSONArray: Array(codes)))"
+        ) {
+            let (code, channel) = try row.decode((String, String).self)
+            channels[code] = channel
+        }
+        return channels
+    }
+}
+
+/// Changes to the NPS counts from one batch of answers, added up before they are written: one
+/// row per key and table, written in key order so that concurrent batches lock rows alike.
+struct NPSCountChanges {
+    struct Key: Hashable, Comparable {
+        var day: String
+        var touchpoint: String
+        var transaction: String
+        var channel: String
+
+        static func < (lhs: Key, rhs: Key) -> Bool {
+            (lhs.day, lhs.touchpoint, lhs.transaction) < (rhs.day, rhs.touchpoint, rhs.transaction)
+        }
+    }
+
+    private(set) var daily: [Key: NPSTally] = [:]
+
+    mutating func add(_ answer: NPSAnswer, day: String, sign: Int) {
+        var counts = NPSTally()
+        switch answer.kind {
+        case .promoter: counts.promoters = sign
+        case .passive: counts.passives = sign
+        case .detractor: counts.detractors = sign
+        }
+        self.daily[Key(day: day, touchpoint: answer.touchpoint, transaction: answer.transaction, channel: answer.channel), default: NPSTally()] +=
+            counts
+    }
+
+    /// Adds the changes to the three count tables.
+    func apply(in db: any DatabaseExecutor) async throws {
+        let daily = self.daily.filter { !$0.value.isZero }.sorted { $0.key < $1.key }
+        guard !daily.isEmpty else { return }
+        var channels: [[String]: NPSTally] = [:]
+        var months: [[String]: NPSTally] = [:]
+        for (key, counts) in daily {
+            channels[[key.day, key.channel, key.transaction], default: NPSTally()] += counts
+            months[[String(key.day.prefix(7)), key.touchpoint, key.channel], default: NPSTally()] += counts
+        }
+        try await Self.add(
+            daily.map { [.text($0.key.day), .text($0.key.touchpoint), .text($0.key.transaction), .text($0.key.channel)] + $0.value.values },
+            to: "nps_daily",
+            columns: ["day", "touchpoint", "transaction_code", "channel"],
+            key: "day, touchpoint, transaction_code",
+            in: db
+        )
+        try await Self.add(
+            channels.filter { !$0.value.isZero }.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map {
+                $0.key.map(DatabaseValue.text) + $0.value.values
+            },
+            to: "nps_channel_daily",
+            columns: ["day", "channel", "transaction_code"],
+            key: "day, channel, transaction_code",
+            in: db
+        )
+        try await Self.add(
+            months.filter { !$0.value.isZero }.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map {
+                $0.key.map(DatabaseValue.text) + $0.value.values
+            },
+            to: "nps_touchpoint_monthly",
+            columns: ["month", "touchpoint", "channel"],
+            key: "month, touchpoint",
+            in: db
+        )
+    }
+
+    /// Upserts `rows` (key columns, then the three counts) adding the counts to those stored.
+    private static func add(_ rows: [[DatabaseValue]], to table: String, columns: [String], key: String, in db: any DatabaseExecutor) async throws {
+        for start in stride(from: 0, to: rows.count, by: NPSAnswerWriter.rowsPerStatement) {
+            var sql = SQL(unsafeSQL: "INSERT INTO \(table) (\(columns.joined(separator: ", ")), promoters, passives, detractors) VALUES ")
+            sql += SQL(rows: rows[start..<min(start + NPSAnswerWriter.rowsPerStatement, rows.count)])
+            sql += SQL(
+                unsafeSQL: """
+                     ON CONFLICT (\(key)) DO UPDATE SET promoters = \(table).promoters + excluded.promoters,
+                    passives = \(table).passives + excluded.passives, detractors = \(table).detractors + excluded.detractors
+                    """
+            )
+            try await db.execute(sql)
+        }
+    }
+}
+
+extension DatabaseExecutor {
+    /// Inserts `rows` skipping those whose `key` (a trusted column list) is already stored.
+    func insertIgnoringExisting(into table: String, columns: [String], key: String, rows: [[DatabaseValue]]) async throws {
+        for start in stride(from: 0, to: rows.count, by: NPSAnswerWriter.rowsPerStatement) {
+            var sql = SQL(unsafeSQL: "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES ")
+            sql += SQL(rows: rows[start..<min(start + NPSAnswerWriter.rowsPerStatement, rows.count)])
+            sql += SQL(unsafeSQL: " ON CONFLICT (\(key)) DO NOTHING")
+            try await self.execute(sql)
+        }
+    }
+}
+
+extension NPSTally {
+    fileprivate var isZero: Bool { self.promoters == 0 && self.passives == 0 && self.detractors == 0 }
+
+    /// The three counts, in the column order of the count tables.
+    fileprivate var values: [DatabaseValue] { [.integer(Int64(self.promoters)), .integer(Int64(self.passives)), .integer(Int64(self.detractors))] }
+}
