@@ -17,6 +17,11 @@ public struct ServerSettings: Sendable {
     public var warningThreshold: Double
     /// The fewest answers a group of survey answers has for its figures to be shown (`SURVEYS_MINIMUM_ANSWERS`, at least 2).
     public var surveyMinimumAnswers: Int
+    /// What an NPS answer naming a touchpoint or transaction type not in the registry does
+    /// (`NPS_UNKNOWN_TOUCHPOINTS`: `refuse`, the default, or `register` as unreviewed).
+    public var npsUnknownCodes: UnknownCodes
+    /// The fewest answers an NPS group has to be ranked; smaller ones are shown greyed (`NPS_MINIMUM_ANSWERS`, default 30).
+    public var npsMinimumAnswers: Int
     /// The scores from which compliance is `compliant` and `at_risk` (`COMPLIANCE_COMPLIANT`,
     /// default 100; `COMPLIANCE_AT_RISK`, default 80).
     public var complianceThresholds: ComplianceThresholds
@@ -48,6 +53,8 @@ public struct ServerSettings: Sendable {
             ?? (self.demo ? DemoOrganisation.timeZone : .current)
         self.warningThreshold = min(max(reader.double(forKey: "warnings.threshold", default: 0.75), 0), 1)
         self.surveyMinimumAnswers = max(reader.int(forKey: "surveys.minimum.answers", default: 3), 2)
+        self.npsUnknownCodes = reader.string(forKey: "nps.unknown.touchpoints").flatMap { UnknownCodes(rawValue: $0.lowercased()) } ?? .refuse
+        self.npsMinimumAnswers = max(reader.int(forKey: "nps.minimum.answers", default: 30), 1)
         let compliant = min(max(reader.double(forKey: "compliance.compliant", default: 100), 0), 100)
         self.complianceThresholds = ComplianceThresholds(
             compliant: compliant,

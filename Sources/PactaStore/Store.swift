@@ -50,6 +50,12 @@ public struct Store: Repositories {
         try await self.database.transaction(options) { try await body(Transaction(executor: $0)) }
     }
 
+    /// The repositories over one consistent, read-only view of the database, for a page that reads
+    /// several tables (see ``DatabaseExecutor/snapshot(_:)``).
+    public func snapshot<Result: Sendable>(_ body: @escaping @Sendable (_ tx: Transaction) async throws -> Result) async throws -> Result {
+        try await self.database.snapshot { try await body(Transaction(executor: $0)) }
+    }
+
     /// The repositories inside one open transaction.
     public struct Transaction: Repositories {
         public let executor: any DatabaseExecutor

@@ -17,6 +17,10 @@ public struct AppServices: Sendable {
     public var warningThreshold: Double
     /// The fewest answers a group of survey answers has for its figures to be shown (k).
     public var surveyMinimumAnswers = 3
+    /// Takes NPS answers one at a time and commits those arriving together at once.
+    public var npsIngest: NPSIngest
+    /// The fewest answers an NPS group has to be ranked.
+    public var npsMinimumAnswers = 30
     /// When compliance is `compliant` and `at_risk`.
     public var complianceThresholds = ComplianceThresholds.standard
     /// Where people reach Pacta: the start of the links sent to raters (`https://pacta.example.com`).
@@ -38,8 +42,10 @@ public struct AppServices: Sendable {
         renderer: PageRenderer,
         timeZone: TimeZone,
         warningThreshold: Double = 0.75,
+        npsUnknownCodes: UnknownCodes = .refuse,
         now: @escaping @Sendable () -> Date = Date.init
     ) {
+        self.npsIngest = NPSIngest(store: store, unknown: npsUnknownCodes, timeZone: timeZone)
         self.store = store
         self.renderer = renderer
         self.timeZone = timeZone

@@ -41,7 +41,14 @@ public func buildApplication(reader: ConfigReader) async throws -> some Applicat
     let registry = ProcessMetrics.registry
     let renderer = try await PageRenderer(directory: try ResourceLocator.home().appendingPathComponent("templates"))
     let services = {
-        var services = AppServices(store: store, renderer: renderer, timeZone: settings.timeZone, warningThreshold: settings.warningThreshold)
+        var services = AppServices(
+            store: store,
+            renderer: renderer,
+            timeZone: settings.timeZone,
+            warningThreshold: settings.warningThreshold,
+            npsUnknownCodes: settings.npsUnknownCodes
+        )
+        services.npsMinimumAnswers = settings.npsMinimumAnswers
         services.secureCookies = settings.secureCookies
         services.trustProxy = settings.trustProxy
         services.metricsToken = settings.metricsToken
@@ -130,6 +137,7 @@ public func buildRouter(
     SurveysAPIController(services: services).addRoutes(to: api)
     CampaignsAPIController(services: services).addRoutes(to: api)
     ComplianceAPIController(services: services).addRoutes(to: api)
+    NPSAPIController(services: services).addRoutes(to: api)
     api.group("warnings").add(middleware: RequireRoleMiddleware(Role.everyone)).get { request, _ in
         try await WarningsJSON(
             services.store.breachWarnings(at: services.now(), threshold: services.warningThreshold, unit: request.uri.queryParameters.get("unit"))
@@ -163,6 +171,7 @@ public func buildRouter(
     AdminWebController(services: services).addRoutes(to: web)
     CampaignsWebController(services: services).addRoutes(to: web)
     SurveysWebController(services: services).addRoutes(to: web)
+    NPSWebController(services: services).addRoutes(to: web)
     routes.fill(from: router)
     return router
 }

@@ -48,6 +48,12 @@ import Testing
         "PUT /api/v1/users/{id}": "administrators only",
         "POST /tokens": "a non-administrator's form always makes their own token (tested below)",
         "POST /api/v1/survey-answers": "the invitation's token is the key, whoever sends it (SurveysWebTests)",
+        "POST /api/v1/nps-responses": "customers' answers belong to the company's channels, not to a unit (NPSAPITests)",
+        "POST /api/v1/nps/touchpoints": "the company's registry: administrators only",
+        "POST /nps/import": "customers' answers belong to the company's channels, not to a unit",
+        "POST /nps/touchpoints/import": "the company's registry: administrators only",
+        "POST /nps/transactions/import": "the company's registry: administrators only",
+        "POST /api/v1/nps/transactions": "the company's registry: administrators only",
     ]
 
     static let terms = #"""

@@ -62,10 +62,19 @@ extension NPSRepository {
         }
     }
 
-    /// Imports answers given as JSON objects; problems name the item's position (1-based) as its line.
-    public func importRows(_ rows: [RawNPSAnswer], _ options: NPSImportOptions) async throws -> ImportReport {
-        try await self.run(.default, options) { importer in
-            for (index, row) in rows.enumerated() { try await importer.add(row, line: index + 1) }
+    /// Imports a JSON array of answers; problems name the item's position (1-based) as its line.
+    public func importJSONArray(_ data: Data, _ options: NPSImportOptions) async throws -> ImportReport {
+        guard let items = try? JSONSerialization.jsonObject(with: data) as? [Any] else {
+            return ImportReport(problems: [
+                ImportProblem(line: 1, column: "", code: "invalid_json", message: "The body is not a JSON array of answers.")
+            ])
+        }
+        // Each item is read as one answer is, by the same rules.
+        let lines = items.enumerated().map { index, item in
+            (index + 1, ArraySlice((try? JSONSerialization.data(withJSONObject: item, options: [.fragmentsAllowed])).map(Array.init) ?? []))
+        }
+        return try await self.run(.default, options) { importer in
+            try await importer.add(json: lines)
         }
     }
 
@@ -127,21 +136,11 @@ actor NPSImporter {
     }
 
     func add(json lines: [(Int, ArraySlice<UInt8>)]) async throws {
-        let decoder = JSONDecoder()
         for (line, bytes) in lines {
             guard bytes.contains(where: { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0D) }) else { continue }
-            do {
-                let keys = try decoder.decode(KeyList.self, from: Data(bytes)).keys
-                if let unknown = keys.first(where: { !RawNPSAnswer.columns.contains($0) }) {
-                    self.reject(line: line, [.init(column: unknown, code: "unknown_field", message: "\(unknown) is not a field of an answer.")])
-                    continue
-                }
-                try await self.add(try decoder.decode(RawNPSAnswer.self, from: Data(bytes)), line: line)
-            } catch let error as DecodingError {
-                self.reject(
-                    line: line,
-                    [.init(column: "", code: "invalid_json", message: "The line is not a JSON object of an answer (\(error.summary)).")]
-                )
+            switch RawNPSAnswer.decode(json: Data(bytes)) {
+            case .success(let raw): try await self.add(raw, line: line)
+            case .failure(let list): self.reject(line: line, list.problems)
             }
         }
     }
@@ -180,35 +179,6 @@ actor NPSImporter {
         self.report.problemCount += problems.count
         for problem in problems where self.report.problems.count < RequestRepository.listedProblems {
             self.report.problems.append(ImportProblem(line: line, column: problem.column, code: problem.code, message: problem.message))
-        }
-    }
-}
-
-/// The keys of a JSON object, read without their values.
-private struct KeyList: Decodable {
-    var keys: [String]
-
-    private struct Key: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
-    init(from decoder: any Decoder) throws {
-        self.keys = try decoder.container(keyedBy: Key.self).allKeys.map(\.stringValue)
-    }
-}
-
-extension DecodingError {
-    /// What went wrong, in a few words.
-    var summary: String {
-        switch self {
-        case .dataCorrupted(let context): context.debugDescription
-        case .keyNotFound(let key, _): "\(key.stringValue) is missing"
-        case .typeMismatch(_, let context), .valueNotFound(_, let context):
-            "\(context.codingPath.map(\.stringValue).joined(separator: ".")) has the wrong type"
-        @unknown default: "\(self)"
         }
     }
 }

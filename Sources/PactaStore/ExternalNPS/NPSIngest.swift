@@ -7,13 +7,13 @@ import PactaCore
 /// per answer. At most `writers` batches are written at a time; an answer sent twice in one batch
 /// waits for the next, so that each batch writes an `external_ref` once.
 public actor NPSIngest {
-    public let store: Store
-    public let unknown: UnknownCodes
-    public let timeZone: TimeZone
+    public nonisolated let store: Store
+    public nonisolated let unknown: UnknownCodes
+    public nonisolated let timeZone: TimeZone
     /// Batches written at once: PostgreSQL commits several in one flush of its log; SQLite has one writer.
-    public let writers: Int
+    public nonisolated let writers: Int
     /// The most answers in one transaction.
-    public let batchLimit: Int
+    public nonisolated let batchLimit: Int
 
     private var pending: [Waiting] = []
     private var running = 0

@@ -27,6 +27,13 @@ public enum Template: String, CaseIterable, Sendable {
     case errorSummary = "error-summary"
     case layout
     case login
+    case nps
+    case npsCommentList = "nps-comment-list"
+    case npsComments = "nps-comments"
+    case npsGroups = "nps-groups"
+    case npsImport = "nps-import"
+    case npsImportReport = "nps-import-report"
+    case npsTouchpoints = "nps-touchpoints"
     case published
     case request
     case requests
