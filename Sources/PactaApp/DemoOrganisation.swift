@@ -356,6 +356,7 @@ public struct DemoOrganisation: Sendable {
             ]
         try await self.seedRequests(streams, from: from, at: instant)
         try await self.seedSurveys(today: today, at: instant)
+        try await self.seedNPS(today: today, at: instant)
     }
 
     /// Last month's perception survey, closed with its results (one agreement below the anonymity

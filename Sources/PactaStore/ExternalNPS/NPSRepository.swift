@@ -123,6 +123,14 @@ public struct NPSRepository: Sendable {
         }
     }
 
+    /// Writes checked answers in one transaction (each `externalRef` at most once), for seeding
+    /// and benchmarks; answers arriving one by one go through ``NPSIngest``.
+    public func write(_ answers: [NPSAnswer], unknown: UnknownCodes, timeZone: TimeZone, at instant: Date) async throws -> [NPSWriteOutcome] {
+        try await self.db.transaction { db in
+            try await NPSAnswerWriter(db: db, unknown: unknown, timeZone: timeZone).write(answers, at: instant)
+        }
+    }
+
     /// How many answers are stored.
     public func count() async throws -> Int {
         try await self.db.count("SELECT COUNT(*) FROM nps_responses", as: (Int).self)

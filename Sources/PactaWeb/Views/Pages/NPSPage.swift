@@ -30,8 +30,6 @@ struct NPSPage: PageModel {
         var rank: Int?
         var key: String
         var name: String
-        /// Whether the name is the key itself (no registry name): the key is not repeated.
-        var sameName: Bool { self.name == self.key }
         var channel: String
         var figure: Figure
         var href: String
@@ -66,7 +64,11 @@ struct NPSPage: PageModel {
     /// One table of groups, shown by the `nps-groups` partial.
     struct GroupTable: Sendable {
         var heading: String
+        /// Whether rows show their code after their name (touchpoints).
+        var showKey: Bool
         var showChannel: Bool
+        /// Whether the promoters' and detractors' shares have columns (wide tables).
+        var showShares: Bool
         var rows: [Row]
         var csvHref: String?
     }
@@ -102,7 +104,8 @@ struct NPSPage: PageModel {
     var transactionTable: GroupTable
     var lowestTable: GroupTable
     var highestTable: GroupTable
-    var unranked: Int
+    /// Touchpoints with answers but fewer than the minimum; nil when none.
+    var unranked: Int?
     var fallers: [Row]
     var comments: [Comment]
     var commentsHref: String
@@ -186,13 +189,17 @@ struct NPSPage: PageModel {
         let csv = "/nps.csv?" + query()
         self.channelTable = GroupTable(
             heading: messages.text("nps.channel", or: ""),
+            showKey: false,
             showChannel: false,
+            showShares: true,
             rows: channelRows,
             csvHref: csv + "&table=channel"
         )
         self.transactionTable = GroupTable(
             heading: messages.text("nps.transaction", or: ""),
+            showKey: false,
             showChannel: false,
+            showShares: true,
             rows: rows(dashboard.transactions) { query(transaction: $0) },
             csvHref: csv + "&table=transaction"
         )
@@ -200,9 +207,10 @@ struct NPSPage: PageModel {
         let lowest = Array(touchpoints.prefix(NPSDashboard.touchpointsShown))
         let highest = Array(touchpoints.suffix(max(0, min(NPSDashboard.touchpointsShown, touchpoints.count - lowest.count))).reversed())
         let touchpointHeading = messages.text("nps.touchpoint", or: "")
-        self.lowestTable = GroupTable(heading: touchpointHeading, showChannel: true, rows: lowest, csvHref: nil)
-        self.highestTable = GroupTable(heading: touchpointHeading, showChannel: true, rows: highest, csvHref: nil)
-        self.unranked = dashboard.touchpoints.count - touchpoints.count
+        self.lowestTable = GroupTable(heading: touchpointHeading, showKey: true, showChannel: false, showShares: false, rows: lowest, csvHref: nil)
+        self.highestTable = GroupTable(heading: touchpointHeading, showKey: true, showChannel: false, showShares: false, rows: highest, csvHref: nil)
+        let unranked = dashboard.touchpoints.count - touchpoints.count
+        self.unranked = unranked > 0 ? unranked : nil
         self.fallers = dashboard.fallers.map { fall in
             Row(
                 rank: nil,

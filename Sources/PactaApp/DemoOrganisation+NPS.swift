@@ -1,0 +1,162 @@
+import Foundation
+import PactaCore
+import PactaStore
+
+extension DemoOrganisation {
+    /// A touchpoint of the demo and how its customers feel: `quality` 0…1 moves the odds of
+    /// promoters up and of detractors down; `perDay` answers on an average day.
+    struct DemoTouchpoint {
+        var touchpoint: Touchpoint
+        var quality: Double
+        var perDay: Double
+    }
+
+    static let npsTouchpoints: [DemoTouchpoint] = {
+        var touchpoints: [DemoTouchpoint] = []
+        let agencies = [
+            ("AG-UIO-01", "Agencia Matriz Quito", "Sierra", 0.72), ("AG-UIO-02", "Agencia El Condado", "Sierra", 0.55),
+            ("AG-UIO-03", "Agencia Quicentro", "Sierra", 0.66), ("AG-UIO-04", "Agencia Cumbayá", "Sierra", 0.80),
+            ("AG-GYE-01", "Agencia Guayaquil Centro", "Costa", 0.48), ("AG-GYE-02", "Agencia Urdesa", "Costa", 0.62),
+            ("AG-GYE-03", "Agencia Mall del Sol", "Costa", 0.58), ("AG-CUE-01", "Agencia Cuenca", "Austro", 0.75),
+            ("AG-AMB-01", "Agencia Ambato", "Sierra", 0.64), ("AG-MAN-01", "Agencia Manta", "Costa", 0.52),
+            ("AG-LOJ-01", "Agencia Loja", "Austro", 0.70), ("AG-IBA-01", "Agencia Ibarra", "Sierra", 0.60),
+        ]
+        for (code, name, region, quality) in agencies {
+            touchpoints.append(
+                DemoTouchpoint(touchpoint: Touchpoint(code: code, channel: "branch", name: name, region: region), quality: quality, perDay: 9)
+            )
+        }
+        let atms = [
+            ("ATM-UIO-01", "Cajero Matriz Quito", "Sierra", 0.55), ("ATM-UIO-02", "Cajero Aeropuerto Quito", "Sierra", 0.40),
+            ("ATM-UIO-03", "Cajero CCI", "Sierra", 0.58), ("ATM-GYE-01", "Cajero Malecón", "Costa", 0.45),
+            ("ATM-GYE-02", "Cajero San Marino", "Costa", 0.50), ("ATM-CUE-01", "Cajero Cuenca Centro", "Austro", 0.62),
+            ("ATM-MAN-01", "Cajero Manta", "Costa", 0.35), ("ATM-LOJ-01", "Cajero Loja", "Austro", 0.60),
+        ]
+        for (code, name, region, quality) in atms {
+            touchpoints.append(
+                DemoTouchpoint(touchpoint: Touchpoint(code: code, channel: "atm", name: name, region: region), quality: quality, perDay: 5)
+            )
+        }
+        for (code, name, quality) in [
+            ("CC-VOZ", "Contact center · voz", 0.50), ("CC-CHAT", "Contact center · chat", 0.58), ("CC-RECL", "Contact center · reclamos", 0.30),
+        ] {
+            touchpoints.append(
+                DemoTouchpoint(touchpoint: Touchpoint(code: code, channel: "contact_center", name: name), quality: quality, perDay: 14)
+            )
+        }
+        for (code, name, quality) in [("APP", "App móvil", 0.68), ("WEB", "Banca web", 0.60), ("WHATSAPP", "Asistente de WhatsApp", 0.52)] {
+            touchpoints.append(DemoTouchpoint(touchpoint: Touchpoint(code: code, channel: "digital", name: name), quality: quality, perDay: 22))
+        }
+        let correspondents = [
+            ("CNB-001", "Tienda Don Lucho", "Sierra", 0.66), ("CNB-002", "Farmacia San José", "Costa", 0.56),
+            ("CNB-003", "Bazar La Esquina", "Sierra", 0.62), ("CNB-004", "Ferretería El Clavo", "Austro", 0.70),
+            ("CNB-005", "Minimarket Sol", "Costa", 0.45), ("CNB-006", "Papelería Central", "Sierra", 0.58),
+        ]
+        for (code, name, region, quality) in correspondents {
+            // Correspondents see few answers: some months fall below the minimum.
+            touchpoints.append(
+                DemoTouchpoint(
+                    touchpoint: Touchpoint(code: code, channel: "correspondent", name: name, region: region),
+                    quality: quality,
+                    perDay: 1.2
+                )
+            )
+        }
+        return touchpoints
+    }()
+
+    /// The transactions customers rate, and which channels offer them.
+    static let npsTransactions: [(TransactionType, channels: Set<String>)] = [
+        (TransactionType(code: "deposito", name: "Depósito"), ["branch", "correspondent", "atm"]),
+        (TransactionType(code: "retiro", name: "Retiro de efectivo"), ["branch", "atm", "correspondent"]),
+        (TransactionType(code: "transferencia", name: "Transferencia"), ["digital", "branch"]),
+        (TransactionType(code: "pago-servicios", name: "Pago de servicios"), ["digital", "correspondent", "branch"]),
+        (TransactionType(code: "credito", name: "Solicitud de crédito"), ["branch", "digital", "contact_center"]),
+        (TransactionType(code: "tarjeta", name: "Bloqueo o reposición de tarjeta"), ["contact_center", "digital", "branch"]),
+        (TransactionType(code: "reclamo", name: "Reclamo"), ["contact_center", "branch"]),
+        (TransactionType(code: "apertura", name: "Apertura de cuenta"), ["branch", "digital"]),
+    ]
+
+    static let npsComments: [NPSKind: [String]] = [
+        .detractor: [
+            "Esperé más de 40 minutos para ser atendido.", "El cajero no tenía efectivo.", "La aplicación se cerró a mitad de la transferencia.",
+            "Nadie resolvió mi reclamo, me pasaron de un área a otra.", "Me pidieron los mismos documentos tres veces.",
+            "El crédito tardó semanas en aprobarse.", "La línea se cortó dos veces.", "Cobro indebido que nadie explica.",
+        ],
+        .passive: [
+            "Bien, aunque la fila era larga.", "Correcto, pero el sistema estaba lento.", "Me atendieron, sin más.",
+            "Funciona, podría ser más simple.",
+        ],
+        .promoter: [
+            "Excelente atención, muy rápida.", "La asesora me explicó todo con paciencia.", "La app es muy fácil de usar.",
+            "Resolvieron mi problema en la primera llamada.", "Muy amables en la agencia.",
+        ],
+    ]
+
+    /// A year of customers' answers across the five channels, up to `instant`: each touchpoint at
+    /// its own level, a dip in the contact center in the middle of the year (a new phone system),
+    /// and Agencia Guayaquil Centro falling this month, so that the dashboard has something to show.
+    func seedNPS(today: LocalDate, at instant: Date) async throws {
+        let nps = self.store.nps
+        for demo in Self.npsTouchpoints { try await nps.save(demo.touchpoint, at: instant) }
+        for (transaction, _) in Self.npsTransactions { try await nps.save(transaction, at: instant) }
+        var random = SeededGenerator(seed: 2026)
+        let zone = Self.timeZone
+        let first = today.adding(days: -365)
+        let end = Int64(instant.timeIntervalSince1970)
+        var batch: [NPSAnswer] = []
+        var count = 0
+        var day = first
+        while day <= today {
+            let dayStart = day.midnight(in: zone)
+            for demo in Self.npsTouchpoints {
+                let touchpoint = demo.touchpoint
+                var quality = demo.quality
+                if touchpoint.channel == "contact_center" && (day.month == 6 || day.month == 7) { quality -= 0.25 }
+                if touchpoint.code == "AG-GYE-01" && day.year == today.year && day.month == today.month { quality -= 0.3 }
+                let weekend = day.weekday == .saturday || day.weekday == .sunday
+                let expected = demo.perDay * (weekend && touchpoint.channel == "branch" ? 0.3 : 1)
+                let answers = Int((expected * Double.random(in: 0.6...1.4, using: &random)).rounded())
+                let offered = Self.npsTransactions.filter { $0.channels.contains(touchpoint.channel) }.map(\.0.code)
+                for _ in 0..<answers {
+                    // During opening hours for branches, any time for the rest.
+                    let second =
+                        touchpoint.channel == "branch"
+                        ? Int64.random(in: 32_400..<64_800, using: &random) : Int64.random(in: 0..<86_400, using: &random)
+                    let answeredAt = dayStart + second
+                    guard answeredAt <= end else { continue }
+                    let roll = Double.random(in: 0..<1, using: &random)
+                    let promoter = 0.30 + 0.40 * max(0, quality)
+                    let detractor = max(0.05, 0.40 - 0.35 * quality)
+                    let kind: NPSKind = roll < promoter ? .promoter : roll < promoter + detractor ? .detractor : .passive
+                    let score =
+                        switch kind {
+                        case .promoter: Int.random(in: 9...10, using: &random)
+                        case .passive: Int.random(in: 7...8, using: &random)
+                        case .detractor: [0, 2, 3, 4, 5, 5, 6, 6, 6][Int.random(in: 0..<9, using: &random)]
+                        }
+                    let comment =
+                        Double.random(in: 0..<1, using: &random) < (kind == .detractor ? 0.45 : 0.15)
+                        ? Self.npsComments[kind]!.randomElement(using: &random)! : ""
+                    count += 1
+                    batch.append(
+                        NPSAnswer(
+                            externalRef: "ENC-\(count)",
+                            answeredAt: answeredAt,
+                            channel: touchpoint.channel,
+                            touchpoint: touchpoint.code,
+                            transaction: offered.randomElement(using: &random)!,
+                            score: score,
+                            comment: comment
+                        )
+                    )
+                }
+            }
+            if batch.count >= 5000 || day == today {
+                _ = try await nps.write(batch, unknown: .refuse, timeZone: zone, at: instant)
+                batch.removeAll(keepingCapacity: true)
+            }
+            day = day.adding(days: 1)
+        }
+    }
+}
