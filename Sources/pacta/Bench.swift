@@ -16,7 +16,7 @@ import FoundationNetworking
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure performance (build with -c release for meaningful numbers).",
-        subcommands: [BusinessTime.self, ImportRequests.self, Survey.self, ComplianceReport.self]
+        subcommands: [BusinessTime.self, ImportRequests.self, Survey.self, ComplianceReport.self, NPSIngestion.self]
     )
 
     /// The compliance reports over the import benchmark's organisation: the data of the
@@ -507,7 +507,7 @@ struct Bench: AsyncParsableCommand {
 
 extension Duration {
     /// The duration in seconds, fractions included.
-    fileprivate var seconds: Double {
+    var seconds: Double {
         Double(self.components.seconds) + Double(self.components.attoseconds) / 1e18
     }
 }
