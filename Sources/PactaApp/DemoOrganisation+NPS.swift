@@ -100,6 +100,26 @@ extension DemoOrganisation {
         let nps = self.store.nps
         for demo in Self.npsTouchpoints { try await nps.save(demo.touchpoint, at: instant) }
         for (transaction, _) in Self.npsTransactions { try await nps.save(transaction, at: instant) }
+        // Which back-office providers support what customers see.
+        _ = try await nps.replaceSupportMap(
+            bytes: Array(
+                """
+                unit,channel,transaction
+                TI,digital,
+                TI,atm,
+                OPCRED,,credito
+                TES,,retiro
+                TES,,deposito
+                TH,branch,
+                ADQ,correspondent,
+                SEG,,tarjeta
+                JUR,,reclamo
+                CONT,,pago-servicios
+
+                """.utf8
+            ),
+            skipInvalid: false
+        )
         var random = SeededGenerator(seed: 2026)
         let zone = Self.timeZone
         let first = today.adding(days: -365)

@@ -22,6 +22,8 @@ public struct ServerSettings: Sendable {
     public var npsUnknownCodes: UnknownCodes
     /// The fewest answers an NPS group has to be ranked; smaller ones are shown greyed (`NPS_MINIMUM_ANSWERS`, default 30).
     public var npsMinimumAnswers: Int
+    /// How long one device waits before rating the same touchpoint again (`NPS_RATING_COOLDOWN`, seconds, default 600).
+    public var npsRatingCooldown: Double
     /// The scores from which compliance is `compliant` and `at_risk` (`COMPLIANCE_COMPLIANT`,
     /// default 100; `COMPLIANCE_AT_RISK`, default 80).
     public var complianceThresholds: ComplianceThresholds
@@ -55,6 +57,7 @@ public struct ServerSettings: Sendable {
         self.surveyMinimumAnswers = max(reader.int(forKey: "surveys.minimum.answers", default: 3), 2)
         self.npsUnknownCodes = reader.string(forKey: "nps.unknown.touchpoints").flatMap { UnknownCodes(rawValue: $0.lowercased()) } ?? .refuse
         self.npsMinimumAnswers = max(reader.int(forKey: "nps.minimum.answers", default: 30), 1)
+        self.npsRatingCooldown = max(reader.double(forKey: "nps.rating.cooldown", default: 600), 0)
         let compliant = min(max(reader.double(forKey: "compliance.compliant", default: 100), 0), 100)
         self.complianceThresholds = ComplianceThresholds(
             compliant: compliant,

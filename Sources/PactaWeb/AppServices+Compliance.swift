@@ -15,6 +15,16 @@ extension AppServices {
         )
     }
 
+    /// The overviews of the `count` spans ending with `span` (of its length), oldest first.
+    func compliance(ending span: ReportSpan, count: Int, for actor: Actor) async throws -> [(ReportSpan, ComplianceOverview)] {
+        var overviews: [(ReportSpan, ComplianceOverview)] = []
+        for offset in (0..<count).reversed() {
+            guard let earlier = span.advanced(by: -offset) else { continue }
+            overviews.append((earlier, try await self.compliance(over: earlier, for: actor)))
+        }
+        return overviews
+    }
+
     func complianceHistory(of code: String, for actor: Actor) async throws -> [AgreementPeriodCompliance] {
         try await self.store.complianceHistory(
             agreement: code,

@@ -21,6 +21,8 @@ public struct AppServices: Sendable {
     public var npsIngest: NPSIngest
     /// The fewest answers an NPS group has to be ranked.
     public var npsMinimumAnswers = 30
+    /// How long a device waits before rating the same touchpoint again on the public page, in seconds.
+    public var npsRatingCooldown: TimeInterval = 600
     /// When compliance is `compliant` and `at_risk`.
     public var complianceThresholds = ComplianceThresholds.standard
     /// Where people reach Pacta: the start of the links sent to raters (`https://pacta.example.com`).

@@ -49,6 +49,7 @@ public func buildApplication(reader: ConfigReader) async throws -> some Applicat
             npsUnknownCodes: settings.npsUnknownCodes
         )
         services.npsMinimumAnswers = settings.npsMinimumAnswers
+        services.npsRatingCooldown = settings.npsRatingCooldown
         services.secureCookies = settings.secureCookies
         services.trustProxy = settings.trustProxy
         services.metricsToken = settings.metricsToken
@@ -172,6 +173,7 @@ public func buildRouter(
     CampaignsWebController(services: services).addRoutes(to: web)
     SurveysWebController(services: services).addRoutes(to: web)
     NPSWebController(services: services).addRoutes(to: web)
+    RatingWebController(services: services).addRoutes(to: web)
     routes.fill(from: router)
     return router
 }

@@ -27,6 +27,7 @@ struct Housekeeping: Service {
         do {
             try await self.services.store.keyValues.purgeExpired(now: now)
             try await self.services.store.loginThrottle.purge(before: now.addingTimeInterval(-3600), now: now)
+            try await self.services.store.nps.purgeCooldowns(now: now)
         } catch {
             self.logger.warning("Could not purge expired sessions", metadata: ["error": "\(error)"])
         }

@@ -25,7 +25,8 @@ extension Bench {
         @Option(help: "Seconds to post for.") var seconds = 10
         @Option(help: "The loopback port Pacta is served on.") var port = 8197
         @Option(help: "Touchpoints registered (answers name them at random).") var touchpoints = 1000
-        @Option(help: "pgbench to run first on the same PostgreSQL server (none on SQLite; empty for none).") var pgbench = "/usr/lib/postgresql/15/bin/pgbench"
+        @Option(help: "pgbench to run first on the same PostgreSQL server (none on SQLite; empty for none).") var pgbench =
+            "/usr/lib/postgresql/15/bin/pgbench"
         @Option(help: "pgbench clients.") var pgbenchClients = 32
 
         func run() async throws {
@@ -37,7 +38,9 @@ extension Bench {
             }
             if postgres && !self.pgbench.isEmpty {
                 let rate = try self.runPgbench(url: url)
-                print("pgbench, single-row INSERT transactions, \(self.pgbenchClients) clients, \(self.seconds) s: \(String(format: "%.0f", rate)) tps")
+                print(
+                    "pgbench, single-row INSERT transactions, \(self.pgbenchClients) clients, \(self.seconds) s: \(String(format: "%.0f", rate)) tps"
+                )
             }
             let before = try await self.database.withStore { try await $0.nps.count() }
             let reader = self.database.reader(extra: [
@@ -118,7 +121,10 @@ extension Bench {
             let psql = URL(fileURLWithPath: self.pgbench).deletingLastPathComponent().appendingPathComponent("psql").path
             let client = FileManager.default.isExecutableFile(atPath: psql) ? psql : "/usr/bin/psql"
             _ = try run(
-                [url, "-q", "-c", "CREATE TABLE IF NOT EXISTS pacta_bench_single_rows (id BIGSERIAL PRIMARY KEY, score INTEGER NOT NULL, note TEXT NOT NULL)"],
+                [
+                    url, "-q", "-c",
+                    "CREATE TABLE IF NOT EXISTS pacta_bench_single_rows (id BIGSERIAL PRIMARY KEY, score INTEGER NOT NULL, note TEXT NOT NULL)",
+                ],
                 executable: client
             )
             // A number of transactions, not -T: pgbench times -T with SIGALRM, which this process's

@@ -52,7 +52,11 @@ import Testing
                 #expect(total?["ranked"] as? Bool == false, "two answers are below the minimum of 30")
                 #expect((json["items"] as? [[String: Any]])?.first?["key"] as? String == "AG-001")
 
-                response = try await client.execute(uri: "/api/v1/nps/comments?period=2026-09-21&kind=detractor", method: .get, headers: app.api(.rater))
+                response = try await client.execute(
+                    uri: "/api/v1/nps/comments?period=2026-09-21&kind=detractor",
+                    method: .get,
+                    headers: app.api(.rater)
+                )
                 #expect(((response.json["items"] as? [[String: Any]])?.map { $0["comment"] as? String }) == ["Lento"])
                 response = try await client.execute(uri: "/api/v1/nps/trend?period=2026-W39&format=csv", method: .get, headers: app.api(.viewer))
                 let lines = String(buffer: response.body).split(separator: "\r\n")
@@ -87,7 +91,9 @@ import Testing
                 #expect(try response.apiError().code == "invalid_json")
 
                 // Streams: every bad row reported, nothing written; with skip_invalid the good ones.
-                let ndjson = [Self.answer("N-1", score: 9), Self.answer("N-2", score: 12), Self.answer("N-3", score: 1, touchpoint: "ATM-9")].joined(separator: "\n")
+                let ndjson = [Self.answer("N-1", score: 9), Self.answer("N-2", score: 12), Self.answer("N-3", score: 1, touchpoint: "ATM-9")].joined(
+                    separator: "\n"
+                )
                 response = try await post(ndjson, contentType: "application/x-ndjson")
                 #expect(response.status == .unprocessableContent)
                 #expect(try response.decode(ImportReport.self).problems.map { "\($0.line):\($0.column)" } == ["2:score", "3:touchpoint"])

@@ -24,6 +24,7 @@ import Testing
                 .replacingOccurrences(of: "{id}", with: "999999").replacingOccurrences(of: "{provider}", with: "NOPE")
                 .replacingOccurrences(of: "{ref}", with: "NOPE-1").replacingOccurrences(of: "{token}", with: String(repeating: "0", count: 64))
                 .replacingOccurrences(of: "{campaign}", with: "NOPE").replacingOccurrences(of: "{agreement}", with: "NOPE")
+                .replacingOccurrences(of: "{touchpoint}", with: "NOPE")
         }
     }
 
@@ -106,6 +107,9 @@ import Testing
         Route(method: .get, pattern: "/campaigns/{code}/results.csv", roles: everyone),
         Route(method: .get, pattern: "/campaigns/{code}/import", roles: editors),
         Route(method: .post, pattern: "/campaigns/{code}/import", roles: editors),
+        // Customers rate a touchpoint anonymously.
+        Route(method: .get, pattern: "/r/{touchpoint}", roles: nil),
+        Route(method: .post, pattern: "/r/{touchpoint}", roles: nil),
         Route(method: .get, pattern: "/nps", roles: everyone),
         Route(method: .get, pattern: "/nps.csv", roles: everyone),
         Route(method: .get, pattern: "/nps/comments", roles: everyone),
@@ -115,6 +119,9 @@ import Testing
         Route(method: .post, pattern: "/nps/import", roles: editors),
         Route(method: .post, pattern: "/nps/touchpoints/import", roles: admin),
         Route(method: .post, pattern: "/nps/transactions/import", roles: admin),
+        Route(method: .get, pattern: "/nps/support", roles: everyone),
+        Route(method: .get, pattern: "/nps/support.csv", roles: everyone),
+        Route(method: .post, pattern: "/nps/support", roles: admin),
         // Answering: the link is the key, no sign-in; or signed in, one's own invitations.
         Route(method: .get, pattern: "/s/{token}", roles: nil),
         Route(method: .post, pattern: "/s/{token}", roles: nil),
@@ -138,6 +145,9 @@ import Testing
         Route(method: .get, pattern: "/api/v1/nps/transactions", roles: everyone),
         Route(method: .post, pattern: "/api/v1/nps/touchpoints", roles: admin),
         Route(method: .post, pattern: "/api/v1/nps/transactions", roles: admin),
+        Route(method: .get, pattern: "/api/v1/nps/support", roles: everyone),
+        Route(method: .post, pattern: "/api/v1/nps/support", roles: admin),
+        Route(method: .get, pattern: "/api/v1/nps/alongside", roles: everyone),
         Route(method: .get, pattern: "/api/v1/warnings", roles: everyone),
         Route(method: .get, pattern: "/api/v1/me", roles: everyone),
         Route(method: .get, pattern: "/api/v1/units", roles: everyone),

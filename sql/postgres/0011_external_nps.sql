@@ -75,3 +75,21 @@ CREATE TABLE nps_touchpoint_monthly (
     detractors INTEGER NOT NULL,
     PRIMARY KEY (month, touchpoint)
 );
+
+-- The public rating page's cooldown: one answer per device and touchpoint until `until`. The key
+-- is a hash of the device's cookie and the touchpoint; nothing else about the device is kept.
+CREATE TABLE nps_rating_cooldowns (
+    device_key TEXT PRIMARY KEY,
+    until TIMESTAMPTZ NOT NULL
+);
+
+-- The support map (SPEC): which provider units support which channels and transaction types. A
+-- row names a channel, a transaction type or both ('' for any); a provider's NPS is that of the
+-- answers matching any of its rows, each answer counted once.
+CREATE TABLE nps_support (
+    unit_id BIGINT NOT NULL REFERENCES units (id),
+    channel TEXT NOT NULL,
+    transaction_code TEXT NOT NULL,
+    CHECK (channel <> '' OR transaction_code <> ''),
+    PRIMARY KEY (unit_id, channel, transaction_code)
+);

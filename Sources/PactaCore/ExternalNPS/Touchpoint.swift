@@ -131,3 +131,48 @@ extension TransactionType {
         return problems.isEmpty ? .success(transaction) : .failure(.init(problems))
     }
 }
+
+/// One row of the support map (SPEC): a provider unit supports a channel, a transaction type, or
+/// a transaction type on one channel (empty for any). A provider's NPS is that of the answers
+/// matching any of its rows.
+public struct SupportLine: Sendable, Hashable, Codable {
+    public var unit: String
+    public var channel: String
+    public var transaction: String
+
+    public init(unit: String, channel: String = "", transaction: String = "") {
+        self.unit = unit
+        self.channel = channel
+        self.transaction = transaction
+    }
+
+    public static let columns = ["unit", "channel", "transaction"]
+
+    /// Whether an answer on `channel` about `transaction` falls under it.
+    public func covers(channel: String, transaction: String) -> Bool {
+        (self.channel.isEmpty || self.channel == channel) && (self.transaction.isEmpty || self.transaction == transaction)
+    }
+
+    /// Reads a CSV record; `knownUnit` tells whether a unit code exists.
+    public static func read(_ record: CSVRecord, header: CSVHeader, knownUnit: (String) -> Bool) -> Result<SupportLine, RawServiceRequest.ProblemList>
+    {
+        let line = SupportLine(
+            unit: header.value("unit", in: record).trimmed,
+            channel: header.value("channel", in: record).trimmed.lowercased(),
+            transaction: header.value("transaction", in: record).trimmed
+        )
+        var problems: [RawServiceRequest.ProblemList.Problem] = []
+        if line.unit.isEmpty {
+            problems.append(.init(column: "unit", code: "required", message: "unit is required."))
+        } else if !knownUnit(line.unit) {
+            problems.append(.init(column: "unit", code: "unknown_unit", message: "There is no unit \(line.unit)."))
+        }
+        if line.channel.isEmpty && line.transaction.isEmpty {
+            problems.append(.init(column: "channel", code: "required", message: "A line names a channel, a transaction or both."))
+        }
+        for (value, column) in [(line.channel, "channel"), (line.transaction, "transaction")] where !value.isEmpty && !Code.isValid(value) {
+            problems.append(.init(column: column, code: "invalid_code", message: "'\(value)' is not a code."))
+        }
+        return problems.isEmpty ? .success(line) : .failure(.init(problems))
+    }
+}

@@ -78,9 +78,14 @@ public struct NPSRepository: Sendable {
         var sql = SQL(unsafeSQL: "SELECT day, SUM(promoters), SUM(passives), SUM(detractors) FROM \(table) WHERE day >= ")
         sql += "\(first.first.description) AND day <= \(last.last.description)" + filter.conditions
         sql += " GROUP BY day ORDER BY day"
+        return try Self.bucket(try await self.db.query(sql), into: periods)
+    }
+
+    /// Adds rows of `day, promoters, passives, detractors` (by day) into the periods holding their days.
+    static func bucket(_ rows: [DatabaseRow], into periods: [NPSPeriod]) throws -> [NPSTally] {
         var tallies = [NPSTally](repeating: NPSTally(), count: periods.count)
         var index = 0
-        for row in try await self.db.query(sql) {
+        for row in rows {
             let (day, promoters, passives, detractors) = try row.decode((LocalDate, Int, Int, Int).self)
             while index < periods.count, periods[index].last < day { index += 1 }
             guard index < periods.count else { break }
@@ -168,4 +173,27 @@ extension NPSFilter {
 
 extension Repositories {
     public var nps: NPSRepository { NPSRepository(db: self.executor) }
+}
+
+extension NPSRepository {
+    /// Claims the rating page's cooldown of `key` until `until`: false while an earlier claim holds.
+    public func claimCooldown(_ key: String, until: Date, now: Date) async throws -> Bool {
+        try await self.db.first(
+            """
+            INSERT INTO nps_rating_cooldowns (device_key, until) VALUES (\(key), \(until))
+            ON CONFLICT (device_key) DO UPDATE SET until = excluded.until WHERE nps_rating_cooldowns.until <= \(now)
+            RETURNING device_key
+            """
+        ) != nil
+    }
+
+    /// Gives a claim back (the answer could not be stored).
+    public func releaseCooldown(_ key: String) async throws {
+        try await self.db.execute("DELETE FROM nps_rating_cooldowns WHERE device_key = \(key)")
+    }
+
+    /// Forgets the cooldowns that have passed.
+    public func purgeCooldowns(now: Date) async throws {
+        try await self.db.execute("DELETE FROM nps_rating_cooldowns WHERE until <= \(now)")
+    }
 }

@@ -33,8 +33,11 @@ public enum Template: String, CaseIterable, Sendable {
     case npsGroups = "nps-groups"
     case npsImport = "nps-import"
     case npsImportReport = "nps-import-report"
+    case npsSupport = "nps-support"
     case npsTouchpoints = "nps-touchpoints"
     case published
+    case rate
+    case rateDone = "rate-done"
     case request
     case requests
     case requestsImport = "requests-import"

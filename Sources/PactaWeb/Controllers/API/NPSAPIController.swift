@@ -18,9 +18,12 @@ struct NPSAPIController: Sendable {
         reading.get("comments", use: self.comments)
         reading.get("touchpoints", use: self.touchpoints)
         reading.get("transactions", use: self.transactions)
+        reading.get("support", use: self.supportMap)
+        reading.get("alongside", use: self.alongside)
         let registry = group.group("nps").add(middleware: RequireRoleMiddleware([.admin]))
         registry.post("touchpoints", use: self.importTouchpoints)
         registry.post("transactions", use: self.importTransactions)
+        registry.post("support", use: self.replaceSupportMap)
     }
 
     /// One answer (a JSON object): 201 once committed, 200 when its `external_ref` was known
@@ -254,6 +257,58 @@ struct NPSAPIController: Sendable {
             at: self.services.now()
         )
         return EditedResponse(status: report.status, response: report)
+    }
+}
+
+extension NPSAPIController {
+    @Sendable func supportMap(_ request: Request, context: AppRequestContext) async throws -> ItemList<SupportLine> {
+        ItemList(items: try await self.services.store.nps.supportMap())
+    }
+
+    /// CSV `unit,channel,transaction`, replacing the whole map; all or nothing unless `?skip_invalid=true`.
+    @Sendable func replaceSupportMap(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<ImportReport> {
+        let body = try await request.body(upTo: FormData.maximumSize)
+        let report = try await self.services.store.nps.replaceSupportMap(
+            bytes: Array(body.readableBytesView),
+            skipInvalid: try request.flag("skip_invalid")
+        )
+        return EditedResponse(status: report.status, response: report)
+    }
+
+    struct AlongsideJSON: Codable, Sendable {
+        struct CorrelationJSON: Codable, Sendable {
+            var coefficient: Double
+            var n: Int
+        }
+        var unit: String
+        var name: String
+        var supports: [SupportLine]
+        var points: [Alongside.Point]
+        /// Null below six periods with both figures (SPEC), or for a flat series.
+        @Nullable var correlation: CorrelationJSON?
+        var pairedPeriods: Int
+    }
+
+    /// Each provider of the support map: its compliance and the NPS of what it supports over the
+    /// twelve months or quarters ending with `?period=` (this quarter by default), and their correlation.
+    @Sendable func alongside(_ request: Request, context: AppRequestContext) async throws -> ItemList<AlongsideJSON> {
+        let text = request.uri.queryParameters.get("period") ?? ""
+        let span: ReportSpan =
+            text.isEmpty ? .period(Period.containing(self.services.today, cadence: .quarterly)) : try ComplianceAPIController.span(text)
+        let overviews = try await self.services.compliance(ending: span, count: NPSDashboard.trendLength, for: try context.actor)
+        let providers = try await Alongside.build(self.services.store, overviews: overviews, minimumAnswers: self.services.npsMinimumAnswers)
+        return ItemList(
+            items: providers.map {
+                AlongsideJSON(
+                    unit: $0.unit,
+                    name: $0.name,
+                    supports: $0.lines,
+                    points: $0.points,
+                    correlation: $0.correlation.flatMap { $0.isShown ? AlongsideJSON.CorrelationJSON(coefficient: $0.coefficient, n: $0.n) : nil },
+                    pairedPeriods: $0.pairedPeriods
+                )
+            }
+        )
     }
 }
 

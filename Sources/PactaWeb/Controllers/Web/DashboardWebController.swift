@@ -24,14 +24,15 @@ struct DashboardWebController: Sendable {
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> HTML {
         let period = try self.period(request)
         let actor = try context.actor
-        let overview = try await self.services.compliance(over: period, for: actor)
-        var trend: [(ReportSpan, UnitCompliance)] = []
-        for offset in (1..<(period.isYear ? Self.yearsInTrend : Self.trendLength)).reversed() {
-            guard let earlier = period.advanced(by: -offset) else { continue }
-            trend.append((earlier, try await self.services.compliance(over: earlier, for: actor).organisation))
-        }
-        trend.append((period, overview.organisation))
-        let page = DashboardPage(
+        let overviews = try await self.services.compliance(
+            ending: period,
+            count: period.isYear ? Self.yearsInTrend : Self.trendLength,
+            for: actor
+        )
+        let overview = overviews.last!.1
+        let trend = overviews.map { ($0.0, $0.1.organisation) }
+        let alongside = try await Alongside.build(self.services.store, overviews: overviews, minimumAnswers: self.services.npsMinimumAnswers)
+        var page = DashboardPage(
             overview,
             trend: trend,
             provider: request.uri.queryParameters.get("provider"),
@@ -40,6 +41,12 @@ struct DashboardWebController: Sendable {
             evaluatedAt: overview.agreements.first?.evaluatedAt ?? self.services.now(),
             timeZone: self.services.timeZone,
             thresholds: self.services.complianceThresholds,
+            messages: self.services.renderer.messages(context.language)
+        )
+        page.alongside = AlongsideSection(
+            alongside,
+            selected: request.uri.queryParameters.get("provider"),
+            query: "period=\(period)",
             messages: self.services.renderer.messages(context.language)
         )
         return self.services.renderer.render(page, titleKey: "dashboard.title", section: "dashboard", request: request, context: context)

@@ -18,12 +18,15 @@ struct NPSWebController: Sendable {
         read.get("nps/comments", use: self.comments)
         read.get("nps/touchpoints", use: self.touchpoints)
         read.get("nps/touchpoints.csv", use: self.touchpointsCSV)
+        read.get("nps/support", use: self.supportMap)
+        read.get("nps/support.csv", use: self.supportMapCSV)
         let edit = group.group("nps/import").add(middleware: RequireRoleMiddleware(Role.editors))
         edit.get(use: self.importForm)
         edit.post(use: self.importAnswers)
         let admin = group.group("nps").add(middleware: RequireRoleMiddleware([.admin]))
         admin.post("touchpoints/import", use: self.importTouchpoints)
         admin.post("transactions/import", use: self.importTransactions)
+        admin.post("support", use: self.replaceSupportMap)
     }
 
     /// The period and filter of the query; a period that cannot be read falls back to this month, said on the page.
@@ -196,6 +199,40 @@ struct NPSWebController: Sendable {
             at: self.services.now()
         )
         return try await self.renderTouchpoints(request, context: context, report: ("transactions", upload, report))
+    }
+
+    @Sendable func supportMap(_ request: Request, context: AppRequestContext) async throws -> HTML {
+        try await self.renderSupportMap(request, context: context, imported: nil)
+    }
+
+    private func renderSupportMap(_ request: Request, context: AppRequestContext, imported: (ImportUpload, ImportReport)?) async throws -> HTML {
+        let messages = self.services.renderer.messages(context.language)
+        let page = SupportMapPage(
+            lines: try await self.services.store.nps.supportMap(),
+            units: try await self.services.store.units.list(),
+            canImport: try context.actor.role == .admin,
+            imported: imported.map { ImportPage($0.0, report: $0.1, messages: messages) } ?? ImportPage(),
+            messages: messages
+        )
+        return self.services.renderer.render(
+            page,
+            titleKey: "nps_support.title",
+            section: "nps",
+            request: request,
+            context: context,
+            status: imported?.1.status ?? .ok
+        )
+    }
+
+    @Sendable func supportMapCSV(_ request: Request, context: AppRequestContext) async throws -> Response {
+        Response.csvAttachment(SupportMapPage.csv(try await self.services.store.nps.supportMap()), named: "support-map.csv")
+    }
+
+    /// Replaces the whole map with the uploaded CSV.
+    @Sendable func replaceSupportMap(_ request: Request, context: AppRequestContext) async throws -> HTML {
+        let upload = ImportUpload(context.form)
+        let report = try await self.services.store.nps.replaceSupportMap(bytes: upload.bytes, skipInvalid: upload.skipInvalid)
+        return try await self.renderSupportMap(request, context: context, imported: (upload, report))
     }
 
     @Sendable func importForm(_ request: Request, context: AppRequestContext) async throws -> HTML {

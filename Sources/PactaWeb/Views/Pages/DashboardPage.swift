@@ -103,6 +103,8 @@ struct DashboardPage: PageModel {
     var csvAgreements: String
     var jsonHref: String
     var thresholdsNote: String
+    /// Each provider's compliance next to the NPS of what it supports; nil without a support map.
+    var alongside: AlongsideSection?
 
     init(
         _ overview: ComplianceOverview,
@@ -223,6 +225,7 @@ struct DashboardPage: PageModel {
         self.csvClients = "/dashboard.csv?\(query)&by=client"
         self.csvAgreements = "/dashboard.csv?\(query)&by=agreement"
         self.jsonHref = "/dashboard.json?\(query)"
+        self.alongside = nil
         self.thresholdsNote = messages.text("dashboard.thresholds", or: "")
             .replacingOccurrences(of: "{compliant}", with: messages.number(thresholds.compliant))
             .replacingOccurrences(of: "{at_risk}", with: messages.number(thresholds.atRisk))

@@ -431,3 +431,41 @@ struct NPSTouchpointsPage: PageModel {
         self.emptyNote = messages.text(filtered ? "nps_touchpoints.empty_filtered" : "nps_touchpoints.empty", or: "")
     }
 }
+
+/// The support map: which provider units support which channels and transaction types, with its
+/// CSV (administrators replace it whole by uploading one).
+struct SupportMapPage: PageModel {
+    static let template = Template.npsSupport
+
+    struct Row: Sendable {
+        var unit: String
+        var name: String
+        var supports: [String]
+    }
+
+    var rows: [Row]
+    var canImport: Bool
+    var imported: ImportPage
+
+    init(lines: [SupportLine], units: [OrgUnit], canImport: Bool, imported: ImportPage, messages: Messages) {
+        let names = Dictionary(uniqueKeysWithValues: units.map { ($0.code, $0.name) })
+        let any = messages.text("nps_support.any", or: "any")
+        self.rows = Dictionary(grouping: lines, by: \.unit).sorted { $0.key < $1.key }.map { unit, lines in
+            Row(
+                unit: unit,
+                name: names[unit] ?? unit,
+                supports: lines.map { line in
+                    "\(line.channel.isEmpty ? any : NPSPage.channel(line.channel, messages: messages)) · \(line.transaction.isEmpty ? any : line.transaction)"
+                }
+            )
+        }
+        self.canImport = canImport
+        self.imported = imported
+    }
+
+    static func csv(_ lines: [SupportLine]) -> String {
+        "unit,channel,transaction\r\n"
+            + lines.map { [CSVField.escape($0.unit), CSVField.escape($0.channel), CSVField.escape($0.transaction)].joined(separator: ",") + "\r\n" }
+            .joined()
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import PactaApp
+import PactaCore
+import PactaStore
+import PactaTestSupport
+import Testing
+
+@testable import PactaWeb
+
+/// A customer rates a touchpoint from its public page, and management reads it on the NPS pages.
+@Suite struct NPSWebTests {
+    /// A phone without a session: the page's cookies, then the posted rating.
+    static func rate(
+        _ client: some TestClientProtocol,
+        touchpoint: String,
+        fields: [String: String],
+        device: String? = nil
+    ) async throws -> (
+        TestResponse, device: String
+    ) {
+        let page = try await client.execute(
+            uri: "/r/\(touchpoint)?t=deposit",
+            method: .get,
+            headers: device.map { [.cookie: "pacta_device=\($0)"] } ?? [:]
+        )
+        #expect(page.status == .ok)
+        let cookies = page.headers[values: .setCookie]
+        let csrf = try #require(cookies.first { $0.hasPrefix("pacta_csrf=") }).dropFirst("pacta_csrf=".count).prefix { $0 != ";" }
+        let phone =
+            try device ?? String(#require(cookies.first { $0.hasPrefix("pacta_device=") }).dropFirst("pacta_device=".count).prefix { $0 != ";" })
+        var all = fields
+        all["_csrf"] = String(csrf)
+        let body = all.sorted { $0.key < $1.key }.map { "\(TestApp.encode($0.key))=\(TestApp.encode($0.value))" }.joined(separator: "&")
+        let response = try await client.execute(
+            uri: "/r/\(touchpoint)",
+            method: .post,
+            headers: [.cookie: "pacta_csrf=\(csrf); pacta_device=\(phone)", .contentType: "application/x-www-form-urlencoded"],
+            body: ByteBuffer(string: body)
+        )
+        return (response, phone)
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func aCustomerRatesFromThePosterAndManagementSeesItAtOnce(database: TestDatabase) async throws {
+        try await TestApp.withApp(database) { app in
+            try await NPSAPITests.seedRegistry(app.store)
+            try await app.test { client in
+                // The page names the touchpoint and the transaction of the link.
+                let page = try await client.execute(uri: "/r/AG-001?t=deposit", method: .get)
+                let html = String(buffer: page.body)
+                #expect(html.contains("Agencia Centro") && html.contains(#"name="transaction" value="deposit""#))
+                #expect(try await client.execute(uri: "/r/AG-404", method: .get).status == .notFound)
+
+                // Every problem in one round, nothing stored.
+                var (response, device) = try await Self.rate(client, touchpoint: "AG-001", fields: ["score": "11", "transaction": "nope"])
+                #expect(response.status == .unprocessableContent)
+                #expect(String(buffer: response.body).contains("e-score") && String(buffer: response.body).contains("e-transaction"))
+                #expect(try await app.store.nps.count() == 0)
+
+                (response, device) = try await Self.rate(
+                    client,
+                    touchpoint: "AG-001",
+                    fields: ["score": "4", "transaction": "deposit", "comment": "Fila muy larga"],
+                    device: device
+                )
+                #expect(response.status == .created)
+                // At once in the figures, with the comment in the feed.
+                let figures = try await client.execute(uri: "/api/v1/nps?period=2026-09-21", method: .get, headers: app.api(.viewer))
+                #expect((figures.json["total"] as? [String: Any])?["detractors"] as? Int == 1)
+                let dashboard = try await client.execute(uri: "/nps?period=2026-09", method: .get, headers: app.browser(.viewer))
+                #expect(dashboard.status == .ok)
+                let text = String(buffer: dashboard.body)
+                #expect(text.contains("n = 1") && text.contains("Fila muy larga") && text.contains("−100"))
+
+                // The same phone again within the cooldown: told so, nothing stored; another phone rates.
+                (response, _) = try await Self.rate(client, touchpoint: "AG-001", fields: ["score": "10", "transaction": "deposit"], device: device)
+                #expect(response.status == .tooManyRequests)
+                #expect(try await app.store.nps.count() == 1)
+                (response, _) = try await Self.rate(client, touchpoint: "AG-001", fields: ["score": "10", "transaction": "deposit"])
+                #expect(response.status == .created)
+                #expect(try await app.store.nps.count() == 2)
+                // Another touchpoint is not held back by the first one's cooldown.
+                (response, _) = try await Self.rate(client, touchpoint: "ATM-1", fields: ["score": "9", "transaction": "withdrawal"], device: device)
+                #expect(response.status == .created)
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func thePagesShowTheRegistryAndTheComments(database: TestDatabase) async throws {
+        try await TestApp.withApp(database) { app in
+            try await NPSAPITests.seedRegistry(app.store)
+            try await app.test { client in
+                let registry = try await client.execute(uri: "/nps/touchpoints?q=cajero", method: .get, headers: app.browser(.viewer))
+                let html = String(buffer: registry.body)
+                #expect(html.contains("ATM-1") && !html.contains("AG-001"))
+                #expect(!html.contains("/nps/touchpoints/import"), "only administrators load the registry")
+                let admin = try await client.execute(uri: "/nps/touchpoints", method: .get, headers: app.browser(.admin))
+                #expect(String(buffer: admin.body).contains("/nps/touchpoints/import"))
+                let comments = try await client.execute(uri: "/nps/comments?period=2026-13", method: .get, headers: app.browser(.viewer))
+                #expect(
+                    comments.status == .ok && String(buffer: comments.body).contains("notice-danger"),
+                    "a bad period says so and shows this month"
+                )
+                let csv = try await client.execute(uri: "/nps/touchpoints.csv", method: .get, headers: app.browser(.viewer))
+                #expect(String(buffer: csv.body).hasPrefix("code,channel,name,region,active,reviewed\r\nAG-001,branch,Agencia Centro,,true,true"))
+            }
+        }
+    }
+}
