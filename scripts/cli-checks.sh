@@ -29,6 +29,15 @@ out=$("$pacta" import requests "$dir/excel.csv" --database "$db" 2>&1) || fail "
 grep -q "Requests: 2 created" <<<"$out" || fail "import said: $out"
 grep -q "1 belong to an agreement, 1 to none" <<<"$out" || fail "import said: $out"
 
+# NPS answers from a kiosk export: every bad row by line and column, then the good ones, read back.
+printf 'external_ref,answered_at,channel,touchpoint,transaction,score,comment\nK-1,2026-11-20 10:00,branch,AG-UIO-01,deposito,10,Excelente\nK-2,2026-11-20 10:05,atm,AG-UIO-01,retiro,3,\nK-3,2026-11-20 10:06,branch,AG-UIO-01,deposito,11,\n' >"$dir/nps.csv"
+if out=$("$pacta" import nps-responses "$dir/nps.csv" --database "$db" 2>&1); then fail "a bad NPS file was imported: $out"; fi
+grep -q "nps.csv:3, column channel: The touchpoint AG-UIO-01 is on the channel branch, not atm" <<<"$out" || fail "import said: $out"
+grep -q "nps.csv:4, column score:" <<<"$out" || fail "import said: $out"
+out=$("$pacta" import nps-responses "$dir/nps.csv" --skip-invalid --database "$db" 2>&1) || fail "skip-invalid refused: $out"
+grep -q "Answers: 1 created" <<<"$out" || fail "import said: $out"
+"$pacta" report nps --period 2026-11-20 --by touchpoint --touchpoint AG-UIO-01 --database "$db" | grep -q "^2026-11-20,touchpoint,AG-UIO-01,Agencia Matriz Quito,branch," || fail "report nps did not list the touchpoint"
+
 out=$("$pacta" verify --database "$db") || fail "verify of the demo: $out"
 grep -q " 0 divergences" <<<"$out" || fail "verify said: $out"
 head=$(sed -n 's/.*Ledger head: \([0-9a-f]\{64\}\).*/\1/p' <<<"$out")
@@ -42,4 +51,4 @@ grep -q "signature_altered" <<<"$out" || fail "verify said: $out"
 # A head no ledger entry has.
 out=$("$pacta" verify --database "$db" --head "$(printf '1%.0s' {1..64})" || true)
 grep -q "HEAD NOT FOUND" <<<"$out" || fail "an unknown head was not reported: $out"
-echo "cli-checks: demo, token create, a bad import, an Excel file and verify (--head) behave"
+echo "cli-checks: demo, token create, a bad import, an Excel file, NPS answers and verify (--head) behave"

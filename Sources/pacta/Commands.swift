@@ -147,7 +147,7 @@ struct UserCommand: AsyncParsableCommand {
 struct Import: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Import data from CSV files.",
-        subcommands: [Units.self, Requests.self, SurveyAnswers.self]
+        subcommands: [Units.self, Requests.self, SurveyAnswers.self, NPSResponses.self]
     )
 
     /// Requests from a ticket tool's CSV export, streamed: memory stays flat whatever the file size.
@@ -272,7 +272,7 @@ struct FileChunks: AsyncSequence, Sendable {
 
 /// `pacta report requests`: the audit trail of an agreement's time commitments for a period.
 struct Report: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Export reports.", subcommands: [Requests.self, Compliance.self])
+    static let configuration = CommandConfiguration(abstract: "Export reports.", subcommands: [Requests.self, Compliance.self, NPS.self])
 
     /// SPEC "Agreement compliance" for a period, by provider, client or agreement; or one agreement's history.
     struct Compliance: AsyncParsableCommand {

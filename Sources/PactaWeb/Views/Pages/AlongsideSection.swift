@@ -23,7 +23,7 @@ struct AlongsideSection: Sendable {
     var chartTitle: String?
     var chart: String?
 
-    init?(_ alongside: [Alongside], selected: String?, query: String, messages: Messages) {
+    init?(_ alongside: [Alongside], selected: String?, query: String, transactionNames: [String: String], messages: Messages) {
         guard !alongside.isEmpty else { return nil }
         self.rows = alongside.map { provider in
             let last = provider.points.last
@@ -72,7 +72,15 @@ struct AlongsideSection: Sendable {
         func x(_ index: Int) -> Double { Double(left) + 12 + Double(index) * step }
         let plot = Double(height - bottom - 10)
         func yCompliance(_ value: Double) -> Double { Double(height - bottom) - value / 100 * plot }
-        func yNPS(_ value: Double) -> Double { Double(height - bottom) - (value + 100) / 200 * plot }
+        // The NPS scale fits its values, in steps of 25 within −100…100, at least 50 points high.
+        let values = points.compactMap(\.nps.nps)
+        var low = max(-100, (((values.min() ?? 0) - 10) / 25).rounded(.down) * 25)
+        var high = min(100, (((values.max() ?? 50) + 10) / 25).rounded(.up) * 25)
+        if high - low < 50 {
+            high = min(100, low + 50)
+            low = high - 50
+        }
+        func yNPS(_ value: Double) -> Double { Double(height - bottom) - (value - low) / (high - low) * plot }
         func number(_ value: Double) -> String { String(format: "%.1f", value) }
         var svg = "<svg class=\"trend-chart\" viewBox=\"0 0 \(width) \(height)\" role=\"img\" aria-label=\"\(labels.compliance) · \(labels.nps)\">"
         for tick in [0.0, 50, 100] {
@@ -80,8 +88,8 @@ struct AlongsideSection: Sendable {
                 "<line x1=\"\(left)\" x2=\"\(width - right)\" y1=\"\(number(yCompliance(tick)))\" y2=\"\(number(yCompliance(tick)))\" stroke=\"#d3d8df\" stroke-width=\"1\"/>"
             svg +=
                 "<text x=\"\(left - 4)\" y=\"\(number(yCompliance(tick) + 4))\" text-anchor=\"end\" font-size=\"10\" fill=\"#1f4f86\">\(Int(tick))</text>"
-            let nps = tick * 2 - 100
-            svg += "<text x=\"\(width - right + 4)\" y=\"\(number(yNPS(nps) + 4))\" font-size=\"10\" fill=\"#1d6b3a\">\(Int(nps))</text>"
+            let nps = low + (high - low) * tick / 100
+            svg += "<text x=\"\(width - right + 4)\" y=\"\(number(yNPS(nps) + 4))\" font-size=\"10\" fill=\"#1d6b3a\">\(Int(nps.rounded()))</text>"
         }
         var compliancePath: [String] = []
         var npsPath: [String] = []
