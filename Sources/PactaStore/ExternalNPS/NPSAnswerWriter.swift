@@ -137,12 +137,18 @@ struct NPSAnswerWriter {
     /// Refuses the answers whose touchpoint or transaction type is unknown (or registers them as
     /// unreviewed), and those whose channel is not their touchpoint's.
     private func checkRegistry(_ answers: [NPSAnswer], into outcomes: inout [NPSWriteOutcome?]) async throws {
-        var channels = try await self.touchpointChannels(Set(answers.map(\.touchpoint)))
+        // One round trip for both registries: every statement counts when answers arrive one by one.
+        var channels: [String: String] = [:]
         var transactions = Set<String>()
+        let dialect = self.db.dialect
         for row in try await self.db.query(
-            "SELECT code FROM nps_transactions WHERE code IN \(self.db.dialect.strings(inJSONArray: Array(Set(answers.map(\.transaction)))))"
+            """
+            SELECT code, channel FROM nps_touchpoints WHERE code IN \(dialect.strings(inJSONArray: Array(Set(answers.map(\.touchpoint)))))
+            UNION ALL SELECT code, NULL FROM nps_transactions WHERE code IN \(dialect.strings(inJSONArray: Array(Set(answers.map(\.transaction)))))
+            """
         ) {
-            transactions.insert(try row.decode(0))
+            let (code, channel) = try row.decode((String, String?).self)
+            if let channel { channels[code] = channel } else { transactions.insert(code) }
         }
         if self.unknown == .register {
             var newTouchpoints: [String: String] = [:]

@@ -10,7 +10,9 @@ public actor NPSIngest {
     public nonisolated let store: Store
     public nonisolated let unknown: UnknownCodes
     public nonisolated let timeZone: TimeZone
-    /// Batches written at once: PostgreSQL commits several in one flush of its log; SQLite has one writer.
+    /// Batches written at once. One by default: every batch adds to the same few count rows (a
+    /// day's channels and transaction types), so a second batch would only wait for the first's
+    /// row locks; one writer instead takes everything that arrived while the previous commit ran.
     public nonisolated let writers: Int
     /// The most answers in one transaction.
     public nonisolated let batchLimit: Int
@@ -27,7 +29,7 @@ public actor NPSIngest {
         self.store = store
         self.unknown = unknown
         self.timeZone = timeZone
-        self.writers = max(1, writers ?? (store.database.dialect == .postgres ? 4 : 1))
+        self.writers = max(1, writers ?? 1)
         self.batchLimit = max(1, batchLimit)
     }
 
