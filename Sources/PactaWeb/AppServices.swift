@@ -17,6 +17,8 @@ public struct AppServices: Sendable {
     public var warningThreshold: Double
     /// The fewest answers a group of survey answers has for its figures to be shown (k).
     public var surveyMinimumAnswers = 3
+    /// API tokens recently checked, for a few seconds.
+    let tokenCache = TokenCache()
     /// Takes NPS answers one at a time and commits those arriving together at once.
     public var npsIngest: NPSIngest
     /// The fewest answers an NPS group has to be ranked.

@@ -127,7 +127,7 @@ public func buildRouter(
         }
     }
 
-    let api = router.group("api/v1").add(middleware: BearerTokenMiddleware(store: services.store, now: services.now))
+    let api = router.group("api/v1").add(middleware: BearerTokenMiddleware(store: services.store, cache: services.tokenCache, now: services.now))
     api.get("openapi.yaml") { _, _ in Response.text(openAPI, contentType: "application/yaml") }
     AdminAPIController(services: services).addRoutes(to: api)
     UnitsAPIController(services: services).addRoutes(to: api)

@@ -28,6 +28,7 @@ extension Bench {
         @Option(help: "pgbench to run first on the same PostgreSQL server (none on SQLite; empty for none).") var pgbench =
             "/usr/lib/postgresql/15/bin/pgbench"
         @Option(help: "pgbench clients.") var pgbenchClients = 32
+        @Flag(help: "Also submit answers straight to the group commit, without HTTP, to tell the two costs apart.") var direct = false
 
         func run() async throws {
             let url = ServerSettings(reader: self.database.reader()).databaseURL
@@ -41,6 +42,40 @@ extension Bench {
                 print(
                     "pgbench, single-row INSERT transactions, \(self.pgbenchClients) clients, \(self.seconds) s: \(String(format: "%.0f", rate)) tps"
                 )
+            }
+            if self.direct {
+                try await self.database.withStore { store in
+                    let ingest = NPSIngest(store: store, unknown: .refuse, timeZone: .current)
+                    let deadline = ContinuousClock.now + .seconds(self.seconds)
+                    let started = ContinuousClock.now
+                    let run = UUID().uuidString.prefix(8)
+                    let count = try await withThrowingTaskGroup(of: Int.self) { group in
+                        for client in 0..<self.clients {
+                            group.addTask {
+                                var sent = 0
+                                while ContinuousClock.now < deadline {
+                                    sent += 1
+                                    let index = Int.random(in: 0..<self.touchpoints)
+                                    _ = try await ingest.submit(
+                                        NPSAnswer(
+                                            externalRef: "D-\(run)-\(client)-\(sent)",
+                                            answeredAt: Int64(Date().timeIntervalSince1970),
+                                            channel: Touchpoint.standardChannels[index % Touchpoint.standardChannels.count],
+                                            touchpoint: "TP-\(index)",
+                                            transaction: NPSIngestion.transactions.randomElement()!,
+                                            score: Int.random(in: 0...10)
+                                        )
+                                    )
+                                }
+                                return sent
+                            }
+                        }
+                        return try await group.reduce(0, +)
+                    }
+                    print(
+                        "straight to the group commit, \(self.clients) tasks: \(String(format: "%.0f", Double(count) / (ContinuousClock.now - started).seconds)) answers/s"
+                    )
+                }
             }
             let before = try await self.database.withStore { try await $0.nps.count() }
             let reader = self.database.reader(extra: [

@@ -97,6 +97,9 @@ public struct RawNPSAnswer: Sendable, Hashable, Decodable {
 
     /// Reads a JSON object: `score` a number (or a numeric string), `comment` optional, `null` as absent.
     public init(from decoder: any Decoder) throws {
+        // Fields not among the answer's are named, not dropped (read in the same pass).
+        let unknown = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue).filter { CodingKeys(rawValue: $0) == nil }
+        guard unknown.isEmpty else { throw UnknownFields(names: unknown.sorted()) }
         let container = try decoder.container(keyedBy: CodingKeys.self)
         func text(_ key: CodingKeys) throws -> String { try container.decodeIfPresent(String.self, forKey: key) ?? "" }
         var score = ""
@@ -193,16 +196,8 @@ extension RawNPSAnswer {
     /// that is not an answer's object is a problem naming it. Cheaper than a general strict
     /// decoder: an ingest takes thousands of these a second.
     public static func decode(json data: Data) -> Result<RawNPSAnswer, RawServiceRequest.ProblemList> {
-        let decoder = JSONDecoder()
         do {
-            let keys = try decoder.decode(KeyList.self, from: data).keys
-            let unknown = keys.filter { !Self.columns.contains($0) }
-            guard unknown.isEmpty else {
-                return .failure(
-                    .init(unknown.sorted().map { .init(column: $0, code: "unknown_field", message: "\($0) is not a field of an answer.") })
-                )
-            }
-            let answer = try decoder.decode(RawNPSAnswer.self, from: data)
+            let answer = try JSONDecoder().decode(RawNPSAnswer.self, from: data)
             let withNUL = zip(Self.columns, answer.fields).filter { $0.1.utf8.contains(0) }.map(\.0)
             guard withNUL.isEmpty else {
                 return .failure(
@@ -210,6 +205,8 @@ extension RawNPSAnswer {
                 )
             }
             return .success(answer)
+        } catch let error as UnknownFields {
+            return .failure(.init(error.names.map { .init(column: $0, code: "unknown_field", message: "\($0) is not a field of an answer.") }))
         } catch let error as DecodingError {
             let (column, reason): (String, String) =
                 switch error {
@@ -231,18 +228,15 @@ extension RawNPSAnswer {
     var fields: [String] { [self.externalRef, self.answeredAt, self.channel, self.touchpoint, self.transaction, self.score, self.comment] }
 }
 
-/// The keys of a JSON object, read without their values.
-private struct KeyList: Decodable {
-    var keys: [String]
+/// Fields of a JSON answer that an answer does not have.
+struct UnknownFields: Error {
+    var names: [String]
+}
 
-    private struct Key: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
-    init(from decoder: any Decoder) throws {
-        self.keys = try decoder.container(keyedBy: Key.self).allKeys.map(\.stringValue)
-    }
+/// Any key of a JSON object.
+private struct AnyKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
 }

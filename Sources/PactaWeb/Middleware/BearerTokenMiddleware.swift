@@ -7,6 +7,7 @@ import PactaStore
 /// Authenticates API calls by `Authorization: Bearer <token>`.
 struct BearerTokenMiddleware: RouterMiddleware {
     let store: Store
+    let cache: TokenCache
     let now: @Sendable () -> Date
 
     func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response
@@ -14,8 +15,17 @@ struct BearerTokenMiddleware: RouterMiddleware {
         var context = context
         if let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") {
             let secret = String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
-            guard let holder = try await self.store.tokens.authenticate(secret: secret, at: self.now()) else {
-                throw APIError(.unauthorized, code: "invalid_token", message: "The API token is unknown or revoked.")
+            let now = self.now()
+            let hash = Hashing.sha256Hex(secret.utf8)
+            let holder: TokenHolder
+            if let known = self.cache.holder(forHash: hash, at: now) {
+                holder = known
+            } else {
+                guard let found = try await self.store.tokens.authenticate(secret: secret, at: now) else {
+                    throw APIError(.unauthorized, code: "invalid_token", message: "The API token is unknown or revoked.")
+                }
+                self.cache.remember(found, forHash: hash, at: now)
+                holder = found
             }
             context.identity = holder.user
             context.channel = .token(id: holder.tokenID, own: holder.isOwn)

@@ -74,6 +74,7 @@ struct AdminAPIController: Sendable {
             password: body.password,
             email: body.email
         )
+        self.services.tokenCache.forgetAll()
         guard let user = try await self.services.store.users.get(id: id) else { throw NotFoundError("user", key) }
         return UserJSON(user)
     }
@@ -120,6 +121,7 @@ struct AdminAPIController: Sendable {
     @Sendable func revokeToken(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
         guard let id = Int64(try context.parameters.require("id")) else { throw NotFoundError("token", try context.parameters.require("id")) }
         try await self.services.store.tokens.revoke(id: id, by: try context.user, at: self.services.now())
+        self.services.tokenCache.forgetAll()
         return .noContent
     }
 

@@ -97,6 +97,7 @@ struct AdminWebController: Sendable {
                 password: form["password"],
                 email: form.text("email")
             )
+            self.services.tokenCache.forgetAll()
         } catch let error as ValidationError {
             return try await self.userForm(
                 user,
@@ -179,6 +180,7 @@ struct AdminWebController: Sendable {
     @Sendable func revokeToken(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let id = Int64(try context.parameters.require("id")) else { throw NotFoundError("token", try context.parameters.require("id")) }
         try await self.services.store.tokens.revoke(id: id, by: try context.user, at: self.services.now())
+        self.services.tokenCache.forgetAll()
         context.flash("flash.token_revoked")
         return redirect("/tokens")
     }
