@@ -16,7 +16,7 @@ import FoundationNetworking
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure performance (build with -c release for meaningful numbers).",
-        subcommands: [BusinessTime.self, ImportRequests.self, Survey.self, ComplianceReport.self, NPSIngestion.self]
+        subcommands: [BusinessTime.self, ImportRequests.self, Survey.self, ComplianceReport.self, NPSIngestion.self, NPSDashboardBench.self]
     )
 
     /// The compliance reports over the import benchmark's organisation: the data of the

@@ -274,3 +274,78 @@ struct LoadResult: Sendable {
         }
     }
 }
+
+extension Bench {
+    /// The NPS dashboard over many answers: seeds them once (a year across every touchpoint), then
+    /// times the dashboard's figures for a month and a quarter, and with `--http` the page as served.
+    struct NPSDashboardBench: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "nps-dashboard",
+            abstract: "Seed N answers over T touchpoints (once), then time the NPS dashboard for a month and a quarter."
+        )
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "Answers to seed when the bench has none.") var answers = 5_000_000
+        @Option(help: "Touchpoints.") var touchpoints = 40_000
+        @Option(help: "Rounds timed.") var rounds = 10
+        @Option(help: "Also serve Pacta on this loopback port and time the page over HTTP, signed in.") var http: Int?
+
+        func run() async throws {
+            let zone = TimeZone(identifier: "America/Guayaquil")!
+            let today = LocalDate(Date(), in: zone)
+            let (password, token) = try await self.database.withStore { store in
+                _ = try await store.units.upsert([OrgUnit(code: "BENCH", name: "Banco de pruebas")], at: Date())
+                let credentials = try await Survey.benchAdmin(in: store)
+                if try await store.nps.count() == 0 {
+                    try await NPSIngestion.seedRegistry(store, touchpoints: self.touchpoints)
+                    let started = ContinuousClock.now
+                    var generator = SeededGenerator(seed: 5)
+                    let end = Int64(Date().timeIntervalSince1970)
+                    let batch = 20_000
+                    for start in stride(from: 0, to: self.answers, by: batch) {
+                        let answers = (start..<min(start + batch, self.answers)).map { index -> NPSAnswer in
+                            let touchpoint = Int.random(in: 0..<self.touchpoints, using: &generator)
+                            return NPSAnswer(
+                                externalRef: "S-\(index)",
+                                answeredAt: end - Int64.random(in: 0..<(365 * 86_400), using: &generator),
+                                channel: Touchpoint.standardChannels[touchpoint % Touchpoint.standardChannels.count],
+                                touchpoint: "TP-\(touchpoint)",
+                                transaction: NPSIngestion.transactions.randomElement(using: &generator)!,
+                                score: Int.random(in: 0...10, using: &generator),
+                                comment: Int.random(in: 0..<10, using: &generator) == 0 ? "Comentario \(index)" : ""
+                            )
+                        }
+                        _ = try await store.nps.write(answers, unknown: .refuse, timeZone: zone, at: Date())
+                    }
+                    let seconds = (ContinuousClock.now - started).seconds
+                    print(
+                        "seeded \(self.answers) answers in \(String(format: "%.0f", seconds)) s (\(String(format: "%.0f", Double(self.answers) / seconds)) answers/s)"
+                    )
+                }
+                for period in [NPSPeriod(containing: today, .month).advanced(by: -1), NPSPeriod(containing: today, .quarter).advanced(by: -1)] {
+                    var times: [Double] = []
+                    for _ in 0...self.rounds {
+                        let started = ContinuousClock.now
+                        let dashboard = try await NPSDashboard.build(store, period: period, minimumAnswers: 30)
+                        _ = try await store.nps.comments(period, kinds: [.detractor], timeZone: zone, limit: 6)
+                        times.append((ContinuousClock.now - started).seconds * 1000)
+                        precondition(dashboard.total.n > 0)
+                    }
+                    print("NPS dashboard data, \(period) (\(self.touchpoints) touchpoints): \(Survey.summary(times))")
+                }
+                return credentials
+            }
+            if let port = self.http {
+                let month = NPSPeriod(containing: today, .month).advanced(by: -1)
+                let quarter = NPSPeriod(containing: today, .quarter).advanced(by: -1)
+                try await Survey.timePages(
+                    [("NPS page, \(month)", "/nps?period=\(month)"), ("NPS page, \(quarter)", "/nps?period=\(quarter)")],
+                    database: self.database,
+                    port: port,
+                    password: password,
+                    token: token,
+                    rounds: self.rounds
+                )
+            }
+        }
+    }
+}
