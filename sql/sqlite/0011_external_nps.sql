@@ -1,7 +1,7 @@
 -- External NPS (SPEC "nps response"): the customers' 0–10 answers, the registry of touchpoints
 -- and transaction types they answer about, and counts kept up to date as answers arrive so that
--- dashboards never read the answers themselves: per touchpoint × transaction × day, and two
--- roll-ups of it (per channel × transaction × day; per touchpoint × month).
+-- dashboards never read the answers themselves: per touchpoint × transaction × day, and three
+-- roll-ups of it (per channel × transaction × day; per touchpoint × month and × quarter).
 
 -- A touchpoint (a branch, an ATM, a contact-centre queue, an app screen, a correspondent) on
 -- one channel. `reviewed` is false for one registered by an answer that named it first.
@@ -64,6 +64,18 @@ CREATE TABLE nps_channel_daily (
     passives INTEGER NOT NULL,
     detractors INTEGER NOT NULL,
     PRIMARY KEY (day, channel, transaction_code)
+);
+
+-- Per touchpoint and quarter too: a quarter's ranking of tens of thousands of touchpoints reads
+-- one row each instead of three.
+CREATE TABLE nps_touchpoint_quarterly (
+    quarter TEXT NOT NULL,
+    touchpoint TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    promoters INTEGER NOT NULL,
+    passives INTEGER NOT NULL,
+    detractors INTEGER NOT NULL,
+    PRIMARY KEY (quarter, touchpoint)
 );
 
 CREATE TABLE nps_touchpoint_monthly (

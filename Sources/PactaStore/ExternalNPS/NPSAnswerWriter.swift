@@ -259,9 +259,11 @@ struct NPSCountChanges {
         guard !daily.isEmpty else { return }
         var channels: [[String]: NPSTally] = [:]
         var months: [[String]: NPSTally] = [:]
+        var quarters: [[String]: NPSTally] = [:]
         for (key, counts) in daily {
             channels[[key.day, key.channel, key.transaction], default: NPSTally()] += counts
             months[[String(key.day.prefix(7)), key.touchpoint, key.channel], default: NPSTally()] += counts
+            quarters[[Self.quarter(ofDay: key.day), key.touchpoint, key.channel], default: NPSTally()] += counts
         }
         try await Self.add(
             daily.map { [.text($0.key.day), .text($0.key.touchpoint), .text($0.key.transaction), .text($0.key.channel)] + $0.value.values },
@@ -288,6 +290,19 @@ struct NPSCountChanges {
             key: "month, touchpoint",
             in: db
         )
+        try await Self.add(
+            quarters.filter { !$0.value.isZero }.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map { $0.key.map(DatabaseValue.text) + $0.value.values },
+            to: "nps_touchpoint_quarterly",
+            columns: ["quarter", "touchpoint", "channel"],
+            key: "quarter, touchpoint",
+            in: db
+        )
+    }
+
+    /// `2026-Q4` of `2026-11-30`.
+    static func quarter(ofDay day: String) -> String {
+        let month = Int(day.dropFirst(5).prefix(2)) ?? 1
+        return "\(day.prefix(4))-Q\((month - 1) / 3 + 1)"
     }
 
     /// Upserts `rows` (key columns, then the three counts) adding the counts to those stored.

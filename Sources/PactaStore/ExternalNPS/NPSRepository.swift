@@ -150,6 +150,8 @@ struct NPSCountSource {
         let wholeMonths = period.granularity == .month || period.granularity == .quarter
         if filter.touchpoint == nil && dimension != .touchpoint {
             self.from = "nps_channel_daily WHERE day >= \(period.first.description) AND day <= \(period.last.description)" + filter.conditions
+        } else if period.granularity == .quarter && filter.transaction == nil {
+            self.from = "nps_touchpoint_quarterly WHERE quarter = \(period.description)" + filter.conditions
         } else if wholeMonths && filter.transaction == nil {
             self.from =
                 "nps_touchpoint_monthly WHERE month >= \(String(period.first.description.prefix(7))) AND month <= \(String(period.last.description.prefix(7)))"
