@@ -158,8 +158,8 @@ public struct NPSDashboard: Sendable {
     /// How many of the lowest and highest touchpoints a page shows.
     public static let touchpointsShown = 10
 
-    /// The ranked touchpoints, lowest NPS first.
-    public var rankedTouchpoints: [NPSGroupRow] { self.touchpoints.filter(\.figure.ranked) }
+    /// The ranked touchpoints, lowest NPS first (they come before the unranked ones).
+    public var rankedTouchpoints: ArraySlice<NPSGroupRow> { self.touchpoints.prefix { $0.figure.ranked } }
 }
 
 /// NPS tables as CSV (RFC 4180), figures as numbers with a dot.

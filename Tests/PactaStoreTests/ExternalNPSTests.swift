@@ -308,4 +308,39 @@ import Testing
             #expect(all.map(\.score) == [7, 6], "the second page of one, filtered by touchpoint, with the comment-less answer left out")
         }
     }
+
+    @Test(arguments: TestDatabase.available)
+    func aProvidersNPSCountsEachAnswerItsLinesCoverOnce(database: TestDatabase) async throws {
+        try await database.withStore { store in
+            try await Self.seedRegistry(store)
+            _ = try await store.units.upsert([OrgUnit(code: "TI", name: "Tecnología"), OrgUnit(code: "TES", name: "Tesorería")], at: Self.now)
+            let refused = try await store.nps.replaceSupportMap(
+                bytes: Array("unit,channel,transaction\nTI,atm,\nNOPE,atm,\nTI,,\n".utf8),
+                skipInvalid: false
+            )
+            #expect(!refused.committed)
+            #expect(Set(refused.problems.map { "\($0.line):\($0.column):\($0.code)" }) == ["3:unit:unknown_unit", "4:channel:required"])
+            // TI supports the ATMs and every withdrawal: an ATM withdrawal is counted once.
+            let map = "unit,channel,transaction\nTI,atm,\nTI,,withdrawal\nTES,branch,deposit\n"
+            #expect(try await store.nps.replaceSupportMap(bytes: Array(map.utf8), skipInvalid: false).committed)
+            #expect(try await store.nps.supportMap().count == 3)
+            var generator = SeededGenerator(seed: 3)
+            let answers = (0..<400).map { Self.randomAnswer("S-\($0)", using: &generator) }
+            _ = try await store.nps.write(answers, unknown: .refuse, timeZone: Self.zone, at: Self.now)
+            let months = NPSPeriod(containing: LocalDate(Self.now, in: Self.zone), .month).trailing(4)
+            for (unit, line) in [
+                ("TI", [SupportLine(unit: "TI", channel: "atm"), SupportLine(unit: "TI", transaction: "withdrawal")]),
+                ("TES", [SupportLine(unit: "TES", channel: "branch", transaction: "deposit")]),
+            ] {
+                let series = try await store.nps.supportedSeries(unit: unit, months)
+                for (month, tally) in zip(months, series) {
+                    let covered = answers.filter { answer in
+                        month.contains(LocalDate(Date(timeIntervalSince1970: TimeInterval(answer.answeredAt)), in: Self.zone))
+                            && line.contains { $0.covers(channel: answer.channel, transaction: answer.transaction) }
+                    }
+                    #expect(tally == NPS(scores: covered.map(\.score)).tally, "\(unit) \(month)")
+                }
+            }
+        }
+    }
 }

@@ -115,6 +115,7 @@ import Testing
         Route(method: .get, pattern: "/nps/comments", roles: everyone),
         Route(method: .get, pattern: "/nps/touchpoints", roles: everyone),
         Route(method: .get, pattern: "/nps/touchpoints.csv", roles: everyone),
+        Route(method: .get, pattern: "/nps/touchpoints/{code}/poster", roles: everyone),
         Route(method: .get, pattern: "/nps/import", roles: editors),
         Route(method: .post, pattern: "/nps/import", roles: editors),
         Route(method: .post, pattern: "/nps/touchpoints/import", roles: admin),

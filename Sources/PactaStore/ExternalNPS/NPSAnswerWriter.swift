@@ -291,7 +291,9 @@ struct NPSCountChanges {
             in: db
         )
         try await Self.add(
-            quarters.filter { !$0.value.isZero }.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map { $0.key.map(DatabaseValue.text) + $0.value.values },
+            quarters.filter { !$0.value.isZero }.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map {
+                $0.key.map(DatabaseValue.text) + $0.value.values
+            },
             to: "nps_touchpoint_quarterly",
             columns: ["quarter", "touchpoint", "channel"],
             key: "quarter, touchpoint",

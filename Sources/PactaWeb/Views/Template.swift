@@ -33,6 +33,7 @@ public enum Template: String, CaseIterable, Sendable {
     case npsGroups = "nps-groups"
     case npsImport = "nps-import"
     case npsImportReport = "nps-import-report"
+    case npsPoster = "nps-poster"
     case npsSupport = "nps-support"
     case npsTouchpoints = "nps-touchpoints"
     case published

@@ -18,6 +18,7 @@ struct NPSWebController: Sendable {
         read.get("nps/comments", use: self.comments)
         read.get("nps/touchpoints", use: self.touchpoints)
         read.get("nps/touchpoints.csv", use: self.touchpointsCSV)
+        read.get("nps/touchpoints/:code/poster", use: self.poster)
         read.get("nps/support", use: self.supportMap)
         read.get("nps/support.csv", use: self.supportMapCSV)
         let edit = group.group("nps/import").add(middleware: RequireRoleMiddleware(Role.editors))
@@ -161,6 +162,23 @@ struct NPSWebController: Sendable {
             context: context,
             status: report?.report.status ?? .ok
         )
+    }
+
+    /// A printable poster for a touchpoint: its name, the question, a QR code of its rating page's
+    /// link (`?t=` names a transaction) and the link itself.
+    @Sendable func poster(_ request: Request, context: AppRequestContext) async throws -> HTML {
+        let code = try context.parameters.require("code")
+        guard let touchpoint = try await self.services.store.nps.touchpoint(code) else { throw NotFoundError("touchpoint", code) }
+        let transaction = try await request.uri.queryParameters.get("t").asyncMap { code in
+            try await self.services.store.nps.transactions().first { $0.code == code }
+        }
+        let page = PosterPage(
+            touchpoint: touchpoint,
+            transaction: transaction ?? nil,
+            publicURL: self.services.publicURL,
+            messages: self.services.renderer.messages(context.language)
+        )
+        return self.services.renderer.render(page, titleKey: "poster.title", section: "nps", request: request, context: context)
     }
 
     @Sendable func touchpointsCSV(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -166,8 +166,9 @@ struct NPSPage: PageModel {
             TrendRow(period: point.period, figure: figure(point.figure), href: "/nps?" + query(period: NPSPeriod(point.period)))
         }
         self.trendChart = Self.chart(dashboard.trend, label: messages.text("nps.trend_label", or: "NPS"))
-        func rows(_ groups: [NPSGroupRow], drill: (String) -> String) -> [Row] {
-            var rank = 0
+        /// Rows for `groups`, ranked from `firstRank` (the ranked ones come first).
+        func rows(_ groups: some Collection<NPSGroupRow>, firstRank: Int = 1, drill: (String) -> String) -> [Row] {
+            var rank = firstRank - 1
             return groups.map { group in
                 if group.figure.ranked { rank += 1 }
                 return Row(
@@ -203,13 +204,15 @@ struct NPSPage: PageModel {
             rows: rows(dashboard.transactions) { query(transaction: $0) },
             csvHref: csv + "&table=transaction"
         )
-        let touchpoints = rows(dashboard.rankedTouchpoints) { query(touchpoint: $0) }
-        let lowest = Array(touchpoints.prefix(NPSDashboard.touchpointsShown))
-        let highest = Array(touchpoints.suffix(max(0, min(NPSDashboard.touchpointsShown, touchpoints.count - lowest.count))).reversed())
+        // Only the rows shown are made: a quarter can rank tens of thousands of touchpoints.
+        let ranked = dashboard.rankedTouchpoints
+        let lowest = rows(ranked.prefix(NPSDashboard.touchpointsShown)) { query(touchpoint: $0) }
+        let highestCount = max(0, min(NPSDashboard.touchpointsShown, ranked.count - lowest.count))
+        let highest = Array(rows(ranked.suffix(highestCount), firstRank: ranked.count - highestCount + 1) { query(touchpoint: $0) }.reversed())
         let touchpointHeading = messages.text("nps.touchpoint", or: "")
         self.lowestTable = GroupTable(heading: touchpointHeading, showKey: true, showChannel: false, showShares: false, rows: lowest, csvHref: nil)
         self.highestTable = GroupTable(heading: touchpointHeading, showKey: true, showChannel: false, showShares: false, rows: highest, csvHref: nil)
-        let unranked = dashboard.touchpoints.count - touchpoints.count
+        let unranked = dashboard.touchpoints.count - ranked.count
         self.unranked = unranked > 0 ? unranked : nil
         self.fallers = dashboard.fallers.map { fall in
             Row(
@@ -372,6 +375,7 @@ struct NPSTouchpointsPage: PageModel {
         var active: Bool
         var reviewed: Bool
         var href: String
+        var posterHref: String
     }
 
     var search: String
@@ -412,7 +416,8 @@ struct NPSTouchpointsPage: PageModel {
                 region: $0.region,
                 active: $0.active,
                 reviewed: $0.reviewed,
-                href: "/nps?touchpoint=\(PageRenderer.percentEncode($0.code))"
+                href: "/nps?touchpoint=\(PageRenderer.percentEncode($0.code))",
+                posterHref: "/nps/touchpoints/\(PageRenderer.percentEncode($0.code))/poster"
             )
         }
         self.total = total

@@ -57,3 +57,24 @@ struct RatingDonePage: PageModel {
         self.again = "/r/\(PageRenderer.percentEncode(touchpoint.code))"
     }
 }
+
+/// A touchpoint's poster, to print and put up: the question, a QR code of the rating page and its link.
+struct PosterPage: PageModel {
+    static let template = Template.npsPoster
+
+    var touchpointName: String
+    var code: String
+    var transactionName: String?
+    var link: String
+    var qr: String
+
+    init(touchpoint: Touchpoint, transaction: TransactionType?, publicURL: String, messages: Messages) {
+        self.touchpointName = touchpoint.name
+        self.code = touchpoint.code
+        self.transactionName = transaction?.name
+        self.link =
+            "\(publicURL)/r/\(PageRenderer.percentEncode(touchpoint.code))" + (transaction.map { "?t=\(PageRenderer.percentEncode($0.code))" } ?? "")
+        // A link too long for a QR code is only printed.
+        self.qr = QRCode(self.link)?.svg(title: messages.text("poster.qr_label", or: "QR")) ?? ""
+    }
+}
