@@ -161,13 +161,11 @@ struct Import: AsyncParsableCommand {
         @Flag(help: "Import the valid rows and report the others.") var skipInvalid = false
 
         func run() async throws {
-            guard let handle = self.file == "-" ? FileHandle.standardInput : FileHandle(forReadingAtPath: self.file) else {
-                throw CommandFailure("Cannot read \(self.file).")
-            }
+            let chunks = try FileChunks(path: self.file)
             let timeZone = ServerSettings(reader: self.database.reader()).timeZone
             let report = try await self.database.withStore { store in
                 try await store.requests.importCSV(
-                    FileChunks(handle: handle),
+                    chunks,
                     skipInvalid: self.skipInvalid,
                     by: .system("pacta-cli"),
                     at: Date(),
@@ -258,6 +256,18 @@ func printReport(_ report: ImportReport, file: String, noun: String) throws {
 struct FileChunks: AsyncSequence, Sendable {
     typealias Element = ByteBuffer
     let handle: FileHandle
+
+    init(handle: FileHandle) {
+        self.handle = handle
+    }
+
+    /// The file at `path`, or standard input for `-`.
+    init(path: String) throws {
+        guard let handle = path == "-" ? FileHandle.standardInput : FileHandle(forReadingAtPath: path) else {
+            throw CommandFailure("Cannot read \(path).")
+        }
+        self.handle = handle
+    }
 
     struct AsyncIterator: AsyncIteratorProtocol {
         let handle: FileHandle

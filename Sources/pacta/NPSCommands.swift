@@ -17,13 +17,11 @@ extension Import {
         @Flag(help: "Import the valid rows and report the others.") var skipInvalid = false
 
         func run() async throws {
-            guard let handle = self.file == "-" ? FileHandle.standardInput : FileHandle(forReadingAtPath: self.file) else {
-                throw CommandFailure("Cannot read \(self.file).")
-            }
+            let chunks = try FileChunks(path: self.file)
             let settings = ServerSettings(reader: self.database.reader())
             let report = try await self.database.withStore { store in
                 try await store.nps.importCSV(
-                    FileChunks(handle: handle),
+                    chunks,
                     NPSImportOptions(skipInvalid: self.skipInvalid, unknown: settings.npsUnknownCodes, timeZone: settings.timeZone, instant: Date())
                 )
             }

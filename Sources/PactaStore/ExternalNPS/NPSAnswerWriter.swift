@@ -272,33 +272,23 @@ struct NPSCountChanges {
             key: "day, touchpoint, transaction_code",
             in: db
         )
-        try await Self.add(
-            channels.filter { !$0.value.isZero }.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map {
-                $0.key.map(DatabaseValue.text) + $0.value.values
-            },
-            to: "nps_channel_daily",
-            columns: ["day", "channel", "transaction_code"],
-            key: "day, channel, transaction_code",
-            in: db
-        )
-        try await Self.add(
-            months.filter { !$0.value.isZero }.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map {
-                $0.key.map(DatabaseValue.text) + $0.value.values
-            },
-            to: "nps_touchpoint_monthly",
-            columns: ["month", "touchpoint", "channel"],
-            key: "month, touchpoint",
-            in: db
-        )
-        try await Self.add(
-            quarters.filter { !$0.value.isZero }.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map {
-                $0.key.map(DatabaseValue.text) + $0.value.values
-            },
-            to: "nps_touchpoint_quarterly",
-            columns: ["quarter", "touchpoint", "channel"],
-            key: "quarter, touchpoint",
-            in: db
-        )
+        // The roll-ups: by channel × transaction × day, by touchpoint × month and × quarter.
+        let rollUps: [(counts: [[String]: NPSTally], table: String, columns: [String], key: String)] = [
+            (channels, "nps_channel_daily", ["day", "channel", "transaction_code"], "day, channel, transaction_code"),
+            (months, "nps_touchpoint_monthly", ["month", "touchpoint", "channel"], "month, touchpoint"),
+            (quarters, "nps_touchpoint_quarterly", ["quarter", "touchpoint", "channel"], "quarter, touchpoint"),
+        ]
+        for rollUp in rollUps {
+            try await Self.add(
+                rollUp.counts.filter { !$0.value.isZero }.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map {
+                    $0.key.map(DatabaseValue.text) + $0.value.values
+                },
+                to: rollUp.table,
+                columns: rollUp.columns,
+                key: rollUp.key,
+                in: db
+            )
+        }
     }
 
     /// `2026-Q4` of `2026-11-30`.

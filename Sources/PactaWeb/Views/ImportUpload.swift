@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import PactaCore
 import PactaStore
 
@@ -23,6 +24,15 @@ struct ImportUpload {
             self.bytes = Array(self.csv.utf8)
         }
         self.skipInvalid = form["skip_invalid"] != nil
+    }
+
+    /// The bytes as the streamed imports read them: one chunk (a form is at most 20 MB).
+    var chunks: AsyncStream<ByteBuffer> {
+        let bytes = self.bytes
+        return AsyncStream { continuation in
+            continuation.yield(ByteBuffer(bytes: bytes))
+            continuation.finish()
+        }
     }
 
 }

@@ -272,12 +272,8 @@ struct NPSWebController: Sendable {
     /// Answers collected elsewhere, as CSV: the uploaded file or the pasted text.
     @Sendable func importAnswers(_ request: Request, context: AppRequestContext) async throws -> HTML {
         let upload = ImportUpload(context.form)
-        let chunks = AsyncStream<ByteBuffer> { continuation in
-            continuation.yield(ByteBuffer(bytes: upload.bytes))
-            continuation.finish()
-        }
         let report = try await self.services.store.nps.importCSV(
-            chunks,
+            upload.chunks,
             NPSImportOptions(
                 skipInvalid: upload.skipInvalid,
                 unknown: self.services.npsIngest.unknown,

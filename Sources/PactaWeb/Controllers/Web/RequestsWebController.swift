@@ -161,12 +161,8 @@ struct RequestsWebController: Sendable {
     /// Takes the uploaded file, or else the pasted text (the form is limited to 20 MB; the CLI and API stream).
     @Sendable func importCSV(_ request: Request, context: AppRequestContext) async throws -> HTML {
         let upload = ImportUpload(context.form)
-        let chunks = AsyncStream<ByteBuffer> { continuation in
-            continuation.yield(ByteBuffer(bytes: upload.bytes))
-            continuation.finish()
-        }
         let report = try await self.services.store.requests.importCSV(
-            chunks,
+            upload.chunks,
             skipInvalid: upload.skipInvalid,
             by: try context.actor,
             at: self.services.now(),
