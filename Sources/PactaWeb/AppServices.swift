@@ -57,6 +57,13 @@ public struct AppServices: Sendable {
         self.now = now
     }
 
+    /// How import pages say times are written, naming the organisation's zone, in which times
+    /// without offset are read.
+    func timesHelp(_ language: Language) -> String {
+        self.renderer.messages(language).text("requests_import.times", or: "")
+            .replacingOccurrences(of: "{zone}", with: self.timeZone.identifier)
+    }
+
     /// Today's date in the organisation's time zone.
     public var today: LocalDate { LocalDate(self.now(), in: self.timeZone) }
 }

@@ -258,15 +258,10 @@ struct NPSWebController: Sendable {
             .npsImport,
             titleKey: "nps_import.title",
             section: "nps",
-            page: ImportPage(timesHelp: self.timesHelp(context.language)),
+            page: ImportPage(timesHelp: self.services.timesHelp(context.language)),
             request: request,
             context: context
         )
-    }
-
-    private func timesHelp(_ language: Language) -> String {
-        self.services.renderer.messages(language).text("requests_import.times", or: "")
-            .replacingOccurrences(of: "{zone}", with: self.services.timeZone.identifier)
     }
 
     /// Answers collected elsewhere, as CSV: the uploaded file or the pasted text.
@@ -288,7 +283,7 @@ struct NPSWebController: Sendable {
             page: ImportPage(
                 upload,
                 report: report,
-                timesHelp: self.timesHelp(context.language),
+                timesHelp: self.services.timesHelp(context.language),
                 messages: self.services.renderer.messages(context.language)
             ),
             request: request,

@@ -146,18 +146,13 @@ struct RequestsWebController: Sendable {
             .requestsImport,
             titleKey: "requests_import.title",
             section: "requests",
-            page: ImportPage(timesHelp: self.timesHelp(context.language)),
+            page: ImportPage(timesHelp: self.services.timesHelp(context.language)),
             request: request,
             context: context
         )
     }
 
     /// How times are written, naming the organisation's zone, in which times without offset are read.
-    private func timesHelp(_ language: Language) -> String {
-        self.services.renderer.messages(language).text("requests_import.times", or: "")
-            .replacingOccurrences(of: "{zone}", with: self.services.timeZone.identifier)
-    }
-
     /// Takes the uploaded file, or else the pasted text (the form is limited to 20 MB; the CLI and API stream).
     @Sendable func importCSV(_ request: Request, context: AppRequestContext) async throws -> HTML {
         let upload = ImportUpload(context.form)
@@ -175,7 +170,7 @@ struct RequestsWebController: Sendable {
             page: ImportPage(
                 upload,
                 report: report,
-                timesHelp: self.timesHelp(context.language),
+                timesHelp: self.services.timesHelp(context.language),
                 messages: self.services.renderer.messages(context.language)
             ),
             request: request,
