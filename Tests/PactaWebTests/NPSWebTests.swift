@@ -100,6 +100,7 @@ import Testing
                 #expect(!html.contains("/nps/touchpoints/import"), "only administrators load the registry")
                 let admin = try await client.execute(uri: "/nps/touchpoints", method: .get, headers: app.browser(.admin))
                 #expect(String(buffer: admin.body).contains("/nps/touchpoints/import"))
+                #expect(!String(buffer: admin.body).contains("unreviewed=1\">"), "no notice of touchpoints to review when there are none")
                 let comments = try await client.execute(uri: "/nps/comments?period=2026-13", method: .get, headers: app.browser(.viewer))
                 #expect(
                     comments.status == .ok && String(buffer: comments.body).contains("notice-danger"),

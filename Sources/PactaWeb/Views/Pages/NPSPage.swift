@@ -336,7 +336,8 @@ struct NPSCommentsPage: PageModel {
         if let transaction = filter.transaction { base += "&transaction=\(transaction)" }
         if let touchpoint = filter.touchpoint { base += "&touchpoint=\(PageRenderer.percentEncode(touchpoint))" }
         self.period = period.description
-        self.kinds = ([nil] + NPSKind.allCases.map { Optional($0) }).map { option in
+        let order: [NPSKind?] = [nil, .detractor, .passive, .promoter]
+        self.kinds = order.map { option in
             NPSPage.Link(
                 label: messages.text("nps_comments.kind.\(option?.rawValue ?? "all")", or: option?.rawValue ?? "all"),
                 href: "/nps/comments?\(base)" + (option.map { "&kind=\($0.rawValue)" } ?? ""),
@@ -383,7 +384,8 @@ struct NPSTouchpointsPage: PageModel {
     var unreviewedOnly: Bool
     var rows: [Row]
     var total: Int
-    var unreviewed: Int
+    /// Touchpoints registered by answers and not reviewed yet; nil when none.
+    var unreviewed: Int?
     var unreviewedHref: String
     var transactions: [TransactionType]
     var previousHref: String?
@@ -421,7 +423,7 @@ struct NPSTouchpointsPage: PageModel {
             )
         }
         self.total = total
-        self.unreviewed = unreviewed
+        self.unreviewed = unreviewed > 0 ? unreviewed : nil
         self.unreviewedHref = "/nps/touchpoints?unreviewed=1"
         self.transactions = transactions
         var base = "q=\(PageRenderer.percentEncode(query.search))"
