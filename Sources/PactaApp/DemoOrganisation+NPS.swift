@@ -126,6 +126,12 @@ extension DemoOrganisation {
         let end = Int64(instant.timeIntervalSince1970)
         var batch: [NPSAnswer] = []
         var count = 0
+        // The transaction types each channel offers.
+        let offeredByChannel = Dictionary(
+            uniqueKeysWithValues: Set(Self.npsTouchpoints.map(\.touchpoint.channel)).map { channel in
+                (channel, Self.npsTransactions.filter { $0.channels.contains(channel) }.map(\.0.code))
+            }
+        )
         var day = first
         while day <= today {
             let dayStart = day.midnight(in: zone)
@@ -137,7 +143,7 @@ extension DemoOrganisation {
                 let weekend = day.weekday == .saturday || day.weekday == .sunday
                 let expected = demo.perDay * (weekend && touchpoint.channel == "branch" ? 0.3 : 1)
                 let answers = Int((expected * Double.random(in: 0.6...1.4, using: &random)).rounded())
-                let offered = Self.npsTransactions.filter { $0.channels.contains(touchpoint.channel) }.map(\.0.code)
+                let offered = offeredByChannel[touchpoint.channel]!
                 for _ in 0..<answers {
                     // During opening hours for branches, any time for the rest.
                     let second =

@@ -142,10 +142,10 @@ public struct NPSDashboard: Sendable {
 
     /// Gives the touchpoints shown on a page their registry names.
     private mutating func nameTouchpoints(_ nps: NPSRepository) async throws {
-        let shown = Set(
-            self.touchpoints.prefix(NPSDashboard.touchpointsShown).map(\.key) + self.touchpoints.suffix(NPSDashboard.touchpointsShown).map(\.key)
-        )
-        .union(self.fallers.map(\.touchpoint.key))
+        // The lowest and highest ranked, as the page shows them (the unranked come after the ranked).
+        let ranked = self.rankedTouchpoints
+        let shown = Set(ranked.prefix(NPSDashboard.touchpointsShown).map(\.key) + ranked.suffix(NPSDashboard.touchpointsShown).map(\.key))
+            .union(self.fallers.map(\.touchpoint.key))
         let names = try await nps.touchpoints(shown).mapValues(\.name)
         for index in self.touchpoints.indices where names[self.touchpoints[index].key] != nil {
             self.touchpoints[index].name = names[self.touchpoints[index].key]!

@@ -25,11 +25,11 @@ public actor NPSIngest {
         var continuation: CheckedContinuation<NPSWriteOutcome, any Error>
     }
 
-    public init(store: Store, unknown: UnknownCodes, timeZone: TimeZone, writers: Int? = nil, batchLimit: Int = 1000) {
+    public init(store: Store, unknown: UnknownCodes, timeZone: TimeZone, writers: Int = 1, batchLimit: Int = 1000) {
         self.store = store
         self.unknown = unknown
         self.timeZone = timeZone
-        self.writers = max(1, writers ?? 1)
+        self.writers = max(1, writers)
         self.batchLimit = max(1, batchLimit)
     }
 
