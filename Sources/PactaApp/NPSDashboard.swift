@@ -69,11 +69,14 @@ public struct NPSDashboard: Sendable {
     /// How many fallers are listed.
     public static let fallerCount = 10
 
+    /// - Parameter namingEvery: give every touchpoint its registry name (exports); otherwise only
+    ///   those a page shows (the lowest and highest ranked, the fallers) are named.
     public static func build(
         _ store: Store,
         period: NPSPeriod,
         filter: NPSFilter = NPSFilter(),
-        minimumAnswers: Int
+        minimumAnswers: Int,
+        namingEvery: Bool = false
     ) async throws -> NPSDashboard {
         try await store.snapshot { tx in
             let nps = tx.nps
@@ -116,7 +119,7 @@ public struct NPSDashboard: Sendable {
                 fallers: fallers,
                 trend: trend
             )
-            try await dashboard.nameTouchpoints(nps)
+            try await dashboard.nameTouchpoints(nps, every: namingEvery)
             return dashboard
         }
     }
@@ -141,11 +144,14 @@ public struct NPSDashboard: Sendable {
     }
 
     /// Gives the touchpoints shown on a page their registry names.
-    private mutating func nameTouchpoints(_ nps: NPSRepository) async throws {
+    private mutating func nameTouchpoints(_ nps: NPSRepository, every: Bool) async throws {
         // The lowest and highest ranked, as the page shows them (the unranked come after the ranked).
         let ranked = self.rankedTouchpoints
-        let shown = Set(ranked.prefix(NPSDashboard.touchpointsShown).map(\.key) + ranked.suffix(NPSDashboard.touchpointsShown).map(\.key))
-            .union(self.fallers.map(\.touchpoint.key))
+        let shown =
+            every
+            ? Set(self.touchpoints.map(\.key))
+            : Set(ranked.prefix(NPSDashboard.touchpointsShown).map(\.key) + ranked.suffix(NPSDashboard.touchpointsShown).map(\.key))
+                .union(self.fallers.map(\.touchpoint.key))
         let names = try await nps.touchpoints(shown).mapValues(\.name)
         for index in self.touchpoints.indices where names[self.touchpoints[index].key] != nil {
             self.touchpoints[index].name = names[self.touchpoints[index].key]!

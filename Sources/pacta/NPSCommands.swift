@@ -65,7 +65,7 @@ extension Report {
                 guard let dimension = NPSDimension(rawValue: self.by) else {
                     throw CommandFailure("--by is channel, transaction, touchpoint or trend.")
                 }
-                let dashboard = try await NPSDashboard.build(store, period: period, filter: filter, minimumAnswers: minimum)
+                let dashboard = try await NPSDashboard.build(store, period: period, filter: filter, minimumAnswers: minimum, namingEvery: true)
                 let rows =
                     switch dimension {
                     case .channel: dashboard.channels

@@ -130,7 +130,8 @@ struct NPSAPIController: Sendable {
             self.services.store,
             period: period,
             filter: filter,
-            minimumAnswers: self.services.npsMinimumAnswers
+            minimumAnswers: self.services.npsMinimumAnswers,
+            namingEvery: dimension == .touchpoint
         )
         let rows: [NPSGroupRow] =
             switch dimension {

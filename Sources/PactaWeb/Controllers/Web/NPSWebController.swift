@@ -84,7 +84,13 @@ struct NPSWebController: Sendable {
                 field: "table"
             )
         }
-        let dashboard = try await NPSDashboard.build(self.services.store, period: period, filter: filter, minimumAnswers: minimum)
+        let dashboard = try await NPSDashboard.build(
+            self.services.store,
+            period: period,
+            filter: filter,
+            minimumAnswers: minimum,
+            namingEvery: dimension == .touchpoint
+        )
         let rows =
             switch dimension {
             case .channel: dashboard.channels
