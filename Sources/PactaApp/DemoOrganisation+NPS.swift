@@ -96,33 +96,17 @@ extension DemoOrganisation {
     /// A year of customers' answers across the five channels, up to `instant`: each touchpoint at
     /// its own level, a dip in the contact center in the middle of the year (a new phone system),
     /// and Agencia Guayaquil Centro falling this month, so that the dashboard has something to show.
+    ///
+    /// The support map was drawn up 45 days ago: detractors who left a comment since then have
+    /// follow-ups, the older ones contacted and closed (a few late, a few never), the newest open.
     func seedNPS(today: LocalDate, at instant: Date) async throws {
         let nps = self.store.nps
         for demo in Self.npsTouchpoints { try await nps.save(demo.touchpoint, at: instant) }
         for (transaction, _) in Self.npsTransactions { try await nps.save(transaction, at: instant) }
-        // Which back-office providers support what customers see.
-        _ = try await nps.replaceSupportMap(
-            bytes: Array(
-                """
-                unit,channel,transaction
-                TI,digital,
-                TI,atm,
-                OPCRED,,credito
-                TES,,retiro
-                TES,,deposito
-                TH,branch,
-                ADQ,correspondent,
-                SEG,,tarjeta
-                JUR,,reclamo
-                CONT,,pago-servicios
-
-                """.utf8
-            ),
-            skipInvalid: false
-        )
         var random = SeededGenerator(seed: 2026)
         let zone = Self.timeZone
         let first = today.adding(days: -365)
+        let mapDrawnUp = today.adding(days: -45)
         let end = Int64(instant.timeIntervalSince1970)
         var batch: [NPSAnswer] = []
         var count = 0
@@ -178,11 +162,77 @@ extension DemoOrganisation {
                     )
                 }
             }
+            if day == mapDrawnUp {
+                _ = try await nps.write(batch, unknown: .refuse, timeZone: zone, at: instant)
+                batch.removeAll(keepingCapacity: true)
+                try await self.drawUpSupportMap()
+            }
             if batch.count >= 5000 || day == today {
                 _ = try await nps.write(batch, unknown: .refuse, timeZone: zone, at: instant)
                 batch.removeAll(keepingCapacity: true)
             }
             day = day.adding(days: 1)
         }
+        try await self.followUpDetractors(at: instant)
     }
+
+    /// Which back-office providers support what customers see, and for which unit.
+    func drawUpSupportMap() async throws {
+        _ = try await self.store.nps.replaceSupportMap(
+            bytes: Array(
+                """
+                unit,channel,transaction,client
+                TI,digital,,BDIG
+                TI,atm,,AGEN
+                OPCRED,,credito,COM
+                TES,,retiro,AGEN
+                TES,,deposito,AGEN
+                TH,branch,,AGEN
+                ADQ,correspondent,,AGEN
+                SEG,,tarjeta,BDIG
+                JUR,,reclamo,CC
+                CONT,,pago-servicios,COM
+
+                """.utf8
+            ),
+            skipInvalid: false
+        )
+    }
+
+    /// Each supporting unit's manager calls its detractors back: most within a working day,
+    /// some late, one in twelve never; the follow-ups of the last three days are still open.
+    func followUpDetractors(at instant: Date) async throws {
+        var random = SeededGenerator(seed: 45)
+        let now = Int64(instant.timeIntervalSince1970)
+        let managers = Dictionary(Self.users.filter { $0.2 == .manager }.map { ($0.3, $0.0) }, uniquingKeysWith: { first, _ in first })
+        let system = Actor.system("demo")
+        let (followUps, _) = try await self.store.followUps.list(FollowUpFilter(), visibleTo: system, limit: 100_000)
+        var changes: [(id: Int64, change: FollowUpChange, by: Actor, at: Int64)] = []
+        for followUp in followUps where followUp.openedAt < now - 3 * 86_400 {
+            let roll = Double.random(in: 0..<1, using: &random)
+            guard roll >= 1.0 / 12 else { continue }
+            let owner = managers[followUp.unit]
+            let person = owner.map { Actor(username: $0, name: $0, role: .manager, unit: followUp.unit, channel: .web) } ?? system
+            // Hours later: within a working day mostly, up to four days for the late ones.
+            let hours = roll < 0.2 ? Double.random(in: 30...96, using: &random) : Double.random(in: 1...20, using: &random)
+            let contact = min(followUp.openedAt + Int64(hours * 3600), now)
+            let note = Self.followUpNotes.randomElement(using: &random)!
+            changes.append((followUp.id, FollowUpChange(status: .contacted, owner: owner, note: note), person, contact))
+            let close = contact + Int64.random(in: 3_600...172_800, using: &random)
+            if close < now { changes.append((followUp.id, FollowUpChange(status: .closed, note: "Caso cerrado."), person, close)) }
+        }
+        try await self.store.transaction { [changes] tx in
+            for (id, change, person, at) in changes {
+                _ = try await tx.followUps.change(id, change, by: person, at: Date(timeIntervalSince1970: TimeInterval(at)))
+            }
+        }
+        while try await self.store.followUps.writeRequests(at: instant, timeZone: Self.timeZone) > 0 {}
+    }
+
+    static let followUpNotes = [
+        "Llamamos al cliente: el problema ya estaba resuelto y agradeció el contacto.",
+        "Se contactó al cliente por teléfono; se escaló la falla al equipo responsable.",
+        "Cliente contactado por correo; se le explicó la causa y el plazo de solución.",
+        "Se habló con el cliente y con la agencia; se acordó una visita de seguimiento.",
+    ]
 }

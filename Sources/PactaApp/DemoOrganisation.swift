@@ -310,6 +310,21 @@ public struct DemoOrganisation: Sendable {
                 summary: "Servicio que \(names[plan.provider]!) presta a \(names[plan.client]!), acordado por ambas jefaturas en taller.",
                 commitments: commitments(plan.calendar, hours: plan.hours)
             )
+            // Technology promises its clients to call back the detractors of the channels it supports.
+            if plan.provider == "TI" {
+                terms.commitments.append(
+                    Commitment(
+                        key: "NPS-CONT",
+                        name: "Contacto con clientes detractores en 2 días hábiles",
+                        metric: .firstResponseWithin,
+                        target: 16 * 3600,
+                        goal: 0.9,
+                        weight: 1,
+                        calendar: plan.calendar,
+                        priorities: [FollowUp.priority]
+                    )
+                )
+            }
             // The provider's manager writes the agreement; Pacta itself where the unit has no one.
             let author = signers[plan.provider].flatMap { $0.role == .manager ? $0 : nil } ?? seeder
             _ = try await agreements.create(code: plan.code, terms: terms, by: author, at: instant)

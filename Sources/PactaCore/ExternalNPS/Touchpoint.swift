@@ -134,19 +134,30 @@ extension TransactionType {
 
 /// One row of the support map (SPEC): a provider unit supports a channel, a transaction type, or
 /// a transaction type on one channel (empty for any). A provider's NPS is that of the answers
-/// matching any of its rows.
+/// matching any of its rows. `client`, when set, is the unit the line serves (the one running
+/// the channel): the client of the detractor follow-ups the line opens, so that an agreement
+/// between the two can promise a time to contact.
 public struct SupportLine: Sendable, Hashable, Codable {
     public var unit: String
     public var channel: String
     public var transaction: String
+    public var client: String
 
-    public init(unit: String, channel: String = "", transaction: String = "") {
+    public init(unit: String, channel: String = "", transaction: String = "", client: String = "") {
         self.unit = unit
         self.channel = channel
         self.transaction = transaction
+        self.client = client
     }
 
-    public static let columns = ["unit", "channel", "transaction"]
+    public static let columns = ["unit", "channel", "transaction", "client"]
+
+    /// Lines naming the same unit, channel and transaction type are one line.
+    public var key: [String] { [self.unit, self.channel, self.transaction] }
+
+    /// How closely it matches an answer it covers: a line naming both the channel and the
+    /// transaction type before one naming the channel, before one naming the transaction type.
+    public var specificity: Int { (self.channel.isEmpty ? 0 : 2) + (self.transaction.isEmpty ? 0 : 1) }
 
     /// Whether an answer on `channel` about `transaction` falls under it.
     public func covers(channel: String, transaction: String) -> Bool {
@@ -159,13 +170,21 @@ public struct SupportLine: Sendable, Hashable, Codable {
         let line = SupportLine(
             unit: header.value("unit", in: record).trimmed,
             channel: header.value("channel", in: record).trimmed.lowercased(),
-            transaction: header.value("transaction", in: record).trimmed
+            transaction: header.value("transaction", in: record).trimmed,
+            client: header.value("client", in: record).trimmed
         )
         var problems: [RawServiceRequest.ProblemList.Problem] = []
         if line.unit.isEmpty {
             problems.append(.init(column: "unit", code: "required", message: "unit is required."))
         } else if !knownUnit(line.unit) {
             problems.append(.init(column: "unit", code: "unknown_unit", message: "There is no unit \(line.unit)."))
+        }
+        if !line.client.isEmpty {
+            if !knownUnit(line.client) {
+                problems.append(.init(column: "client", code: "unknown_unit", message: "There is no unit \(line.client)."))
+            } else if line.client == line.unit {
+                problems.append(.init(column: "client", code: "same_unit", message: "A unit does not serve itself: client names the unit served."))
+            }
         }
         if line.channel.isEmpty && line.transaction.isEmpty {
             problems.append(.init(column: "channel", code: "required", message: "A line names a channel, a transaction or both."))

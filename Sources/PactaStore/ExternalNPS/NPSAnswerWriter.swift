@@ -20,7 +20,8 @@ public enum UnknownCodes: String, Sendable, Hashable, CaseIterable {
 }
 
 /// Writes checked answers inside the caller's transaction, with the counts of every day,
-/// channel and month they touch: one statement per table whatever the number of answers.
+/// channel and month they touch (one statement per table whatever the number of answers), and
+/// the follow-ups of the detractors who left a comment.
 struct NPSAnswerWriter {
     let db: any DatabaseExecutor
     let unknown: UnknownCodes
@@ -75,6 +76,12 @@ struct NPSAnswerWriter {
             }
         }
         try await counts.apply(in: self.db)
+        // Detractors who said why, new or corrected into one, open follow-ups.
+        let followedUp = answers.indices.filter { index in
+            let answer = answers[index]
+            return answer.kind == .detractor && !answer.comment.isEmpty && (outcomes[index] == .created || outcomes[index] == .updated)
+        }
+        try await FollowUpRepository.open(followedUp.map { answers[$0].externalRef }, in: self.db)
         return outcomes.map { $0! }
     }
 

@@ -6,17 +6,19 @@ extension NPSRepository {
     public func supportMap() async throws -> [SupportLine] {
         try await self.db.query(
             """
-            SELECT u.code, s.channel, s.transaction_code FROM nps_support s JOIN units u ON u.id = s.unit_id
+            SELECT u.code, s.channel, s.transaction_code, c.code FROM nps_support s JOIN units u ON u.id = s.unit_id
+            LEFT JOIN units c ON c.id = s.client_id
             ORDER BY u.code, s.channel, s.transaction_code
             """
         ).map { row in
-            let (unit, channel, transaction) = try row.decode((String, String, String).self)
-            return SupportLine(unit: unit, channel: channel, transaction: transaction)
+            let (unit, channel, transaction, client) = try row.decode((String, String, String, String?).self)
+            return SupportLine(unit: unit, channel: channel, transaction: transaction, client: client ?? "")
         }
     }
 
-    /// Replaces the whole support map with the CSV's (`unit,channel,transaction`): all or nothing
-    /// unless `skipInvalid`, every bad row reported.
+    /// Replaces the whole support map with the CSV's (`unit,channel,transaction,client`): all or
+    /// nothing unless `skipInvalid`, every bad row reported. Follow-ups already open keep the
+    /// client they were opened with.
     public func replaceSupportMap(bytes: [UInt8], skipInvalid: Bool) async throws -> ImportReport {
         let file: CSVFile
         do {
@@ -33,7 +35,7 @@ extension NPSRepository {
                 }
                 var report = ImportReport()
                 report.ignoredColumns = file.header.ignored(reading: SupportLine.columns)
-                var lines = Set<SupportLine>()
+                var lines: [[String]: SupportLine] = [:]
                 for record in file.rows {
                     if let problem = file.header.problem(with: record) {
                         report.problems.append(problem)
@@ -42,7 +44,23 @@ extension NPSRepository {
                     }
                     switch SupportLine.read(record, header: file.header, knownUnit: { units[$0] != nil }) {
                     case .success(let line):
-                        if lines.insert(line).inserted { report.created += 1 } else { report.unchanged += 1 }
+                        switch lines[line.key] {
+                        case nil:
+                            lines[line.key] = line
+                            report.created += 1
+                        case line:
+                            report.unchanged += 1
+                        case let earlier?:
+                            report.skipped += 1
+                            report.problems.append(
+                                ImportProblem(
+                                    line: record.line,
+                                    column: "client",
+                                    code: "conflicting_line",
+                                    message: "An earlier line has the same unit, channel and transaction with the client '\(earlier.client)'."
+                                )
+                            )
+                        }
                     case .failure(let list):
                         report.skipped += 1
                         report.problems += list.problems.map {
@@ -57,9 +75,9 @@ extension NPSRepository {
                 try await db.execute("DELETE FROM nps_support")
                 try await db.insert(
                     into: "nps_support",
-                    columns: ["unit_id", "channel", "transaction_code"],
-                    rows: lines.sorted { ($0.unit, $0.channel, $0.transaction) < ($1.unit, $1.channel, $1.transaction) }.map {
-                        [.integer(units[$0.unit]!), .text($0.channel), .text($0.transaction)]
+                    columns: ["unit_id", "channel", "transaction_code", "client_id"],
+                    rows: lines.values.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map {
+                        [.integer(units[$0.unit]!), .text($0.channel), .text($0.transaction), units[$0.client].map(DatabaseValue.integer) ?? .null]
                     }
                 )
                 report.committed = true

@@ -1,0 +1,307 @@
+import Foundation
+import PactaCore
+
+/// Which follow-ups a list shows.
+public struct FollowUpFilter: Sendable, Hashable {
+    public var status: FollowUpStatus?
+    /// A supporting unit, with the units below it.
+    public var unit: String?
+    /// Only those followed up by this username.
+    public var owner: String?
+
+    public init(status: FollowUpStatus? = nil, unit: String? = nil, owner: String? = nil) {
+        self.status = status
+        self.unit = unit
+        self.owner = owner
+    }
+}
+
+/// A change asked for on a follow-up: any of a new status, a new owner (empty to remove) and a note.
+public struct FollowUpChange: Sendable, Hashable {
+    public var status: FollowUpStatus?
+    public var owner: String?
+    public var note: String
+
+    public init(status: FollowUpStatus? = nil, owner: String? = nil, note: String = "") {
+        self.status = status
+        self.owner = owner
+        self.note = note
+    }
+
+    /// Longest note kept, in characters.
+    public static let noteLimit = TextLimit.text
+}
+
+/// Detractor follow-ups: opened with the answers, moved by the supporting units, and written as
+/// requests (``FollowUp``) so that agreements measure the time to contact.
+public struct FollowUpRepository: Sendable {
+    let db: any DatabaseExecutor
+
+    /// The columns ``followUp(_:)`` reads, from `f` joined to `nps_responses r`, `units u` and `units c`.
+    private static let columns: SQL = """
+        f.id, u.code, c.code, f.status, f.owner, f.opened_at, f.contacted_at, f.closed_at,
+        r.external_ref, r.answered_at, r.channel, r.touchpoint, r.transaction_code, r.score, r.comment
+        """
+    private static let joined: SQL = """
+         FROM nps_followups f JOIN nps_responses r ON r.id = f.response_id JOIN units u ON u.id = f.unit_id
+        LEFT JOIN units c ON c.id = f.client_id
+        """
+
+    private static func followUp(_ row: DatabaseRow) throws -> FollowUp {
+        let (id, unit, client, status, owner, openedAt, contactedAt, closedAt) = try row.decode(
+            (Int64, String, String?, String, String?, Date, Date?, Date?).self
+        )
+        let (ref, answeredAt, channel, touchpoint, transaction, score, comment) = try row.dropFirst(8).decode(
+            (String, Date, String, String, String, Int, String).self
+        )
+        return FollowUp(
+            id: id,
+            unit: unit,
+            client: client ?? "",
+            status: FollowUpStatus(rawValue: status) ?? .open,
+            owner: owner,
+            openedAt: Interval.seconds(openedAt),
+            contactedAt: contactedAt.map(Interval.seconds),
+            closedAt: closedAt.map(Interval.seconds),
+            answer: NPSAnswer(
+                externalRef: ref,
+                answeredAt: Interval.seconds(answeredAt),
+                channel: channel,
+                touchpoint: touchpoint,
+                transaction: transaction,
+                score: score,
+                comment: comment
+            )
+        )
+    }
+
+    // MARK: - Reading
+
+    /// The follow-ups `filter` and the actor's reach select, oldest open first, and how many there are in all.
+    public func list(_ filter: FollowUpFilter, visibleTo actor: Actor, limit: Int, offset: Int = 0) async throws -> (rows: [FollowUp], total: Int) {
+        let condition = try await self.condition(filter, visibleTo: actor)
+        let total = try await self.db.count("SELECT COUNT(*)" + Self.joined + condition, as: Int.self)
+        let rows = try await self.db.query(
+            "SELECT " + Self.columns + Self.joined + condition
+                + " ORDER BY CASE f.status WHEN 'open' THEN 0 WHEN 'contacted' THEN 1 ELSE 2 END, f.opened_at, f.id LIMIT \(limit) OFFSET \(offset)"
+        ).map(Self.followUp)
+        return (rows, total)
+    }
+
+    /// How many follow-ups within the actor's reach (and `unit`'s, when given) stand in each status.
+    public func counts(unit: String? = nil, visibleTo actor: Actor) async throws -> [FollowUpStatus: Int] {
+        var counts: [FollowUpStatus: Int] = [:]
+        let condition = try await self.condition(FollowUpFilter(unit: unit), visibleTo: actor)
+        for row in try await self.db.query("SELECT f.status, COUNT(*)" + Self.joined + condition + " GROUP BY f.status") {
+            let (status, count) = try row.decode((String, Int).self)
+            if let status = FollowUpStatus(rawValue: status) { counts[status] = count }
+        }
+        return counts
+    }
+
+    /// The follow-up `id` with its history, if it exists and the actor may see it.
+    public func get(_ id: Int64, visibleTo actor: Actor) async throws -> (followUp: FollowUp, notes: [FollowUpNote])? {
+        guard let row = try await self.db.first("SELECT " + Self.columns + Self.joined + " WHERE f.id = \(id)") else { return nil }
+        let followUp = try Self.followUp(row)
+        guard try await Self.isVisible(followUp, to: actor, in: self.db) else { return nil }
+        let notes = try await self.db.query(
+            "SELECT at, author, status, owner, text FROM nps_followup_notes WHERE followup_id = \(id) ORDER BY id"
+        ).map { row in
+            let (at, author, status, owner, text) = try row.decode((Date, String, String?, String?, String).self)
+            return FollowUpNote(at: Interval.seconds(at), author: author, status: status.flatMap(FollowUpStatus.init(rawValue:)), owner: owner, text: text)
+        }
+        return (followUp, notes)
+    }
+
+    /// Administrators and management (viewers) see every follow-up; anyone else those their unit
+    /// takes part in, as the supporting unit or the unit served.
+    private static func isVisible(_ followUp: FollowUp, to actor: Actor, in db: any DatabaseExecutor) async throws -> Bool {
+        if actor.reachesEverything || actor.role == .viewer { return true }
+        let tree = try await UnitRepository(db: db).tree()
+        return actor.takesPart(provider: followUp.unit, client: followUp.client, in: tree)
+    }
+
+    private func condition(_ filter: FollowUpFilter, visibleTo actor: Actor) async throws -> SQL {
+        var parts: [SQL] = []
+        let needsTree = filter.unit != nil || !(actor.reachesEverything || actor.role == .viewer)
+        let tree = needsTree ? try await UnitRepository(db: self.db).tree() : UnitTree([])
+        if let status = filter.status { parts.append("f.status = \(status.rawValue)") }
+        if let owner = filter.owner { parts.append("f.owner = \(owner)") }
+        if let unit = filter.unit {
+            parts.append("u.code IN \(self.db.dialect.strings(inJSONArray: tree.subtree(of: unit).sorted()))")
+        }
+        if !(actor.reachesEverything || actor.role == .viewer) {
+            let reach = self.db.dialect.strings(inJSONArray: tree.subtree(of: actor.unit).sorted())
+            parts.append("(u.code IN \(reach) OR c.code IN \(reach))")
+        }
+        guard var condition = parts.first.map({ " WHERE " + $0 }) else { return "" }
+        for part in parts.dropFirst() { condition += " AND " + part }
+        return condition
+    }
+
+    // MARK: - Changing
+
+    /// Applies `change` to the follow-up `id` for `actor`, who must reach its supporting unit; the
+    /// owner named must be a user of that unit or one below it. Returns the follow-up as it now is.
+    public func change(_ id: Int64, _ change: FollowUpChange, by actor: Actor, at instant: Date) async throws -> FollowUp {
+        var validator = Validator()
+        let note = change.note.trimmingCharacters(in: .whitespacesAndNewlines)
+        validator.limit(note, FollowUpChange.noteLimit, "note")
+        if change.status == nil && change.owner == nil && note.isEmpty {
+            validator.fail("note", "required", "Write a note, or change the status or the owner.")
+        }
+        try validator.finish()
+        return try await self.db.transaction { db in
+            // Locked first: PostgreSQL locks no row on the outer side of a join.
+            try await db.execute("SELECT id FROM nps_followups WHERE id = \(id)" + db.dialect.forUpdate)
+            guard let row = try await db.first("SELECT " + Self.columns + Self.joined + " WHERE f.id = \(id)"),
+                case let stored = try Self.followUp(row), try await Self.isVisible(stored, to: actor, in: db)
+            else { throw NotFoundError("follow-up", "\(id)") }
+            let tree = try await UnitRepository(db: db).tree()
+            guard actor.reaches(stored.unit, in: tree) else {
+                throw ScopeError("\(actor.username) follows up only \(actor.unit)'s detractors and those of the units below it, not \(stored.unit)'s.")
+            }
+            var changed = stored
+            if let status = change.status, status != stored.status {
+                changed = stored.moved(to: status, at: Interval.seconds(instant))
+            }
+            if let owner = change.owner {
+                let owner = owner.trimmingCharacters(in: .whitespaces)
+                if !owner.isEmpty {
+                    guard let user = try await UserRepository(db: db).credentials(username: owner)?.user, user.active else {
+                        throw ValidationError(field: "owner", code: "unknown_user", message: "There is no active user \(owner).")
+                    }
+                    guard tree.isWithin(user.unit, stored.unit) else {
+                        throw ValidationError(
+                            field: "owner",
+                            code: "out_of_scope",
+                            message: "\(owner) belongs to \(user.unit); the owner is someone of \(stored.unit) or a unit below it."
+                        )
+                    }
+                }
+                changed.owner = owner.isEmpty ? nil : owner
+            }
+            let statusChanged = changed.status != stored.status
+            let ownerChanged = changed.owner != stored.owner
+            guard statusChanged || ownerChanged || !note.isEmpty else { return stored }
+            if statusChanged || ownerChanged {
+                try await db.execute(
+                    """
+                    UPDATE nps_followups SET status = \(changed.status.rawValue), owner = \(changed.owner),
+                        contacted_at = \(changed.contactedAt.map { Date(timeIntervalSince1970: TimeInterval($0)) }),
+                        closed_at = \(changed.closedAt.map { Date(timeIntervalSince1970: TimeInterval($0)) }),
+                        version = version + 1
+                    WHERE id = \(id)
+                    """
+                )
+            }
+            try await db.insert(
+                into: "nps_followup_notes",
+                columns: ["followup_id", "at", "author", "status", "owner", "text"],
+                rows: [
+                    [
+                        .integer(id), .instant(instant), .text(actor.username),
+                        statusChanged ? .text(changed.status.rawValue) : .null,
+                        ownerChanged ? .text(changed.owner ?? "") : .null,
+                        .text(note),
+                    ]
+                ]
+            )
+            return changed
+        }
+    }
+
+    // MARK: - Opening and mirroring
+
+    /// Opens the follow-ups of the answers `refs` that are detractors with a comment, one per unit
+    /// whose support lines cover the answer; the unit served is that of the unit's most specific
+    /// line covering it. An answer already followed up by a unit is left alone.
+    static func open(_ refs: [String], in db: any DatabaseExecutor) async throws {
+        guard !refs.isEmpty else { return }
+        var lines: [(unit: Int64, line: SupportLine, client: Int64?)] = []
+        for row in try await db.query("SELECT unit_id, channel, transaction_code, client_id FROM nps_support ORDER BY unit_id, client_id") {
+            let (unit, channel, transaction, client) = try row.decode((Int64, String, String, Int64?).self)
+            lines.append((unit, SupportLine(unit: "", channel: channel, transaction: transaction), client))
+        }
+        guard !lines.isEmpty else { return }
+        var rows: [[DatabaseValue]] = []
+        for row in try await db.query(
+            """
+            SELECT id, answered_at, channel, transaction_code FROM nps_responses
+            WHERE external_ref IN \(db.dialect.strings(inJSONArray: refs)) AND score <= 6 AND comment <> '' ORDER BY id
+            """
+        ) {
+            let (id, answeredAt, channel, transaction) = try row.decode((Int64, Date, String, String).self)
+            var best: [Int64: (specificity: Int, client: Int64?)] = [:]
+            for line in lines where line.line.covers(channel: channel, transaction: transaction) {
+                if best[line.unit].map({ line.line.specificity > $0.specificity }) ?? true {
+                    best[line.unit] = (line.line.specificity, line.client)
+                }
+            }
+            for (unit, match) in best.sorted(by: { $0.key < $1.key }) {
+                rows.append([.integer(id), .integer(unit), match.client.map(DatabaseValue.integer) ?? .null, .instant(answeredAt)])
+            }
+        }
+        try await db.insertIgnoringExisting(
+            into: "nps_followups",
+            columns: ["response_id", "unit_id", "client_id", "opened_at"],
+            key: "response_id, unit_id",
+            rows: rows
+        )
+    }
+
+    /// Writes the requests of the follow-ups changed since they were last written (up to
+    /// `limit`), through the request import, so that tallies and figures follow. Safe to run from
+    /// several instances at once: request imports take turns, and a follow-up changed meanwhile
+    /// stays to be written again. Returns how many follow-ups it wrote.
+    @discardableResult
+    public func writeRequests(at instant: Date, timeZone: TimeZone, limit: Int = 5000) async throws -> Int {
+        let pending = try await self.db.query(
+            "SELECT f.version, " + Self.columns + Self.joined + " WHERE f.mirrored_version < f.version ORDER BY f.id LIMIT \(limit)"
+        ).map { row in
+            (version: try row.decode(0, as: Int64.self), followUp: try Self.followUp(row.dropFirst(1)))
+        }
+        guard !pending.isEmpty else { return 0 }
+        let requests = pending.compactMap { $0.followUp.request.map(RawServiceRequest.init) }
+        if !requests.isEmpty {
+            let report = try await RequestRepository(db: self.db).importRows(
+            requests,
+            skipInvalid: true,
+            by: .system("nps-followups"),
+            at: instant,
+            timeZone: timeZone
+            )
+            if let problem = report.problems.first {
+                throw DatabaseError.decoding("a follow-up's request was refused: line \(problem.line), \(problem.column): \(problem.message)")
+            }
+        }
+        try await self.db.transaction { db in
+            for (version, followUp) in pending {
+                try await db.execute(
+                    "UPDATE nps_followups SET mirrored_version = \(version) WHERE id = \(followUp.id) AND mirrored_version < \(version)"
+                )
+            }
+        }
+        return pending.count
+    }
+}
+
+extension Repositories {
+    public var followUps: FollowUpRepository { FollowUpRepository(db: self.executor) }
+}
+
+extension RawServiceRequest {
+    /// The request as the import takes it.
+    init(_ request: ServiceRequest) {
+        self.init(
+            externalRef: request.externalRef,
+            provider: request.provider,
+            client: request.client,
+            service: request.service,
+            priority: request.priority,
+            openedAt: Timestamp.format(request.openedAt),
+            firstResponseAt: request.firstResponseAt.map(Timestamp.format) ?? "",
+            resolvedAt: request.resolvedAt.map(Timestamp.format) ?? ""
+        )
+    }
+}
