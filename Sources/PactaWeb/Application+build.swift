@@ -64,7 +64,7 @@ public func buildApplication(reader: ConfigReader) async throws -> some Applicat
     var app = Application(
         router: router,
         configuration: ApplicationConfiguration(reader: reader.scoped(to: "http")),
-        services: [store.database, housekeeping]
+        services: [store.database, housekeeping, FollowUpRequestsService(services: services, logger: logger)]
             + (settings.smtp.map {
                 [
                     SurveyMailService(
@@ -139,6 +139,7 @@ public func buildRouter(
     CampaignsAPIController(services: services).addRoutes(to: api)
     ComplianceAPIController(services: services).addRoutes(to: api)
     NPSAPIController(services: services).addRoutes(to: api)
+    FollowUpsAPIController(services: services).addRoutes(to: api)
     api.group("warnings").add(middleware: RequireRoleMiddleware(Role.everyone)).get { request, _ in
         try await WarningsJSON(
             services.store.breachWarnings(at: services.now(), threshold: services.warningThreshold, unit: request.uri.queryParameters.get("unit"))
@@ -173,6 +174,7 @@ public func buildRouter(
     CampaignsWebController(services: services).addRoutes(to: web)
     SurveysWebController(services: services).addRoutes(to: web)
     NPSWebController(services: services).addRoutes(to: web)
+    FollowUpsWebController(services: services).addRoutes(to: web)
     RatingWebController(services: services).addRoutes(to: web)
     routes.fill(from: router)
     return router

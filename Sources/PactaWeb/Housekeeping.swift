@@ -60,3 +60,30 @@ struct SurveyMailService: Service {
         }
     }
 }
+
+/// Writes the requests of the detractor follow-ups opened or changed since they were last
+/// written, every `interval`: answers open follow-ups in their own transaction, which leaves the
+/// request import (and its lock) out of the way of ingestion. A change made on a page or through
+/// the API writes its request at once; this catches the rest, whichever instance made them.
+struct FollowUpRequestsService: Service {
+    let services: AppServices
+    let logger: Logger
+    var interval: Duration = .seconds(5)
+
+    func run() async throws {
+        while (try? await cancelWhenGracefulShutdown({ try await Task.sleep(for: self.interval) })) != nil {
+            await self.services.writeFollowUpRequests(logger: self.logger)
+        }
+    }
+}
+
+extension AppServices {
+    /// Writes every follow-up's request that is due; a failure is logged and left for the next round.
+    func writeFollowUpRequests(logger: Logger) async {
+        do {
+            while try await self.store.followUps.writeRequests(at: self.now(), timeZone: self.timeZone) > 0 {}
+        } catch {
+            logger.warning("Could not write the requests of detractor follow-ups", metadata: ["error": "\(error)"])
+        }
+    }
+}

@@ -35,22 +35,7 @@ import Testing
     static func seed(_ store: Store) async throws {
         try await store.seedOrganisation()
         try await store.units.create(OrgUnit(code: "TES", name: "Tesorería", parent: "GG"), by: Fixtures.system, at: Fixtures.now)
-        var terms = Fixtures.terms()
-        terms.commitments.append(
-            Commitment(
-                key: "NPS",
-                name: "Contacto con detractores en 2 días hábiles",
-                metric: .firstResponseWithin,
-                target: 16 * 3600,
-                goal: 0.9,
-                calendar: "oficina-uio",
-                priorities: [FollowUp.priority]
-            )
-        )
-        _ = try await store.agreements.create(code: "TI-CRED", terms: terms, by: Self.ana, at: Fixtures.now)
-        _ = try await store.agreements.submit("TI-CRED", by: Self.ana, at: Fixtures.now, today: Fixtures.today)
-        _ = try await store.agreements.signCurrentVersion("TI-CRED", by: Self.ana, at: Fixtures.now, today: Fixtures.today)
-        _ = try await store.agreements.signCurrentVersion("TI-CRED", by: Self.luis, at: Fixtures.now, today: Fixtures.today)
+        try await store.seedSignedAgreement(Fixtures.termsWithFollowUps())
         for user in [("ana", "TI"), ("pedro", "TI"), ("luis", "CRED")] {
             _ = try await store.users.create(username: user.0, name: user.0.capitalized, role: .manager, unit: user.1, passwordHash: "x", at: Fixtures.now)
         }

@@ -18,8 +18,8 @@ extension Store {
     }
 
     /// TI-CRED (Fixtures.terms), signed by both sides, on an organisation already there.
-    public func seedSignedAgreement() async throws {
-        _ = try await self.agreements.create(code: "TI-CRED", terms: Fixtures.terms(), by: Fixtures.signer("ana", unit: "TI"), at: Fixtures.now)
+    public func seedSignedAgreement(_ terms: AgreementTerms = Fixtures.terms()) async throws {
+        _ = try await self.agreements.create(code: "TI-CRED", terms: terms, by: Fixtures.signer("ana", unit: "TI"), at: Fixtures.now)
         _ = try await self.agreements.submit("TI-CRED", by: Fixtures.signer("ana", unit: "TI"), at: Fixtures.now, today: Fixtures.today)
         _ = try await self.agreements.signCurrentVersion("TI-CRED", by: Fixtures.signer("ana", unit: "TI"), at: Fixtures.now, today: Fixtures.today)
         _ = try await self.agreements.signCurrentVersion(
@@ -32,6 +32,24 @@ extension Store {
 }
 
 extension Fixtures {
+    /// Fixtures.terms with a promise to contact detractors (follow-ups, priority NPS) within 16
+    /// business hours, for 90 % of them: commitment `NPS`.
+    public static func termsWithFollowUps() -> AgreementTerms {
+        var terms = Self.terms()
+        terms.commitments.append(
+            Commitment(
+                key: "NPS",
+                name: "Contacto con detractores en 2 días hábiles",
+                metric: .firstResponseWithin,
+                target: 16 * 3600,
+                goal: 0.9,
+                calendar: "oficina-uio",
+                priorities: [FollowUp.priority]
+            )
+        )
+        return terms
+    }
+
     /// A September campaign of `unit` as stored, for results built without a database.
     public static func campaign(unit: String, state: CampaignState, agreements: [String] = []) -> Campaign {
         Campaign(

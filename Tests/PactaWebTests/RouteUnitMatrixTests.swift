@@ -75,7 +75,7 @@ import Testing
     static let calendar = #""name": "Horario", "time_zone": "America/Guayaquil", "hours": {"monday": ["08:00-17:00"]}"#
     static let request = "external_ref,provider,client,service,priority,opened_at\nTH-9,TH,CC,Selección,P1,2026-09-14T09:00:00-05:00\n"
 
-    static func probes(pendingSHA: String, raterToken: Int64) -> [Probe] {
+    static func probes(pendingSHA: String, raterToken: Int64, followUp: Int64) -> [Probe] {
         let calendarForm = ["code": "otro", "name": "Horario", "time_zone": "America/Guayaquil", "hours.monday": "08:00-17:00", "owner": "TH"]
         return [
             Probe(
@@ -418,12 +418,29 @@ import Testing
                 body: .none,
                 expected: .notFound
             ),
+            // TH's follow-up of a detractor of the branches it supports for CC.
+            Probe(
+                method: .post,
+                pattern: "/nps/followups/{id}",
+                path: "/nps/followups/\(followUp)",
+                role: .manager,
+                body: .form(["status": "closed", "owner": "", "note": "Mío"]),
+                expected: .notFound
+            ),
+            Probe(
+                method: .post,
+                pattern: "/api/v1/nps/followups/{id}",
+                path: "/api/v1/nps/followups/\(followUp)",
+                role: .manager,
+                body: .json(#"{"status": "closed", "note": "Mío"}"#),
+                expected: .notFound
+            ),
         ]
     }
 
     /// TH, CC and TH-SUB; TH's calendar; TH-DRAFT, TH-PEND (signed by TH) and TH-ACT (both
-    /// sides, with a manual commitment); a request of TH.
-    static func seed(_ app: TestApp) async throws -> (pendingSHA: String, raterToken: Int64) {
+    /// sides, with a manual commitment); a request of TH; a follow-up of TH for CC.
+    static func seed(_ app: TestApp) async throws -> (pendingSHA: String, raterToken: Int64, followUp: Int64) {
         let store = app.store
         let system = Fixtures.system
         for unit in [
@@ -476,10 +493,24 @@ import Testing
             _ = try await store.campaigns.create(draft, by: rosa, at: Fixtures.now)
         }
         try await store.campaigns.open("TH-ABIERTA", by: rosa, at: Fixtures.now)
+        try await store.nps.save(Touchpoint(code: "AG-1", channel: "branch", name: "Agencia"), at: Fixtures.now)
+        try await store.nps.save(TransactionType(code: "deposit", name: "Depósito"), at: Fixtures.now)
+        _ = try await store.nps.replaceSupportMap(bytes: Array("unit,channel,transaction,client\nTH,branch,,CC\n".utf8), skipInvalid: false)
+        let answer = NPSAnswer(
+            externalRef: "E-1",
+            answeredAt: Int64(Fixtures.now.timeIntervalSince1970) - 3600,
+            channel: "branch",
+            touchpoint: "AG-1",
+            transaction: "deposit",
+            score: 2,
+            comment: "Mala atención"
+        )
+        _ = try await store.nps.write([answer], unknown: .refuse, timeZone: app.services.timeZone, at: Fixtures.now)
+        let followUp = try #require(try await store.followUps.list(FollowUpFilter(), visibleTo: system, limit: 1).rows.first?.id)
         let pending = try #require(try await store.agreements.get("TH-PEND", visibleTo: nil)?.agreement.sha256)
         let rater = try #require(try await store.users.credentials(username: "clienta")?.user)
         let token = try #require(try await store.tokens.list(for: rater).first?.id)
-        return (pending, token)
+        return (pending, token, followUp)
     }
 
     /// Everything a refused call could have changed.
@@ -487,13 +518,17 @@ import Testing
         var lines: [String] = []
         for table in [
             "ledger", "units", "requests", "calendars", "api_tokens", "manual_values", "signatures", "agreements", "campaigns",
-            "campaign_agreements", "survey_invitations", "survey_links", "survey_answers",
+            "campaign_agreements", "survey_invitations", "survey_links", "survey_answers", "nps_followup_notes",
         ] {
             lines.append("\(table): \(try await store.database.first(SQL(stringLiteral: "SELECT COUNT(*) FROM \(table)"))!.decode(0, as: Int.self))")
         }
         lines += try await store.database.query("SELECT code, state, title FROM campaigns ORDER BY code").map {
             let (code, state, title) = try $0.decode((String, String, String).self)
             return "campaign \(code) \(state) \(title)"
+        }
+        lines += try await store.database.query("SELECT status, owner, version FROM nps_followups ORDER BY id").map {
+            let (status, owner, version) = try $0.decode((String, String?, Int).self)
+            return "follow-up \(status) \(owner ?? "") \(version)"
         }
         lines += try await store.units.list().map { "\($0.code) \($0.name) \($0.parent ?? "")" }
         lines += try await store.calendars.listOwned().map { "\($0.calendar.code) \($0.calendar.name) \($0.owner ?? "")" }
@@ -506,8 +541,8 @@ import Testing
     @Test(arguments: TestDatabase.available)
     func everyStateChangingRouteRefusesAnotherUnitsData(database: TestDatabase) async throws {
         try await TestApp.withApp(database) { app in
-            let (pendingSHA, raterToken) = try await Self.seed(app)
-            let probes = Self.probes(pendingSHA: pendingSHA, raterToken: raterToken)
+            let (pendingSHA, raterToken, followUp) = try await Self.seed(app)
+            let probes = Self.probes(pendingSHA: pendingSHA, raterToken: raterToken, followUp: followUp)
             // Every route that changes something is probed, or exempt with a reason.
             let changing = Set(try app.router().routes.filter { $0.method != .get }.map { "\($0.method) \($0.path)" })
             let probed = Set(probes.map { "\($0.method) \($0.pattern)" })

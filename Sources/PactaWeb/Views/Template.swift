@@ -30,6 +30,8 @@ public enum Template: String, CaseIterable, Sendable {
     case nps
     case npsCommentList = "nps-comment-list"
     case npsComments = "nps-comments"
+    case npsFollowUp = "nps-followup"
+    case npsFollowUps = "nps-followups"
     case npsGroups = "nps-groups"
     case npsImport = "nps-import"
     case npsImportReport = "nps-import-report"
@@ -40,6 +42,7 @@ public enum Template: String, CaseIterable, Sendable {
     case rate
     case rateDone = "rate-done"
     case request
+    case requestEvaluations = "request-evaluations"
     case requests
     case requestsImport = "requests-import"
     case survey

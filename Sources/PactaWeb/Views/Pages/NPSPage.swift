@@ -462,7 +462,8 @@ struct SupportMapPage: PageModel {
                 unit: unit,
                 name: names[unit] ?? unit,
                 supports: lines.map { line in
-                    "\(line.channel.isEmpty ? any : NPSPage.channel(line.channel, messages: messages)) · \(line.transaction.isEmpty ? any : line.transaction)"
+                    let covered = "\(line.channel.isEmpty ? any : NPSPage.channel(line.channel, messages: messages)) · \(line.transaction.isEmpty ? any : line.transaction)"
+                    return line.client.isEmpty ? covered : "\(covered) → \(names[line.client] ?? line.client)"
                 }
             )
         }
@@ -471,8 +472,7 @@ struct SupportMapPage: PageModel {
     }
 
     static func csv(_ lines: [SupportLine]) -> String {
-        "unit,channel,transaction\r\n"
-            + lines.map { [CSVField.escape($0.unit), CSVField.escape($0.channel), CSVField.escape($0.transaction)].joined(separator: ",") + "\r\n" }
-            .joined()
+        SupportLine.columns.joined(separator: ",") + "\r\n"
+            + lines.map { [$0.unit, $0.channel, $0.transaction, $0.client].map(CSVField.escape).joined(separator: ",") + "\r\n" }.joined()
     }
 }
