@@ -60,9 +60,17 @@ public enum HardIndicators {
         return RequestEvaluation(request: request, businessSeconds: seconds, outcome: seconds > target ? .missed : .pending)
     }
 
-    /// Whether the commitment applies to a request of `priority` (no filter means every priority).
+    /// Whether the commitment applies to a request of `priority`: one its filter names; without a
+    /// filter, every priority but that of detractor follow-ups (``FollowUp/priority``), which are
+    /// not requests the client sent and count only where an agreement names them.
     public static func applies(_ commitment: Commitment, to priority: String) -> Bool {
-        commitment.priorities.isEmpty || commitment.priorities.contains(priority)
+        commitment.priorities.isEmpty ? priority != FollowUp.priority : commitment.priorities.contains(priority)
+    }
+
+    /// Whether a request of `priority` weighs in its agreement's share of its units' compliance:
+    /// every request the client sent, not detractor follow-ups.
+    public static func weighs(_ priority: String) -> Bool {
+        priority != FollowUp.priority
     }
 
     /// Measures a hard commitment (not `manual`) over the requests opened in one period: as a

@@ -109,4 +109,42 @@ import Testing
         #expect(Correlation([(1, 1), (2, 1), (3, 1)]) == nil, "a flat series has no correlation")
         #expect(Correlation([(1, 1)]) == nil)
     }
+
+    @Test func aFollowUpIsARequestOfPriorityNPSCountedOnlyWhereNamed() throws {
+        let answer = NPSAnswer(externalRef: "E-1", answeredAt: 1_000, channel: "branch", touchpoint: "AG-1", transaction: "deposit", score: 2)
+        let opened = FollowUp(
+            id: 7,
+            unit: "TI",
+            client: "CRED",
+            status: .open,
+            owner: nil,
+            openedAt: 1_000,
+            contactedAt: nil,
+            closedAt: nil,
+            answer: answer
+        )
+        // Closed at once: contacted and closed at the same instant; reopened: the contact stays.
+        let closed = opened.moved(to: .closed, at: 5_000)
+        #expect(closed.contactedAt == 5_000 && closed.closedAt == 5_000)
+        let reopened = closed.moved(to: .open, at: 9_000)
+        #expect(reopened.status == .open && reopened.contactedAt == 5_000 && reopened.closedAt == nil)
+        let contacted = opened.moved(to: .contacted, at: 2_000).moved(to: .closed, at: 3_000)
+        #expect(contacted.contactedAt == 2_000 && contacted.closedAt == 3_000)
+
+        let request = try #require(contacted.request)
+        #expect(request.externalRef == "NPS-7" && request.provider == "TI" && request.client == "CRED" && request.priority == "NPS")
+        #expect(request.openedAt == 1_000 && request.firstResponseAt == 2_000 && request.resolvedAt == 3_000)
+        // Answered ahead of the server's clock: its times never come before the opening.
+        var early = opened.moved(to: .contacted, at: 500)
+        #expect(early.request?.firstResponseAt == 1_000)
+        early.client = ""
+        #expect(early.request == nil, "without a unit served there is no request")
+
+        let every = Commitment(key: "V", name: "Volumen", metric: .volume, target: 5)
+        let named = Commitment(key: "N", name: "Contacto", metric: .volume, target: 5, priorities: ["NPS", "P1"])
+        #expect(HardIndicators.applies(every, to: "P1") && !HardIndicators.applies(every, to: FollowUp.priority))
+        #expect(HardIndicators.applies(named, to: FollowUp.priority) && HardIndicators.applies(named, to: "P1"))
+        #expect(!HardIndicators.applies(named, to: "P2"))
+        #expect(HardIndicators.weighs("P1") && !HardIndicators.weighs(FollowUp.priority))
+    }
 }

@@ -167,8 +167,11 @@ import Testing
             let contact = try #require(report.measurements.first { $0.commitment == "NPS" })
             #expect((contact.met, contact.missed, contact.pending, contact.requests) == (1, 2, 1, 4))
             #expect(contact.value == 1.0 / 3.0)
-            // The other commitments take priorities P1–P3: follow-ups are not counted in them.
+            // Follow-ups count only where a commitment names their priority: not in P1's, not in
+            // the volume of every priority, not in the agreement's weight.
             #expect(report.measurements.filter { $0.commitment != "NPS" }.allSatisfy { $0.requests == 0 })
+            #expect(report.measurements.first { $0.commitment == "V" }?.value == 0)
+            #expect(try await store.requests.volume(agreement: "TI-CRED", period: Period("2026-09")!) == 0)
 
             // A change after the request was written is written again.
             _ = try await store.followUps.change(

@@ -33,7 +33,7 @@ extension Store {
 
 extension Fixtures {
     /// Fixtures.terms with a promise to contact detractors (follow-ups, priority NPS) within 16
-    /// business hours, for 90 % of them: commitment `NPS`.
+    /// business hours, for 90 % of them (commitment `NPS`), and a volume of every priority (`V`).
     public static func termsWithFollowUps() -> AgreementTerms {
         var terms = Self.terms()
         terms.commitments.append(
@@ -47,6 +47,7 @@ extension Fixtures {
                 priorities: [FollowUp.priority]
             )
         )
+        terms.commitments.append(Commitment(key: "V", name: "Volumen de solicitudes", metric: .volume, target: 50, direction: .atMost))
         return terms
     }
 

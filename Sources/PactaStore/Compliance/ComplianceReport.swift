@@ -240,6 +240,7 @@ extension RequestRepository {
             SELECT COUNT(*) FROM requests WHERE agreement_id = \(id)
             AND opened_at >= \(Self.date(utc.start - 86_400)) AND opened_at < \(Self.date(utc.end + 86_400))
             AND opened_on >= \(period.first) AND opened_on <= \(period.last)
+            AND priority <> \(FollowUp.priority)
             """,
             as: Int.self
         )

@@ -55,7 +55,7 @@ extension RequestRepository {
     /// another basis, and the tallies are counted again. The leading number changes when what a
     /// tally holds does.
     static func tallyBasis(version: Int, sha256: String) -> String {
-        "3:\(version):\(sha256)"
+        "4:\(version):\(sha256)"
     }
 
     /// The basis `record` is measured on; nil before a version is signed.
@@ -202,7 +202,7 @@ extension RequestRepository {
                 guard tally.requests > 0 else { return }
                 rows.append(TallyRow(commitment: commitment, month: month, tally: tally, waiting: waiting, countedAt: counted))
             }
-            add("", HardTally(requests: requests.count { month.contains($0.openedOn) }))
+            add("", HardTally(requests: requests.count { month.contains($0.openedOn) && HardIndicators.weighs($0.request.priority) }))
             var clocks: [String: BusinessClock] = [:]
             for commitment in commitments {
                 let calendar = commitment.calendar.flatMap(document.calendar)

@@ -80,7 +80,7 @@ struct FollowUpsPage: PageModel {
         let statuses: [FollowUpStatus?] = [nil] + FollowUpStatus.allCases
         self.tabs = statuses.map { status in
             Tab(
-                label: messages.text("followups.statuses.\(status?.rawValue ?? "all")", or: status?.rawValue ?? "all"),
+                label: messages.text("followups.tabs.\(status?.rawValue ?? "all")", or: status?.rawValue ?? "all"),
                 count: status.map { counts[$0] ?? 0 } ?? counts.values.reduce(0, +),
                 href: "/nps/followups?" + query.query(status: .some(status)),
                 current: status == query.status
