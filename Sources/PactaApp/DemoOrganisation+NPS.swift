@@ -216,7 +216,13 @@ extension DemoOrganisation {
             let person = owner.map { Actor(username: $0, name: $0, role: .manager, unit: followUp.unit, channel: .web) } ?? system
             // Hours later: within a working day mostly, up to four days for the late ones.
             let hours = roll < 0.2 ? Double.random(in: 30...96, using: &random) : Double.random(in: 1...20, using: &random)
-            let contact = min(followUp.openedAt + Int64(hours * 3600), now)
+            var contact = followUp.openedAt + Int64(hours * 3600)
+            // People call during office hours (08:30–17:30 in Quito, UTC−5).
+            let local = (contact - 5 * 3600) % 86_400
+            if local < 30_600 || local > 63_000 {
+                contact += (86_400 + 32_400 - local) % 86_400 + Int64.random(in: 0..<10_800, using: &random)
+            }
+            contact = min(contact, now)
             let note = Self.followUpNotes.randomElement(using: &random)!
             changes.append((followUp.id, FollowUpChange(status: .contacted, owner: owner, note: note), person, contact))
             // Most are closed within two days of the call; one in five waits on something.
