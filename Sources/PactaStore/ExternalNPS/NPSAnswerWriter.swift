@@ -33,6 +33,7 @@ struct NPSAnswerWriter {
     /// Writes `answers` (each `externalRef` at most once) received at `instant`; the outcomes are in their order.
     func write(_ answers: [NPSAnswer], at instant: Date) async throws -> [NPSWriteOutcome] {
         guard !answers.isEmpty else { return [] }
+        if self.db.dialect == .postgres { return try await self.writeAtOnce(answers, at: instant) }
         var outcomes = [NPSWriteOutcome?](repeating: nil, count: answers.count)
         try await self.checkRegistry(answers, into: &outcomes)
 
@@ -76,13 +77,142 @@ struct NPSAnswerWriter {
             }
         }
         try await counts.apply(in: self.db)
-        // Detractors who said why, new or corrected into one, open follow-ups.
+        return try await self.openFollowUps(answers, outcomes.map { $0! })
+    }
+
+    /// Detractors who said why, new or corrected into one, open follow-ups; returns `outcomes`.
+    private func openFollowUps(_ answers: [NPSAnswer], _ outcomes: [NPSWriteOutcome]) async throws -> [NPSWriteOutcome] {
         let followedUp = answers.indices.filter { index in
             let answer = answers[index]
             return answer.kind == .detractor && !answer.comment.isEmpty && (outcomes[index] == .created || outcomes[index] == .updated)
         }
         try await FollowUpRepository.open(followedUp.map { answers[$0].externalRef }, in: self.db)
-        return outcomes.map { $0! }
+        return outcomes
+    }
+
+    /// One row of a batch as `json_to_recordset` reads it.
+    private struct Row: Encodable {
+        var i: Int
+        var r: String
+        var a: Int64
+        var d: String
+        var c: String
+        var t: String
+        var x: String
+        var s: Int
+        var m: String
+    }
+
+    /// PostgreSQL, where most batches are: the registry check, the new answers and the four
+    /// counts they add to in one statement (data-modifying CTEs over the batch bound as one JSON
+    /// text), so that a batch costs one round trip and one bound value whatever its size. Answers
+    /// sent again then take the path of ``write(_:at:)``'s others; so do unknown codes under
+    /// ``UnknownCodes/register``, registered first.
+    private func writeAtOnce(_ answers: [NPSAnswer], at instant: Date) async throws -> [NPSWriteOutcome] {
+        var outcomes = [NPSWriteOutcome?](repeating: nil, count: answers.count)
+        if self.unknown == .register { try await self.checkRegistry(answers, into: &outcomes) }
+        var days = LocalDayReader(zone: self.timeZone)
+        var dayOf: [String] = []
+        var rows: [Row] = []
+        for (index, answer) in answers.enumerated() {
+            let day = days.day(of: answer.answeredAt).description
+            dayOf.append(day)
+            guard outcomes[index] == nil else { continue }
+            rows.append(
+                Row(
+                    i: index,
+                    r: answer.externalRef,
+                    a: answer.answeredAt,
+                    d: day,
+                    c: answer.channel,
+                    t: answer.touchpoint,
+                    x: answer.transaction,
+                    s: answer.score,
+                    m: answer.comment
+                )
+            )
+        }
+        var sentAgain: [Int] = []
+        if !rows.isEmpty {
+            let json = String(decoding: try JSONEncoder().encode(rows), as: UTF8.self)
+            let results = try await self.db.query(Self.batchStatement(json: json, receivedAt: instant))
+            for result in results {
+                let (index, channel, knownTransaction, created) = try result.decode((Int, String?, Bool, Bool).self)
+                if let refusal = Self.refusal(of: answers[index], registeredChannel: channel, knownTransaction: knownTransaction) {
+                    outcomes[index] = refusal
+                } else if created {
+                    outcomes[index] = .created
+                } else {
+                    sentAgain.append(index)
+                }
+            }
+        }
+        if !sentAgain.isEmpty {
+            var counts = NPSCountChanges()
+            try await self.replace(sentAgain.map { (answers[$0], dayOf[$0]) }, counts: &counts) { position, outcome in
+                outcomes[sentAgain[position]] = outcome
+            }
+            try await counts.apply(in: self.db)
+        }
+        return try await self.openFollowUps(answers, outcomes.map { $0! })
+    }
+
+    /// The statement of ``writeAtOnce(_:at:)``: one row per answer of the batch, with the channel
+    /// its touchpoint is registered on, whether its transaction type is registered, and whether it
+    /// was stored now (an answer whose codes check out and whose reference was new). Counts are
+    /// added in key order, as ``NPSCountChanges`` adds them.
+    private static func batchStatement(json: String, receivedAt: Date) -> SQL {
+        let kinds = """
+            COUNT(*) FILTER (WHERE score >= 9), COUNT(*) FILTER (WHERE score BETWEEN 7 AND 8), COUNT(*) FILTER (WHERE score <= 6)
+            """
+        func add(_ table: String) -> String {
+            "promoters = \(table).promoters + excluded.promoters, passives = \(table).passives + excluded.passives, detractors = \(table).detractors + excluded.detractors"
+        }
+        let quarter = "substr(answered_on, 1, 4) || '-Q' || ((CAST(substr(answered_on, 6, 2) AS INTEGER) - 1) / 3 + 1)"
+        return """
+            WITH input AS (
+                SELECT b.*, tp.channel AS registered, (tx.code IS NOT NULL) AS known
+                FROM json_to_recordset(CAST(\(json) AS json)) AS b(i INTEGER, r TEXT, a BIGINT, d TEXT, c TEXT, t TEXT, x TEXT, s INTEGER, m TEXT)
+                LEFT JOIN nps_touchpoints tp ON tp.code = b.t LEFT JOIN nps_transactions tx ON tx.code = b.x
+            ), inserted AS (
+                INSERT INTO nps_responses (external_ref, answered_at, answered_on, channel, touchpoint, transaction_code, score, comment, received_at)
+                SELECT r, to_timestamp(a), d, c, t, x, s, m, \(receivedAt) FROM input WHERE registered = c AND known ORDER BY r
+                ON CONFLICT (external_ref) DO NOTHING
+                RETURNING external_ref, answered_on, channel, touchpoint, transaction_code, score
+            ), daily AS (
+                INSERT INTO nps_daily (day, touchpoint, transaction_code, channel, promoters, passives, detractors)
+                SELECT answered_on, touchpoint, transaction_code, channel, 
+            """ + SQL(unsafeSQL: kinds) + """
+                 FROM inserted GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3
+                ON CONFLICT (day, touchpoint, transaction_code) DO UPDATE SET 
+            """ + SQL(unsafeSQL: add("nps_daily")) + """
+            ), by_channel AS (
+                INSERT INTO nps_channel_daily (day, channel, transaction_code, promoters, passives, detractors)
+                SELECT answered_on, channel, transaction_code, 
+            """ + SQL(unsafeSQL: kinds) + """
+                 FROM inserted GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+                ON CONFLICT (day, channel, transaction_code) DO UPDATE SET 
+            """ + SQL(unsafeSQL: add("nps_channel_daily")) + """
+            ), monthly AS (
+                INSERT INTO nps_touchpoint_monthly (month, touchpoint, channel, promoters, passives, detractors)
+                SELECT substr(answered_on, 1, 7), touchpoint, channel, 
+            """ + SQL(unsafeSQL: kinds) + """
+                 FROM inserted GROUP BY 1, 2, 3 ORDER BY 1, 2
+                ON CONFLICT (month, touchpoint) DO UPDATE SET 
+            """ + SQL(unsafeSQL: add("nps_touchpoint_monthly")) + """
+            ), quarterly AS (
+                INSERT INTO nps_touchpoint_quarterly (quarter, touchpoint, channel, promoters, passives, detractors)
+                SELECT 
+            """ + SQL(unsafeSQL: quarter) + """
+                , touchpoint, channel, 
+            """ + SQL(unsafeSQL: kinds) + """
+                 FROM inserted GROUP BY 1, 2, 3 ORDER BY 1, 2
+                ON CONFLICT (quarter, touchpoint) DO UPDATE SET 
+            """ + SQL(unsafeSQL: add("nps_touchpoint_quarterly")) + """
+            )
+            SELECT input.i, input.registered, input.known, (inserted.external_ref IS NOT NULL)
+            FROM input LEFT JOIN inserted ON inserted.external_ref = input.r ORDER BY input.i
+            """
     }
 
     /// Answers sent again: each replaces its stored answer when it differs, moving its counts.
@@ -187,38 +317,45 @@ struct NPSAnswerWriter {
             }
         }
         for (index, answer) in answers.enumerated() {
-            if let channel = channels[answer.touchpoint] {
-                if channel != answer.channel {
-                    outcomes[index] = .refused(
-                        .init(
-                            column: "channel",
-                            code: "channel_mismatch",
-                            message: "The touchpoint \(answer.touchpoint) is on the channel \(channel), not \(answer.channel)."
-                        )
-                    )
-                    continue
-                }
-            } else {
-                outcomes[index] = .refused(
-                    .init(
-                        column: "touchpoint",
-                        code: "unknown_touchpoint",
-                        message:
-                            "There is no touchpoint \(answer.touchpoint) in the registry; register it first (NPS touchpoints page, or their CSV)."
-                    )
-                )
-                continue
-            }
-            if !transactions.contains(answer.transaction) {
-                outcomes[index] = .refused(
-                    .init(
-                        column: "transaction",
-                        code: "unknown_transaction",
-                        message: "There is no transaction type \(answer.transaction) in the registry; register it first."
-                    )
-                )
-            }
+            outcomes[index] = Self.refusal(
+                of: answer,
+                registeredChannel: channels[answer.touchpoint],
+                knownTransaction: transactions.contains(answer.transaction)
+            )
         }
+    }
+
+    /// Why the registry refuses `answer`, if it does: an unknown touchpoint or transaction type, or
+    /// a channel that is not its touchpoint's (`registeredChannel`, nil when unknown).
+    private static func refusal(of answer: NPSAnswer, registeredChannel: String?, knownTransaction: Bool) -> NPSWriteOutcome? {
+        guard let channel = registeredChannel else {
+            return .refused(
+                .init(
+                    column: "touchpoint",
+                    code: "unknown_touchpoint",
+                    message: "There is no touchpoint \(answer.touchpoint) in the registry; register it first (NPS touchpoints page, or their CSV)."
+                )
+            )
+        }
+        if channel != answer.channel {
+            return .refused(
+                .init(
+                    column: "channel",
+                    code: "channel_mismatch",
+                    message: "The touchpoint \(answer.touchpoint) is on the channel \(channel), not \(answer.channel)."
+                )
+            )
+        }
+        if !knownTransaction {
+            return .refused(
+                .init(
+                    column: "transaction",
+                    code: "unknown_transaction",
+                    message: "There is no transaction type \(answer.transaction) in the registry; register it first."
+                )
+            )
+        }
+        return nil
     }
 
     private func touchpointChannels(_ codes: Set<String>) async throws -> [String: String] {
