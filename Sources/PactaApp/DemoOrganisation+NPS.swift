@@ -227,7 +227,9 @@ extension DemoOrganisation {
             changes.append((followUp.id, FollowUpChange(status: .contacted, owner: owner, note: note), person, contact))
             // Most are closed within two days of the call; one in five waits on something.
             let close = contact + Int64.random(in: 3_600...172_800, using: &random)
-            if close < now && Double.random(in: 0..<1, using: &random) >= 0.2 { changes.append((followUp.id, FollowUpChange(status: .closed, note: "Caso cerrado."), person, close)) }
+            if close < now && Double.random(in: 0..<1, using: &random) >= 0.2 {
+                changes.append((followUp.id, FollowUpChange(status: .closed, note: "Caso cerrado."), person, close))
+            }
         }
         try await self.store.transaction { [changes] tx in
             for (id, change, person, at) in changes {

@@ -37,7 +37,14 @@ import Testing
         try await store.units.create(OrgUnit(code: "TES", name: "Tesorería", parent: "GG"), by: Fixtures.system, at: Fixtures.now)
         try await store.seedSignedAgreement(Fixtures.termsWithFollowUps())
         for user in [("ana", "TI"), ("pedro", "TI"), ("luis", "CRED")] {
-            _ = try await store.users.create(username: user.0, name: user.0.capitalized, role: .manager, unit: user.1, passwordHash: "x", at: Fixtures.now)
+            _ = try await store.users.create(
+                username: user.0,
+                name: user.0.capitalized,
+                role: .manager,
+                unit: user.1,
+                passwordHash: "x",
+                at: Fixtures.now
+            )
         }
         for touchpoint in [
             Touchpoint(code: "AG-001", channel: "branch", name: "Agencia Centro"), Touchpoint(code: "ATM-1", channel: "atm", name: "Cajero Mall"),
@@ -148,7 +155,12 @@ import Testing
                 at: Date(timeIntervalSince1970: TimeInterval(Self.quito("2026-09-16T10:00:00")))
             )
             #expect(closed.closedAt == Self.quito("2026-09-16T10:00:00") && closed.contactedAt == contacted.contactedAt)
-            let reopened = try await store.followUps.change(d1.id, FollowUpChange(status: .contacted, note: "Volvió a llamar."), by: Self.ana, at: Fixtures.now)
+            let reopened = try await store.followUps.change(
+                d1.id,
+                FollowUpChange(status: .contacted, note: "Volvió a llamar."),
+                by: Self.ana,
+                at: Fixtures.now
+            )
             #expect(reopened.closedAt == nil && reopened.contactedAt == contacted.contactedAt)
             let history = try #require(try await store.followUps.get(d1.id, visibleTo: Self.luis)).notes
             #expect(history.map(\.status) == [.contacted, .closed, .contacted])

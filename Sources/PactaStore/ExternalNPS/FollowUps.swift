@@ -108,7 +108,13 @@ public struct FollowUpRepository: Sendable {
             "SELECT at, author, status, owner, text FROM nps_followup_notes WHERE followup_id = \(id) ORDER BY id"
         ).map { row in
             let (at, author, status, owner, text) = try row.decode((Date, String, String?, String?, String).self)
-            return FollowUpNote(at: Interval.seconds(at), author: author, status: status.flatMap(FollowUpStatus.init(rawValue:)), owner: owner, text: text)
+            return FollowUpNote(
+                at: Interval.seconds(at),
+                author: author,
+                status: status.flatMap(FollowUpStatus.init(rawValue:)),
+                owner: owner,
+                text: text
+            )
         }
         return (followUp, notes)
     }
@@ -159,7 +165,9 @@ public struct FollowUpRepository: Sendable {
             else { throw NotFoundError("follow-up", "\(id)") }
             let tree = try await UnitRepository(db: db).tree()
             guard actor.reaches(stored.unit, in: tree) else {
-                throw ScopeError("\(actor.username) follows up only \(actor.unit)'s detractors and those of the units below it, not \(stored.unit)'s.")
+                throw ScopeError(
+                    "\(actor.username) follows up only \(actor.unit)'s detractors and those of the units below it, not \(stored.unit)'s."
+                )
             }
             var changed = stored
             if let status = change.status, status != stored.status {
@@ -265,11 +273,11 @@ public struct FollowUpRepository: Sendable {
         let requests = pending.compactMap { $0.followUp.request.map(RawServiceRequest.init) }
         if !requests.isEmpty {
             let report = try await RequestRepository(db: self.db).importRows(
-            requests,
-            skipInvalid: true,
-            by: .system("nps-followups"),
-            at: instant,
-            timeZone: timeZone
+                requests,
+                skipInvalid: true,
+                by: .system("nps-followups"),
+                at: instant,
+                timeZone: timeZone
             )
             if let problem = report.problems.first {
                 throw DatabaseError.decoding("a follow-up's request was refused: line \(problem.line), \(problem.column): \(problem.message)")

@@ -164,58 +164,52 @@ struct NPSAnswerWriter {
     /// 40 000 touchpoints). Counts are added table by table in key order, as ``NPSCountChanges``
     /// adds them, so that concurrent writers never wait on each other in a circle.
     private static func batchStatement(json: String, receivedAt: Date) -> SQL {
-        let kinds = """
-            COUNT(*) FILTER (WHERE score >= 9), COUNT(*) FILTER (WHERE score BETWEEN 7 AND 8), COUNT(*) FILTER (WHERE score <= 6)
-            """
-        func add(_ table: String) -> String {
-            "promoters = \(table).promoters + excluded.promoters, passives = \(table).passives + excluded.passives, detractors = \(table).detractors + excluded.detractors"
-        }
+        """
+        WITH input AS (
+            SELECT b.*, (SELECT channel FROM nps_touchpoints WHERE code = b.t) AS registered,
+                EXISTS (SELECT 1 FROM nps_transactions WHERE code = b.x) AS known
+            FROM json_to_recordset(CAST(\(json) AS json)) AS b(i INTEGER, r TEXT, a BIGINT, d TEXT, c TEXT, t TEXT, x TEXT, s INTEGER, m TEXT)
+        ), inserted AS (
+            INSERT INTO nps_responses (external_ref, answered_at, answered_on, channel, touchpoint, transaction_code, score, comment, received_at)
+            SELECT r, to_timestamp(a), d, c, t, x, s, m, \(receivedAt) FROM input WHERE registered = c AND known ORDER BY r
+            ON CONFLICT (external_ref) DO NOTHING
+            RETURNING external_ref, answered_on, channel, touchpoint, transaction_code, score
+        )
+        """ + SQL(unsafeSQL: Self.countsAndOutcomes)
+    }
+
+    /// The rest of ``batchStatement(json:receivedAt:)``: an upsert of the answers stored into each
+    /// count table, then one row per answer.
+    private static let countsAndOutcomes: String = {
         let quarter = "substr(answered_on, 1, 4) || '-Q' || ((CAST(substr(answered_on, 6, 2) AS INTEGER) - 1) / 3 + 1)"
-        return """
-            WITH input AS (
-                SELECT b.*, (SELECT channel FROM nps_touchpoints WHERE code = b.t) AS registered,
-                    EXISTS (SELECT 1 FROM nps_transactions WHERE code = b.x) AS known
-                FROM json_to_recordset(CAST(\(json) AS json)) AS b(i INTEGER, r TEXT, a BIGINT, d TEXT, c TEXT, t TEXT, x TEXT, s INTEGER, m TEXT)
-            ), inserted AS (
-                INSERT INTO nps_responses (external_ref, answered_at, answered_on, channel, touchpoint, transaction_code, score, comment, received_at)
-                SELECT r, to_timestamp(a), d, c, t, x, s, m, \(receivedAt) FROM input WHERE registered = c AND known ORDER BY r
-                ON CONFLICT (external_ref) DO NOTHING
-                RETURNING external_ref, answered_on, channel, touchpoint, transaction_code, score
-            ), daily AS (
-                INSERT INTO nps_daily (day, touchpoint, transaction_code, channel, promoters, passives, detractors)
-                SELECT answered_on, touchpoint, transaction_code, channel, 
-            """ + SQL(unsafeSQL: kinds) + """
-                 FROM inserted GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3
-                ON CONFLICT (day, touchpoint, transaction_code) DO UPDATE SET 
-            """ + SQL(unsafeSQL: add("nps_daily")) + """
-            ), by_channel AS (
-                INSERT INTO nps_channel_daily (day, channel, transaction_code, promoters, passives, detractors)
-                SELECT answered_on, channel, transaction_code, 
-            """ + SQL(unsafeSQL: kinds) + """
-                 FROM inserted GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-                ON CONFLICT (day, channel, transaction_code) DO UPDATE SET 
-            """ + SQL(unsafeSQL: add("nps_channel_daily")) + """
-            ), monthly AS (
-                INSERT INTO nps_touchpoint_monthly (month, touchpoint, channel, promoters, passives, detractors)
-                SELECT substr(answered_on, 1, 7), touchpoint, channel, 
-            """ + SQL(unsafeSQL: kinds) + """
-                 FROM inserted GROUP BY 1, 2, 3 ORDER BY 1, 2
-                ON CONFLICT (month, touchpoint) DO UPDATE SET 
-            """ + SQL(unsafeSQL: add("nps_touchpoint_monthly")) + """
-            ), quarterly AS (
-                INSERT INTO nps_touchpoint_quarterly (quarter, touchpoint, channel, promoters, passives, detractors)
-                SELECT 
-            """ + SQL(unsafeSQL: quarter) + """
-                , touchpoint, channel, 
-            """ + SQL(unsafeSQL: kinds) + """
-                 FROM inserted GROUP BY 1, 2, 3 ORDER BY 1, 2
-                ON CONFLICT (quarter, touchpoint) DO UPDATE SET 
-            """ + SQL(unsafeSQL: add("nps_touchpoint_quarterly")) + """
-            )
+        // Table, its key and other columns, and what fills them from `inserted`.
+        let tables: [(table: String, key: [String], rest: [String], values: [String])] = [
+            ("nps_daily", ["day", "touchpoint", "transaction_code"], ["channel"], ["answered_on", "touchpoint", "transaction_code", "channel"]),
+            ("nps_channel_daily", ["day", "channel", "transaction_code"], [], ["answered_on", "channel", "transaction_code"]),
+            ("nps_touchpoint_monthly", ["month", "touchpoint"], ["channel"], ["substr(answered_on, 1, 7)", "touchpoint", "channel"]),
+            ("nps_touchpoint_quarterly", ["quarter", "touchpoint"], ["channel"], [quarter, "touchpoint", "channel"]),
+        ]
+        let upserts = tables.map { table in
+            let columns = (table.key + table.rest + ["promoters", "passives", "detractors"]).joined(separator: ", ")
+            let positions = 1...table.values.count
+            let add = ["promoters", "passives", "detractors"].map { "\($0) = \(table.table).\($0) + excluded.\($0)" }.joined(separator: ", ")
+            return """
+                , \(table.table)_added AS (
+                    INSERT INTO \(table.table) (\(columns))
+                    SELECT \(table.values.joined(separator: ", ")), COUNT(*) FILTER (WHERE score >= 9),
+                        COUNT(*) FILTER (WHERE score BETWEEN 7 AND 8), COUNT(*) FILTER (WHERE score <= 6)
+                    FROM inserted GROUP BY \(positions.map(String.init).joined(separator: ", "))
+                    ORDER BY \(positions.prefix(table.key.count).map(String.init).joined(separator: ", "))
+                    ON CONFLICT (\(table.key.joined(separator: ", "))) DO UPDATE SET \(add)
+                )
+                """
+        }
+        return upserts.joined(separator: "\n") + """
+
             SELECT input.i, input.registered, input.known, (inserted.external_ref IS NOT NULL)
             FROM input LEFT JOIN inserted ON inserted.external_ref = input.r ORDER BY input.i
             """
-    }
+    }()
 
     /// Answers sent again: each replaces its stored answer when it differs, moving its counts.
     private func replace(

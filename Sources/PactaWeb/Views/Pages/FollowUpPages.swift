@@ -223,7 +223,9 @@ struct FollowUpPage: PageModel {
             var changes: [String] = []
             if let changed = note.status { changes.append("\(messages.text("followups.status", or: "Status")): \(status(changed))") }
             if let owner = note.owner {
-                changes.append("\(messages.text("followups.owner", or: "Owner")): \(owner.isEmpty ? messages.text("followups.nobody", or: "—") : owner)")
+                changes.append(
+                    "\(messages.text("followups.owner", or: "Owner")): \(owner.isEmpty ? messages.text("followups.nobody", or: "—") : owner)"
+                )
             }
             return Note(
                 at: Format.instant(note.at, in: timeZone),

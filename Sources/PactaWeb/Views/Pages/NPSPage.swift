@@ -462,7 +462,8 @@ struct SupportMapPage: PageModel {
                 unit: unit,
                 name: names[unit] ?? unit,
                 supports: lines.map { line in
-                    let covered = "\(line.channel.isEmpty ? any : NPSPage.channel(line.channel, messages: messages)) · \(line.transaction.isEmpty ? any : line.transaction)"
+                    let covered =
+                        "\(line.channel.isEmpty ? any : NPSPage.channel(line.channel, messages: messages)) · \(line.transaction.isEmpty ? any : line.transaction)"
                     return line.client.isEmpty ? covered : "\(covered) → \(names[line.client] ?? line.client)"
                 }
             )
