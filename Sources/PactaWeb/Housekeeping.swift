@@ -63,12 +63,14 @@ struct SurveyMailService: Service {
 
 /// Writes the requests of the detractor follow-ups opened or changed since they were last
 /// written, every `interval`: answers open follow-ups in their own transaction, which leaves the
-/// request import (and its lock) out of the way of ingestion. A change made on a page or through
-/// the API writes its request at once; this catches the rest, whichever instance made them.
+/// request import (and its lock, and its recount of the months it touches) out of the way of
+/// ingestion. A change made on a page or through the API writes its request at once, and so does
+/// opening a follow-up's page; this catches the rest, whichever instance made them. A follow-up
+/// just opened is pending for hours (the time to contact), so a minute late changes no figure.
 struct FollowUpRequestsService: Service {
     let services: AppServices
     let logger: Logger
-    var interval: Duration = .seconds(5)
+    var interval: Duration = .seconds(60)
 
     func run() async throws {
         while (try? await cancelWhenGracefulShutdown({ try await Task.sleep(for: self.interval) })) != nil {
