@@ -11,7 +11,7 @@ ALTER TABLE nps_support ADD COLUMN client_id BIGINT REFERENCES units (id);
 
 -- `version` counts the follow-up's changes; the request mirrors `mirrored_version` of them.
 -- The two differ until the request is written, which Pacta does right after each change and
--- again every few seconds for whatever a change left behind.
+-- again every minute for whatever a change left behind.
 CREATE TABLE nps_followups (
     id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     response_id BIGINT NOT NULL REFERENCES nps_responses (id),

@@ -95,7 +95,7 @@ struct FollowUpsWebController: Sendable {
         if !followUp.client.isEmpty {
             detail = try await store.requestDetail(provider: followUp.unit, externalRef: followUp.requestRef, at: self.services.now())
             if detail == nil {
-                // Opened a moment ago: its request is written every few seconds; write it now instead.
+                // Opened a moment ago: its request is written within a minute; write it now instead.
                 await self.services.writeFollowUpRequests(logger: context.logger)
                 detail = try await store.requestDetail(provider: followUp.unit, externalRef: followUp.requestRef, at: self.services.now())
             }
