@@ -134,6 +134,13 @@ import Testing
         let request = try #require(contacted.request)
         #expect(request.externalRef == "NPS-7" && request.provider == "TI" && request.client == "CRED" && request.priority == "NPS")
         #expect(request.openedAt == 1_000 && request.firstResponseAt == 2_000 && request.resolvedAt == 3_000)
+        #expect(FollowUp.id(of: request) == 7)
+        var other = request
+        other.priority = "P1"
+        #expect(FollowUp.id(of: other) == nil, "only a follow-up's request names one")
+        other = request
+        other.externalRef = "NPS-07"
+        #expect(FollowUp.id(of: other) == nil)
         // Answered ahead of the server's clock: its times never come before the opening.
         var early = opened.moved(to: .contacted, at: 500)
         #expect(early.request?.firstResponseAt == 1_000)

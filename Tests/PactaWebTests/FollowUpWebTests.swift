@@ -90,6 +90,9 @@ import Testing
                 #expect((met.json["follow_up"] as? [String: Any])?["status"] as? String == "contacted")
                 #expect((met.json["evaluations"] as? [[String: Any]])?.first?["outcome"] as? String == "met")
                 #expect((met.json["notes"] as? [[String: Any]])?.first?["author"] as? String == "gestora")
+                // The manager reading the agreement's requests finds the follow-up from its request.
+                let asRequest = try await client.execute(uri: "/requests/TI/NPS-\(id)", method: .get, headers: app.browser(.viewer))
+                #expect(asRequest.status == .ok && asRequest.text.contains(#"href="/nps/followups/\#(id)""#))
                 let figures = try await app.store.hardIndicators(agreement: "TI-CRED", period: Period("2026-09")!, at: Fixtures.now)
                 let contact = try #require(figures.measurements.first { $0.commitment == "NPS" })
                 #expect((contact.met, contact.missed, contact.pending) == (1, 0, 0))

@@ -63,6 +63,14 @@ public struct FollowUp: Sendable, Hashable {
 
     public static func requestRef(_ id: Int64) -> String { "NPS-\(id)" }
 
+    /// The follow-up a request of ``priority`` and ``service`` is, from its reference `NPS-<id>`.
+    public static func id(of request: ServiceRequest) -> Int64? {
+        guard request.priority == Self.priority, request.service == Self.service, request.externalRef.hasPrefix("NPS-"),
+            let id = Int64(request.externalRef.dropFirst(4)), Self.requestRef(id) == request.externalRef
+        else { return nil }
+        return id
+    }
+
     /// The request it becomes, or nil without a client; its times never come before the opening
     /// (an answer dated ahead of the server's clock).
     public var request: ServiceRequest? {

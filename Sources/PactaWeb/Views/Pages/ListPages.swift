@@ -171,6 +171,8 @@ struct RequestPage: PageModel {
     var pauses: [Pause]
     var evaluatedAt: String
     var evaluations: [Evaluation]
+    /// The detractor follow-up this request is, when it is one.
+    var followUpHref: String?
 
     init(_ detail: RequestDetail, unitNames: [String: String], messages: Messages, timeZone: TimeZone) {
         let views = AgreementViews(messages: messages, timeZone: timeZone)
@@ -191,6 +193,7 @@ struct RequestPage: PageModel {
         self.resolvedAt = served.resolvedAt.map { Format.instant($0, in: timeZone) } ?? "—"
         self.pauses = served.pauses.map { Pause(start: Format.instant($0.start, in: timeZone), end: Format.instant($0.end, in: timeZone)) }
         self.evaluatedAt = Format.instant(detail.evaluatedAt, in: timeZone)
+        self.followUpHref = FollowUp.id(of: served).map { "/nps/followups/\($0)" }
         self.evaluations = detail.evaluations.map { evaluation in
             let labels = views.commitment(evaluation.commitment, calendars: [])
             return Evaluation(
