@@ -23,6 +23,11 @@ public struct NPSFigure: Codable, Sendable, Hashable {
         self.marginOfError = tally.marginOfError
         self.ranked = tally.n >= minimumAnswers && tally.n > 0
     }
+
+    /// The counts it was made from.
+    public var tally: NPSTally {
+        NPSTally(promoters: self.promoters, passives: self.passives, detractors: self.detractors)
+    }
 }
 
 /// One row of a breakdown: a channel, a transaction type or a touchpoint.

@@ -96,6 +96,17 @@ import Testing
         #expect(abs(margin - expected) < 1e-12)
         #expect(NPSTally().score == nil && NPSTally().marginOfError == nil)
         #expect(NPS(scores: [10, 9, 8, 7, 6, 0]).tally == NPSTally(promoters: 2, passives: 2, detractors: 2))
+
+        // The change from 20/10/10 (NPS 25) to 22/8/10 (NPS 30): margins 1.96 × 100 × sqrt(0.6875 / 40)
+        // and 1.96 × 100 × sqrt(0.71 / 40); the change's margin is the root of their squares' sum.
+        let before = NPSTally(promoters: 20, passives: 10, detractors: 10)
+        let after = NPSTally(promoters: 22, passives: 8, detractors: 10)
+        let changeMargin = try #require(after.changeMargin(from: before))
+        let first = 1.96 * 100 * ((0.5 + 0.25 - 0.0625) / 40).squareRoot()
+        let second = 1.96 * 100 * ((0.55 + 0.25 - 0.09) / 40).squareRoot()
+        #expect(abs(changeMargin - (first * first + second * second).squareRoot()) < 1e-9)
+        #expect(changeMargin > 36.6 && changeMargin < 36.7, "a 5-point change over 40 answers each may be chance")
+        #expect(after.changeMargin(from: NPSTally()) == nil)
     }
 
     @Test func pearsonCorrelation() throws {

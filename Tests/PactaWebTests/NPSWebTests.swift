@@ -90,6 +90,52 @@ import Testing
     }
 
     @Test(arguments: TestDatabase.available)
+    func aChangeWithinItsMarginOfErrorIsSaidToBeMaybeChance(database: TestDatabase) async throws {
+        try await TestApp.withApp(database) { app in
+            try await NPSAPITests.seedRegistry(app.store)
+            // Branches: 20/10/10 in August, 22/8/10 in September (+5, within ± 37). ATMs: 10/10/20,
+            // then 30/5/5 (+87.5, well outside).
+            var answers: [NPSAnswer] = []
+            func add(_ month: String, _ touchpoint: String, _ channel: String, _ kinds: (Int, Int, Int)) {
+                let scores = Array(repeating: 10, count: kinds.0) + Array(repeating: 7, count: kinds.1) + Array(repeating: 3, count: kinds.2)
+                for (index, score) in scores.enumerated() {
+                    answers.append(
+                        NPSAnswer(
+                            externalRef: "\(month)-\(touchpoint)-\(index)",
+                            answeredAt: Timestamp.parse("\(month)-10T10:00:00-05:00")! + Int64(index),
+                            channel: channel,
+                            touchpoint: touchpoint,
+                            transaction: "deposit",
+                            score: score
+                        )
+                    )
+                }
+            }
+            add("2026-08", "AG-001", "branch", (20, 10, 10))
+            add("2026-09", "AG-001", "branch", (22, 8, 10))
+            add("2026-08", "ATM-1", "atm", (10, 10, 20))
+            add("2026-09", "ATM-1", "atm", (30, 5, 5))
+            _ = try await app.store.nps.write(answers, unknown: .refuse, timeZone: app.services.timeZone, at: Fixtures.now)
+            try await app.test { client in
+                let branch = try await client.execute(uri: "/nps?period=2026-09&channel=branch", method: .get, headers: app.browser(.viewer))
+                #expect(
+                    branch.text.contains(
+                        #"<p class="change-flat">▲ 5 puntos frente a 2026-08 — dentro del margen de error del cambio (± 37): puede ser azar</p>"#
+                    )
+                )
+                let atm = try await client.execute(uri: "/nps?period=2026-09&channel=atm", method: .get, headers: app.browser(.viewer))
+                #expect(atm.text.contains(#"<p class="change-up">▲ 87,5 puntos frente a 2026-08</p>"#))
+                let json = try await client.execute(uri: "/api/v1/nps?period=2026-09&channel=branch", method: .get, headers: app.api(.viewer))
+                let margin = try #require(json.json["change_margin"] as? Double)
+                let expected = try #require(
+                    NPSTally(promoters: 22, passives: 8, detractors: 10).changeMargin(from: NPSTally(promoters: 20, passives: 10, detractors: 10))
+                )
+                #expect(abs(margin - expected) < 1e-9)
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
     func thePagesShowTheRegistryAndTheComments(database: TestDatabase) async throws {
         try await TestApp.withApp(database) { app in
             try await NPSAPITests.seedRegistry(app.store)

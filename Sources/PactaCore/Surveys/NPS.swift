@@ -83,6 +83,14 @@ public struct NPSTally: Sendable, Hashable, Codable {
         return 1.96 * 100 * (max(0, p + d - (p - d) * (p - d)) / Double(n)).squareRoot()
     }
 
+    /// The 95 % margin of error of the change from `earlier` to this tally, two independent
+    /// samples: `sqrt(m₁² + m₂²)` of their margins; nil when either has no answers. A change no
+    /// larger than it may be chance.
+    public func changeMargin(from earlier: NPSTally) -> Double? {
+        guard let now = self.marginOfError, let then = earlier.marginOfError else { return nil }
+        return (now * now + then * then).squareRoot()
+    }
+
     public static func + (lhs: NPSTally, rhs: NPSTally) -> NPSTally {
         NPSTally(promoters: lhs.promoters + rhs.promoters, passives: lhs.passives + rhs.passives, detractors: lhs.detractors + rhs.detractors)
     }

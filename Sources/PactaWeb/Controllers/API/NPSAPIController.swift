@@ -114,6 +114,8 @@ struct NPSAPIController: Sendable {
         var minimumAnswers: Int
         var total: NPSFigure
         var previous: NPSFigure
+        /// The 95 % margin of error of the change from `previous` to `total`.
+        @Nullable var changeMargin: Double?
         var items: [NPSGroupRow]
         var fallers: [NPSFall]
     }
@@ -148,6 +150,7 @@ struct NPSAPIController: Sendable {
             minimumAnswers: dashboard.minimumAnswers,
             total: dashboard.total,
             previous: dashboard.previous,
+            changeMargin: dashboard.total.tally.changeMargin(from: dashboard.previous.tally),
             items: rows,
             fallers: dashboard.fallers
         ).response(from: request, context: context)

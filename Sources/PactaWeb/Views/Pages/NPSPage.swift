@@ -157,6 +157,14 @@ struct NPSPage: PageModel {
                 .replacingOccurrences(of: "{change}", with: messages.number((abs(delta) * 10).rounded() / 10))
                 .replacingOccurrences(of: "{period}", with: self.previousPeriod)
             self.changeClass = delta >= 0 ? "change-up" : "change-down"
+            // A change within the margin of the difference may be chance: said so, not coloured.
+            if let margin = dashboard.total.tally.changeMargin(from: dashboard.previous.tally), abs(delta) <= margin {
+                self.change! +=
+                    " "
+                    + messages.text("nps.change_within", or: "(± {margin})")
+                    .replacingOccurrences(of: "{margin}", with: messages.number(margin.rounded()))
+                self.changeClass = "change-flat"
+            }
         } else {
             self.change = nil
             self.changeClass = ""
