@@ -106,8 +106,9 @@ extension DemoOrganisation {
         var random = SeededGenerator(seed: 2026)
         let zone = Self.timeZone
         let first = today.adding(days: -365)
-        let mapDrawnUp = today.adding(days: -45)
         let end = Int64(instant.timeIntervalSince1970)
+        // 45 days before the last answer (the instant may come before today's end).
+        let mapDrawnUp = min(today, LocalDate(instant, in: zone)).adding(days: -45)
         var batch: [NPSAnswer] = []
         var count = 0
         // The transaction types each channel offers.
@@ -176,7 +177,8 @@ extension DemoOrganisation {
         try await self.followUpDetractors(at: instant)
     }
 
-    /// Which back-office providers support what customers see, and for which unit.
+    /// Which back-office providers support what customers see, and for which unit where the two
+    /// have an agreement in force (the others' follow-ups are kept, not measured).
     func drawUpSupportMap() async throws {
         _ = try await self.store.nps.replaceSupportMap(
             bytes: Array(
@@ -185,13 +187,13 @@ extension DemoOrganisation {
                 TI,digital,,BDIG
                 TI,atm,,AGEN
                 OPCRED,,credito,COM
-                TES,,retiro,AGEN
-                TES,,deposito,AGEN
-                TH,branch,,AGEN
+                TES,,retiro,
+                TES,,deposito,
+                TH,branch,,
                 ADQ,correspondent,,AGEN
                 SEG,,tarjeta,BDIG
-                JUR,,reclamo,CC
-                CONT,,pago-servicios,COM
+                JUR,,reclamo,
+                CONT,,pago-servicios,
 
                 """.utf8
             ),

@@ -66,6 +66,13 @@ import Testing
             #expect(shown == ["SEG-BDIG"] && results.total.shown && results.total.responses == 13)
             let october = try await store.hardIndicators(agreement: "SEG-BDIG", period: Period("2026-10")!, at: Fixtures.now)
             #expect(october.soft.map(\.status) == [.notMet, .notMet], "index 65,9 under 80; NPS −20 under 30")
+            // Detractors followed up since the support map was drawn up, 45 days before: most
+            // contacted within TI's 16 business hours, some late, the newest still open.
+            let followUps = try await store.followUps.counts(visibleTo: Fixtures.system)
+            #expect(Set(followUps.keys) == Set(FollowUpStatus.allCases) && followUps.values.allSatisfy { $0 > 10 }, "\(followUps)")
+            let september = try await store.hardIndicators(agreement: "TI-BDIG", period: Period("2026-09")!, at: Fixtures.now)
+            let contact = try #require(september.measurements.first { $0.commitment == "NPS-CONT" })
+            #expect(contact.met > 2 * contact.missed && contact.missed > 0, "\(contact)")
             let rater = try #require(try await store.users.credentials(username: "cliente")?.user)
             #expect(try await store.campaigns.pending(for: rater, today: today).map(\.campaign) == ["PERC-2026-11"])
         }
