@@ -75,6 +75,15 @@ import Testing
                 #expect(wrongOwner.status == .unprocessableContent && wrongOwner.text.contains("e-owner"))
                 #expect(try await app.store.followUps.get(Int64(id), visibleTo: Fixtures.system)?.notes.isEmpty == true)
 
+                // Saving the form as it was says so, next to the note.
+                let unchanged = try await client.execute(
+                    uri: "/nps/followups/\(id)",
+                    method: .post,
+                    headers: app.browser(.manager, form: true),
+                    body: app.form(["status": "open", "owner": "", "note": "  "])
+                )
+                #expect(unchanged.status == .unprocessableContent && unchanged.text.contains("No cambió nada"))
+
                 let saved = try await client.execute(
                     uri: "/nps/followups/\(id)",
                     method: .post,

@@ -148,14 +148,12 @@ public struct FollowUpRepository: Sendable {
     // MARK: - Changing
 
     /// Applies `change` to the follow-up `id` for `actor`, who must reach its supporting unit; the
-    /// owner named must be a user of that unit or one below it. Returns the follow-up as it now is.
+    /// owner named must be a user of that unit or one below it, and something must change (a
+    /// note counts). Returns the follow-up as it now is.
     public func change(_ id: Int64, _ change: FollowUpChange, by actor: Actor, at instant: Date) async throws -> FollowUp {
         var validator = Validator()
         let note = change.note.trimmingCharacters(in: .whitespacesAndNewlines)
         validator.limit(note, FollowUpChange.noteLimit, "note")
-        if change.status == nil && change.owner == nil && note.isEmpty {
-            validator.fail("note", "required", "Write a note, or change the status or the owner.")
-        }
         try validator.finish()
         return try await self.db.transaction { db in
             // Locked first: PostgreSQL locks no row on the outer side of a join.
@@ -191,7 +189,13 @@ public struct FollowUpRepository: Sendable {
             }
             let statusChanged = changed.status != stored.status
             let ownerChanged = changed.owner != stored.owner
-            guard statusChanged || ownerChanged || !note.isEmpty else { return stored }
+            guard statusChanged || ownerChanged || !note.isEmpty else {
+                throw ValidationError(
+                    field: "note",
+                    code: "nothing_changed",
+                    message: "Nothing changed: write a note, or change the status or the owner."
+                )
+            }
             if statusChanged || ownerChanged {
                 try await db.execute(
                     """
