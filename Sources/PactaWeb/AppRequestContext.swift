@@ -13,6 +13,8 @@ public struct AppRequestContext: AuthRequestContext, SessionRequestContext, Requ
     public var awaitingSignature: [AwaitingSignature] = []
     /// The surveys the signed-in person has not answered yet, shown in the navigation.
     public var pendingSurveys: [PendingSurvey] = []
+    /// Open detractor follow-ups of a manager's unit (and the units below it), shown in the navigation.
+    public var openFollowUps = 0
     /// How the user reached Pacta: their session, or an API token (set by ``BearerTokenMiddleware``).
     public var channel: Actor.Channel
     /// The CSRF token of a browser without a session, from its cookie (the sign-in form).

@@ -57,6 +57,15 @@ import Testing
                 )
                 #expect(refused.status == .forbidden)
 
+                // The supporting unit's manager is told in the navigation; the client's person is not.
+                let landing = try await client.execute(uri: "/nps", method: .get, headers: app.browser(.manager))
+                #expect(
+                    landing.text.contains(#"href="/nps/followups?status=open&amp;unit=TI""#)
+                        && landing.text.contains(#"<span class="nav-count">1</span>"#)
+                )
+                let clientLanding = try await client.execute(uri: "/nps", method: .get, headers: app.browser(.rater))
+                #expect(!clientLanding.text.contains("/nps/followups?status=open&amp;unit="))
+
                 // The supporting unit's manager sees it pending against the agreement's 16 business hours.
                 let before = try await client.execute(uri: "/nps/followups/\(id)", method: .get, headers: app.browser(.manager))
                 #expect(before.status == .ok && before.text.contains(#"id="f-status""#) && before.text.contains("TI-CRED"))
@@ -92,6 +101,7 @@ import Testing
                 )
                 #expect(saved.status == .seeOther)
                 let after = try await client.execute(uri: "/nps/followups/\(id)", method: .get, headers: app.browser(.manager))
+                #expect(!after.text.contains(#"<span class="nav-count">"#), "nothing open any more")
                 #expect(after.text.contains("Llamé a la clienta; se disculpó la agencia.") && after.text.contains("Gestora (gestora)"))
 
                 // Contacted at once: met, in the request and in the agreement's figure.

@@ -5,7 +5,7 @@ import PactaCore
 import PactaStore
 
 /// Puts the signed-in user of the browser session into the context, with what awaits them (signatures,
-/// surveys to answer); a session begun before the
+/// surveys to answer, a manager's open detractor follow-ups); a session begun before the
 /// user's last password change, or of a user who may no longer sign in, ends here. A session
 /// that could not be read (the database away) is that error, not a signed-out visitor.
 struct SessionUserMiddleware: RouterMiddleware {
@@ -24,6 +24,9 @@ struct SessionUserMiddleware: RouterMiddleware {
                     context.awaitingSignature = try await self.store.agreements.awaitingSignature(of: user.actor(.web))
                 }
                 context.pendingSurveys = try await self.store.campaigns.pending(for: user, today: self.today())
+                if user.role == .manager {
+                    context.openFollowUps = try await self.store.followUps.counts(unit: user.unit, visibleTo: user.actor(.web))[.open] ?? 0
+                }
             } else {
                 context.sessions.clearSession()
             }

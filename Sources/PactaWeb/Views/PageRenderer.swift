@@ -124,6 +124,9 @@ public struct PageRenderer: Sendable {
                     },
                 ]
             }
+            if context.openFollowUps > 0 {
+                data["followUps"] = ["count": context.openFollowUps, "href": "/nps/followups?status=open&unit=\(Self.percentEncode(user.unit))"]
+            }
             data["can"] = [
                 "edit": Role.editors.contains(user.role),
                 "admin": user.role == .admin,
