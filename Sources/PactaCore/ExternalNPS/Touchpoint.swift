@@ -155,10 +155,6 @@ public struct SupportLine: Sendable, Hashable, Codable {
     /// Lines naming the same unit, channel and transaction type are one line.
     public var key: [String] { [self.unit, self.channel, self.transaction] }
 
-    /// How closely it matches an answer it covers: a line naming both the channel and the
-    /// transaction type before one naming the channel, before one naming the transaction type.
-    public var specificity: Int { (self.channel.isEmpty ? 0 : 2) + (self.transaction.isEmpty ? 0 : 1) }
-
     /// Whether an answer on `channel` about `transaction` falls under it.
     public func covers(channel: String, transaction: String) -> Bool {
         (self.channel.isEmpty || self.channel == channel) && (self.transaction.isEmpty || self.transaction == transaction)

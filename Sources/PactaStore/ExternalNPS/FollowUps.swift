@@ -230,35 +230,23 @@ public struct FollowUpRepository: Sendable {
     /// line covering it. An answer already followed up by a unit is left alone.
     static func open(_ refs: [String], in db: any DatabaseExecutor) async throws {
         guard !refs.isEmpty else { return }
-        var lines: [(unit: Int64, line: SupportLine, client: Int64?)] = []
-        for row in try await db.query("SELECT unit_id, channel, transaction_code, client_id FROM nps_support ORDER BY unit_id, client_id") {
-            let (unit, channel, transaction, client) = try row.decode((Int64, String, String, Int64?).self)
-            lines.append((unit, SupportLine(unit: "", channel: channel, transaction: transaction), client))
-        }
-        guard !lines.isEmpty else { return }
-        var rows: [[DatabaseValue]] = []
-        for row in try await db.query(
+        // One statement: answers come in batches, and most batches hold a detractor who said why.
+        // A unit has at most one line of each kind (channel and transaction, channel, transaction)
+        // covering an answer, so ranking by kind picks one line.
+        try await db.execute(
             """
-            SELECT id, answered_at, channel, transaction_code FROM nps_responses
-            WHERE external_ref IN \(db.dialect.strings(inJSONArray: refs)) AND score <= 6 AND comment <> '' ORDER BY id
+            INSERT INTO nps_followups (response_id, unit_id, client_id, opened_at)
+            SELECT id, unit_id, client_id, answered_at FROM (
+                SELECT r.id, s.unit_id, s.client_id, r.answered_at, ROW_NUMBER() OVER (
+                    PARTITION BY r.id, s.unit_id
+                    ORDER BY (CASE WHEN s.channel <> '' THEN 2 ELSE 0 END) + (CASE WHEN s.transaction_code <> '' THEN 1 ELSE 0 END) DESC
+                ) AS choice
+                FROM nps_responses r JOIN nps_support s
+                    ON (s.channel = '' OR s.channel = r.channel) AND (s.transaction_code = '' OR s.transaction_code = r.transaction_code)
+                WHERE r.external_ref IN \(db.dialect.strings(inJSONArray: refs)) AND r.score <= 6 AND r.comment <> ''
+            ) ranked WHERE choice = 1 ORDER BY id, unit_id
+            ON CONFLICT (response_id, unit_id) DO NOTHING
             """
-        ) {
-            let (id, answeredAt, channel, transaction) = try row.decode((Int64, Date, String, String).self)
-            var best: [Int64: (specificity: Int, client: Int64?)] = [:]
-            for line in lines where line.line.covers(channel: channel, transaction: transaction) {
-                if best[line.unit].map({ line.line.specificity > $0.specificity }) ?? true {
-                    best[line.unit] = (line.line.specificity, line.client)
-                }
-            }
-            for (unit, match) in best.sorted(by: { $0.key < $1.key }) {
-                rows.append([.integer(id), .integer(unit), match.client.map(DatabaseValue.integer) ?? .null, .instant(answeredAt)])
-            }
-        }
-        try await db.insertIgnoringExisting(
-            into: "nps_followups",
-            columns: ["response_id", "unit_id", "client_id", "opened_at"],
-            key: "response_id, unit_id",
-            rows: rows
         )
     }
 
