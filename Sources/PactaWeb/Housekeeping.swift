@@ -80,6 +80,17 @@ struct FollowUpRequestsService: Service {
 }
 
 extension AppServices {
+    /// The request `followUp` is, measured now; nil without a unit served. One opened a moment ago
+    /// is written first (the service would within a minute).
+    func request(of followUp: FollowUp, logger: Logger) async throws -> RequestDetail? {
+        guard !followUp.client.isEmpty else { return nil }
+        if let detail = try await self.store.requestDetail(provider: followUp.unit, externalRef: followUp.requestRef, at: self.now()) {
+            return detail
+        }
+        await self.writeFollowUpRequests(logger: logger)
+        return try await self.store.requestDetail(provider: followUp.unit, externalRef: followUp.requestRef, at: self.now())
+    }
+
     /// Writes every follow-up's request that is due; a failure is logged and left for the next round.
     func writeFollowUpRequests(logger: Logger) async {
         do {

@@ -117,21 +117,16 @@ struct FollowUpsAPIController: Sendable {
             throw NotFoundError("follow-up", "\(id)")
         }
         var evaluations: [DetailJSON.Evaluation] = []
-        if !followUp.client.isEmpty {
-            await self.services.writeFollowUpRequests(logger: context.logger)
-            if let detail = try await store.requestDetail(provider: followUp.unit, externalRef: followUp.requestRef, at: self.services.now()),
-                let agreement = detail.agreement
-            {
-                evaluations = detail.evaluations.map {
-                    DetailJSON.Evaluation(
-                        agreement: agreement,
-                        commitment: $0.commitment.key,
-                        targetSeconds: $0.commitment.targetSeconds,
-                        businessSeconds: $0.businessSeconds,
-                        outcome: $0.outcome.rawValue,
-                        dueAt: $0.dueAt.map(Timestamp.format)
-                    )
-                }
+        if let detail = try await self.services.request(of: followUp, logger: context.logger), let agreement = detail.agreement {
+            evaluations = detail.evaluations.map {
+                DetailJSON.Evaluation(
+                    agreement: agreement,
+                    commitment: $0.commitment.key,
+                    targetSeconds: $0.commitment.targetSeconds,
+                    businessSeconds: $0.businessSeconds,
+                    outcome: $0.outcome.rawValue,
+                    dueAt: $0.dueAt.map(Timestamp.format)
+                )
             }
         }
         return DetailJSON(

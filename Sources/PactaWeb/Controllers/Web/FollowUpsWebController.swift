@@ -91,15 +91,7 @@ struct FollowUpsWebController: Sendable {
         guard let (followUp, notes) = try await store.followUps.get(id, visibleTo: actor) else { throw NotFoundError("follow-up", "\(id)") }
         let tree = try await store.units.tree()
         let units = try await store.units.list()
-        var detail: RequestDetail?
-        if !followUp.client.isEmpty {
-            detail = try await store.requestDetail(provider: followUp.unit, externalRef: followUp.requestRef, at: self.services.now())
-            if detail == nil {
-                // Opened a moment ago: its request is written within a minute; write it now instead.
-                await self.services.writeFollowUpRequests(logger: context.logger)
-                detail = try await store.requestDetail(provider: followUp.unit, externalRef: followUp.requestRef, at: self.services.now())
-            }
-        }
+        let detail = try await self.services.request(of: followUp, logger: context.logger)
         let page = FollowUpPage(
             followUp,
             notes: notes,
