@@ -51,6 +51,14 @@ public struct SQL: Sendable, ExpressibleByStringInterpolation {
         }
     }
 
+    /// ` WHERE a AND b …` of `conditions`; empty without any.
+    public init(whereAll conditions: [SQL]) {
+        self = ""
+        for (index, condition) in conditions.enumerated() {
+            self += (index == 0 ? " WHERE " : " AND ") + condition
+        }
+    }
+
     /// The statement text with placeholders produced by `placeholder` (1-based).
     public func render(placeholder: (Int) -> String) -> String {
         var text = ""

@@ -103,7 +103,8 @@ public struct FollowUpRepository: Sendable {
     public func get(_ id: Int64, visibleTo actor: Actor) async throws -> (followUp: FollowUp, notes: [FollowUpNote])? {
         guard let row = try await self.db.first("SELECT " + Self.columns + Self.joined + " WHERE f.id = \(id)") else { return nil }
         let followUp = try Self.followUp(row)
-        guard try await Self.isVisible(followUp, to: actor, in: self.db) else { return nil }
+        let tree = Self.seesEverything(actor) ? UnitTree([]) : try await UnitRepository(db: self.db).tree()
+        guard Self.isVisible(followUp, to: actor, in: tree) else { return nil }
         let notes = try await self.db.query(
             "SELECT at, author, status, owner, text FROM nps_followup_notes WHERE followup_id = \(id) ORDER BY id"
         ).map { row in
@@ -119,30 +120,31 @@ public struct FollowUpRepository: Sendable {
         return (followUp, notes)
     }
 
-    /// Administrators and management (viewers) see every follow-up; anyone else those their unit
-    /// takes part in, as the supporting unit or the unit served.
-    private static func isVisible(_ followUp: FollowUp, to actor: Actor, in db: any DatabaseExecutor) async throws -> Bool {
-        if actor.reachesEverything || actor.role == .viewer { return true }
-        let tree = try await UnitRepository(db: db).tree()
-        return actor.takesPart(provider: followUp.unit, client: followUp.client, in: tree)
+    /// Administrators and management (viewers) see every follow-up.
+    private static func seesEverything(_ actor: Actor) -> Bool {
+        actor.reachesEverything || actor.role == .viewer
+    }
+
+    /// Whether `actor` sees `followUp`: everyone's for those who see everything, otherwise those
+    /// their unit takes part in, as the supporting unit or the unit served.
+    private static func isVisible(_ followUp: FollowUp, to actor: Actor, in tree: UnitTree) -> Bool {
+        Self.seesEverything(actor) || actor.takesPart(provider: followUp.unit, client: followUp.client, in: tree)
     }
 
     private func condition(_ filter: FollowUpFilter, visibleTo actor: Actor) async throws -> SQL {
         var parts: [SQL] = []
-        let needsTree = filter.unit != nil || !(actor.reachesEverything || actor.role == .viewer)
+        let needsTree = filter.unit != nil || !Self.seesEverything(actor)
         let tree = needsTree ? try await UnitRepository(db: self.db).tree() : UnitTree([])
         if let status = filter.status { parts.append("f.status = \(status.rawValue)") }
         if let owner = filter.owner { parts.append("f.owner = \(owner)") }
         if let unit = filter.unit {
             parts.append("u.code IN \(self.db.dialect.strings(inJSONArray: tree.subtree(of: unit).sorted()))")
         }
-        if !(actor.reachesEverything || actor.role == .viewer) {
+        if !Self.seesEverything(actor) {
             let reach = self.db.dialect.strings(inJSONArray: tree.subtree(of: actor.unit).sorted())
             parts.append("(u.code IN \(reach) OR c.code IN \(reach))")
         }
-        guard var condition = parts.first.map({ " WHERE " + $0 }) else { return "" }
-        for part in parts.dropFirst() { condition += " AND " + part }
-        return condition
+        return SQL(whereAll: parts)
     }
 
     // MARK: - Changing
@@ -158,10 +160,10 @@ public struct FollowUpRepository: Sendable {
         return try await self.db.transaction { db in
             // Locked first: PostgreSQL locks no row on the outer side of a join.
             try await db.execute("SELECT id FROM nps_followups WHERE id = \(id)" + db.dialect.forUpdate)
-            guard let row = try await db.first("SELECT " + Self.columns + Self.joined + " WHERE f.id = \(id)"),
-                case let stored = try Self.followUp(row), try await Self.isVisible(stored, to: actor, in: db)
-            else { throw NotFoundError("follow-up", "\(id)") }
             let tree = try await UnitRepository(db: db).tree()
+            guard let row = try await db.first("SELECT " + Self.columns + Self.joined + " WHERE f.id = \(id)"),
+                case let stored = try Self.followUp(row), Self.isVisible(stored, to: actor, in: tree)
+            else { throw NotFoundError("follow-up", "\(id)") }
             guard actor.reaches(stored.unit, in: tree) else {
                 throw ScopeError(
                     "\(actor.username) follows up only \(actor.unit)'s detractors and those of the units below it, not \(stored.unit)'s."

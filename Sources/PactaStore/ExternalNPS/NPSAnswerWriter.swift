@@ -182,25 +182,23 @@ struct NPSAnswerWriter {
     /// count table, then one row per answer.
     private static let countsAndOutcomes: String = {
         let quarter = "substr(answered_on, 1, 4) || '-Q' || ((CAST(substr(answered_on, 6, 2) AS INTEGER) - 1) / 3 + 1)"
-        // Table, its key and other columns, and what fills them from `inserted`.
-        let tables: [(table: String, key: [String], rest: [String], values: [String])] = [
-            ("nps_daily", ["day", "touchpoint", "transaction_code"], ["channel"], ["answered_on", "touchpoint", "transaction_code", "channel"]),
-            ("nps_channel_daily", ["day", "channel", "transaction_code"], [], ["answered_on", "channel", "transaction_code"]),
-            ("nps_touchpoint_monthly", ["month", "touchpoint"], ["channel"], ["substr(answered_on, 1, 7)", "touchpoint", "channel"]),
-            ("nps_touchpoint_quarterly", ["quarter", "touchpoint"], ["channel"], [quarter, "touchpoint", "channel"]),
+        // What fills each table's key and other columns from `inserted`, in their order.
+        let values: [String: [String]] = [
+            NPSCountTable.daily.name: ["answered_on", "touchpoint", "transaction_code", "channel"],
+            NPSCountTable.channelDaily.name: ["answered_on", "channel", "transaction_code"],
+            NPSCountTable.monthly.name: ["substr(answered_on, 1, 7)", "touchpoint", "channel"],
+            NPSCountTable.quarterly.name: [quarter, "touchpoint", "channel"],
         ]
-        let upserts = tables.map { table in
-            let columns = (table.key + table.rest + ["promoters", "passives", "detractors"]).joined(separator: ", ")
-            let positions = 1...table.values.count
-            let add = ["promoters", "passives", "detractors"].map { "\($0) = \(table.table).\($0) + excluded.\($0)" }.joined(separator: ", ")
+        let upserts = NPSCountTable.all.map { table in
+            let positions = 1...(table.key.count + table.rest.count)
             return """
-                , \(table.table)_added AS (
-                    INSERT INTO \(table.table) (\(columns))
-                    SELECT \(table.values.joined(separator: ", ")), COUNT(*) FILTER (WHERE score >= 9),
+                , \(table.name)_added AS (
+                    INSERT INTO \(table.name) (\(table.columns))
+                    SELECT \(values[table.name]!.joined(separator: ", ")), COUNT(*) FILTER (WHERE score >= 9),
                         COUNT(*) FILTER (WHERE score BETWEEN 7 AND 8), COUNT(*) FILTER (WHERE score <= 6)
                     FROM inserted GROUP BY \(positions.map(String.init).joined(separator: ", "))
                     ORDER BY \(positions.prefix(table.key.count).map(String.init).joined(separator: ", "))
-                    ON CONFLICT (\(table.key.joined(separator: ", "))) DO UPDATE SET \(add)
+                    \(table.addingOnConflict)
                 )
                 """
         }
@@ -393,7 +391,7 @@ struct NPSCountChanges {
             counts
     }
 
-    /// Adds the changes to the three count tables.
+    /// Adds the changes to the four count tables, in the order writers lock their rows.
     func apply(in db: any DatabaseExecutor) async throws {
         let daily = self.daily.filter { !$0.value.isZero }.sorted { $0.key < $1.key }
         guard !daily.isEmpty else { return }
@@ -407,25 +405,16 @@ struct NPSCountChanges {
         }
         try await Self.add(
             daily.map { [.text($0.key.day), .text($0.key.touchpoint), .text($0.key.transaction), .text($0.key.channel)] + $0.value.values },
-            to: "nps_daily",
-            columns: ["day", "touchpoint", "transaction_code", "channel"],
-            key: "day, touchpoint, transaction_code",
+            to: .daily,
             in: db
         )
         // The roll-ups: by channel × transaction × day, by touchpoint × month and × quarter.
-        let rollUps: [(counts: [[String]: NPSTally], table: String, columns: [String], key: String)] = [
-            (channels, "nps_channel_daily", ["day", "channel", "transaction_code"], "day, channel, transaction_code"),
-            (months, "nps_touchpoint_monthly", ["month", "touchpoint", "channel"], "month, touchpoint"),
-            (quarters, "nps_touchpoint_quarterly", ["quarter", "touchpoint", "channel"], "quarter, touchpoint"),
-        ]
-        for rollUp in rollUps {
+        for (counts, table) in [(channels, NPSCountTable.channelDaily), (months, .monthly), (quarters, .quarterly)] {
             try await Self.add(
-                rollUp.counts.filter { !$0.value.isZero }.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map {
+                counts.filter { !$0.value.isZero }.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map {
                     $0.key.map(DatabaseValue.text) + $0.value.values
                 },
-                to: rollUp.table,
-                columns: rollUp.columns,
-                key: rollUp.key,
+                to: table,
                 in: db
             )
         }
@@ -437,19 +426,38 @@ struct NPSCountChanges {
         return "\(day.prefix(4))-Q\((month - 1) / 3 + 1)"
     }
 
-    /// Upserts `rows` (key columns, then the three counts) adding the counts to those stored.
-    private static func add(_ rows: [[DatabaseValue]], to table: String, columns: [String], key: String, in db: any DatabaseExecutor) async throws {
+    /// Upserts `rows` (key columns, other columns, then the three counts) adding the counts to those stored.
+    private static func add(_ rows: [[DatabaseValue]], to table: NPSCountTable, in db: any DatabaseExecutor) async throws {
         for start in stride(from: 0, to: rows.count, by: NPSAnswerWriter.rowsPerStatement) {
-            var sql = SQL(unsafeSQL: "INSERT INTO \(table) (\(columns.joined(separator: ", ")), promoters, passives, detractors) VALUES ")
+            var sql = SQL(unsafeSQL: "INSERT INTO \(table.name) (\(table.columns)) VALUES ")
             sql += SQL(rows: rows[start..<min(start + NPSAnswerWriter.rowsPerStatement, rows.count)])
-            sql += SQL(
-                unsafeSQL: """
-                     ON CONFLICT (\(key)) DO UPDATE SET promoters = \(table).promoters + excluded.promoters,
-                    passives = \(table).passives + excluded.passives, detractors = \(table).detractors + excluded.detractors
-                    """
-            )
+            sql += SQL(unsafeSQL: " " + table.addingOnConflict)
             try await db.execute(sql)
         }
+    }
+}
+
+/// One of the tables counting answers as they arrive: its key, its other columns, then
+/// `promoters, passives, detractors`.
+struct NPSCountTable {
+    let name: String
+    let key: [String]
+    let rest: [String]
+
+    static let daily = Self(name: "nps_daily", key: ["day", "touchpoint", "transaction_code"], rest: ["channel"])
+    static let channelDaily = Self(name: "nps_channel_daily", key: ["day", "channel", "transaction_code"], rest: [])
+    static let monthly = Self(name: "nps_touchpoint_monthly", key: ["month", "touchpoint"], rest: ["channel"])
+    static let quarterly = Self(name: "nps_touchpoint_quarterly", key: ["quarter", "touchpoint"], rest: ["channel"])
+    /// In the order writers lock their rows.
+    static let all = [Self.daily, .channelDaily, .monthly, .quarterly]
+
+    /// The column list of an insert.
+    var columns: String { (self.key + self.rest + ["promoters", "passives", "detractors"]).joined(separator: ", ") }
+
+    /// `ON CONFLICT … DO UPDATE` adding the counts inserted to those stored.
+    var addingOnConflict: String {
+        let add = ["promoters", "passives", "detractors"].map { "\($0) = \(self.name).\($0) + excluded.\($0)" }.joined(separator: ", ")
+        return "ON CONFLICT (\(self.key.joined(separator: ", "))) DO UPDATE SET \(add)"
     }
 }
 

@@ -97,10 +97,7 @@ public struct RequestRepository: Sendable {
         }
         if let reference = filter.reference { conditions.append("r.external_ref = \(reference)") }
         if let references = filter.references { conditions.append("r.external_ref IN " + self.db.dialect.strings(inJSONArray: references)) }
-        var condition: SQL = ""
-        for (index, part) in conditions.enumerated() {
-            condition += (index == 0 ? " WHERE " : " AND ") + part
-        }
+        let condition = SQL(whereAll: conditions)
         let from: SQL = """
              FROM requests r JOIN units p ON p.id = r.provider_id JOIN units c ON c.id = r.client_id
             LEFT JOIN agreements a ON a.id = r.agreement_id
