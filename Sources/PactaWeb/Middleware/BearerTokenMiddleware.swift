@@ -18,13 +18,15 @@ struct BearerTokenMiddleware: RouterMiddleware {
             let now = self.now()
             let hash = Hashing.sha256Hex(secret.utf8)
             let holder: TokenHolder
-            if let known = self.cache.holder(forHash: hash, at: now) {
+            switch self.cache.lookup(hash: hash, at: now) {
+            case .known(let known):
                 holder = known
-            } else {
+            case .check(let generation):
                 guard let found = try await self.store.tokens.authenticate(secret: secret, at: now) else {
+                    self.cache.forget(hash: hash)
                     throw APIError(.unauthorized, code: "invalid_token", message: "The API token is unknown or revoked.")
                 }
-                self.cache.remember(found, forHash: hash, at: now)
+                self.cache.remember(found, forHash: hash, at: now, checkedIn: generation)
                 holder = found
             }
             context.identity = holder.user
