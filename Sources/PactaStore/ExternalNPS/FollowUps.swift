@@ -227,29 +227,37 @@ public struct FollowUpRepository: Sendable {
 
     // MARK: - Opening and mirroring
 
-    /// Opens the follow-ups of the answers `refs` that are detractors with a comment, one per unit
-    /// whose support lines cover the answer; the unit served is that of the unit's most specific
-    /// line covering it. An answer already followed up by a unit is left alone.
+    /// Opens the follow-ups of the answers `refs` that are detractors with a comment, as
+    /// ``opening(from:)`` does.
     static func open(_ refs: [String], in db: any DatabaseExecutor) async throws {
         guard !refs.isEmpty else { return }
-        // One statement: answers come in batches, and most batches hold a detractor who said why.
+        try await db.execute(Self.opening(from: "(SELECT * FROM nps_responses WHERE external_ref IN \(db.dialect.strings(inJSONArray: refs)))"))
+    }
+
+    /// The statement opening the follow-ups of the answers in `source` (a relation with
+    /// `nps_responses`' columns) that are detractors with a comment: one per unit whose support
+    /// lines cover the answer; the unit served is that of the unit's most specific line covering
+    /// it. An answer already followed up by a unit is left alone. One statement, whatever the
+    /// number of answers: they come in batches, and most batches hold a detractor who said why.
+    static func opening(from source: SQL) -> SQL {
         // A unit has at most one line of each kind (channel and transaction, channel, transaction)
         // covering an answer, so ranking by kind picks one line.
-        try await db.execute(
-            """
-            INSERT INTO nps_followups (response_id, unit_id, client_id, opened_at)
-            SELECT id, unit_id, client_id, answered_at FROM (
-                SELECT r.id, s.unit_id, s.client_id, r.answered_at, ROW_NUMBER() OVER (
-                    PARTITION BY r.id, s.unit_id
-                    ORDER BY (CASE WHEN s.channel <> '' THEN 2 ELSE 0 END) + (CASE WHEN s.transaction_code <> '' THEN 1 ELSE 0 END) DESC
-                ) AS choice
-                FROM nps_responses r JOIN nps_support s
+        """
+        INSERT INTO nps_followups (response_id, unit_id, client_id, opened_at)
+        SELECT id, unit_id, client_id, answered_at FROM (
+            SELECT r.id, s.unit_id, s.client_id, r.answered_at, ROW_NUMBER() OVER (
+                PARTITION BY r.id, s.unit_id
+                ORDER BY (CASE WHEN s.channel <> '' THEN 2 ELSE 0 END) + (CASE WHEN s.transaction_code <> '' THEN 1 ELSE 0 END) DESC
+            ) AS choice
+            FROM 
+        """ + source
+            + """
+             r JOIN nps_support s
                     ON (s.channel = '' OR s.channel = r.channel) AND (s.transaction_code = '' OR s.transaction_code = r.transaction_code)
-                WHERE r.external_ref IN \(db.dialect.strings(inJSONArray: refs)) AND r.score <= 6 AND r.comment <> ''
+                WHERE r.score <= 6 AND r.comment <> ''
             ) ranked WHERE choice = 1 ORDER BY id, unit_id
             ON CONFLICT (response_id, unit_id) DO NOTHING
             """
-        )
     }
 
     /// Writes the requests of the follow-ups changed since they were last written (up to

@@ -19,7 +19,8 @@ public enum UnknownCodes: String, Sendable, Hashable, CaseIterable {
     case register
 }
 
-/// Writes checked answers inside the caller's transaction, with the counts of every day,
+/// Writes checked answers inside the caller's transaction (or, for the group commit, as
+/// ``commit(_:to:unknown:timeZone:at:)`` says), with the counts of every day,
 /// channel and month they touch (one statement per table whatever the number of answers), and
 /// the follow-ups of the detractors who left a comment.
 struct NPSAnswerWriter {
@@ -103,12 +104,52 @@ struct NPSAnswerWriter {
         var m: String
     }
 
-    /// PostgreSQL, where most batches are: the registry check, the new answers and the four
-    /// counts they add to in one statement (data-modifying CTEs over the batch bound as one JSON
-    /// text), so that a batch costs one round trip and one bound value whatever its size. Answers
-    /// sent again then take the path of ``write(_:at:)``'s others; so do unknown codes under
-    /// ``UnknownCodes/register``, registered first.
+    /// Writes a batch of ``NPSIngest``'s group commit (each `externalRef` at most once). On
+    /// PostgreSQL the batch statement of ``writeAtOnce(_:at:)`` runs on its own, committed as any
+    /// single statement is: that spares every batch the round trips of `BEGIN` and `COMMIT`,
+    /// which took as long as the statement. Only answers sent again then take a transaction. Each
+    /// answer is written by one statement or one transaction either way; unlike an import, a
+    /// batch of answers that arrived together is not all or nothing.
+    static func commit(
+        _ answers: [NPSAnswer],
+        to store: Store,
+        unknown: UnknownCodes,
+        timeZone: TimeZone,
+        at instant: Date
+    ) async throws -> [NPSWriteOutcome] {
+        // Unknown codes are registered first, by statements of their own: those take a transaction.
+        guard store.database.dialect == .postgres, unknown == .refuse else {
+            return try await store.transaction { tx in
+                try await NPSAnswerWriter(db: tx.executor, unknown: unknown, timeZone: timeZone).write(answers, at: instant)
+            }
+        }
+        let batch = try await NPSAnswerWriter(db: store.executor, unknown: unknown, timeZone: timeZone).insertAtOnce(answers, at: instant)
+        guard !batch.sentAgain.isEmpty else { return batch.outcomes.map { $0! } }
+        return try await store.transaction { tx in
+            try await NPSAnswerWriter(db: tx.executor, unknown: unknown, timeZone: timeZone).replaceSentAgain(batch, of: answers)
+        }
+    }
+
+    /// What the batch statement did, and left to do.
+    private struct Inserted: Sendable {
+        /// Each answer's, unless it was sent again.
+        var outcomes: [NPSWriteOutcome?]
+        /// Each answer's day in the organisation's zone.
+        var days: [String]
+        /// The answers whose `externalRef` was stored already.
+        var sentAgain: [Int]
+    }
+
+    /// PostgreSQL, where most batches are: ``insertAtOnce(_:at:)``, then the answers sent again.
     private func writeAtOnce(_ answers: [NPSAnswer], at instant: Date) async throws -> [NPSWriteOutcome] {
+        try await self.replaceSentAgain(try await self.insertAtOnce(answers, at: instant), of: answers)
+    }
+
+    /// The registry check, the new answers, the four counts they add to and the follow-ups they
+    /// open, in one statement (data-modifying CTEs over the batch bound as one JSON text), so that
+    /// a batch costs one round trip and one bound value whatever its size. Unknown codes under
+    /// ``UnknownCodes/register`` are registered first.
+    private func insertAtOnce(_ answers: [NPSAnswer], at instant: Date) async throws -> Inserted {
         var outcomes = [NPSWriteOutcome?](repeating: nil, count: answers.count)
         if self.unknown == .register { try await self.checkRegistry(answers, into: &outcomes) }
         var days = LocalDayReader(zone: self.timeZone)
@@ -147,35 +188,46 @@ struct NPSAnswerWriter {
                 }
             }
         }
-        if !sentAgain.isEmpty {
-            var counts = NPSCountChanges()
-            try await self.replace(sentAgain.map { (answers[$0], dayOf[$0]) }, counts: &counts) { position, outcome in
-                outcomes[sentAgain[position]] = outcome
-            }
-            try await counts.apply(in: self.db)
-        }
-        return try await self.openFollowUps(answers, outcomes.map { $0! })
+        return Inserted(outcomes: outcomes, days: dayOf, sentAgain: sentAgain)
     }
 
-    /// The statement of ``writeAtOnce(_:at:)``: one row per answer of the batch, with the channel
+    /// Answers sent again: each replaces its stored answer when it differs, moving its counts;
+    /// those corrected into detractors with a comment open follow-ups.
+    private func replaceSentAgain(_ batch: Inserted, of answers: [NPSAnswer]) async throws -> [NPSWriteOutcome] {
+        var outcomes = batch.outcomes
+        if !batch.sentAgain.isEmpty {
+            var counts = NPSCountChanges()
+            try await self.replace(batch.sentAgain.map { (answers[$0], batch.days[$0]) }, counts: &counts) { position, outcome in
+                outcomes[batch.sentAgain[position]] = outcome
+            }
+            try await counts.apply(in: self.db)
+            _ = try await self.openFollowUps(batch.sentAgain.map { answers[$0] }, batch.sentAgain.map { outcomes[$0]! })
+        }
+        return outcomes.map { $0! }
+    }
+
+    /// The statement of ``insertAtOnce(_:at:)``: one row per answer of the batch, with the channel
     /// its touchpoint is registered on, whether its transaction type is registered, and whether it
     /// was stored now (an answer whose codes check out and whose reference was new). The registry
     /// is read through its keys (the planner, expecting a hundred rows from the JSON, would scan
     /// 40 000 touchpoints). Counts are added table by table in key order, as ``NPSCountChanges``
-    /// adds them, so that concurrent writers never wait on each other in a circle.
+    /// adds them, so that concurrent writers never wait on each other in a circle. The follow-ups
+    /// of the detractors stored are opened from what the insert returns.
     private static func batchStatement(json: String, receivedAt: Date) -> SQL {
-        """
-        WITH input AS (
-            SELECT b.*, (SELECT channel FROM nps_touchpoints WHERE code = b.t) AS registered,
-                EXISTS (SELECT 1 FROM nps_transactions WHERE code = b.x) AS known
-            FROM json_to_recordset(CAST(\(json) AS json)) AS b(i INTEGER, r TEXT, a BIGINT, d TEXT, c TEXT, t TEXT, x TEXT, s INTEGER, m TEXT)
-        ), inserted AS (
-            INSERT INTO nps_responses (external_ref, answered_at, answered_on, channel, touchpoint, transaction_code, score, comment, received_at)
-            SELECT r, to_timestamp(a), d, c, t, x, s, m, \(receivedAt) FROM input WHERE registered = c AND known ORDER BY r
-            ON CONFLICT (external_ref) DO NOTHING
-            RETURNING external_ref, answered_on, channel, touchpoint, transaction_code, score
-        )
-        """ + SQL(unsafeSQL: Self.countsAndOutcomes)
+        let statement: SQL = """
+            WITH input AS (
+                SELECT b.*, (SELECT channel FROM nps_touchpoints WHERE code = b.t) AS registered,
+                    EXISTS (SELECT 1 FROM nps_transactions WHERE code = b.x) AS known
+                FROM json_to_recordset(CAST(\(json) AS json)) AS b(i INTEGER, r TEXT, a BIGINT, d TEXT, c TEXT, t TEXT, x TEXT, s INTEGER, m TEXT)
+            ), inserted AS (
+                INSERT INTO nps_responses (external_ref, answered_at, answered_on, channel, touchpoint, transaction_code, score, comment, received_at)
+                SELECT r, to_timestamp(a), d, c, t, x, s, m, \(receivedAt) FROM input WHERE registered = c AND known ORDER BY r
+                ON CONFLICT (external_ref) DO NOTHING
+                RETURNING id, external_ref, answered_at, answered_on, channel, touchpoint, transaction_code, score, comment
+            ), followed AS (
+
+            """
+        return statement + FollowUpRepository.opening(from: "inserted") + SQL(unsafeSQL: ")" + Self.countsAndOutcomes)
     }
 
     /// The rest of ``batchStatement(json:receivedAt:)``: an upsert of the answers stored into each

@@ -1,10 +1,10 @@
 import Foundation
 import PactaCore
 
-/// Takes answers one at a time, as customers give them, and writes those that arrive together in
-/// one transaction (group commit): each caller waits for the commit that holds its answer, so an
-/// acknowledgement always means durable, while the database commits once per batch instead of once
-/// per answer. At most `writers` batches are written at a time; an answer sent twice in one batch
+/// Takes answers one at a time, as customers give them, and writes those that arrive together at
+/// once (group commit: one statement on PostgreSQL, one transaction on SQLite): each caller waits
+/// for the commit that holds its answer, so an acknowledgement always means durable, while the
+/// database commits once per batch instead of once per answer. At most `writers` batches are written at a time; an answer sent twice in one batch
 /// waits for the next, so that each batch writes an `external_ref` once.
 public actor NPSIngest {
     public nonisolated let store: Store
@@ -50,9 +50,7 @@ public actor NPSIngest {
             let batch = self.nextBatch()
             let answers = batch.map(\.answer)
             do {
-                let outcomes = try await self.store.transaction { [unknown, timeZone] tx in
-                    try await NPSAnswerWriter(db: tx.executor, unknown: unknown, timeZone: timeZone).write(answers, at: Date())
-                }
+                let outcomes = try await NPSAnswerWriter.commit(answers, to: self.store, unknown: self.unknown, timeZone: self.timeZone, at: Date())
                 for (waiting, outcome) in zip(batch, outcomes) { waiting.continuation.resume(returning: outcome) }
             } catch {
                 for waiting in batch { waiting.continuation.resume(throwing: error) }
