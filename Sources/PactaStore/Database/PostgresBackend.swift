@@ -177,10 +177,15 @@ public final class PostgresBackend: Database {
 
         func query(_ sql: SQL) async throws -> [DatabaseRow] {
             try await self.bounded {
-                try await PostgresBackend.collect(
+                if let text = sql.preparedAs { return try await self.execute(text, PostgresBackend.bindings(sql)) }
+                return try await PostgresBackend.collect(
                     try await self.connection.query(PostgresBackend.postgresQuery(sql), logger: self.logger)
                 )
             }
+        }
+
+        private func execute<Text: PreparedStatementText>(_ text: Text.Type, _ bindings: PostgresBindings) async throws -> [DatabaseRow] {
+            try await PostgresBackend.collect(try await self.connection.execute(Prepared<Text>(bindings: bindings), logger: self.logger))
         }
 
         /// COPY in text format, streamed in buffers of about a megabyte.
@@ -227,7 +232,21 @@ public final class PostgresBackend: Database {
         }
     }
 
+    /// A statement PostgresNIO prepares on each connection the first time it runs there.
+    private struct Prepared<Text: PreparedStatementText>: PostgresPreparedStatement {
+        static var name: String { String(reflecting: Text.self) }
+        static var sql: String { Text.text }
+        let bindings: PostgresBindings
+
+        func makeBindings() -> PostgresBindings { self.bindings }
+        func decodeRow(_ row: PostgresRow) -> PostgresRow { row }
+    }
+
     static func postgresQuery(_ sql: SQL) -> PostgresQuery {
+        PostgresQuery(unsafeSQL: sql.render { "$\($0)" }, binds: Self.bindings(sql))
+    }
+
+    static func bindings(_ sql: SQL) -> PostgresBindings {
         var bindings = PostgresBindings(capacity: sql.binds.count)
         for value in sql.binds {
             switch value {
@@ -240,10 +259,10 @@ public final class PostgresBackend: Database {
             case .blob(let bytes): bindings.append(ByteBuffer(bytes: bytes))
             }
         }
-        return PostgresQuery(unsafeSQL: sql.render { "$\($0)" }, binds: bindings)
+        return bindings
     }
 
-    static func collect(_ rows: PostgresRowSequence) async throws -> [DatabaseRow] {
+    static func collect(_ rows: some AsyncSequence<PostgresRow, any Error>) async throws -> [DatabaseRow] {
         var result: [DatabaseRow] = []
         for try await row in rows {
             result.append(DatabaseRow(try row.map(Self.value)))

@@ -227,7 +227,12 @@ struct NPSAnswerWriter {
             ), followed AS (
 
             """
-        return statement + FollowUpRepository.opening(from: "inserted") + SQL(unsafeSQL: ")" + Self.countsAndOutcomes)
+        return (statement + FollowUpRepository.opening(from: "inserted") + SQL(unsafeSQL: ")" + Self.countsAndOutcomes)).prepared(as: BatchText.self)
+    }
+
+    /// The text of ``batchStatement(json:receivedAt:)``, the same for every batch.
+    private enum BatchText: PreparedStatementText {
+        static let text = NPSAnswerWriter.batchStatement(json: "", receivedAt: .distantPast).render { "$\($0)" }
     }
 
     /// The rest of ``batchStatement(json:receivedAt:)``: an upsert of the answers stored into each

@@ -39,7 +39,9 @@ public actor NPSIngest {
             self.pending.append(Waiting(answer: answer, continuation: continuation))
             if self.running < self.writers {
                 self.running += 1
-                Task { await self.drain() }
+                // Ahead of the requests: every answer waiting is held up while the writer waits
+                // for a thread behind them.
+                Task(priority: .high) { await self.drain() }
             }
         }
     }
