@@ -23,12 +23,32 @@ if command -v wrk >/dev/null; then
     SERVER=$!
     until curl -sf "http://127.0.0.1:$PORT/health" >/dev/null; do sleep 0.2; done
     count() { psql "$THROWAWAY_POSTGRES_URL" -Atc "SELECT COUNT(*) FROM nps_responses"; }
+    # Where the CPU goes: clock ticks used by Pacta, by the cluster's processes and by wrk, and
+    # left idle, over the middle 6 s of the run (from /proc, so Linux only).
+    ticks() { for pid in "$@"; do awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null; done | awk '{ s += $1 } END { print s + 0 }'; }
+    idle() { awk '/^cpu / { print $5 }' /proc/stat; }
+    account() {
+        sleep 2
+        local postmaster; postmaster=$(head -1 "$PG_DIR/data/postmaster.pid")
+        local cluster="$postmaster $(pgrep -P "$postmaster" | tr '\n' ' ')" client; client=$(pgrep -x wrk | tr '\n' ' ')
+        local a=$(ticks "$SERVER") b=$(ticks $cluster) c=$(ticks $client) i=$(idle)
+        sleep 6
+        echo "$(( $(ticks "$SERVER") - a )) $(( $(ticks $cluster) - b )) $(( $(ticks $client) - c )) $(( $(idle) - i ))"
+    }
     BEFORE=$(count)
+    account > "$PG_DIR/cpu" &
     OUTPUT=$(wrk -t2 -c64 -d10s -s scripts/wrk-nps.lua "http://127.0.0.1:$PORT")
+    wait $!
     kill "$SERVER"; wait "$SERVER" || true
     STORED=$(( $(count) - BEFORE ))
     ACKNOWLEDGED=$(echo "$OUTPUT" | sed -n 's/^acknowledged=//p')
     echo "$OUTPUT" | grep '^wrk:'
+    read -r PACTA CLUSTER CLIENT IDLE < "$PG_DIR/cpu"
+    RATE=$(echo "$OUTPUT" | sed -n 's/.* \([0-9]*\) answers\/s.*/\1/p')
+    awk -v p="$PACTA" -v g="$CLUSTER" -v w="$CLIENT" -v i="$IDLE" -v r="$RATE" -v hz="$(getconf CLK_TCK)" -v cores="$(nproc)" 'BEGIN {
+        n = r * 6
+        printf "CPU per answer: Pacta %.0f µs, PostgreSQL %.0f µs, wrk %.0f µs; idle %.0f %% of %d cores\n",
+            p / hz / n * 1e6, g / hz / n * 1e6, w / hz / n * 1e6, i / hz / 6 / cores * 100, cores }'
     echo "acknowledged $ACKNOWLEDGED, stored $STORED: lost $(( ACKNOWLEDGED > STORED ? ACKNOWLEDGED - STORED : 0 ))"
     [ "$ACKNOWLEDGED" -le "$STORED" ] || { echo "acknowledged answers are missing" >&2; exit 1; }
 fi

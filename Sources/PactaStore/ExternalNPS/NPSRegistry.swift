@@ -57,7 +57,8 @@ extension NPSRepository {
     public func save(_ touchpoint: Touchpoint, at instant: Date) async throws {
         let problems = touchpoint.problems
         guard problems.isEmpty else { throw NPSRegistryError(problems: problems) }
-        try await self.db.transaction { db in
+        // Without lines, a problem throws: no list of them comes back.
+        _ = try await self.db.transaction { db in
             try await Self(db: db).saveChecked([touchpoint], at: instant)
         }
     }
