@@ -9,10 +9,9 @@ struct MetricsAccess: Sendable {
     let services: AppServices
 
     func check(_ request: Request) async throws {
-        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {
+        guard let secret = request.headers.bearerSecret else {
             throw APIError(.unauthorized, code: "unauthorized", message: "Send the metrics token (Authorization: Bearer …).")
         }
-        let secret = String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
         if let token = self.services.metricsToken, CSRFMiddleware.same(secret, token) { return }
         guard let holder = try await self.services.store.tokens.authenticate(secret: secret, at: self.services.now()) else {
             throw APIError(.unauthorized, code: "invalid_token", message: "The token is not the metrics token nor a known API token.")

@@ -13,8 +13,7 @@ struct BearerTokenMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response
     {
         var context = context
-        if let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") {
-            let secret = String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
+        if let secret = request.headers.bearerSecret {
             let now = self.now()
             let hash = Hashing.sha256Hex(secret.utf8)
             let holder: TokenHolder
@@ -33,5 +32,16 @@ struct BearerTokenMiddleware: RouterMiddleware {
             context.channel = .token(id: holder.tokenID, own: holder.isOwn)
         }
         return try await next(request, context)
+    }
+}
+
+extension HTTPFields {
+    /// The secret of an `Authorization: Bearer …` header (the scheme in any case), if one was sent.
+    /// Every API request reads it: no Foundation string bridging here.
+    var bearerSecret: String? {
+        guard let header = self[.authorization] else { return nil }
+        let scheme = "bearer ".utf8
+        guard header.utf8.count > scheme.count, zip(header.utf8, scheme).allSatisfy({ $0 | 0x20 == $1 }) else { return nil }
+        return String(header.utf8.dropFirst(scheme.count))!.trimmed
     }
 }
