@@ -1,6 +1,7 @@
 -- wrk script for scripts/bench-nps.sh: each request posts one new NPS answer (a reference never
 -- sent before) to /api/v1/nps-responses with the token in PACTA_TOKEN, naming the touchpoints
--- TP-0…TP-999 and transaction types that `pacta bench nps` registers.
+-- TP-0…TP-999 and transaction types that `pacta bench nps` registers (with a support map, so that
+-- detractors who comment open follow-ups).
 math.randomseed(os.time())
 local token = os.getenv("PACTA_TOKEN")
 local channels = { "branch", "atm", "contact_center", "digital", "correspondent" }
@@ -16,10 +17,12 @@ end
 function request()
     counter = counter + 1
     local index = math.random(0, 999)
+    -- One answer in eight carries a comment, as `pacta bench nps` sends them.
+    local comment = math.random(0, 7) == 0 and ',"comment":"Tardaron en atenderme"' or ""
     local body = string.format(
-        '{"external_ref":"%s-%d","answered_at":"%s","channel":"%s","touchpoint":"TP-%d","transaction":"%s","score":%d}',
+        '{"external_ref":"%s-%d","answered_at":"%s","channel":"%s","touchpoint":"TP-%d","transaction":"%s","score":%d%s}',
         prefix, counter, os.date("!%Y-%m-%dT%H:%M:%SZ"), channels[index % 5 + 1], index,
-        transactions[math.random(1, #transactions)], math.random(0, 10))
+        transactions[math.random(1, #transactions)], math.random(0, 10), comment)
     return wrk.format("POST", "/api/v1/nps-responses",
         { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. token }, body)
 end

@@ -63,7 +63,8 @@ extension Bench {
                                             channel: Touchpoint.standardChannels[index % Touchpoint.standardChannels.count],
                                             touchpoint: "TP-\(index)",
                                             transaction: NPSIngestion.transactions.randomElement()!,
-                                            score: Int.random(in: 0...10)
+                                            score: Int.random(in: 0...10),
+                                            comment: Int.random(in: 0..<8) == 0 ? NPSIngestion.comment : ""
                                         )
                                     )
                                 }
@@ -114,9 +115,17 @@ extension Bench {
             if lost > 0 { throw CommandFailure("\(lost) acknowledged answers are not stored.") }
         }
 
-        /// Touchpoints and transaction types for the answers to name.
+        /// What one answer in eight says, as in real traffic: the detractors among them open
+        /// follow-ups in the same statement as the answers.
+        static let comment = "Tardaron en atenderme"
+
+        /// Touchpoints and transaction types for the answers to name, and a support map: one unit
+        /// supports every channel, another the claims wherever they are made.
         static func seedRegistry(_ store: Store, touchpoints: Int) async throws {
-            _ = try await store.units.upsert([OrgUnit(code: "BENCH", name: "Banco de pruebas")], at: Date())
+            _ = try await store.units.upsert(
+                [OrgUnit(code: "BENCH", name: "Banco de pruebas"), OrgUnit(code: "BENCH-OPS", name: "Operaciones de pruebas")],
+                at: Date()
+            )
             let channels = Touchpoint.standardChannels
             var csv = "code,channel,name,region\n"
             for index in 0..<touchpoints {
@@ -128,6 +137,8 @@ extension Bench {
                 skipInvalid: false,
                 at: Date()
             )
+            let lines = Touchpoint.standardChannels.map { "BENCH,\($0),\n" }.joined() + "BENCH-OPS,,reclamo\n"
+            _ = try await store.nps.replaceSupportMap(bytes: Array("unit,channel,transaction\n\(lines)".utf8), skipInvalid: false)
         }
 
         static let transactions = ["deposito", "retiro", "transferencia", "pago", "credito", "tarjeta", "reclamo", "apertura"]
@@ -243,7 +254,7 @@ struct LoadResult: Sendable {
                 let channelName = Touchpoint.standardChannels[index % Touchpoint.standardChannels.count]
                 let body = ByteBuffer(
                     string:
-                        #"{"external_ref":"\#(reference(sequence))","answered_at":"\#(Timestamp.format(Int64(Date().timeIntervalSince1970)))","channel":"\#(channelName)","touchpoint":"TP-\#(index)","transaction":"\#(transaction)","score":\#(Int.random(in: 0...10, using: &generator))}"#
+                        #"{"external_ref":"\#(reference(sequence))","answered_at":"\#(Timestamp.format(Int64(Date().timeIntervalSince1970)))","channel":"\#(channelName)","touchpoint":"TP-\#(index)","transaction":"\#(transaction)","score":\#(Int.random(in: 0...10, using: &generator))\#(Int.random(in: 0..<8, using: &generator) == 0 ? #","comment":"\#(Bench.NPSIngestion.comment)""# : "")}"#
                 )
                 var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: "/api/v1/nps-responses")
                 head.headers.add(name: "Host", value: "127.0.0.1:\(port)")
