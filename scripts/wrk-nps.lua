@@ -17,8 +17,8 @@ end
 function request()
     counter = counter + 1
     local index = math.random(0, 999)
-    -- One answer in eight carries a comment, as `pacta bench nps` sends them.
-    local comment = math.random(0, 7) == 0 and ',"comment":"Tardaron en atenderme"' or ""
+    -- One answer in twenty carries a comment, as `pacta bench nps` sends them.
+    local comment = math.random(0, 19) == 0 and ',"comment":"Tardaron en atenderme"' or ""
     local body = string.format(
         '{"external_ref":"%s-%d","answered_at":"%s","channel":"%s","touchpoint":"TP-%d","transaction":"%s","score":%d%s}',
         prefix, counter, os.date("!%Y-%m-%dT%H:%M:%SZ"), channels[index % 5 + 1], index,

@@ -64,7 +64,7 @@ extension Bench {
                                             touchpoint: "TP-\(index)",
                                             transaction: NPSIngestion.transactions.randomElement()!,
                                             score: Int.random(in: 0...10),
-                                            comment: Int.random(in: 0..<8) == 0 ? NPSIngestion.comment : ""
+                                            comment: Int.random(in: 0..<20) == 0 ? NPSIngestion.comment : ""
                                         )
                                     )
                                 }
@@ -115,7 +115,7 @@ extension Bench {
             if lost > 0 { throw CommandFailure("\(lost) acknowledged answers are not stored.") }
         }
 
-        /// What one answer in eight says, as in real traffic: the detractors among them open
+        /// What one answer in twenty says, as in real traffic: the detractors among them open
         /// follow-ups in the same statement as the answers.
         static let comment = "Tardaron en atenderme"
 
@@ -254,7 +254,7 @@ struct LoadResult: Sendable {
                 let channelName = Touchpoint.standardChannels[index % Touchpoint.standardChannels.count]
                 let body = ByteBuffer(
                     string:
-                        #"{"external_ref":"\#(reference(sequence))","answered_at":"\#(Timestamp.format(Int64(Date().timeIntervalSince1970)))","channel":"\#(channelName)","touchpoint":"TP-\#(index)","transaction":"\#(transaction)","score":\#(Int.random(in: 0...10, using: &generator))\#(Int.random(in: 0..<8, using: &generator) == 0 ? #","comment":"\#(Bench.NPSIngestion.comment)""# : "")}"#
+                        #"{"external_ref":"\#(reference(sequence))","answered_at":"\#(Timestamp.format(Int64(Date().timeIntervalSince1970)))","channel":"\#(channelName)","touchpoint":"TP-\#(index)","transaction":"\#(transaction)","score":\#(Int.random(in: 0...10, using: &generator))\#(Int.random(in: 0..<20, using: &generator) == 0 ? #","comment":"\#(Bench.NPSIngestion.comment)""# : "")}"#
                 )
                 var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: "/api/v1/nps-responses")
                 head.headers.add(name: "Host", value: "127.0.0.1:\(port)")

@@ -144,6 +144,14 @@ public enum SQLDialect: String, Sendable, Hashable {
         }
     }
 
+    /// ``forUpdate`` that passes over rows another transaction holds instead of waiting for them.
+    var forUpdateSkipLocked: SQL {
+        switch self {
+        case .postgres: " FOR UPDATE SKIP LOCKED"
+        case .sqlite: ""
+        }
+    }
+
     /// The operator comparing two rows with NULLs equal to each other.
     var isDistinctFrom: String {
         switch self {

@@ -101,7 +101,12 @@ public struct TokenRepository: Sendable {
         let (id, lastUsed, createdBy) = try row.dropFirst(UserRepository.columnCount).decode((Int64, Date?, Int64?).self)
         // Recording every call would turn each read into a write; a minute's precision is plenty.
         if lastUsed.map({ instant.timeIntervalSince($0) >= 60 }) ?? true {
-            try await self.db.execute("UPDATE api_tokens SET last_used_at = \(instant) WHERE id = \(id)")
+            // The first requests of a client with many connections all get here at once: those
+            // that find the row being updated leave the recording to that one instead of queueing.
+            try await self.db.execute(
+                "UPDATE api_tokens SET last_used_at = \(instant) WHERE id IN (SELECT id FROM api_tokens WHERE id = \(id)"
+                    + self.db.dialect.forUpdateSkipLocked + ")"
+            )
         }
         return TokenHolder(user: user, tokenID: id, isOwn: createdBy == user.id)
     }
