@@ -78,17 +78,18 @@ struct NPSAnswerWriter {
             }
         }
         try await counts.apply(in: self.db)
-        return try await self.openFollowUps(answers, outcomes.map { $0! })
+        let written = outcomes.map { $0! }
+        try await self.openFollowUps(answers, written)
+        return written
     }
 
-    /// Detractors who said why, new or corrected into one, open follow-ups; returns `outcomes`.
-    private func openFollowUps(_ answers: [NPSAnswer], _ outcomes: [NPSWriteOutcome]) async throws -> [NPSWriteOutcome] {
+    /// Detractors who said why, new or corrected into one (by `outcomes`), open follow-ups.
+    private func openFollowUps(_ answers: [NPSAnswer], _ outcomes: [NPSWriteOutcome]) async throws {
         let followedUp = answers.indices.filter { index in
             let answer = answers[index]
             return answer.kind == .detractor && !answer.comment.isEmpty && (outcomes[index] == .created || outcomes[index] == .updated)
         }
         try await FollowUpRepository.open(followedUp.map { answers[$0].externalRef }, in: self.db)
-        return outcomes
     }
 
     /// One row of a batch as `json_to_recordset` reads it.
@@ -201,7 +202,7 @@ struct NPSAnswerWriter {
                 outcomes[batch.sentAgain[position]] = outcome
             }
             try await counts.apply(in: self.db)
-            _ = try await self.openFollowUps(batch.sentAgain.map { answers[$0] }, batch.sentAgain.map { outcomes[$0]! })
+            try await self.openFollowUps(batch.sentAgain.map { answers[$0] }, batch.sentAgain.map { outcomes[$0]! })
         }
         return outcomes.map { $0! }
     }
