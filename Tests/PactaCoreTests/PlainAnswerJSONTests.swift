@@ -10,7 +10,8 @@ import Testing
     static func plain(_ text: String) -> RawNPSAnswer? { RawNPSAnswer.plain(json: Data(text.utf8)) }
 
     @Test func theAnswersSendersWriteAreReadPlainly() throws {
-        let sent = #"{"external_ref":"W-1-7","answered_at":"2026-12-01T13:38:15Z","channel":"atm","touchpoint":"TP-7","transaction":"retiro","score":3,"comment":"Tardaron en atenderme"}"#
+        let sent =
+            #"{"external_ref":"W-1-7","answered_at":"2026-12-01T13:38:15Z","channel":"atm","touchpoint":"TP-7","transaction":"retiro","score":3,"comment":"Tardaron en atenderme"}"#
         let answer = try #require(Self.plain(sent))
         #expect(
             answer
@@ -47,14 +48,18 @@ import Testing
             #expect(Self.plain(text) == nil, "\(text.debugDescription)")
         }
         // Invalid UTF-8 inside a string.
-        #expect(RawNPSAnswer.plain(json: Data([0x7B, 0x22, 0x63, 0x6F, 0x6D, 0x6D, 0x65, 0x6E, 0x74, 0x22, 0x3A, 0x22, 0xC3, 0x28, 0x22, 0x7D])) == nil)
+        #expect(
+            RawNPSAnswer.plain(json: Data([0x7B, 0x22, 0x63, 0x6F, 0x6D, 0x6D, 0x65, 0x6E, 0x74, 0x22, 0x3A, 0x22, 0xC3, 0x28, 0x22, 0x7D])) == nil
+        )
     }
 
     /// Random objects of the answer's fields and a few others, with random spacing, values and
     /// mistakes: whatever the plain reader takes, the decoder reads the same.
     @Test func whatThePlainReaderTakesTheDecoderReadsTheSame() async {
         let keys = RawNPSAnswer.columns + ["scroe", "extra"]
-        let texts = ["", "A-1", "2026-12-01T09:15:00-05:00", "branch", "TP-0001", "ñandú", "😠 mal", "dijo \"no\"", "a\\b", "tab\there", "a\u{7F}b", "7", " 8 "]
+        let texts = [
+            "", "A-1", "2026-12-01T09:15:00-05:00", "branch", "TP-0001", "ñandú", "😠 mal", "dijo \"no\"", "a\\b", "tab\there", "a\u{7F}b", "7", " 8 ",
+        ]
         let numbers = ["0", "7", "10", "-3", "-0", "123456789", "1234567890", "07", "7.5", "1e2", "-", "00"]
         let spaces = ["", " ", "\n", "\t", "\r\n", "  "]
         var taken = 0
