@@ -127,6 +127,24 @@ import Testing
         }
     }
 
+    /// A statement prepared once per connection whose preparation failed (its table was not there
+    /// yet) runs once it can: the failure does not stay with the connection.
+    @Test(arguments: TestDatabase.available)
+    func aPreparedStatementThatFailedRunsOnceItCan(database: TestDatabase) async throws {
+        try await database.withStore { store in
+            let count = SQL(unsafeSQL: Probe.text).prepared(as: Probe.self)
+            await #expect(throws: (any Error).self) { _ = try await store.database.query(count) }
+            try await store.database.execute("CREATE TABLE prepared_probe (id INTEGER)")
+            for _ in 0..<8 {
+                #expect(try await store.database.count(count, as: Int.self) == 0)
+            }
+        }
+    }
+
+    enum Probe: PreparedStatementText {
+        static let text = "SELECT COUNT(*) FROM prepared_probe"
+    }
+
     // MARK: - A database that goes away
 
     static let postgresURL = ProcessInfo.processInfo.environment["PACTA_TEST_POSTGRES_URL"]

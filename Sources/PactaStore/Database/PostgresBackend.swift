@@ -184,8 +184,16 @@ public final class PostgresBackend: Database {
             }
         }
 
+        /// A statement that fails takes its connection with it: PostgresNIO keeps a failed
+        /// preparation's error for the connection's life (a timeout while a migration held a lock
+        /// would refuse every later batch there), so the pool opens a fresh one instead.
         private func execute<Text: PreparedStatementText>(_ text: Text.Type, _ bindings: PostgresBindings) async throws -> [DatabaseRow] {
-            try await PostgresBackend.collect(try await self.connection.execute(Prepared<Text>(bindings: bindings), logger: self.logger))
+            do {
+                return try await PostgresBackend.collect(try await self.connection.execute(Prepared<Text>(bindings: bindings), logger: self.logger))
+            } catch {
+                self.connection.close().whenComplete { _ in }
+                throw error
+            }
         }
 
         /// COPY in text format, streamed in buffers of about a megabyte.
