@@ -4,8 +4,9 @@ import PactaCore
 /// Takes answers one at a time, as customers give them, and writes those that arrive together at
 /// once (group commit: one statement on PostgreSQL, one transaction on SQLite): each caller waits
 /// for the commit that holds its answer, so an acknowledgement always means durable, while the
-/// database commits once per batch instead of once per answer. At most `writers` batches are written at a time; an answer sent twice in one batch
-/// waits for the next, so that each batch writes an `external_ref` once.
+/// database commits once per batch instead of once per answer. At most `writers` batches are
+/// written at a time; an answer sent twice in one batch waits for the next, so that each batch
+/// writes an `external_ref` once.
 public actor NPSIngest {
     public nonisolated let store: Store
     public nonisolated let unknown: UnknownCodes
