@@ -100,7 +100,8 @@ public enum CanonicalJSON {
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
-    private static func writeString(_ string: String, into output: inout [UInt8]) {
+    /// Appends `string` as a JSON string, escaped as RFC 8785 asks (only what must be).
+    public static func writeString(_ string: String, into output: inout [UInt8]) {
         // Every byte that needs escaping is ASCII, and ASCII bytes never occur inside a multi-byte UTF-8 sequence.
         output.append(UInt8(ascii: "\""))
         for byte in string.utf8 {

@@ -114,6 +114,43 @@ import Testing
         }
     }
 
+    /// The group commit binds a batch as one JSON text on PostgreSQL: whatever a customer writes
+    /// comes back as written.
+    @Test(arguments: TestDatabase.available)
+    func commentsComeBackAsWritten(database: TestDatabase) async throws {
+        try await database.withStore { store in
+            try await Self.seedRegistry(store)
+            let ingest = NPSIngest(store: store, unknown: .refuse, timeZone: Self.zone)
+            let comments = [
+                #"Dijo "pésimo" \ y se fue"#, "Dos\nlíneas\tcon tabulador", "Control \u{01}\u{1F}\u{7F} y \u{2028}", "Ñandú 😡 ¿Por qué?",
+                #"{"i":1,"m":"x"}"#, "\\u0041 no es A", "",
+            ]
+            let base = Int64(Self.now.timeIntervalSince1970) - 3600
+            try await withThrowingTaskGroup(of: NPSWriteOutcome.self) { group in
+                for (index, comment) in comments.enumerated() {
+                    group.addTask {
+                        try await ingest.submit(
+                            NPSAnswer(
+                                externalRef: #"ref "\#(index)" \ ñ"#,
+                                answeredAt: base + Int64(index),
+                                channel: "digital",
+                                touchpoint: "APP",
+                                transaction: "loan",
+                                score: index,
+                                comment: comment
+                            )
+                        )
+                    }
+                }
+                for try await outcome in group { #expect(outcome == .created) }
+            }
+            let day = NPSPeriod(containing: LocalDate(Self.now, in: Self.zone), .day)
+            let stored = try await store.nps.comments(day, timeZone: Self.zone, limit: 20)
+            #expect(stored.map(\.comment) == comments.dropLast().reversed(), "newest first, the empty one left out")
+            #expect(stored.map(\.score) == Array((0..<comments.count - 1).reversed()))
+        }
+    }
+
     @Test(arguments: TestDatabase.available)
     func oneReferenceSentTwiceAtOnceIsWrittenOnce(database: TestDatabase) async throws {
         try await database.withStore { store in

@@ -93,7 +93,7 @@ struct NPSAnswerWriter {
     }
 
     /// One row of a batch as `json_to_recordset` reads it.
-    private struct Row: Encodable {
+    private struct Row {
         var i: Int
         var r: String
         var a: Int64
@@ -103,6 +103,30 @@ struct NPSAnswerWriter {
         var x: String
         var s: Int
         var m: String
+
+        /// The batch bound as one JSON text, written directly: through `JSONEncoder`, it took 3 %
+        /// of the server's CPU under load.
+        static func json(_ rows: [Row]) -> String {
+            var json: [UInt8] = [UInt8(ascii: "[")]
+            json.reserveCapacity(rows.count * 192)
+            func field(_ key: String, _ value: String) {
+                json.append(contentsOf: #","\#(key)":"#.utf8)
+                CanonicalJSON.writeString(value, into: &json)
+            }
+            for row in rows {
+                if json.count > 1 { json.append(UInt8(ascii: ",")) }
+                json.append(contentsOf: #"{"i":\#(row.i),"a":\#(row.a),"s":\#(row.s)"#.utf8)
+                field("r", row.r)
+                field("d", row.d)
+                field("c", row.c)
+                field("t", row.t)
+                field("x", row.x)
+                field("m", row.m)
+                json.append(UInt8(ascii: "}"))
+            }
+            json.append(UInt8(ascii: "]"))
+            return String(decoding: json, as: UTF8.self)
+        }
     }
 
     /// Writes a batch of ``NPSIngest``'s group commit (each `externalRef` at most once). On
@@ -176,8 +200,7 @@ struct NPSAnswerWriter {
         }
         var sentAgain: [Int] = []
         if !rows.isEmpty {
-            let json = String(decoding: try JSONEncoder().encode(rows), as: UTF8.self)
-            let results = try await self.db.query(Self.batchStatement(json: json, receivedAt: instant))
+            let results = try await self.db.query(Self.batchStatement(json: Row.json(rows), receivedAt: instant))
             for result in results {
                 let (index, channel, knownTransaction, created) = try result.decode((Int, String?, Bool, Bool).self)
                 if let refusal = Self.refusal(of: answers[index], registeredChannel: channel, knownTransaction: knownTransaction) {
