@@ -30,27 +30,48 @@ if command -v wrk >/dev/null; then
     account() {
         sleep 2
         local postmaster; postmaster=$(head -1 "$PG_DIR/data/postmaster.pid")
-        local cluster="$postmaster $(pgrep -P "$postmaster" | tr '\n' ' ')" client; client=$(pgrep -x wrk | tr '\n' ' ')
+        local cluster="$postmaster $(pgrep -P "$postmaster" | tr '\n' ' ')" client; client=$(pgrep -x "$1" | tr '\n' ' ')
         local a=$(ticks "$SERVER") b=$(ticks $cluster) c=$(ticks $client) i=$(idle)
         sleep 6
         echo "$(( $(ticks "$SERVER") - a )) $(( $(ticks $cluster) - b )) $(( $(ticks $client) - c )) $(( $(idle) - i ))"
     }
+    # CPU per request (or transaction) at `rate` a second: Pacta's, the cluster's and the
+    # client's, and the idle share.
+    per_request() {
+        read -r PACTA CLUSTER CLIENT IDLE < "$PG_DIR/cpu"
+        awk -v p="$PACTA" -v g="$CLUSTER" -v w="$CLIENT" -v i="$IDLE" -v r="$1" -v client="$2" -v hz="$(getconf CLK_TCK)" -v cores="$(nproc)" 'BEGIN {
+            n = r * 6
+            if (client == "pgbench") printf "  CPU per transaction: PostgreSQL %.0f µs, pgbench %.0f µs", g / hz / n * 1e6, w / hz / n * 1e6
+            else printf "  CPU per request: Pacta %.0f µs, PostgreSQL %.0f µs, wrk %.0f µs", p / hz / n * 1e6, g / hz / n * 1e6, w / hz / n * 1e6
+            printf "; idle %.0f %% of %d cores\n", i / hz / 6 / cores * 100, cores }'
+    }
+    # pgbench once more, for where its CPU goes: the floor the answers are held to.
+    PGOPTIONS="-c client_min_messages=warning" psql "$THROWAWAY_POSTGRES_URL" -qc "CREATE TABLE IF NOT EXISTS pacta_bench_single_rows (id BIGSERIAL PRIMARY KEY, score INTEGER NOT NULL, note TEXT NOT NULL)"
+    echo "INSERT INTO pacta_bench_single_rows (score, note) VALUES (7, 'pgbench');" > "$PG_DIR/pgbench.sql"
+    account pgbench > "$PG_DIR/cpu" &
+    OUTPUT=$("$PG_BIN/pgbench" -n -c 32 -j 2 -T 10 -f "$PG_DIR/pgbench.sql" "$THROWAWAY_POSTGRES_URL")
+    wait $!
+    RATE=$(echo "$OUTPUT" | sed -n 's/^tps = \([0-9]*\).*/\1/p')
+    echo "pgbench, single-row INSERT transactions, 32 clients: $RATE tps"
+    per_request "$RATE" pgbench
     BEFORE=$(count)
-    account > "$PG_DIR/cpu" &
+    account wrk > "$PG_DIR/cpu" &
     OUTPUT=$(wrk -t2 -c64 -d10s -s scripts/wrk-nps.lua "http://127.0.0.1:$PORT")
     wait $!
-    kill "$SERVER"; wait "$SERVER" || true
+    echo "$OUTPUT" | grep '^wrk:'
+    per_request "$(echo "$OUTPUT" | sed -n 's/.* \([0-9]*\) answers\/s.*/\1/p')" wrk
     STORED=$(( $(count) - BEFORE ))
     ACKNOWLEDGED=$(echo "$OUTPUT" | sed -n 's/^acknowledged=//p')
-    echo "$OUTPUT" | grep '^wrk:'
-    read -r PACTA CLUSTER CLIENT IDLE < "$PG_DIR/cpu"
-    RATE=$(echo "$OUTPUT" | sed -n 's/.* \([0-9]*\) answers\/s.*/\1/p')
-    awk -v p="$PACTA" -v g="$CLUSTER" -v w="$CLIENT" -v i="$IDLE" -v r="$RATE" -v hz="$(getconf CLK_TCK)" -v cores="$(nproc)" 'BEGIN {
-        n = r * 6
-        printf "CPU per answer: Pacta %.0f µs, PostgreSQL %.0f µs, wrk %.0f µs; idle %.0f %% of %d cores\n",
-            p / hz / n * 1e6, g / hz / n * 1e6, w / hz / n * 1e6, i / hz / 6 / cores * 100, cores }'
     echo "acknowledged $ACKNOWLEDGED, stored $STORED: lost $(( ACKNOWLEDGED > STORED ? ACKNOWLEDGED - STORED : 0 ))"
     [ "$ACKNOWLEDGED" -le "$STORED" ] || { echo "acknowledged answers are missing" >&2; exit 1; }
+    # The floor under any answer: a bare GET /health through the same server and middleware.
+    account wrk > "$PG_DIR/cpu" &
+    OUTPUT=$(wrk -t2 -c64 -d10s "http://127.0.0.1:$PORT/health")
+    wait $!
+    RATE=$(echo "$OUTPUT" | sed -n 's/^Requests\/sec: *\([0-9]*\).*/\1/p')
+    echo "GET /health, wrk, 64 connections: $RATE requests/s"
+    per_request "$RATE" wrk
+    kill "$SERVER"; wait "$SERVER" || true
 fi
 
 SQLITE_DIR=$(mktemp -d /tmp/pacta-bench.XXXXXX)
