@@ -74,6 +74,8 @@ import Testing
                 #expect(dashboard.status == .ok)
                 let text = String(buffer: dashboard.body)
                 #expect(text.contains("n = 1") && text.contains("Fila muy larga") && text.contains("−100"))
+                // One answer ranks no touchpoint: the lists say so rather than that there is none.
+                #expect(text.contains("Ningún punto alcanza todavía el mínimo de respuestas.") && !text.contains("Sin respuestas."))
 
                 // The same phone again within the cooldown: told so, nothing stored; another phone rates.
                 (response, _) = try await Self.rate(client, touchpoint: "AG-001", fields: ["score": "10", "transaction": "deposit"], device: device)
@@ -125,6 +127,8 @@ import Testing
                 )
                 let atm = try await client.execute(uri: "/nps?period=2026-09&channel=atm", method: .get, headers: app.browser(.viewer))
                 #expect(atm.text.contains(#"<p class="change-up">▲ 87,5 puntos frente a 2026-08</p>"#))
+                // One touchpoint ranked: in the lowest list, and the highest list says where it is.
+                #expect(branch.text.contains("Todos los puntos ordenados están en la lista de NPS más bajo."))
                 let json = try await client.execute(uri: "/api/v1/nps?period=2026-09&channel=branch", method: .get, headers: app.api(.viewer))
                 let margin = try #require(json.json["change_margin"] as? Double)
                 let expected = try #require(

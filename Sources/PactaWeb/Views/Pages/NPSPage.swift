@@ -71,6 +71,8 @@ struct NPSPage: PageModel {
         var showShares: Bool
         var rows: [Row]
         var csvHref: String?
+        /// What an empty table says instead.
+        var emptyText: String
     }
 
     struct TrendRow: Sendable {
@@ -202,7 +204,8 @@ struct NPSPage: PageModel {
             showChannel: false,
             showShares: true,
             rows: channelRows,
-            csvHref: csv + "&table=channel"
+            csvHref: csv + "&table=channel",
+            emptyText: messages.text("nps.no_groups", or: "")
         )
         self.transactionTable = GroupTable(
             heading: messages.text("nps.transaction", or: ""),
@@ -210,16 +213,29 @@ struct NPSPage: PageModel {
             showChannel: false,
             showShares: true,
             rows: rows(dashboard.transactions) { query(transaction: $0) },
-            csvHref: csv + "&table=transaction"
+            csvHref: csv + "&table=transaction",
+            emptyText: messages.text("nps.no_groups", or: "")
         )
         // Only the rows shown are made: a quarter can rank tens of thousands of touchpoints.
         let ranked = dashboard.rankedTouchpoints
         let lowest = rows(ranked.prefix(NPSDashboard.touchpointsShown)) { query(touchpoint: $0) }
         let highestCount = max(0, min(NPSDashboard.touchpointsShown, ranked.count - lowest.count))
         let highest = Array(rows(ranked.suffix(highestCount), firstRank: ranked.count - highestCount + 1) { query(touchpoint: $0) }.reversed())
-        let touchpointHeading = messages.text("nps.touchpoint", or: "")
-        self.lowestTable = GroupTable(heading: touchpointHeading, showKey: true, showChannel: false, showShares: false, rows: lowest, csvHref: nil)
-        self.highestTable = GroupTable(heading: touchpointHeading, showKey: true, showChannel: false, showShares: false, rows: highest, csvHref: nil)
+        // An empty list says why: no answers, none enough to rank, or every one ranked in the other list.
+        let noneRanked = messages.text(dashboard.touchpoints.isEmpty ? "nps.no_groups" : "nps.none_ranked", or: "")
+        func touchpointTable(_ rows: [Row], emptyText: String) -> GroupTable {
+            GroupTable(
+                heading: messages.text("nps.touchpoint", or: ""),
+                showKey: true,
+                showChannel: false,
+                showShares: false,
+                rows: rows,
+                csvHref: nil,
+                emptyText: emptyText
+            )
+        }
+        self.lowestTable = touchpointTable(lowest, emptyText: noneRanked)
+        self.highestTable = touchpointTable(highest, emptyText: ranked.isEmpty ? noneRanked : messages.text("nps.all_in_lowest", or: ""))
         let unranked = dashboard.touchpoints.count - ranked.count
         self.unranked = unranked > 0 ? unranked : nil
         self.fallers = dashboard.fallers.map { fall in
