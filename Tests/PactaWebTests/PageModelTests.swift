@@ -59,6 +59,34 @@ import Testing
         #expect(outside.options.first?.selected == true)
     }
 
+    /// Every text the pages use exists in both languages, with placeholders in both alike.
+    @Test func bothLanguagesHaveEveryText() throws {
+        let directory = try ResourceLocator.home().appendingPathComponent("templates/messages")
+        func texts(_ language: Language) throws -> [String: String] {
+            var texts: [String: String] = [:]
+            func walk(_ node: Any, _ path: String) {
+                if let dictionary = node as? [String: Any] {
+                    for (key, value) in dictionary { walk(value, path.isEmpty ? key : "\(path).\(key)") }
+                } else {
+                    texts[path] = node as? String ?? "\(node)"
+                }
+            }
+            walk(try Messages.load(directory: directory, language: language).tree, "")
+            return texts
+        }
+        let spanish = try texts(.spanish)
+        let english = try texts(.english)
+        #expect(spanish.count > 1000)
+        #expect(Set(spanish.keys).subtracting(english.keys).sorted() == [], "only in Spanish")
+        #expect(Set(english.keys).subtracting(spanish.keys).sorted() == [], "only in English")
+        func placeholders(_ text: String) -> [Substring] {
+            text.split(separator: "{").dropFirst().compactMap { $0.split(separator: "}", maxSplits: 1).first }.sorted()
+        }
+        for (key, text) in spanish where english[key].map({ placeholders($0) != placeholders(text) }) ?? false {
+            Issue.record("\(key): the placeholders differ between '\(text)' and '\(english[key]!)'")
+        }
+    }
+
     @Test func periodsStepByTheirLength() {
         #expect(Period("2026-12")!.advanced(by: 1) == Period("2027-01"))
         #expect(Period("2026-01")!.advanced(by: -1) == Period("2025-12"))
