@@ -40,9 +40,16 @@ import Testing
                 #expect(item["unit"] as? String == "TI" && item["client"] as? String == "CRED" && item["request_ref"] as? String == "NPS-\(id)")
                 #expect(item["comment"] as? String == "Nadie me atendió en caja" && item["score"] as? Int == 3)
 
-                // Management reads the list; the CSV has the same rows.
+                // Management reads the list, the transaction type by its name; the CSV has the same rows.
+                try await app.store.nps.save(TransactionType(code: "deposit", name: "Depósito en efectivo"), at: Fixtures.now)
                 let page = try await client.execute(uri: "/nps/followups", method: .get, headers: app.browser(.viewer))
                 #expect(page.status == .ok && page.text.contains("Nadie me atendió en caja") && page.text.contains("/nps/followups/\(id)"))
+                #expect(page.text.contains("Depósito en efectivo"))
+                #expect(
+                    try await client.execute(uri: "/nps/followups/\(id)", method: .get, headers: app.browser(.viewer)).text.contains(
+                        "Depósito en efectivo"
+                    )
+                )
                 let csv = try await client.execute(uri: "/nps/followups.csv?status=open", method: .get, headers: app.browser(.viewer))
                 #expect(csv.text.split(separator: "\r\n").count == 2 && csv.text.contains(",open,TI,CRED,,"))
 

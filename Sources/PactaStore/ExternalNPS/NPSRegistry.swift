@@ -52,6 +52,11 @@ extension NPSRepository {
         }
     }
 
+    /// Each registered transaction type's name by its code, for pages that show what answers name.
+    public func transactionNames() async throws -> [String: String] {
+        Dictionary(uniqueKeysWithValues: try await self.transactions().map { ($0.code, $0.name) })
+    }
+
     /// Registers or changes a touchpoint, now reviewed. A touchpoint with answers keeps its channel:
     /// its counts are kept per channel.
     public func save(_ touchpoint: Touchpoint, at instant: Date) async throws {

@@ -47,7 +47,7 @@ struct DashboardWebController: Sendable {
             alongside,
             selected: request.uri.queryParameters.get("provider"),
             query: "period=\(period)",
-            transactionNames: Dictionary(uniqueKeysWithValues: try await self.services.store.nps.transactions().map { ($0.code, $0.name) }),
+            transactionNames: try await self.services.store.nps.transactionNames(),
             messages: self.services.renderer.messages(context.language)
         )
         return self.services.renderer.render(page, titleKey: "dashboard.title", section: "dashboard", request: request, context: context)

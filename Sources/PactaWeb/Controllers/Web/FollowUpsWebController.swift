@@ -33,6 +33,7 @@ struct FollowUpsWebController: Sendable {
             query: query,
             counts: try await store.followUps.counts(unit: query.unit, visibleTo: actor),
             units: try await store.units.list(),
+            transactionNames: try await store.nps.transactionNames(),
             timeZone: self.services.timeZone,
             messages: self.services.renderer.messages(context.language)
         )
@@ -97,6 +98,7 @@ struct FollowUpsWebController: Sendable {
             notes: notes,
             request: detail,
             touchpointName: try await store.nps.touchpoint(followUp.answer.touchpoint)?.name,
+            transactionName: try await store.nps.transactionNames()[followUp.answer.transaction],
             unitNames: Dictionary(uniqueKeysWithValues: units.map { ($0.code, $0.name) }),
             people: try await store.users.list().filter { $0.active && tree.isWithin($0.unit, followUp.unit) },
             canEdit: Role.editors.contains(actor.role) && actor.reaches(followUp.unit, in: tree),

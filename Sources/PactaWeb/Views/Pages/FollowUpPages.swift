@@ -73,6 +73,7 @@ struct FollowUpsPage: PageModel {
         query: FollowUpQuery,
         counts: [FollowUpStatus: Int],
         units: [OrgUnit],
+        transactionNames: [String: String],
         timeZone: TimeZone,
         messages: Messages
     ) {
@@ -100,7 +101,7 @@ struct FollowUpsPage: PageModel {
                 client: followUp.client.isEmpty ? "—" : names[followUp.client] ?? followUp.client,
                 touchpoint: followUp.answer.touchpoint,
                 channel: NPSPage.channel(followUp.answer.channel, messages: messages),
-                transaction: followUp.answer.transaction,
+                transaction: transactionNames[followUp.answer.transaction] ?? followUp.answer.transaction,
                 score: followUp.answer.score,
                 comment: followUp.answer.comment,
                 owner: followUp.owner ?? "—",
@@ -189,6 +190,7 @@ struct FollowUpPage: PageModel {
         notes: [FollowUpNote],
         request: RequestDetail?,
         touchpointName: String?,
+        transactionName: String?,
         unitNames: [String: String],
         people: [User],
         canEdit: Bool,
@@ -209,7 +211,7 @@ struct FollowUpPage: PageModel {
         self.touchpoint = followUp.answer.touchpoint
         self.touchpointName = touchpointName ?? followUp.answer.touchpoint
         self.channel = NPSPage.channel(followUp.answer.channel, messages: messages)
-        self.transaction = followUp.answer.transaction
+        self.transaction = transactionName ?? followUp.answer.transaction
         self.unit = followUp.unit
         self.unitName = unitNames[followUp.unit] ?? followUp.unit
         self.client = followUp.client.isEmpty ? nil : followUp.client
