@@ -139,6 +139,94 @@ import Testing
         }
     }
 
+    /// A provider's compliance month by month beside the NPS of what it supports, with their
+    /// Pearson correlation once six months have both, on the management dashboard and in the API.
+    @Test(arguments: TestDatabase.available)
+    func aProvidersComplianceStandsBesideTheNPSOfWhatItSupports(database: TestDatabase) async throws {
+        try await TestApp.withApp(database) { app in
+            try await app.store.seedSignedAgreement()
+            try await NPSAPITests.seedRegistry(app.store)
+            try await app.store.nps.save(TransactionType(code: "deposit", name: "Depósito en efectivo"), at: Fixtures.now)
+            _ = try await app.store.nps.replaceSupportMap(bytes: Array("unit,channel,transaction\nTI,,deposit\n".utf8), skipInvalid: false)
+            // April to September, on a Tuesday each: one P1 request resolved within the hour
+            // (100 %) or in two days (0 %), and the deposits' answers (NPS 100, 0, −100, 50, −50,
+            // 100); withdrawals, which TI does not support, count for nothing.
+            let days = ["2026-04-07", "2026-05-05", "2026-06-02", "2026-07-07", "2026-08-04", "2026-09-01"]
+            let compliance: [Double] = [100, 0, 100, 100, 0, 100]
+            // Thirty times over, so that every month reaches the minimum `n` a correlation takes.
+            let scores = [[10, 9], [10, 0], [3], [10, 10, 9, 2], [8, 1], [9]].map { Array(repeating: $0, count: 30).flatMap(\.self) }
+            let nps: [Double] = [100, 0, -100, 50, -50, 100]
+            let requests = zip(days, compliance).map { day, score in
+                RawServiceRequest(
+                    externalRef: "R-\(day)",
+                    provider: "TI",
+                    client: "CRED",
+                    service: "Correo",
+                    priority: "P1",
+                    openedAt: "\(day)T09:00:00-05:00",
+                    resolvedAt: score == 100 ? "\(day)T10:00:00-05:00" : "\(day.prefix(9))\(Int(day.suffix(1))! + 2)T16:00:00-05:00"
+                )
+            }
+            let imported = try await app.store.requests.importRows(
+                requests,
+                skipInvalid: false,
+                by: Fixtures.system,
+                at: Fixtures.now,
+                timeZone: app.services.timeZone
+            )
+            #expect(imported.committed)
+            var answers: [NPSAnswer] = []
+            for (day, monthScores) in zip(days, scores) {
+                for (index, score) in (monthScores + [0, 0]).enumerated() {
+                    answers.append(
+                        NPSAnswer(
+                            externalRef: "\(day)-\(index)",
+                            answeredAt: Timestamp.parse("\(day)T11:00:00-05:00")! + Int64(index),
+                            channel: "branch",
+                            touchpoint: "AG-001",
+                            transaction: index < monthScores.count ? "deposit" : "withdrawal",
+                            score: score
+                        )
+                    )
+                }
+            }
+            _ = try await app.store.nps.write(answers, unknown: .refuse, timeZone: app.services.timeZone, at: Fixtures.now)
+            // Pearson's r over the six months, computed here from its definition.
+            let (meanC, meanN) = (compliance.reduce(0, +) / 6, nps.reduce(0, +) / 6)
+            let covariance = zip(compliance, nps).map { ($0 - meanC) * ($1 - meanN) }.reduce(0, +)
+            let r =
+                covariance
+                / (compliance.map { ($0 - meanC) * ($0 - meanC) }.reduce(0, +) * nps.map { ($0 - meanN) * ($0 - meanN) }.reduce(0, +)).squareRoot()
+
+            try await app.test { client in
+                let json = try await client.execute(uri: "/api/v1/nps/alongside?period=2026-09", method: .get, headers: app.api(.viewer))
+                #expect(json.status == .ok)
+                let item = try #require((json.json["items"] as? [[String: Any]])?.first { $0["unit"] as? String == "TI" })
+                let points = try #require(item["points"] as? [[String: Any]])
+                let shown = points.filter { $0["compliance"] as? Double != nil }
+                #expect(shown.map { $0["period"] as? String } == days.map { String($0.prefix(7)) })
+                #expect(shown.map { $0["compliance"] as? Double } == compliance)
+                #expect(shown.map { ($0["nps"] as? [String: Any])?["nps"] as? Double } == nps)
+                #expect(shown.map { ($0["nps"] as? [String: Any])?["n"] as? Int } == scores.map(\.count))
+                let correlation = try #require(item["correlation"] as? [String: Any])
+                #expect(abs((correlation["coefficient"] as? Double ?? 0) - r) < 1e-12 && correlation["n"] as? Int == 6)
+                #expect(item["paired_periods"] as? Int == 6)
+
+                let page = try await client.execute(uri: "/dashboard?period=2026-09&provider=TI", method: .get, headers: app.browser(.viewer))
+                #expect(page.status == .ok)
+                #expect(page.text.contains("Depósito en efectivo"), "what TI supports, by name")
+                #expect(page.text.contains("\(app.services.renderer.messages(.spanish).number((r * 100).rounded() / 100)) (n = 6)"))
+                #expect(page.text.contains(#"aria-label="Cumplimiento · NPS apoyado""#), "the paired chart of the provider chosen")
+                // Five months are too few for a correlation: the API leaves it out, the page says why.
+                let fewer = try await client.execute(uri: "/api/v1/nps/alongside?period=2026-08", method: .get, headers: app.api(.viewer))
+                let august = try #require((fewer.json["items"] as? [[String: Any]])?.first { $0["unit"] as? String == "TI" })
+                #expect(august["correlation"] is NSNull && august["paired_periods"] as? Int == 5)
+                let augustPage = try await client.execute(uri: "/dashboard?period=2026-08", method: .get, headers: app.browser(.viewer))
+                #expect(augustPage.text.contains("— (5 de 6 períodos)"))
+            }
+        }
+    }
+
     @Test(arguments: TestDatabase.available)
     func thePagesShowTheRegistryAndTheComments(database: TestDatabase) async throws {
         try await TestApp.withApp(database) { app in

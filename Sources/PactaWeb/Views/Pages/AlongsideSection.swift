@@ -42,7 +42,7 @@ struct AlongsideSection: Sendable {
                 supports: provider.lines.map { line in
                     [
                         line.channel.isEmpty ? nil : NPSPage.channel(line.channel, messages: messages),
-                        line.transaction.isEmpty ? nil : line.transaction,
+                        line.transaction.isEmpty ? nil : transactionNames[line.transaction] ?? line.transaction,
                     ]
                     .compactMap { $0 }.joined(separator: " · ")
                 }.joined(separator: ", "),
