@@ -52,6 +52,7 @@ import Testing
                 let page = try await client.execute(uri: "/r/AG-001?t=deposit", method: .get)
                 let html = String(buffer: page.body)
                 #expect(html.contains("Agencia Centro") && html.contains(#"name="transaction" value="deposit""#))
+                #expect(!html.contains("Cada firma protege") && !html.contains(#"href="/login""#), "nothing of the internal tool for a customer")
                 #expect(try await client.execute(uri: "/r/AG-404", method: .get).status == .notFound)
 
                 // Every problem in one round, nothing stored.

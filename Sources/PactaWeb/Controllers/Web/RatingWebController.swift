@@ -31,10 +31,11 @@ struct RatingWebController: Sendable {
             errors: [:],
             messages: self.services.renderer.messages(context.language)
         )
-        var response = try self.services.renderer.render(page, titleKey: "rating.title", request: request, context: context).response(
-            from: request,
-            context: context
-        )
+        var response = try self.services.renderer.render(page, titleKey: "rating.title", section: "rating", request: request, context: context)
+            .response(
+                from: request,
+                context: context
+            )
         if let csrf { response.setCookie(csrf) }
         if request.cookies[Self.deviceCookie] == nil {
             response.setCookie(
@@ -76,6 +77,7 @@ struct RatingWebController: Sendable {
             return try self.services.renderer.render(
                 page,
                 titleKey: "rating.title",
+                section: "rating",
                 request: request,
                 context: context,
                 status: .unprocessableContent
@@ -88,8 +90,15 @@ struct RatingWebController: Sendable {
         let nps = self.services.store.nps
         guard try await nps.claimCooldown(key, until: now.addingTimeInterval(self.services.npsRatingCooldown), now: now) else {
             let page = RatingDonePage(touchpoint: touchpoint, thanks: false, messages: messages)
-            return try self.services.renderer.render(page, titleKey: "rating.title", request: request, context: context, status: .tooManyRequests)
-                .response(from: request, context: context)
+            return try self.services.renderer.render(
+                page,
+                titleKey: "rating.title",
+                section: "rating",
+                request: request,
+                context: context,
+                status: .tooManyRequests
+            )
+            .response(from: request, context: context)
         }
         let answer = NPSAnswer(
             externalRef: "web-" + WebSession.makeToken().prefix(32),
@@ -109,6 +118,7 @@ struct RatingWebController: Sendable {
         return try self.services.renderer.render(
             RatingDonePage(touchpoint: touchpoint, thanks: true, messages: messages),
             titleKey: "rating.title",
+            section: "rating",
             request: request,
             context: context,
             status: .created
