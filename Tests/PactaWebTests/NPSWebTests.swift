@@ -216,6 +216,8 @@ import Testing
                 let page = try await client.execute(uri: "/dashboard?period=2026-09&provider=TI", method: .get, headers: app.browser(.viewer))
                 #expect(page.status == .ok)
                 #expect(page.text.contains("Depósito en efectivo"), "what TI supports, by name")
+                let map = try await client.execute(uri: "/nps/support", method: .get, headers: app.browser(.viewer))
+                #expect(map.text.contains("cualquiera · Depósito en efectivo"), "and so on the support map")
                 #expect(page.text.contains("\(app.services.renderer.messages(.spanish).number((r * 100).rounded() / 100)) (n = 6)"))
                 #expect(page.text.contains(#"aria-label="Cumplimiento · NPS apoyado""#), "the paired chart of the provider chosen")
                 // Five months are too few for a correlation: the API leaves it out, the page says why.

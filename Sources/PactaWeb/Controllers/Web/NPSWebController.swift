@@ -234,6 +234,7 @@ struct NPSWebController: Sendable {
         let page = SupportMapPage(
             lines: try await self.services.store.nps.supportMap(),
             units: try await self.services.store.units.list(),
+            transactionNames: try await self.services.store.nps.transactionNames(),
             canImport: try context.actor.role == .admin,
             imported: imported.map { ImportPage($0.0, report: $0.1, messages: messages) } ?? ImportPage(),
             messages: messages

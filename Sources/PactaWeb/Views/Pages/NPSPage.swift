@@ -478,7 +478,7 @@ struct SupportMapPage: PageModel {
     var canImport: Bool
     var imported: ImportPage
 
-    init(lines: [SupportLine], units: [OrgUnit], canImport: Bool, imported: ImportPage, messages: Messages) {
+    init(lines: [SupportLine], units: [OrgUnit], transactionNames: [String: String], canImport: Bool, imported: ImportPage, messages: Messages) {
         let names = Dictionary(uniqueKeysWithValues: units.map { ($0.code, $0.name) })
         let any = messages.text("nps_support.any", or: "any")
         self.rows = Dictionary(grouping: lines, by: \.unit).sorted { $0.key < $1.key }.map { unit, lines in
@@ -487,7 +487,7 @@ struct SupportMapPage: PageModel {
                 name: names[unit] ?? unit,
                 supports: lines.map { line in
                     let covered =
-                        "\(line.channel.isEmpty ? any : NPSPage.channel(line.channel, messages: messages)) · \(line.transaction.isEmpty ? any : line.transaction)"
+                        "\(line.channel.isEmpty ? any : NPSPage.channel(line.channel, messages: messages)) · \(line.transaction.isEmpty ? any : transactionNames[line.transaction] ?? line.transaction)"
                     return line.client.isEmpty ? covered : "\(covered) → \(names[line.client] ?? line.client)"
                 }
             )
