@@ -75,6 +75,12 @@ import Testing
                 #expect(dashboard.status == .ok)
                 let text = String(buffer: dashboard.body)
                 #expect(text.contains("n = 1") && text.contains("Fila muy larga") && text.contains("−100"))
+                // Comments name the transaction type as the registry does, on the dashboard and in the feed.
+                try await app.store.nps.save(TransactionType(code: "deposit", name: "Depósito en efectivo"), at: Fixtures.now)
+                for uri in ["/nps?period=2026-09", "/nps/comments?period=2026-09&transaction=deposit"] {
+                    let page = try await client.execute(uri: uri, method: .get, headers: app.browser(.viewer))
+                    #expect(page.text.contains(" · Depósito en efectivo · <time>"), "\(uri)")
+                }
                 // One answer ranks no touchpoint: the lists say so rather than that there is none.
                 #expect(text.contains("Ningún punto alcanza todavía el mínimo de respuestas.") && !text.contains("Sin respuestas."))
 

@@ -52,6 +52,7 @@ struct NPSWebController: Sendable {
             dashboard,
             comments: comments,
             touchpointName: touchpointName ?? nil,
+            transactionNames: try await self.services.store.nps.transactionNames(),
             today: self.services.today,
             timeZone: self.services.timeZone,
             messages: self.services.renderer.messages(context.language)
@@ -118,6 +119,7 @@ struct NPSWebController: Sendable {
             filter: filter,
             kind: kind,
             page: page,
+            transactionNames: try await self.services.store.nps.transactionNames(),
             timeZone: self.services.timeZone,
             messages: self.services.renderer.messages(context.language)
         )

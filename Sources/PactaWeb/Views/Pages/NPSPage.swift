@@ -114,7 +114,15 @@ struct NPSPage: PageModel {
     var csvTouchpoints: String
     var csvTrend: String
 
-    init(_ dashboard: NPSDashboard, comments: [NPSComment], touchpointName: String?, today: LocalDate, timeZone: TimeZone, messages: Messages) {
+    init(
+        _ dashboard: NPSDashboard,
+        comments: [NPSComment],
+        touchpointName: String?,
+        transactionNames: [String: String],
+        today: LocalDate,
+        timeZone: TimeZone,
+        messages: Messages
+    ) {
         let period = dashboard.period
         let filter = dashboard.filter
         func query(period: NPSPeriod? = nil, channel: String?? = .none, transaction: String?? = .none, touchpoint: String?? = .none) -> String {
@@ -250,7 +258,7 @@ struct NPSPage: PageModel {
                 previous: figure(fall.previous)
             )
         }
-        self.comments = comments.map { Self.comment($0, timeZone: timeZone, messages: messages) }
+        self.comments = comments.map { Self.comment($0, transactionNames: transactionNames, timeZone: timeZone, messages: messages) }
         self.commentsHref = "/nps/comments?" + query() + "&kind=detractor"
         self.csvTouchpoints = csv + "&table=touchpoint"
         self.csvTrend = csv + "&table=trend"
@@ -275,14 +283,14 @@ struct NPSPage: PageModel {
         messages.text("nps.channels.\(code)", or: code)
     }
 
-    static func comment(_ comment: NPSComment, timeZone: TimeZone, messages: Messages) -> Comment {
+    static func comment(_ comment: NPSComment, transactionNames: [String: String], timeZone: TimeZone, messages: Messages) -> Comment {
         Comment(
             answeredAt: Format.instant(comment.answeredAt, in: timeZone),
             score: comment.score,
             kindClass: "score-\(NPSKind(score: comment.score).rawValue)",
             touchpoint: comment.touchpoint,
             channel: Self.channel(comment.channel, messages: messages),
-            transaction: comment.transaction,
+            transaction: transactionNames[comment.transaction] ?? comment.transaction,
             text: comment.comment,
             href:
                 "/nps?period=\(NPSPeriod(containing: LocalDate(comment.answeredAt, in: timeZone), .month))&touchpoint=\(PageRenderer.percentEncode(comment.touchpoint))"
@@ -354,7 +362,16 @@ struct NPSCommentsPage: PageModel {
     var backHref: String
     var csvHref: String
 
-    init(_ comments: [NPSComment], period: NPSPeriod, filter: NPSFilter, kind: NPSKind?, page: Int, timeZone: TimeZone, messages: Messages) {
+    init(
+        _ comments: [NPSComment],
+        period: NPSPeriod,
+        filter: NPSFilter,
+        kind: NPSKind?,
+        page: Int,
+        transactionNames: [String: String],
+        timeZone: TimeZone,
+        messages: Messages
+    ) {
         var base = "period=\(period)"
         if let channel = filter.channel { base += "&channel=\(channel)" }
         if let transaction = filter.transaction { base += "&transaction=\(transaction)" }
@@ -368,8 +385,13 @@ struct NPSCommentsPage: PageModel {
                 current: option == kind
             )
         }
-        self.comments = comments.prefix(Self.perPage).map { NPSPage.comment($0, timeZone: timeZone, messages: messages) }
-        let parts = [filter.channel.map { NPSPage.channel($0, messages: messages) }, filter.transaction, filter.touchpoint].compactMap { $0 }
+        self.comments = comments.prefix(Self.perPage).map {
+            NPSPage.comment($0, transactionNames: transactionNames, timeZone: timeZone, messages: messages)
+        }
+        let parts = [
+            filter.channel.map { NPSPage.channel($0, messages: messages) }, filter.transaction.map { transactionNames[$0] ?? $0 }, filter.touchpoint,
+        ]
+        .compactMap { $0 }
         self.filterNote = parts.isEmpty ? nil : parts.joined(separator: " · ")
         let kindQuery = kind.map { "&kind=\($0.rawValue)" } ?? ""
         self.previousHref = page > 1 ? "/nps/comments?\(base)\(kindQuery)&page=\(page - 1)" : nil
