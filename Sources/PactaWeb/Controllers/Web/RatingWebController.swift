@@ -31,11 +31,7 @@ struct RatingWebController: Sendable {
             errors: [:],
             messages: self.services.renderer.messages(context.language)
         )
-        var response = try self.services.renderer.render(page, titleKey: "rating.title", section: "rating", request: request, context: context)
-            .response(
-                from: request,
-                context: context
-            )
+        var response = try self.page(page, request: request, context: context)
         if let csrf { response.setCookie(csrf) }
         if request.cookies[Self.deviceCookie] == nil {
             response.setCookie(
@@ -51,6 +47,18 @@ struct RatingWebController: Sendable {
             )
         }
         return response
+    }
+
+    /// A page of the rating flow: the customer's, so without anything of the tool around it
+    /// (the layout's `rating` section).
+    private func page(
+        _ model: some PageModel,
+        status: HTTPResponse.Status = .ok,
+        request: Request,
+        context: AppRequestContext
+    ) throws -> Response {
+        try self.services.renderer.render(model, titleKey: "rating.title", section: "rating", request: request, context: context, status: status)
+            .response(from: request, context: context)
     }
 
     @Sendable func rate(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -74,15 +82,7 @@ struct RatingWebController: Sendable {
                 errors: errors,
                 messages: messages
             )
-            return try self.services.renderer.render(
-                page,
-                titleKey: "rating.title",
-                section: "rating",
-                request: request,
-                context: context,
-                status: .unprocessableContent
-            )
-            .response(from: request, context: context)
+            return try self.page(page, status: .unprocessableContent, request: request, context: context)
         }
         let now = self.services.now()
         let device = request.cookies[Self.deviceCookie]?.value ?? context.anonymousCSRF ?? context.sessions.session?.csrf ?? ""
@@ -90,15 +90,7 @@ struct RatingWebController: Sendable {
         let nps = self.services.store.nps
         guard try await nps.claimCooldown(key, until: now.addingTimeInterval(self.services.npsRatingCooldown), now: now) else {
             let page = RatingDonePage(touchpoint: touchpoint, thanks: false, messages: messages)
-            return try self.services.renderer.render(
-                page,
-                titleKey: "rating.title",
-                section: "rating",
-                request: request,
-                context: context,
-                status: .tooManyRequests
-            )
-            .response(from: request, context: context)
+            return try self.page(page, status: .tooManyRequests, request: request, context: context)
         }
         let answer = NPSAnswer(
             externalRef: "web-" + WebSession.makeToken().prefix(32),
@@ -115,14 +107,12 @@ struct RatingWebController: Sendable {
             try? await nps.releaseCooldown(key)
             throw error
         }
-        return try self.services.renderer.render(
+        return try self.page(
             RatingDonePage(touchpoint: touchpoint, thanks: true, messages: messages),
-            titleKey: "rating.title",
-            section: "rating",
+            status: .created,
             request: request,
-            context: context,
-            status: .created
-        ).response(from: request, context: context)
+            context: context
+        )
     }
 
     /// The touchpoint of the path; an unknown or inactive one is a page saying so.
