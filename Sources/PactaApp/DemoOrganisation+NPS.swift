@@ -77,19 +77,40 @@ extension DemoOrganisation {
         (TransactionType(code: "apertura", name: "Apertura de cuenta"), ["branch", "digital"]),
     ]
 
-    static let npsComments: [NPSKind: [String]] = [
-        .detractor: [
-            "Esperé más de 40 minutos para ser atendido.", "El cajero no tenía efectivo.", "La aplicación se cerró a mitad de la transferencia.",
-            "Nadie resolvió mi reclamo, me pasaron de un área a otra.", "Me pidieron los mismos documentos tres veces.",
-            "El crédito tardó semanas en aprobarse.", "La línea se cortó dos veces.", "Cobro indebido que nadie explica.",
+    /// What customers say, by channel: an ATM's detractor complains of the ATM, not of a queue.
+    static let npsComments: [String: [NPSKind: [String]]] = [
+        "branch": [
+            .detractor: [
+                "Esperé más de 40 minutos para ser atendido.", "Me pidieron los mismos documentos tres veces.",
+                "Solo había una ventanilla abierta.", "Cobro indebido que nadie explica.",
+            ],
+            .passive: ["Bien, aunque la fila era larga.", "Me atendieron, sin más."],
+            .promoter: ["Muy amables en la agencia.", "La asesora me explicó todo con paciencia.", "Excelente atención, muy rápida."],
         ],
-        .passive: [
-            "Bien, aunque la fila era larga.", "Correcto, pero el sistema estaba lento.", "Me atendieron, sin más.",
-            "Funciona, podría ser más simple.",
+        "atm": [
+            .detractor: ["El cajero no tenía efectivo.", "El cajero retuvo mi tarjeta.", "Cobro indebido que nadie explica."],
+            .passive: ["Funciona, pero el cajero es lento.", "Bien, aunque había fila."],
+            .promoter: ["Rápido y sin complicaciones.", "El cajero siempre tiene efectivo."],
         ],
-        .promoter: [
-            "Excelente atención, muy rápida.", "La asesora me explicó todo con paciencia.", "La app es muy fácil de usar.",
-            "Resolvieron mi problema en la primera llamada.", "Muy amables en la agencia.",
+        "contact_center": [
+            .detractor: [
+                "La línea se cortó dos veces.", "Nadie resolvió mi reclamo, me pasaron de un área a otra.",
+                "Esperé más de 20 minutos en la línea.",
+            ],
+            .passive: ["Me atendieron, sin más.", "Correcto, pero tuve que llamar dos veces."],
+            .promoter: ["Resolvieron mi problema en la primera llamada.", "La asesora me explicó todo con paciencia."],
+        ],
+        "digital": [
+            .detractor: [
+                "La aplicación se cerró a mitad de la transferencia.", "No pude ingresar con mi clave.", "Cobro indebido que nadie explica.",
+            ],
+            .passive: ["Correcto, pero el sistema estaba lento.", "Funciona, podría ser más simple."],
+            .promoter: ["La app es muy fácil de usar.", "Excelente, lo hice todo desde el teléfono."],
+        ],
+        "correspondent": [
+            .detractor: ["El local no tenía sistema.", "Me cobraron una comisión que no esperaba.", "No me dieron comprobante."],
+            .passive: ["Bien, aunque tardaron.", "Me atendieron, sin más."],
+            .promoter: ["Muy práctico, cerca de mi casa.", "Rápido y amable."],
         ],
     ]
 
@@ -148,7 +169,7 @@ extension DemoOrganisation {
                         }
                     let comment =
                         Double.random(in: 0..<1, using: &random) < (kind == .detractor ? 0.45 : 0.15)
-                        ? Self.npsComments[kind]!.randomElement(using: &random)! : ""
+                        ? Self.npsComments[touchpoint.channel]![kind]!.randomElement(using: &random)! : ""
                     count += 1
                     batch.append(
                         NPSAnswer(
