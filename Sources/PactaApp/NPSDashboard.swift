@@ -68,6 +68,8 @@ public struct NPSDashboard: Sendable {
     public var touchpoints: [NPSGroupRow]
     public var fallers: [NPSFall]
     public var trend: [NPSTrendPoint]
+    /// Every registered transaction type's name by its code, for what else the page names.
+    public var transactionNames: [String: String]
 
     /// How many periods a trend shows.
     public static let trendLength = 12
@@ -87,7 +89,7 @@ public struct NPSDashboard: Sendable {
             let nps = tx.nps
             let previousPeriod = period.advanced(by: -1)
             let figure = { (tally: NPSTally) in NPSFigure(tally, minimumAnswers: minimumAnswers) }
-            let transactionNames = Dictionary(uniqueKeysWithValues: try await nps.transactions().map { ($0.code, $0.name) })
+            let transactionNames = try await nps.transactionNames()
             let touchpointGroups = try await nps.breakdown(period, by: .touchpoint, filter)
             let previousTouchpoints = Dictionary(
                 uniqueKeysWithValues: try await nps.breakdown(previousPeriod, by: .touchpoint, filter).map { ($0.key, $0.tally) }
@@ -122,7 +124,8 @@ public struct NPSDashboard: Sendable {
                 ),
                 touchpoints: shown,
                 fallers: fallers,
-                trend: trend
+                trend: trend,
+                transactionNames: transactionNames
             )
             try await dashboard.nameTouchpoints(nps, every: namingEvery)
             return dashboard

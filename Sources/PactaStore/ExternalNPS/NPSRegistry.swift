@@ -46,10 +46,11 @@ extension NPSRepository {
     }
 
     public func transactions() async throws -> [TransactionType] {
-        try await self.db.query("SELECT code, name, active, reviewed FROM nps_transactions ORDER BY code").map { row in
-            let (code, name, active, reviewed) = try row.decode((String, String, Bool, Bool).self)
-            return TransactionType(code: code, name: name, active: active, reviewed: reviewed)
-        }
+        try await self.db.query("SELECT code, name, active, reviewed FROM nps_transactions ORDER BY code").map(Self.transactionType)
+    }
+
+    public func transaction(_ code: String) async throws -> TransactionType? {
+        try await self.db.first("SELECT code, name, active, reviewed FROM nps_transactions WHERE code = \(code)").map(Self.transactionType)
     }
 
     /// Each registered transaction type's name by its code, for pages that show what answers name.
@@ -232,6 +233,11 @@ extension NPSRepository {
                     + " ON CONFLICT (code) DO UPDATE SET name = excluded.name, active = excluded.active, reviewed = excluded.reviewed"
             )
         }
+    }
+
+    static func transactionType(_ row: DatabaseRow) throws -> TransactionType {
+        let (code, name, active, reviewed) = try row.decode((String, String, Bool, Bool).self)
+        return TransactionType(code: code, name: name, active: active, reviewed: reviewed)
     }
 
     static func touchpoint(_ row: DatabaseRow) throws -> Touchpoint {

@@ -98,7 +98,7 @@ struct FollowUpsWebController: Sendable {
             notes: notes,
             request: detail,
             touchpointName: try await store.nps.touchpoint(followUp.answer.touchpoint)?.name,
-            transactionName: try await store.nps.transactionNames()[followUp.answer.transaction],
+            transactionName: try await store.nps.transaction(followUp.answer.transaction)?.name,
             unitNames: Dictionary(uniqueKeysWithValues: units.map { ($0.code, $0.name) }),
             people: try await store.users.list().filter { $0.active && tree.isWithin($0.unit, followUp.unit) },
             canEdit: Role.editors.contains(actor.role) && actor.reaches(followUp.unit, in: tree),

@@ -52,7 +52,6 @@ struct NPSWebController: Sendable {
             dashboard,
             comments: comments,
             touchpointName: touchpointName ?? nil,
-            transactionNames: try await self.services.store.nps.transactionNames(),
             today: self.services.today,
             timeZone: self.services.timeZone,
             messages: self.services.renderer.messages(context.language)
@@ -178,7 +177,7 @@ struct NPSWebController: Sendable {
         let code = try context.parameters.require("code")
         guard let touchpoint = try await self.services.store.nps.touchpoint(code) else { throw NotFoundError("touchpoint", code) }
         let transaction = try await request.uri.queryParameters.get("t").asyncMap { code in
-            try await self.services.store.nps.transactions().first { $0.code == code }
+            try await self.services.store.nps.transaction(code)
         }
         let page = PosterPage(
             touchpoint: touchpoint,

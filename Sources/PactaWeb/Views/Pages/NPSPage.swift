@@ -118,7 +118,6 @@ struct NPSPage: PageModel {
         _ dashboard: NPSDashboard,
         comments: [NPSComment],
         touchpointName: String?,
-        transactionNames: [String: String],
         today: LocalDate,
         timeZone: TimeZone,
         messages: Messages
@@ -258,7 +257,7 @@ struct NPSPage: PageModel {
                 previous: figure(fall.previous)
             )
         }
-        self.comments = comments.map { Self.comment($0, transactionNames: transactionNames, timeZone: timeZone, messages: messages) }
+        self.comments = comments.map { Self.comment($0, transactionNames: dashboard.transactionNames, timeZone: timeZone, messages: messages) }
         self.commentsHref = "/nps/comments?" + query() + "&kind=detractor"
         self.csvTouchpoints = csv + "&table=touchpoint"
         self.csvTrend = csv + "&table=trend"
